@@ -1,0 +1,209 @@
+"""The plan register as pure data: tasks, assignments, requirements, and revision diffs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from collections.abc import Callable
+from typing import Any
+
+from bot.domain.messages import Message
+from bot.domain.text import squeeze
+
+
+class Role(StrEnum):
+    """A unit's part in a task."""
+
+    LEAD = "lead"  # 牵头
+    RESPONSIBLE = "responsible"  # 责任
+    COOPERATING = "cooperating"  # 配合 / 协办
+
+
+class Column(StrEnum):
+    """The columns a plan table can have, in the words of the register."""
+
+    NUMBER = "number"  # 序号
+    TITLE = "title"  # 目标任务 / 主要任务 / 重点任务
+    REQUIREMENTS = "requirements"  # 具体要求 / 工作目标
+    PROGRESS = "progress"  # 进展情况
+    LEAD = "lead"  # 牵头部门 / 牵头单位
+    RESPONSIBLE = "responsible"  # 责任部门 / 责任单位
+    COOPERATING = "cooperating"  # 配合部门 / 配合单位
+    LIAISON = "liaison"  # 联络股室
+    DEADLINE = "deadline"  # 完成时间
+
+
+ROLE_OF_COLUMN = {
+    Column.LEAD: Role.LEAD,
+    Column.RESPONSIBLE: Role.RESPONSIBLE,
+    Column.COOPERATING: Role.COOPERATING,
+}
+
+DEFAULT_COLUMNS: tuple[Column, ...] = (
+    Column.NUMBER, Column.TITLE, Column.REQUIREMENTS, Column.PROGRESS, Column.LEAD,
+    Column.RESPONSIBLE, Column.LIAISON,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """A unit's role in one task (task × unit × role)."""
+
+    unit: str
+    role: Role
+
+
+@dataclass(slots=True)
+class PlanTask:
+    """One numbered task (序号) of a plan."""
+
+    number: str
+    title: str
+    requirements: list[str] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    liaison: str | None = None
+    deadline: date | None = None
+
+    def units(self, role: Role) -> list[str]:
+        """Names of the units that have ``role`` in this task, in plan order."""
+        return [a.unit for a in self.assignments if a.role == role]
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        """What a revision compares: a changed fingerprint is a changed task."""
+        return (
+            self.title, tuple(self.requirements), tuple(self.assignments), self.liaison,
+            self.deadline,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The task in the shape of the ``duban import --json`` contract."""
+        return {
+            "number": self.number,
+            "title": self.title,
+            "requirements": list(self.requirements),
+            "assignments": [{"unit": a.unit, "role": a.role.value} for a in self.assignments],
+            "liaison": self.liaison,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+        }
+
+
+@dataclass(slots=True)
+class PlanMeta:
+    """What the document says about itself: title, 文号, issuer, date, cadence."""
+
+    title: str = ""
+    doc_number: str | None = None  # 文号, e.g. 辰教小组发〔2022〕10号
+    issuer: str | None = None
+    issued: date | None = None
+    monthly_dispatch: bool = True  # 一月一调度
+    quarterly_summary: bool = True  # 一季度一总结
+
+    def to_json(self) -> dict[str, Any]:
+        """The plan header in the shape of the import contract."""
+        return {
+            "title": self.title,
+            "doc_number": self.doc_number,
+            "issuer": self.issuer,
+            "issued": self.issued.isoformat() if self.issued else None,
+        }
+
+
+@dataclass(slots=True)
+class ParsedPlan:
+    """A whole plan as read from a file, before it is stored."""
+
+    meta: PlanMeta
+    tasks: list[PlanTask]
+    columns: list[Column] = field(default_factory=lambda: list(DEFAULT_COLUMNS))
+    headers: dict[str, str] = field(default_factory=dict)  # column → header text as written
+    aliases: dict[str, str] = field(default_factory=dict)  # bare name → canonical unit
+    warnings: list[Message] = field(default_factory=list)
+
+    def to_json(self, render: Callable[[Message], str]) -> dict[str, Any]:
+        """The exact object ``duban import --json`` prints; ``render`` localizes the warnings."""
+        return {
+            "plan": self.meta.to_json(),
+            "tasks": [t.to_json() for t in self.tasks],
+            "warnings": [render(w) for w in self.warnings],
+        }
+
+    def unit_names(self) -> list[str]:
+        """Every unit the plan names, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for task in self.tasks:
+            for a in task.assignments:
+                seen.setdefault(a.unit)
+        return list(seen)
+
+
+_CIRCLED = re.compile(r"[\u2460-\u2473\u3251-\u325f]|\((?:3[6-9]|[4-9]\d)\)")
+
+
+def split_requirements(text: str) -> list[str]:
+    """Split 具体要求 on ①②③ into sub-items; text without markers is one item."""
+    text = squeeze(text)
+    if not text:
+        return []
+    parts = _CIRCLED.split(text)
+    head, items = parts[0].strip(), [p.strip() for p in parts[1:]]
+    if not items:
+        return [head]
+    if head:
+        items.insert(0, head)
+    return [item for item in items if item]
+
+
+def join_requirements(items: list[str]) -> str:
+    """The inverse of :func:`split_requirements`: ``①…②…`` for several items, plain for one."""
+    if len(items) == 1:
+        return items[0]
+    return "".join(circled(i + 1) + item for i, item in enumerate(items))
+
+
+def circled(n: int) -> str:
+    """The circled numeral for 1…35 (①…㉟); plain ``(n)`` beyond."""
+    if 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if n <= 35:
+        return chr(0x3251 + n - 21)
+    return f"({n})"
+
+
+@dataclass(slots=True)
+class PlanDiff:
+    """How a revised plan differs from the stored one, by task number."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing was added, changed or removed."""
+        return not (self.added or self.changed or self.removed)
+
+    def to_json(self) -> dict[str, list[str]]:
+        """Plain lists, for JSON output and the audit log."""
+        return {
+            "added": self.added, "changed": self.changed, "removed": self.removed,
+            "unchanged": self.unchanged,
+        }
+
+
+def diff_tasks(old: list[PlanTask], new: list[PlanTask]) -> PlanDiff:
+    """Compare two registers by task number."""
+    before = {t.number: t for t in old}
+    after = {t.number: t for t in new}
+    result = PlanDiff()
+    for number, task in after.items():
+        if number not in before:
+            result.added.append(number)
+        elif before[number].fingerprint() != task.fingerprint():
+            result.changed.append(number)
+        else:
+            result.unchanged.append(number)
+    result.removed = [n for n in before if n not in after]
+    return result

@@ -1,0 +1,78 @@
+"""Markdown pipe tables and HTML ``<table>`` markup → rows of cells plus the text around them."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+_SEPARATOR_ROW = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MAX_CELLS_PER_ROW = 200
+
+
+def markdown_tables(text: str) -> tuple[list[list[str]], list[str]]:
+    """Rows of every pipe table in ``text`` (in order), and the lines before the first table."""
+    rows: list[list[str]] = []
+    preamble: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.count("|") >= 2:
+            if _SEPARATOR_ROW.match(stripped):
+                continue
+            inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+            cells = re.split(r"(?<!\\)\|", inner)[:_MAX_CELLS_PER_ROW]
+            rows.append([c.replace("\\|", "|").strip() for c in cells])
+        elif not rows:
+            preamble.append(line)
+    return rows, preamble
+
+
+class _TableParser(HTMLParser):
+    """Collects cells of every table; text outside tables before the first one is the preamble."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self.preamble: list[str] = []
+        self._depth = 0
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._span = 1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._depth += 1
+        elif tag == "tr" and self._depth:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+            span = dict(attrs).get("colspan") or "1"
+            self._span = int(span) if span.isdigit() else 1
+        elif tag in ("br", "p", "div", "li") and self._cell is not None:
+            self._cell.append("\n")
+        elif tag in ("br", "p", "div", "h1", "h2", "h3", "h4") and not self._depth:
+            self.preamble.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._row is not None and self._cell is not None:
+            value = "".join(self._cell).strip()
+            self._row.extend([value] * max(1, min(self._span, 50)))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.rows.append(self._row[:_MAX_CELLS_PER_ROW])
+            self._row = None
+        elif tag == "table" and self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        elif not self._depth and not self.rows:
+            self.preamble.append(data)
+
+
+def html_tables(text: str) -> tuple[list[list[str]], list[str]]:
+    """Rows of every ``<table>`` in ``text`` and the text before the first table, as lines."""
+    parser = _TableParser()
+    parser.feed(text)
+    parser.close()
+    return parser.rows, "".join(parser.preamble).splitlines()
