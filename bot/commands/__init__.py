@@ -1,0 +1,1 @@
+"""CLI command groups; ``bot/cli.py`` assembles them into the ``duban`` command."""

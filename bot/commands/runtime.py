@@ -1,0 +1,71 @@
+"""What every CLI command gets from the composition root: settings, translator, consoles."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+
+from bot.config import Settings
+from bot.domain.messages import N_, Message, msg
+from bot.i18n import Translator
+from bot.storage.db import is_sqlite, open_database, pending_migrations, upgrade_schema
+
+T = TypeVar("T")
+EXIT_REFUSED = 2  # the input was refused: one sentence on stderr, nothing written
+
+
+@dataclass(slots=True)
+class Runtime:
+    """The objects the composition root builds once and hands to every command."""
+
+    settings: Settings
+    translator: Translator
+    out: Console
+    err: Console
+
+    def say(self, message: Message) -> str:
+        """Render a message in the operator's locale."""
+        return self.translator.render(message)
+
+    def fail(self, message: Message) -> NoReturn:
+        """Print one localized sentence on stderr and exit with status 2."""
+        self.err.print(self.say(message), markup=False, highlight=False)
+        raise typer.Exit(EXIT_REFUSED)
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run a command's async body to completion."""
+        return asyncio.run(coro)
+
+    @asynccontextmanager
+    async def database(self) -> AsyncIterator[None]:
+        """Open the database, creating the embedded SQLite schema on first use.
+
+        PostgreSQL is never migrated implicitly: several processes may share it, so an
+        out-of-date schema is reported and ``duban init`` is left to the operator.
+        """
+        url = self.settings.database_url
+        if is_sqlite(url):
+            await upgrade_schema(url)
+        else:
+            try:
+                pending = await pending_migrations(url)
+            except OSError as exc:
+                self.fail(msg(N_("The database cannot be reached: {reason}"), reason=str(exc)))
+            if pending:
+                self.fail(msg(N_("The database schema is not current ({count} migrations "
+                                 "pending); run “duban init” first."), count=pending))
+        async with open_database(url):
+            yield
+
+
+def runtime(ctx: typer.Context) -> Runtime:
+    """The runtime the ``duban`` callback stored on the click context."""
+    value = ctx.find_root().obj
+    assert isinstance(value, Runtime)
+    return value

@@ -1,0 +1,150 @@
+"""The plan register written back in the plan's own column layout (xlsx, docx, csv).
+
+Importing a file written here gives the same register: requirements are joined with ①②③,
+units with 、, deadlines as full dates, and the title and 文号 stand above the table.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.domain.plan import ROLE_OF_COLUMN, Column, PlanMeta, PlanTask, join_requirements
+
+DEFAULT_HEADERS = {
+    Column.NUMBER: "序号", Column.TITLE: "目标任务", Column.REQUIREMENTS: "具体要求",
+    Column.PROGRESS: "进展情况", Column.LEAD: "牵头部门", Column.RESPONSIBLE: "责任部门",
+    Column.COOPERATING: "配合部门", Column.LIAISON: "联络股室", Column.DEADLINE: "完成时间",
+}
+_WIDTHS = {
+    Column.NUMBER: 6, Column.TITLE: 22, Column.REQUIREMENTS: 60, Column.PROGRESS: 40,
+    Column.LEAD: 16, Column.RESPONSIBLE: 28, Column.COOPERATING: 24, Column.LIAISON: 16,
+    Column.DEADLINE: 14,
+}
+
+
+@dataclass(slots=True)
+class RegisterTable:
+    """The register as a header row, data rows, and the column of each position."""
+
+    title: str
+    preface: list[str]  # 文号, issuer, date: the lines above the title, as on the paper
+    columns: list[Column]
+    header: list[str]
+    rows: list[list[str]]
+
+
+def register_table(meta: PlanMeta, tasks: list[PlanTask], columns: list[str],
+                   headers: dict[str, str], progress: dict[str, str] | None = None) -> RegisterTable:
+    """Lay the register out in the plan's own columns, adding any the data needs."""
+    layout = [Column(c) for c in columns] or list(DEFAULT_HEADERS)
+    needed = {Column(role.value) for t in tasks for a in t.assignments for role in [a.role]}
+    if any(t.deadline for t in tasks):
+        needed.add(Column.DEADLINE)
+    if any(t.liaison for t in tasks):
+        needed.add(Column.LIAISON)
+    for column in DEFAULT_HEADERS:
+        if column in needed and column not in layout:
+            layout.append(column)
+    progress = progress or {}
+    rows = [[_cell(task, column, progress) for column in layout] for task in tasks]
+    issued = f"{meta.issued.year}年{meta.issued.month}月{meta.issued.day}日" if meta.issued else ""
+    preface = [x for x in (meta.doc_number, meta.issuer, issued) if x]
+    return RegisterTable(
+        title=meta.title, preface=preface, columns=layout,
+        header=[headers.get(c.value) or DEFAULT_HEADERS[c] for c in layout], rows=rows,
+    )
+
+
+def _cell(task: PlanTask, column: Column, progress: dict[str, str]) -> str:
+    if column is Column.NUMBER:
+        return task.number
+    if column is Column.TITLE:
+        return task.title
+    if column is Column.REQUIREMENTS:
+        return join_requirements(task.requirements) if task.requirements else ""
+    if column is Column.PROGRESS:
+        return progress.get(task.number, "")
+    if column in ROLE_OF_COLUMN:
+        return "、".join(task.units(ROLE_OF_COLUMN[column]))
+    if column is Column.LIAISON:
+        return task.liaison or ""
+    return f"{task.deadline.year}年{task.deadline.month}月{task.deadline.day}日" if task.deadline else ""
+
+
+def write_xlsx(table: RegisterTable, path: Path) -> None:
+    """An A4-landscape sheet: title, 文号, frozen bold header, wrapped cells, sensible widths."""
+    from openpyxl import Workbook  # noqa: PLC0415 - heavy import, only exports need it
+    from openpyxl.styles import Alignment, Border, Font, Side  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "分工方案"
+    width = len(table.columns)
+    for line in [*table.preface, table.title]:
+        sheet.append([line])
+        row = sheet.max_row
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        sheet.cell(row=row, column=1).alignment = Alignment(horizontal="center")
+    sheet.cell(row=sheet.max_row, column=1).font = Font(size=16, bold=True)
+    first = sheet.max_row + 1
+    sheet.append(table.header)
+    for row in table.rows:
+        sheet.append(row)
+    thin = Side(style="thin")
+    for r, row_cells in enumerate(sheet.iter_rows(min_row=first, max_row=sheet.max_row)):
+        for cell in row_cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="center" if r == 0 else "top")
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            if r == 0:
+                cell.font = Font(bold=True)
+    for index, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[column]
+    sheet.freeze_panes = sheet.cell(row=first + 1, column=1)
+    sheet.print_title_rows = f"{first}:{first}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    book.save(path)
+
+
+def write_docx(table: RegisterTable, path: Path) -> None:
+    """A Word document: title, 文号 line, and the table with a repeating header row."""
+    import docx  # noqa: PLC0415 - heavy import, only exports need it
+    from docx.enum.section import WD_ORIENT  # noqa: PLC0415
+    from docx.oxml import OxmlElement  # noqa: PLC0415
+    from docx.oxml.ns import qn  # noqa: PLC0415
+    from docx.shared import Mm  # noqa: PLC0415
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    for line in table.preface:
+        document.add_paragraph(line)
+    document.add_heading(table.title, level=1)
+    grid = document.add_table(rows=1, cols=len(table.columns))
+    grid.style = "Table Grid"
+    for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
+        cell.text = text
+    header_props = grid.rows[0]._tr.get_or_add_trPr()  # repeat the header on every page
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header_props.append(repeat)
+    for row in table.rows:
+        for cell, text in zip(grid.add_row().cells, row, strict=True):
+            cell.text = text
+    document.save(str(path))
+
+
+def write_csv(table: RegisterTable, path: Path) -> None:
+    """A UTF-8 CSV (with BOM, so Excel opens it correctly) of the header and rows."""
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(table.header)
+        writer.writerows(table.rows)

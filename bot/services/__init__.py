@@ -1,0 +1,1 @@
+"""Use cases: importing plans, managing units, and (later) dispatch, reports and digests."""

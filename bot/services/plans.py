@@ -1,0 +1,174 @@
+"""Import a parsed plan into the register, all or nothing, diffing a revision by task number."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from tortoise.transactions import in_transaction
+
+from bot.domain.plan import Assignment as AssignmentRow
+from bot.domain.plan import ParsedPlan, PlanDiff, PlanTask, diff_tasks
+from bot.domain.units import unit_kind
+from bot.storage.models import Assignment, AuditLog, Plan, PlanImport, Task, Unit, UnitAlias
+from bot.storage.register import load_tasks
+
+
+@dataclass(slots=True)
+class ImportOutcome:
+    """What an import did: which plan, which revision, and what changed."""
+
+    plan_id: int
+    revision: int
+    created: bool
+    diff: PlanDiff = field(default_factory=PlanDiff)
+
+    @property
+    def changed_anything(self) -> bool:
+        """False when the same register was imported again."""
+        return self.created or not self.diff.is_empty
+
+
+async def _find_plan(parsed: ParsedPlan) -> Plan | None:
+    query = Plan.filter(retired_at=None)
+    if parsed.meta.doc_number:
+        found = await query.filter(doc_number=parsed.meta.doc_number).order_by("-id").first()
+        if found:
+            return found
+    return await query.filter(title=parsed.meta.title).order_by("-id").first()
+
+
+async def _units_by_name(names: list[str]) -> dict[str, Unit]:
+    existing = {u.name: u for u in await Unit.filter(name__in=names)}
+    for name in names:
+        if name not in existing:
+            existing[name] = await Unit.create(name=name, kind=unit_kind(name).value)
+    return existing
+
+
+async def import_plan(parsed: ParsedPlan, *, source_name: str, sha256: str,
+                      actor: str = "cli") -> ImportOutcome:
+    """Store ``parsed``: a new plan, or a new revision of the plan with its 文号 or title.
+
+    Tasks are matched by number: added ones are created, changed ones updated in place (their
+    reports stay attached), removed ones retired. Runs in one transaction.
+    """
+    async with in_transaction():
+        plan = await _find_plan(parsed)
+        created = plan is None
+        await apply_known_aliases(parsed, plan.id if plan else None)
+        old_tasks = [] if plan is None else await load_tasks(plan.id)
+        diff = diff_tasks(old_tasks, parsed.tasks)
+        if plan is not None and diff.is_empty and not _meta_changed(plan, parsed):
+            return ImportOutcome(plan.id, plan.revision, created=False, diff=diff)
+        if plan is None:
+            plan = await Plan.create(title=parsed.meta.title, source_name=source_name)
+        else:
+            plan.revision += 1
+        _apply_meta(plan, parsed, source_name)
+        await plan.save()
+        units = await _units_by_name(parsed.unit_names())
+        await _store_tasks(plan, parsed.tasks, diff, units)
+        await _store_aliases(plan, parsed.aliases, units)
+        snapshot = {"plan": parsed.meta.to_json(), "tasks": [t.to_json() for t in parsed.tasks]}
+        await PlanImport.create(
+            plan=plan, revision=plan.revision, source_name=source_name, sha256=sha256,
+            snapshot=snapshot, changes=diff.to_json(),
+            warnings=[dataclasses.asdict(w) for w in parsed.warnings],
+        )
+        await AuditLog.create(
+            actor=actor, action="plan.import", subject=f"plan:{plan.id}",
+            detail={"revision": plan.revision, "source": source_name, **diff.to_json()},
+        )
+        return ImportOutcome(plan.id, plan.revision, created=created, diff=diff)
+
+
+async def apply_known_aliases(parsed: ParsedPlan, plan_id: int | None) -> None:
+    """Rename units the admin has aliased or merged (``duban unit alias/merge``) before diffing."""
+    rows = await UnitAlias.filter(plan_id__in=[plan_id] if plan_id else []).values_list(
+        "alias", "unit__name"
+    ) + await UnitAlias.filter(plan_id=None).values_list("alias", "unit__name")
+    known = {alias: name for alias, name in rows if alias != name}
+    if not known:
+        return
+    for task in parsed.tasks:
+        renamed: list[AssignmentRow] = []
+        for a in task.assignments:
+            candidate = dataclasses.replace(a, unit=known.get(a.unit, a.unit))
+            if candidate not in renamed:
+                renamed.append(candidate)
+        task.assignments = renamed
+
+
+def _meta_changed(plan: Plan, parsed: ParsedPlan) -> bool:
+    meta = parsed.meta
+    return (plan.title, plan.doc_number, plan.issuer, plan.issued, plan.columns) != (
+        meta.title, meta.doc_number, meta.issuer, meta.issued, [c.value for c in parsed.columns]
+    )
+
+
+def _apply_meta(plan: Plan, parsed: ParsedPlan, source_name: str) -> None:
+    meta = parsed.meta
+    plan.title, plan.doc_number, plan.issuer, plan.issued = (
+        meta.title, meta.doc_number, meta.issuer, meta.issued,
+    )
+    plan.monthly_dispatch, plan.quarterly_summary = meta.monthly_dispatch, meta.quarterly_summary
+    plan.columns = [c.value for c in parsed.columns]
+    plan.headers = dict(parsed.headers)
+    plan.source_name = source_name
+
+
+async def _store_tasks(plan: Plan, tasks: list[PlanTask], diff: PlanDiff,
+                       units: dict[str, Unit]) -> None:
+    now = datetime.now(UTC)
+    stored = {t.number: t for t in await Task.filter(plan_id=plan.id)}
+    touched = set(diff.added) | set(diff.changed)
+    for position, task in enumerate(tasks):
+        row = stored.get(task.number)
+        if row is None:
+            row = await Task.create(
+                plan=plan, number=task.number, position=position, title=task.title,
+                requirements=task.requirements, liaison=task.liaison, deadline=task.deadline,
+                revision=plan.revision,
+            )
+        elif task.number in touched or row.position != position:
+            row.position = position
+            if task.number in touched:
+                row.title, row.requirements = task.title, task.requirements
+                row.liaison, row.deadline = task.liaison, task.deadline
+                row.revision, row.retired_at = plan.revision, None
+            await row.save()
+        if task.number in touched:
+            await _store_assignments(row, task, units, now)
+    removed = [stored[n].id for n in diff.removed if n in stored]
+    if removed:
+        await Task.filter(id__in=removed).update(retired_at=now, revision=plan.revision)
+
+
+async def _store_assignments(row: Task, task: PlanTask, units: dict[str, Unit],
+                             now: datetime) -> None:
+    current = {(a.unit_id, a.role): a for a in await Assignment.filter(task_id=row.id)}
+    wanted: set[tuple[int, str]] = set()
+    for position, assignment in enumerate(task.assignments):
+        key = (units[assignment.unit].id, assignment.role.value)
+        wanted.add(key)
+        existing = current.get(key)
+        if existing is None:
+            await Assignment.create(task=row, unit_id=key[0], role=key[1], position=position)
+        elif existing.retired_at is not None or existing.position != position:
+            existing.retired_at, existing.position = None, position
+            await existing.save()
+    stale = [a.id for k, a in current.items() if k not in wanted and a.retired_at is None]
+    if stale:
+        await Assignment.filter(id__in=stale).update(retired_at=now)
+
+
+async def _store_aliases(plan: Plan, aliases: dict[str, str], units: dict[str, Unit]) -> None:
+    for alias, name in aliases.items():
+        existing = await UnitAlias.get_or_none(plan_id=plan.id, alias=alias)
+        if existing is None:
+            await UnitAlias.create(plan=plan, alias=alias, unit=units[name])
+        elif existing.unit_id != units[name].id:
+            existing.unit = units[name]
+            await existing.save()

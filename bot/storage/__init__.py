@@ -1,0 +1,1 @@
+"""Persistence: tortoise-orm models, schema migrations, and repositories over them."""

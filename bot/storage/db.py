@@ -1,0 +1,85 @@
+"""Database connection and schema: tortoise config from the URL, open/close, migrate.
+
+SQLite (the embedded default) runs in WAL mode with a busy timeout so the CLI and the running
+bot can share the file; PostgreSQL is used as given. Tortoise keeps its state in a context
+variable: open the database in the task that later creates the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from tortoise.context import TortoiseContext
+from tortoise.migrations.api import migrate
+
+APP = "models"
+MIGRATIONS = "bot.storage.migrations"
+SQLITE_PRAGMAS = {"journal_mode": "WAL", "busy_timeout": "10000", "synchronous": "NORMAL"}
+
+
+def database_url(url: str) -> str:
+    """Normalise the URL: SQLite gets its pragmas and its folder created; ``postgresql://`` too."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = url.removeprefix("sqlite://").split("?", 1)[0]
+        if path and path != ":memory:":
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        query = dict(SQLITE_PRAGMAS) | dict(parse_qsl(parts.query))
+        return f"sqlite://{path}?{urlencode(query)}"
+    if parts.scheme in ("postgresql", "postgres+asyncpg"):
+        return urlunsplit(("postgres", *parts[1:]))
+    return url
+
+
+def tortoise_config(url: str) -> dict[str, Any]:
+    """The tortoise config dict for one database URL."""
+    return {
+        "connections": {"default": database_url(url)},
+        "apps": {
+            APP: {
+                "models": ["bot.storage.models"],
+                "default_connection": "default",
+                "migrations": MIGRATIONS,
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def upgrade_schema(url: str) -> None:
+    """Create or upgrade the schema to the latest migration (``duban init``)."""
+    async with TortoiseContext():
+        await migrate(config=tortoise_config(url), app_labels=[APP])
+
+
+@asynccontextmanager
+async def open_database(url: str) -> AsyncIterator[TortoiseContext]:
+    """Connect for the duration of the block; tasks created inside it see the connection."""
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(url))
+        yield ctx
+
+
+async def pending_migrations(url: str) -> int:
+    """How many migrations the database lacks (0 when the schema is current)."""
+    from tortoise import Tortoise  # noqa: PLC0415 - keeps the module's public surface small
+    from tortoise.connection import get_connection  # noqa: PLC0415
+    from tortoise.migrations.executor import MigrationExecutor  # noqa: PLC0415
+
+    config = tortoise_config(url)
+    async with TortoiseContext() as ctx:
+        await Tortoise.init(config=config, init_connections=False)
+        executor = MigrationExecutor(get_connection("default"), {APP: config["apps"][APP]})
+        steps = await executor.plan(None)
+        await ctx.close_connections()
+    return len(steps)
+
+
+def is_sqlite(url: str) -> bool:
+    """True for the embedded default."""
+    return url.startswith("sqlite:")

@@ -1,0 +1,27 @@
+"""All tortoise models of Duban, one app (``models``); see the submodules for each area."""
+
+from bot.storage.models.delivery import AuditLog, CalendarDay, InboxUpdate, OutboxMessage
+from bot.storage.models.people import ChatBinding, Contact, ConversationState, Invite
+from bot.storage.models.plans import (
+    Assignment,
+    Plan,
+    PlanImport,
+    Task,
+    Unit,
+    UnitAlias,
+    UnitMember,
+)
+from bot.storage.models.reporting import (
+    Attachment,
+    ProgressReport,
+    QuarterlySummary,
+    ReportingPeriod,
+    ReportRequest,
+)
+
+__all__ = [
+    "Assignment", "Attachment", "AuditLog", "CalendarDay", "ChatBinding", "Contact",
+    "ConversationState", "InboxUpdate", "Invite", "OutboxMessage", "Plan", "PlanImport",
+    "ProgressReport", "QuarterlySummary", "ReportRequest", "ReportingPeriod", "Task", "Unit",
+    "UnitAlias", "UnitMember",
+]
