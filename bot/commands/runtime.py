@@ -35,7 +35,7 @@ class Runtime:
 
     def fail(self, message: Message) -> NoReturn:
         """Print one localized sentence on stderr and exit with status 2."""
-        self.err.print(self.say(message), markup=False, highlight=False)
+        self.err.print(self.say(message), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_REFUSED)
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:

@@ -69,6 +69,13 @@ def _units_part(text: str) -> tuple[str, str] | None:
     return body.rstrip(" ，,；;"), units
 
 
+def _complete(text: str) -> bool:
+    """True once a paragraph has its units statement and every parenthesis is closed."""
+    if _units_part(text) is None:
+        return False
+    return text.count("（") + text.count("(") <= text.count("）") + text.count(")")
+
+
 def _task(number: str, body: str, units: str, warnings: list[Message]) -> PlanTask:
     title, _, rest = body.partition("。")
     if not rest and "；" in title:
@@ -108,7 +115,7 @@ def tasks_from_paragraphs(lines: Sequence[str]) -> tuple[list[PlanTask], list[st
         if start is not None:
             level, number, rest = start
             blocks.append(_Block(level, number, [rest] if rest else []))
-        elif blocks and _units_part(blocks[-1].text) is None:
+        elif blocks and not _complete(blocks[-1].text):
             blocks[-1].lines.append(line)  # the paragraph wraps onto this line
         elif not blocks:
             preamble.append(line)

@@ -1,0 +1,5 @@
+"""``python -m bot``: the same as the ``duban`` command."""
+
+from bot.cli import main
+
+main()
