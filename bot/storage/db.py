@@ -35,14 +35,24 @@ def database_url(url: str) -> str:
     return url
 
 
+def connection_name(url: str) -> str:
+    """The tortoise connection name: one per backend.
+
+    Tortoise caches compiled SQL per connection name, so a process that talks to SQLite and
+    then PostgreSQL (the test suite, a migration from one to the other) must not reuse a name.
+    """
+    return urlsplit(database_url(url)).scheme
+
+
 def tortoise_config(url: str) -> dict[str, Any]:
     """The tortoise config dict for one database URL."""
+    name = connection_name(url)
     return {
-        "connections": {"default": database_url(url)},
+        "connections": {name: database_url(url)},
         "apps": {
             APP: {
                 "models": ["bot.storage.models"],
-                "default_connection": "default",
+                "default_connection": name,
                 "migrations": MIGRATIONS,
             }
         },
@@ -74,7 +84,9 @@ async def pending_migrations(url: str) -> int:
     config = tortoise_config(url)
     async with TortoiseContext() as ctx:
         await Tortoise.init(config=config, init_connections=False)
-        executor = MigrationExecutor(get_connection("default"), {APP: config["apps"][APP]})
+        executor = MigrationExecutor(
+            get_connection(connection_name(url)), {APP: config["apps"][APP]}
+        )
         steps = await executor.plan(None)
         await ctx.close_connections()
     return len(steps)
