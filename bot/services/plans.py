@@ -102,17 +102,19 @@ async def apply_known_aliases(parsed: ParsedPlan, plan_id: int | None) -> None:
 
 
 def _meta_changed(plan: Plan, parsed: ParsedPlan) -> bool:
+    """True when the file says something new about the plan (a CSV that says nothing, doesn't)."""
     meta = parsed.meta
-    return (plan.title, plan.doc_number, plan.issuer, plan.issued, plan.columns) != (
-        meta.title, meta.doc_number, meta.issuer, meta.issued, [c.value for c in parsed.columns]
-    )
+    given = [(plan.title, meta.title), (plan.doc_number, meta.doc_number),
+             (plan.issuer, meta.issuer), (plan.issued, meta.issued)]
+    return any(new is not None and old != new for old, new in given)
 
 
 def _apply_meta(plan: Plan, parsed: ParsedPlan, source_name: str) -> None:
     meta = parsed.meta
-    plan.title, plan.doc_number, plan.issuer, plan.issued = (
-        meta.title, meta.doc_number, meta.issuer, meta.issued,
-    )
+    plan.title = meta.title
+    plan.doc_number = meta.doc_number or plan.doc_number
+    plan.issuer = meta.issuer or plan.issuer
+    plan.issued = meta.issued or plan.issued
     plan.monthly_dispatch, plan.quarterly_summary = meta.monthly_dispatch, meta.quarterly_summary
     plan.columns = [c.value for c in parsed.columns]
     plan.headers = dict(parsed.headers)

@@ -1,0 +1,19 @@
+"""The committed migrations describe exactly the current models."""
+
+from __future__ import annotations
+
+from tortoise.context import TortoiseContext
+from tortoise.migrations.autodetector import MigrationAutodetector
+
+from bot.storage.db import tortoise_config
+
+
+async def test_models_and_migrations_agree(tmp_path: object) -> None:
+    config = tortoise_config(f"sqlite://{tmp_path}/x.sqlite3")
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=config)
+        assert ctx.apps is not None
+        detector = MigrationAutodetector(ctx.apps, config["apps"])
+        changes = await detector.changes()
+    assert not any(changes.values()) if isinstance(changes, dict) else not changes, (
+        "models changed without a migration: run `make migrations`")
