@@ -34,9 +34,14 @@ def _root(ctx: typer.Context) -> None:
         )
         err.print(f"Invalid settings: {problems}", markup=False)
         raise typer.Exit(EXIT_REFUSED) from exc
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
     ctx.obj = Runtime(
-        settings=settings, translator=Translator(settings.default_locale), out=Console(), err=err,
+        settings=settings,
+        translator=Translator(settings.default_locale),
+        out=Console(),
+        err=err,
     )
 
 

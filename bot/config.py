@@ -1,4 +1,4 @@
-"""Settings from the environment and ``.env`` (prefix ``DUBAN_``); built once in the composition root."""
+"""Settings from the environment and ``.env`` (prefix ``DUBAN_``), built once at the root."""
 
 from __future__ import annotations
 

@@ -40,10 +40,12 @@ def normalise_locale(value: str | None) -> str:
 
 @lru_cache(maxsize=len(LOCALES))
 def translations(locale: str) -> gettext.NullTranslations:
-    """The catalog of ``locale``: the compiled ``.mo`` if current, else the ``.po`` compiled here."""
+    """The catalog of ``locale``: its ``.mo`` if current, else its ``.po`` compiled here."""
     folder = locales_dir() / locale / "LC_MESSAGES"
     po_path, mo_path = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
-    if mo_path.exists() and (not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
+    if mo_path.exists() and (
+        not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
+    ):
         with mo_path.open("rb") as fh:
             return gettext.GNUTranslations(fh)
     if not po_path.exists():

@@ -38,14 +38,19 @@ def fill() -> None:
     try:
         import opencc  # type: ignore[import-not-found]
     except ImportError:
-        print("opencc not installed: zh_TW left as it is")  # noqa: T201
+        print("opencc not installed: zh_TW left as it is")
         return
     converter = opencc.OpenCC("s2twp")
     _, cn = _catalog("zh_CN")
     tw_path, tw = _catalog("zh_TW")
     for message in tw:
         source = cn.get(message.id)
-        if message.id and (not message.string or "fuzzy" in message.flags) and source and source.string:
+        if (
+            message.id
+            and (not message.string or "fuzzy" in message.flags)
+            and source
+            and source.string
+        ):
             message.string = converter.convert(source.string)
             message.flags.discard("fuzzy")
     _save(tw_path, tw)
@@ -58,7 +63,7 @@ def check() -> int:
         _, catalog = _catalog(locale)
         for message in catalog:
             if message.id and (not message.string or "fuzzy" in message.flags):
-                print(f"{locale}: {message.id!r}")  # noqa: T201
+                print(f"{locale}: {message.id!r}")
                 missing += 1
     return missing
 

@@ -17,8 +17,18 @@ with tempfile.TemporaryDirectory() as folder:
         encoding="utf-8",
     )
     env_path = f"{folder}:{ROOT}"
-    sys.exit(subprocess.call(  # noqa: S603 - fixed argv, the project's own tortoise CLI
-        [sys.executable, "-m", "tortoise", "-c", "duban_migration_config.TORTOISE_ORM",
-         "makemigrations", *sys.argv[1:]],
-        cwd=ROOT, env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"},
-    ))
+    sys.exit(
+        subprocess.call(  # noqa: S603 - fixed argv, the project's own tortoise CLI
+            [
+                sys.executable,
+                "-m",
+                "tortoise",
+                "-c",
+                "duban_migration_config.TORTOISE_ORM",
+                "makemigrations",
+                *sys.argv[1:],
+            ],
+            cwd=ROOT,
+            env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"},
+        )
+    )

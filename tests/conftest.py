@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -99,7 +99,7 @@ async def db(database_url: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run CLI commands in a scratch folder with their own SQLite database and zh_CN output."""
     monkeypatch.chdir(tmp_path)
     for key in list(os.environ):
@@ -107,7 +107,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
             monkeypatch.delenv(key)
     monkeypatch.setenv("DUBAN_DATABASE_URL", f"sqlite://{tmp_path / 'cli.sqlite3'}")
     monkeypatch.setenv("DUBAN_DEFAULT_LOCALE", "zh_CN")
-    yield tmp_path
+    return tmp_path
 
 
 @pytest.fixture

@@ -15,9 +15,12 @@ def test_import_dry_run_json_contract(cli_env: Path, runner: CliRunner, shared_p
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)
     assert set(payload) == {"plan", "tasks", "warnings"}
-    assert payload["plan"] == {"title": "全市教育大会精神重点任务分工方案",
-                               "doc_number": "辰教小组发〔2022〕10号",
-                               "issuer": "中共辰溪县委教育工作领导小组", "issued": "2022-10-31"}
+    assert payload["plan"] == {
+        "title": "全市教育大会精神重点任务分工方案",
+        "doc_number": "辰教小组发〔2022〕10号",
+        "issuer": "中共辰溪县委教育工作领导小组",
+        "issued": "2022-10-31",
+    }
     assert len(payload["tasks"]) == 24
     task5 = payload["tasks"][4]
     assert set(task5) == {"number", "title", "requirements", "assignments", "liaison", "deadline"}
@@ -28,8 +31,9 @@ def test_import_dry_run_json_contract(cli_env: Path, runner: CliRunner, shared_p
     assert not (cli_env / "cli.sqlite3").exists()  # a dry run opens no database
 
 
-def test_import_title_option_and_plan_show(cli_env: Path, runner: CliRunner,
-                                          sample_plan: Path) -> None:
+def test_import_title_option_and_plan_show(
+    cli_env: Path, runner: CliRunner, sample_plan: Path
+) -> None:
     result = runner.invoke(app, ["import", str(sample_plan), "--title", "营商环境任务"])
     assert result.exit_code == 0, result.stderr
     assert "已保存为方案 1" in result.stdout
@@ -38,11 +42,13 @@ def test_import_title_option_and_plan_show(cli_env: Path, runner: CliRunner,
     assert shown["plan"]["revision"] == 1
     assert [t["number"] for t in shown["tasks"]] == [str(n) for n in range(1, 21)]
     table = runner.invoke(app, ["plan", "show"])
-    assert "青营商组发〔2026〕3号" in table.stdout and "共 20 项任务" in table.stdout
+    assert "青营商组发〔2026〕3号" in table.stdout
+    assert "共 20 项任务" in table.stdout
 
 
 def test_import_json_without_dry_run_reports_the_change_on_stderr(
-        cli_env: Path, runner: CliRunner, sample_plan: Path) -> None:
+    cli_env: Path, runner: CliRunner, sample_plan: Path
+) -> None:
     result = runner.invoke(app, ["import", str(sample_plan), "--json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["plan"]["doc_number"] == "青营商组发〔2026〕3号"
@@ -63,7 +69,8 @@ def test_export_plan_round_trip(cli_env: Path, runner: CliRunner, shared_plan: P
     after = json.loads(runner.invoke(app, ["plan", "show", "--json"]).stdout)
     assert after == before
     refused = runner.invoke(app, ["export-plan", "--out", "register.pdf"])
-    assert refused.exit_code == 2 and ".xlsx" in refused.stderr
+    assert refused.exit_code == 2
+    assert ".xlsx" in refused.stderr
 
 
 def test_commands_before_any_import(cli_env: Path, runner: CliRunner) -> None:
@@ -75,11 +82,14 @@ def test_commands_before_any_import(cli_env: Path, runner: CliRunner) -> None:
 def test_unit_commands(cli_env: Path, runner: CliRunner, shared_plan: Path) -> None:
     runner.invoke(app, ["import", str(shared_plan)])
     listing = runner.invoke(app, ["unit", "list"])
-    assert "各乡镇党委、政府" in listing.stdout and "共 34 个单位" in listing.stdout
+    assert "各乡镇党委、政府" in listing.stdout
+    assert "共 34 个单位" in listing.stdout
     alias = runner.invoke(app, ["unit", "alias", "县教育局", "教育局"])
-    assert alias.exit_code == 0 and "现在指" in alias.stdout
+    assert alias.exit_code == 0
+    assert "现在指" in alias.stdout
     unknown = runner.invoke(app, ["unit", "alias", "县不存在局", "别名"])
-    assert unknown.exit_code == 2 and "没有名为" in unknown.stderr
+    assert unknown.exit_code == 2
+    assert "没有名为" in unknown.stderr
     merged = runner.invoke(app, ["unit", "merge", "中小学", "各中小学校"])
     assert merged.exit_code == 0, merged.stderr
     assert "共 33 个单位" in runner.invoke(app, ["unit", "list"]).stdout
@@ -92,8 +102,7 @@ def test_demo_runs_offline(cli_env: Path, runner: CliRunner) -> None:
     assert "青溪县2026年优化营商环境重点任务分工方案" in result.stdout
 
 
-def test_invalid_settings_are_named(cli_env: Path, runner: CliRunner,
-                                    monkeypatch: object) -> None:
+def test_invalid_settings_are_named(cli_env: Path, runner: CliRunner, monkeypatch: object) -> None:
     import pytest  # noqa: PLC0415
 
     assert isinstance(monkeypatch, pytest.MonkeyPatch)

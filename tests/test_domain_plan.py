@@ -45,7 +45,10 @@ def test_parse_deadline(text: str, expected: tuple[date | None, bool]) -> None:
 
 
 def test_requirements_split_on_circled_numbers() -> None:
-    assert split_requirements("①认真落实。② 把要求转化为措施。③") == ["认真落实。", "把要求转化为措施。"]
+    assert split_requirements("①认真落实。② 把要求转化为措施。③") == [
+        "认真落实。",
+        "把要求转化为措施。",
+    ]
     assert split_requirements("整合各类优质资源。") == ["整合各类优质资源。"]
     assert split_requirements("") == []
 

@@ -26,11 +26,15 @@ def names(cell: str) -> list[str]:
         ("县委、政府", ["县委", "县政府"]),
         ("各乡镇党委、政府", [COLLECTIVE_TOWNSHIPS]),
         ("县委宣传部，各乡镇党委、政府", ["县委宣传部", COLLECTIVE_TOWNSHIPS]),
-        ("县委编办、县人社局、县财政局，各县乡镇党委、政府",
-         ["县委编办", "县人社局", "县财政局", COLLECTIVE_TOWNSHIPS]),
+        (
+            "县委编办、县人社局、县财政局，各县乡镇党委、政府",
+            ["县委编办", "县人社局", "县财政局", COLLECTIVE_TOWNSHIPS],
+        ),
         ("各乡（镇）党委、乡（镇）人民政府", [COLLECTIVE_TOWNSHIPS]),
-        ("县自然资源 规划局，县财 政局，县住 建局，各乡 镇党委、 政府",
-         ["县自然资源规划局", "县财政局", "县住建局", COLLECTIVE_TOWNSHIPS]),
+        (
+            "县自然资源 规划局，县财 政局，县住 建局，各乡 镇党委、 政府",
+            ["县自然资源规划局", "县财政局", "县住建局", COLLECTIVE_TOWNSHIPS],
+        ),
         ("县公安局、团县委、县妇联", ["县公安局", "团县委", "县妇联"]),
         ("各中小学校、新华书店", ["各中小学校", "新华书店"]),
         ("县教育局、中小学", ["县教育局", "中小学"]),
@@ -61,8 +65,14 @@ def test_lead_marker_is_read_and_removed() -> None:
 
 @pytest.mark.parametrize(
     ("name", "prefix"),
-    [("县委编办", "县"), ("辰溪县教育局", "辰溪县"), ("团县委", None), ("市场监督管理局", None),
-     ("新华书店", None), ("县委", "县")],
+    [
+        ("县委编办", "县"),
+        ("辰溪县教育局", "辰溪县"),
+        ("团县委", None),
+        ("市场监督管理局", None),
+        ("新华书店", None),
+        ("县委", "县"),
+    ],
 )
 def test_level_prefix(name: str, prefix: str | None) -> None:
     assert level_prefix(name) == prefix
@@ -75,8 +85,13 @@ def test_aliases_map_bare_names_to_the_single_full_name() -> None:
 
 @pytest.mark.parametrize(
     ("name", "kind"),
-    [(COLLECTIVE_TOWNSHIPS, UnitKind.COLLECTIVE), ("县委组织部", UnitKind.PARTY),
-     ("县教育局", UnitKind.GOVERNMENT), ("县中职学校", UnitKind.SCHOOL), ("团县委", UnitKind.OTHER)],
+    [
+        (COLLECTIVE_TOWNSHIPS, UnitKind.COLLECTIVE),
+        ("县委组织部", UnitKind.PARTY),
+        ("县教育局", UnitKind.GOVERNMENT),
+        ("县中职学校", UnitKind.SCHOOL),
+        ("团县委", UnitKind.OTHER),
+    ],
 )
 def test_unit_kind(name: str, kind: UnitKind) -> None:
     assert unit_kind(name) is kind

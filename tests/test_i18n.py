@@ -24,9 +24,12 @@ def _catalog(locale: str):  # type: ignore[no-untyped-def]
 def extracted(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     pot = tmp_path_factory.mktemp("pot") / "duban.pot"
     pybabel = str(Path(sys.executable).parent / "pybabel")
-    subprocess.run([pybabel, "extract", "-F", "babel.cfg",
-                    "-k", "N_", "-k", "gettext", "-o", str(pot), "."],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [pybabel, "extract", "-F", "babel.cfg", "-k", "N_", "-k", "gettext", "-o", str(pot), "."],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     with pot.open("rb") as fh:
         return {m.id for m in read_po(fh) if m.id}
 
@@ -55,4 +58,10 @@ def test_rendering_in_each_locale() -> None:
 
 def test_locale_tags_are_normalised() -> None:
     assert [normalise_locale(t) for t in ("zh-Hant", "zh-HK", "zh", "en-US", "fr", None)] == [
-        "zh_TW", "zh_TW", "zh_CN", "en", "zh_CN", "zh_CN"]
+        "zh_TW",
+        "zh_TW",
+        "zh_CN",
+        "en",
+        "zh_CN",
+        "zh_CN",
+    ]

@@ -10,7 +10,10 @@ from bot.domain.units import split_units
 from bot.importers import PlanFileError, read_plan_bytes
 
 PLAN_ALPHABET = st.sampled_from(
-    list("|序号目标任务具体要求牵头责任配合单位部门县委政府教育局财政、，,；;：:（）()①②③ \n\t-1234567890年月底各乡镇党<p>")
+    list(
+        "|序号目标任务具体要求牵头责任配合单位部门县委政府教育局财政"
+        "、，,；;：:（）()①②③ \n\t-1234567890年月底各乡镇党<p>"
+    )
 )
 plan_like = st.text(alphabet=PLAN_ALPHABET, max_size=400)
 
@@ -51,6 +54,7 @@ def test_plan_shaped_text(text: str) -> None:
 @given(plan_like)
 def test_unit_cells_and_deadlines(text: str) -> None:
     for mention in split_units(text):
-        assert mention.name and "、" not in mention.name.replace("各乡镇党委、政府", "")
+        assert mention.name
+        assert "、" not in mention.name.replace("各乡镇党委、政府", "")
     parsed, understood = parse_deadline(text)
     assert parsed is None or understood

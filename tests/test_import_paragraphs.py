@@ -42,7 +42,9 @@ def test_numbered_paragraphs_with_inline_units(tmp_path: Path) -> None:
 
     first = tasks["1"]
     assert first.title == "推进乡镇综合文化站提质"
-    assert first.requirements == ["对标省级标准，完成全县12个乡镇综合文化站改造提升，配齐专职人员。"]
+    assert first.requirements == [
+        "对标省级标准，完成全县12个乡镇综合文化站改造提升，配齐专职人员。"
+    ]
     assert first.units(Role.LEAD) == ["县文旅局"]
     assert first.units(Role.COOPERATING) == ["县财政局", "县住建局", COLLECTIVE_TOWNSHIPS]
     assert first.deadline == date(2024, 12, 31)

@@ -35,11 +35,24 @@ CASES: dict[str, tuple[str, object, str]] = {
     "damaged zip": ("plan.xlsx", b"PK\x03\x04broken", "损坏"),
     "zip that is no office file": ("plan.docx", _other_zip, "ZIP"),
     "zip bomb": ("plan.docx", _zip_bomb, "解压"),
-    "no tasks": ("plan.md", "关于做好2026年工作的通知\n\n各单位：请认真落实。\n".encode(), "未找到任务"),
-    "header without tasks": ("plan.md", "| 序号 | 目标任务 | 牵头单位 |\n|--|--|--|\n| | | |\n".encode(),
-                             "表头"),
-    "duplicate numbers": ("plan.md", ("| 序号 | 目标任务 | 牵头单位 |\n|--|--|--|\n"
-                                      "| 1 | 甲 | 县教育局 |\n| 1 | 乙 | 县财政局 |\n").encode(), "两次"),
+    "no tasks": (
+        "plan.md",
+        "关于做好2026年工作的通知\n\n各单位：请认真落实。\n".encode(),
+        "未找到任务",
+    ),
+    "header without tasks": (
+        "plan.md",
+        "| 序号 | 目标任务 | 牵头单位 |\n|--|--|--|\n| | | |\n".encode(),
+        "表头",
+    ),
+    "duplicate numbers": (
+        "plan.md",
+        (
+            "| 序号 | 目标任务 | 牵头单位 |\n|--|--|--|\n"
+            "| 1 | 甲 | 县教育局 |\n| 1 | 乙 | 县财政局 |\n"
+        ).encode(),
+        "两次",
+    ),
 }
 
 
@@ -54,8 +67,9 @@ def _write(tmp_path: Path, name: str, content: object) -> Path:
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_refused_with_one_sentence_and_exit_2(case: str, cli_env: Path, runner: CliRunner,
-                                              sample_plan: Path) -> None:
+def test_refused_with_one_sentence_and_exit_2(
+    case: str, cli_env: Path, runner: CliRunner, sample_plan: Path
+) -> None:
     assert runner.invoke(app, ["import", str(sample_plan)]).exit_code == 0
     before = runner.invoke(app, ["plan", "show", "--json"]).stdout
     name, content, words = CASES[case]
@@ -75,23 +89,34 @@ def test_missing_file_and_folder(cli_env: Path, runner: CliRunner) -> None:
     assert (result.exit_code, "文件夹" in result.stderr) == (2, True)
 
 
-def test_a_file_over_the_size_limit(cli_env: Path, runner: CliRunner,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_over_the_size_limit(
+    cli_env: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DUBAN_IMPORT_MAX_MB", "1")
     path = cli_env / "big.md"
     path.write_bytes(b"| 1 | x |\n" * 120_000)
     result = runner.invoke(app, ["import", str(path)])
     assert result.exit_code == 2
-    assert "1.1 MB" in result.stderr and "1.0 MB" in result.stderr
+    assert "1.1 MB" in result.stderr
+    assert "1.0 MB" in result.stderr
 
 
 def test_refusal_in_english_from_the_real_process(tmp_path: Path) -> None:
     path = tmp_path / "plan.md"
     path.write_bytes(b"")
-    env = {"DUBAN_DEFAULT_LOCALE": "en", "DUBAN_DATABASE_URL": f"sqlite://{tmp_path}/x.sqlite3",
-           "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-m", "bot", "import", str(path)], env=env,
-                          capture_output=True, text=True, check=False, cwd=tmp_path)
+    env = {
+        "DUBAN_DEFAULT_LOCALE": "en",
+        "DUBAN_DATABASE_URL": f"sqlite://{tmp_path}/x.sqlite3",
+        "PATH": "/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "import", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
     assert done.returncode == 2
     assert done.stderr.strip() == "The file is empty."
     assert not (tmp_path / "x.sqlite3").exists()  # nothing was even opened

@@ -13,13 +13,28 @@ from bot.domain.plan import ParsedPlan, Role, join_requirements
 from bot.importers import read_plan
 from bot.render.register import register_table, write_csv, write_docx, write_xlsx
 
-HEADER = ["序号", "目标任务", "具体要求", "进展情况", "牵头部门", "责任部门", "县教育局 牵头联络 股室"]
+HEADER = [
+    "序号",
+    "目标任务",
+    "具体要求",
+    "进展情况",
+    "牵头部门",
+    "责任部门",
+    "县教育局 牵头联络 股室",
+]
 
 
 def rows_of(plan: ParsedPlan) -> list[list[str]]:
     return [
-        [t.number, t.title, join_requirements(t.requirements), "", "、".join(t.units(Role.LEAD)),
-         "、".join(t.units(Role.RESPONSIBLE)), t.liaison or ""]
+        [
+            t.number,
+            t.title,
+            join_requirements(t.requirements),
+            "",
+            "、".join(t.units(Role.LEAD)),
+            "、".join(t.units(Role.RESPONSIBLE)),
+            t.liaison or "",
+        ]
         for t in plan.tasks
     ]
 
@@ -28,8 +43,9 @@ def same_register(a: ParsedPlan, b: ParsedPlan) -> None:
     assert [t.to_json() for t in a.tasks] == [t.to_json() for t in b.tasks]
 
 
-def test_xlsx_written_by_hand_with_title_rows_and_merged_cells(shared_plan: Path,
-                                                               tmp_path: Path) -> None:
+def test_xlsx_written_by_hand_with_title_rows_and_merged_cells(
+    shared_plan: Path, tmp_path: Path
+) -> None:
     plan = read_plan(shared_plan)
     book = openpyxl.Workbook()
     sheet = book.active
@@ -48,8 +64,9 @@ def test_xlsx_written_by_hand_with_title_rows_and_merged_cells(shared_plan: Path
     assert again.meta.title == "全市教育大会精神重点任务分工方案"
 
 
-def test_docx_written_by_hand_with_repeated_header_and_preamble(shared_plan: Path,
-                                                                tmp_path: Path) -> None:
+def test_docx_written_by_hand_with_repeated_header_and_preamble(
+    shared_plan: Path, tmp_path: Path
+) -> None:
     plan = read_plan(shared_plan)
     document = docx.Document()
     document.add_paragraph("辰教小组发〔2022〕10号")
@@ -80,8 +97,9 @@ def test_csv_written_by_hand_in_gbk(shared_plan: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("writer", [write_xlsx, write_docx, write_csv])
-def test_exported_register_imports_back_identically(sample_plan: Path, tmp_path: Path,
-                                                    writer: object) -> None:
+def test_exported_register_imports_back_identically(
+    sample_plan: Path, tmp_path: Path, writer: object
+) -> None:
     plan = read_plan(sample_plan)
     table = register_table(plan.meta, plan.tasks, [c.value for c in plan.columns], plan.headers)
     suffix = {write_xlsx: ".xlsx", write_docx: ".docx", write_csv: ".csv"}[writer]  # type: ignore[index]

@@ -21,9 +21,17 @@ def test_real_plan_reads_as_24_tasks_with_its_header(shared_plan: Path) -> None:
     assert plan.meta.doc_number == "辰教小组发〔2022〕10号"
     assert plan.meta.issuer == "中共辰溪县委教育工作领导小组"
     assert plan.meta.issued == date(2022, 10, 31)
-    assert plan.meta.monthly_dispatch and plan.meta.quarterly_summary
-    assert plan.columns == [Column.NUMBER, Column.TITLE, Column.REQUIREMENTS, Column.PROGRESS,
-                            Column.LEAD, Column.RESPONSIBLE, Column.LIAISON]
+    assert plan.meta.monthly_dispatch
+    assert plan.meta.quarterly_summary
+    assert plan.columns == [
+        Column.NUMBER,
+        Column.TITLE,
+        Column.REQUIREMENTS,
+        Column.PROGRESS,
+        Column.LEAD,
+        Column.RESPONSIBLE,
+        Column.LIAISON,
+    ]
     assert plan.warnings == []
 
 
@@ -36,10 +44,26 @@ def test_real_plan_lead_and_responsible_units(shared_plan: Path) -> None:
     assert leads["24"] == ["县政府教育督导委员会"]
     assert all(leads[str(n)] == ["县教育局"] for n in range(4, 23))
     assert units["2"][Role.RESPONSIBLE] == [
-        "县委办", "县人大办", "县政府办", "县政协办", "县委组织部", "县委编办", COLLECTIVE_TOWNSHIPS]
-    assert units["5"][Role.RESPONSIBLE] == ["县委编办", "县人社局", "县财政局", COLLECTIVE_TOWNSHIPS]
+        "县委办",
+        "县人大办",
+        "县政府办",
+        "县政协办",
+        "县委组织部",
+        "县委编办",
+        COLLECTIVE_TOWNSHIPS,
+    ]
+    assert units["5"][Role.RESPONSIBLE] == [
+        "县委编办",
+        "县人社局",
+        "县财政局",
+        COLLECTIVE_TOWNSHIPS,
+    ]
     assert units["18"][Role.RESPONSIBLE] == [
-        "县自然资源规划局", "县财政局", "县住建局", COLLECTIVE_TOWNSHIPS]
+        "县自然资源规划局",
+        "县财政局",
+        "县住建局",
+        COLLECTIVE_TOWNSHIPS,
+    ]
     assert units["19"][Role.RESPONSIBLE][-3:] == ["团县委", "县妇联", COLLECTIVE_TOWNSHIPS]
     assert units["21"][Role.RESPONSIBLE][0] == "县市场监督管理局"
     everyone = {u for per_task in units.values() for names in per_task.values() for u in names}
@@ -67,7 +91,8 @@ def test_bundled_sample_plan(sample_plan: Path) -> None:
     assert len(tasks) == 20
     assert plan.meta.doc_number == "青营商组发〔2026〕3号"
     assert plan.meta.issued == date(2026, 8, 28)
-    assert Column.COOPERATING in plan.columns and Column.DEADLINE in plan.columns
+    assert Column.COOPERATING in plan.columns
+    assert Column.DEADLINE in plan.columns
     assert tasks["1"].units(Role.RESPONSIBLE) == ["县发改局", "县财政局", "县人社局"]
     assert tasks["1"].units(Role.COOPERATING) == [COLLECTIVE_TOWNSHIPS]
     assert tasks["3"].units(Role.COOPERATING) == ["县政务服务中心"]

@@ -16,4 +16,5 @@ async def test_models_and_migrations_agree(tmp_path: object) -> None:
         detector = MigrationAutodetector(ctx.apps, config["apps"])
         changes = await detector.changes()
     assert not any(changes.values()) if isinstance(changes, dict) else not changes, (
-        "models changed without a migration: run `make migrations`")
+        "models changed without a migration: run `make migrations`"
+    )

@@ -39,8 +39,11 @@ async def store(parsed: ParsedPlan, name: str = "plan.md") -> object:
 async def test_first_import_stores_the_whole_register(db: str, shared_plan: Path) -> None:
     outcome = await store(read_plan(shared_plan))
     plan = await Plan.get()
-    assert (plan.revision, plan.doc_number, plan.issued) == (1, "辰教小组发〔2022〕10号",
-                                                             date(2022, 10, 31))
+    assert (plan.revision, plan.doc_number, plan.issued) == (
+        1,
+        "辰教小组发〔2022〕10号",
+        date(2022, 10, 31),
+    )
     assert await Task.filter(plan=plan).count() == 24
     tasks = await load_tasks(plan.id)
     assert [t.to_json() for t in tasks] == [t.to_json() for t in read_plan(shared_plan).tasks]
@@ -62,51 +65,70 @@ async def test_reimporting_the_same_file_changes_nothing(db: str, sample_plan: P
 
 
 async def test_revision_diffs_by_number_and_keeps_reports(db: str) -> None:
-    first = plan_text("| 1 | 甲 | ①一②二 | 县教育局 | 县财政局 | 2026年底 |",
-                      "| 2 | 乙 | 要求 | 县教育局 | 县人社局 | |",
-                      "| 3 | 丙 | 要求 | 县财政局 | 县教育局 | |")
+    first = plan_text(
+        "| 1 | 甲 | ①一②二 | 县教育局 | 县财政局 | 2026年底 |",
+        "| 2 | 乙 | 要求 | 县教育局 | 县人社局 | |",
+        "| 3 | 丙 | 要求 | 县财政局 | 县教育局 | |",
+    )
     await store(read_plan_bytes(first, name="v1.md"))
     plan = await Plan.get()
     task2 = await Task.get(plan=plan, number="2")
     unit = await Unit.get(name="县人社局")
-    period = await ReportingPeriod.create(plan=plan, kind="month", key="2026-11",
-                                          starts=date(2026, 11, 1), ends=date(2026, 11, 30))
+    period = await ReportingPeriod.create(
+        plan=plan, kind="month", key="2026-11", starts=date(2026, 11, 1), ends=date(2026, 11, 30)
+    )
     request = await ReportRequest.create(period=period, task=task2, unit=unit)
-    await ProgressReport.create(request=request, task=task2, unit=unit, version=1,
-                                status="in_progress", text="已启动", submitted_at=datetime.now(UTC))
+    await ProgressReport.create(
+        request=request,
+        task=task2,
+        unit=unit,
+        version=1,
+        status="in_progress",
+        text="已启动",
+        submitted_at=datetime.now(UTC),
+    )
 
-    second = plan_text("| 1 | 甲 | ①一②二 | 县教育局 | 县财政局 | 2026年底 |",
-                       "| 2 | 乙（修订） | 要求 | 县教育局 | 县人社局、县民政局 | |",
-                       "| 4 | 丁 | 要求 | 县民政局 | | 2027年6月 |")
+    second = plan_text(
+        "| 1 | 甲 | ①一②二 | 县教育局 | 县财政局 | 2026年底 |",
+        "| 2 | 乙（修订） | 要求 | 县教育局 | 县人社局、县民政局 | |",
+        "| 4 | 丁 | 要求 | 县民政局 | | 2027年6月 |",
+    )
     outcome = await store(read_plan_bytes(second, name="v2.md"))
     diff = outcome.diff  # type: ignore[attr-defined]
     assert (diff.added, diff.changed, diff.removed, diff.unchanged) == (["4"], ["2"], ["3"], ["1"])
     plan = await Plan.get()
     assert plan.revision == 2
     same_task = await Task.get(plan=plan, number="2")
-    assert same_task.id == task2.id and same_task.title == "乙（修订）"
+    assert same_task.id == task2.id
+    assert same_task.title == "乙（修订）"
     assert await ProgressReport.filter(task_id=task2.id).count() == 1
     retired = await Task.get(plan=plan, number="3")
     assert retired.retired_at is not None  # kept, not deleted
     assert [t.number for t in await load_tasks(plan.id)] == ["1", "2", "4"]
-    snapshots = await PlanImport.filter(plan=plan).order_by("revision").values_list("snapshot", flat=True)
+    snapshots = (
+        await PlanImport.filter(plan=plan).order_by("revision").values_list("snapshot", flat=True)
+    )
     assert [len(s["tasks"]) for s in snapshots] == [3, 3]  # the old text is still there
 
-    third = plan_text("| 1 | 甲 | ①一②二 | 县教育局 | 县财政局 | 2026年底 |",
-                      "| 2 | 乙（修订） | 要求 | 县教育局 | 县人社局 | |",
-                      "| 3 | 丙 | 要求 | 县财政局 | 县教育局 | |")
+    third = plan_text(
+        "| 1 | 甲 | ①一②二 | 县教育局 | 县财政局 | 2026年底 |",
+        "| 2 | 乙（修订） | 要求 | 县教育局 | 县人社局 | |",
+        "| 3 | 丙 | 要求 | 县财政局 | 县教育局 | |",
+    )
     outcome = await store(read_plan_bytes(third, name="v3.md"))
     diff = outcome.diff  # type: ignore[attr-defined]
     assert (diff.added, diff.changed, diff.removed) == (["3"], ["2"], ["4"])
     restored = await Task.get(plan=plan, number="3")
-    assert restored.id == retired.id and restored.retired_at is None
+    assert restored.id == retired.id
+    assert restored.retired_at is None
     units = {a.unit for t in await load_tasks(plan.id) for a in t.assignments if t.number == "2"}
     assert units == {"县教育局", "县人社局"}
     assert await Assignment.filter(task_id=task2.id, retired_at__not_isnull=True).count() == 1
 
 
-async def test_a_failed_import_leaves_nothing_behind(db: str, sample_plan: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_failed_import_leaves_nothing_behind(
+    db: str, sample_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     await store(read_plan(sample_plan))
     before = await Task.all().count(), await Unit.all().count(), await PlanImport.all().count()
 
@@ -126,8 +148,15 @@ async def test_a_failed_import_leaves_nothing_behind(db: str, sample_plan: Path,
 
 
 async def test_aliases_and_merges(db: str) -> None:
-    await store(read_plan_bytes(plan_text("| 1 | 甲 | 要求 | 县教育局 | 中小学 | |",
-                                          "| 2 | 乙 | 要求 | 县教育局 | 各中小学校 | |"), name="a.md"))
+    await store(
+        read_plan_bytes(
+            plan_text(
+                "| 1 | 甲 | 要求 | 县教育局 | 中小学 | |",
+                "| 2 | 乙 | 要求 | 县教育局 | 各中小学校 | |",
+            ),
+            name="a.md",
+        )
+    )
     with pytest.raises(UnitError):
         await add_alias("县教育局", "中小学", plan_id=None)  # 中小学 is a unit of its own
     with pytest.raises(UnitError):
@@ -140,15 +169,28 @@ async def test_aliases_and_merges(db: str) -> None:
     assert summary["各中小学校"].responsible == 2
     assert summary["各中小学校"].aliases == ["中小学"]
     # The next import of the same plan uses the merged name, so nothing changes.
-    outcome = await store(read_plan_bytes(plan_text("| 1 | 甲 | 要求 | 县教育局 | 中小学 | |",
-                                                    "| 2 | 乙 | 要求 | 县教育局 | 各中小学校 | |"),
-                                          name="a.md"))
+    outcome = await store(
+        read_plan_bytes(
+            plan_text(
+                "| 1 | 甲 | 要求 | 县教育局 | 中小学 | |",
+                "| 2 | 乙 | 要求 | 县教育局 | 各中小学校 | |",
+            ),
+            name="a.md",
+        )
+    )
     assert not outcome.changed_anything  # type: ignore[attr-defined]
     unit = await add_alias("县教育局", "教育局", plan_id=(await Plan.get()).id)
     assert unit.name == "县教育局"
-    outcome = await store(read_plan_bytes(plan_text("| 1 | 甲 | 要求 | 教育局 | 中小学 | |",
-                                                    "| 2 | 乙 | 要求 | 教育局 | 各中小学校 | |"),
-                                          name="a.md"))
+    outcome = await store(
+        read_plan_bytes(
+            plan_text(
+                "| 1 | 甲 | 要求 | 教育局 | 中小学 | |", "| 2 | 乙 | 要求 | 教育局 | 各中小学校 | |"
+            ),
+            name="a.md",
+        )
+    )
     assert not outcome.changed_anything  # type: ignore[attr-defined]
-    roles = {(a.unit, a.role) for t in await load_tasks((await Plan.get()).id) for a in t.assignments}
+    roles = {
+        (a.unit, a.role) for t in await load_tasks((await Plan.get()).id) for a in t.assignments
+    }
     assert ("县教育局", Role.LEAD) in roles

@@ -67,8 +67,11 @@ def import_command(
     for warning in parsed.warnings:
         rt.err.print("⚠ " + rt.say(warning), markup=False)
     if outcome is None:
-        rt.out.print(rt.say(msg(N_("Dry run: {count} tasks read, nothing was stored."),
-                                count=len(parsed.tasks))))
+        rt.out.print(
+            rt.say(
+                msg(N_("Dry run: {count} tasks read, nothing was stored."), count=len(parsed.tasks))
+            )
+        )
     else:
         _print_outcome(rt, outcome, stderr=False)
 
@@ -82,20 +85,33 @@ def _print_outcome(rt: Runtime, outcome: ImportOutcome, *, stderr: bool) -> None
     console = rt.err if stderr else rt.out
     d = outcome.diff
     if outcome.created:
-        text = msg(N_("Stored as plan {plan}, revision 1, with {count} tasks."),
-                   plan=outcome.plan_id, count=len(d.added))
+        text = msg(
+            N_("Stored as plan {plan}, revision 1, with {count} tasks."),
+            plan=outcome.plan_id,
+            count=len(d.added),
+        )
     elif not outcome.changed_anything:
-        text = msg(N_("Plan {plan} already holds exactly this register; nothing changed."),
-                   plan=outcome.plan_id)
+        text = msg(
+            N_("Plan {plan} already holds exactly this register; nothing changed."),
+            plan=outcome.plan_id,
+        )
     else:
-        text = msg(N_("Plan {plan} is now at revision {revision}: {added} added ({added_list}), "
-                      "{changed} changed ({changed_list}), {removed} retired ({removed_list}), "
-                      "{unchanged} unchanged."),
-                   plan=outcome.plan_id, revision=outcome.revision,
-                   added=len(d.added), added_list=", ".join(d.added) or "-",
-                   changed=len(d.changed), changed_list=", ".join(d.changed) or "-",
-                   removed=len(d.removed), removed_list=", ".join(d.removed) or "-",
-                   unchanged=len(d.unchanged))
+        text = msg(
+            N_(
+                "Plan {plan} is now at revision {revision}: {added} added ({added_list}), "
+                "{changed} changed ({changed_list}), {removed} retired ({removed_list}), "
+                "{unchanged} unchanged."
+            ),
+            plan=outcome.plan_id,
+            revision=outcome.revision,
+            added=len(d.added),
+            added_list=", ".join(d.added) or "-",
+            changed=len(d.changed),
+            changed_list=", ".join(d.changed) or "-",
+            removed=len(d.removed),
+            removed_list=", ".join(d.removed) or "-",
+            unchanged=len(d.unchanged),
+        )
     console.print(rt.say(text), markup=False)
 
 
@@ -103,14 +119,24 @@ def register_view(rt: Runtime, meta: PlanMeta, tasks: list[PlanTask]) -> Table:
     """The register as a rich table, for the terminal."""
     caption = " · ".join(str(x) for x in (meta.doc_number, meta.issuer, meta.issued) if x)
     table = Table(title=meta.title, caption=caption or None, show_lines=True, expand=True)
-    for label in (N_("No."), N_("Task"), N_("Lead unit"), N_("Responsible / cooperating"),
-                  N_("Liaison office"), N_("Deadline")):
+    for label in (
+        N_("No."),
+        N_("Task"),
+        N_("Lead unit"),
+        N_("Responsible / cooperating"),
+        N_("Liaison office"),
+        N_("Deadline"),
+    ):
         table.add_column(rt.translator.gettext(label), overflow="fold")
     for task in tasks:
         others = task.units(Role.RESPONSIBLE) + task.units(Role.COOPERATING)
         table.add_row(
-            task.number, task.title, "、".join(task.units(Role.LEAD)), "、".join(others),
-            task.liaison or "", task.deadline.isoformat() if task.deadline else "",
+            task.number,
+            task.title,
+            "、".join(task.units(Role.LEAD)),
+            "、".join(others),
+            task.liaison or "",
+            task.deadline.isoformat() if task.deadline else "",
         )
     return table
 
@@ -147,8 +173,16 @@ def show(
         rt.out.print_json(json.dumps(payload, ensure_ascii=False))
         return
     rt.out.print(register_view(rt, meta, tasks))
-    rt.out.print(rt.say(msg(N_("Plan {plan}, revision {revision}: {count} tasks."),
-                            plan=plan.id, revision=plan.revision, count=len(tasks))))
+    rt.out.print(
+        rt.say(
+            msg(
+                N_("Plan {plan}, revision {revision}: {count} tasks."),
+                plan=plan.id,
+                revision=plan.revision,
+                count=len(tasks),
+            )
+        )
+    )
 
 
 def export_plan(
@@ -172,6 +206,11 @@ def export_plan(
         out.parent.mkdir(parents=True, exist_ok=True)
         writer(table, out)
     except OSError as exc:
-        rt.fail(msg(N_("The file {name} cannot be written: {reason}."), name=str(out),
-                    reason=exc.strerror or exc.__class__.__name__))
+        rt.fail(
+            msg(
+                N_("The file {name} cannot be written: {reason}."),
+                name=str(out),
+                reason=exc.strerror or exc.__class__.__name__,
+            )
+        )
     rt.out.print(rt.say(msg(N_("Wrote {count} tasks to {path}."), count=len(tasks), path=str(out))))

@@ -58,8 +58,15 @@ class Runtime:
             except OSError as exc:
                 self.fail(msg(N_("The database cannot be reached: {reason}"), reason=str(exc)))
             if pending:
-                self.fail(msg(N_("The database schema is not current ({count} migrations "
-                                 "pending); run “duban init” first."), count=pending))
+                self.fail(
+                    msg(
+                        N_(
+                            "The database schema is not current ({count} migrations "
+                            "pending); run “duban init” first."
+                        ),
+                        count=pending,
+                    )
+                )
         async with open_database(url):
             yield
 

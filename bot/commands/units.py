@@ -31,12 +31,26 @@ def list_command(ctx: typer.Context) -> None:
 
     units = rt.run(body())
     table = Table(show_lines=False)
-    for label in (N_("Unit"), N_("Kind"), N_("Aliases"), N_("Lead"), N_("Responsible"),
-                  N_("Cooperating"), N_("Contacts")):
+    for label in (
+        N_("Unit"),
+        N_("Kind"),
+        N_("Aliases"),
+        N_("Lead"),
+        N_("Responsible"),
+        N_("Cooperating"),
+        N_("Contacts"),
+    ):
         table.add_column(rt.translator.gettext(label))
     for u in units:
-        table.add_row(u.name, u.kind, "、".join(u.aliases), str(u.lead), str(u.responsible),
-                      str(u.cooperating), str(u.contacts))
+        table.add_row(
+            u.name,
+            u.kind,
+            "、".join(u.aliases),
+            str(u.lead),
+            str(u.responsible),
+            str(u.cooperating),
+            str(u.contacts),
+        )
     rt.out.print(table)
     rt.out.print(rt.say(msg(N_("{count} units."), count=len(units))))
 
@@ -46,7 +60,9 @@ def alias_command(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The unit's name, e.g. 县教育局")],
     alias: Annotated[str, typer.Argument(help="Another name for it, e.g. 教育局")],
-    everywhere: Annotated[bool, typer.Option("--global", help="For every plan, not just the latest")] = False,
+    everywhere: Annotated[
+        bool, typer.Option("--global", help="For every plan, not just the latest")
+    ] = False,
 ) -> None:
     """Let ALIAS stand for the unit NAME when plans are imported."""
     rt = runtime(ctx)
@@ -81,4 +97,6 @@ def merge_command(
                 rt.fail(exc.message)
 
     unit_name = rt.run(body())
-    rt.out.print(rt.say(msg(N_("“{source}” was merged into “{unit}”."), source=source, unit=unit_name)))
+    rt.out.print(
+        rt.say(msg(N_("“{source}” was merged into “{unit}”."), source=source, unit=unit_name))
+    )

@@ -11,7 +11,9 @@ from bot.domain.text import chinese_numeral, squeeze, to_halfwidth_digits
 _ONGOING = re.compile(r"^(?:长期|持续|常态|每年|每季|每月|逐年|按期|按时|适时|及时)")
 _YEAR = r"(?P<year>\d{4})\s*年?"
 _FULL_DATE = re.compile(r"(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})\s*日?")
-_YEAR_MONTH = re.compile(rf"{_YEAR}\s*(?P<month>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月(?:份)?(?P<part>底|末|中旬|上旬|下旬|前|以前|之前)?")
+_YEAR_MONTH = re.compile(
+    rf"{_YEAR}\s*(?P<month>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月(?:份)?(?P<part>底|末|中旬|上旬|下旬|前|以前|之前)?"
+)
 _YEAR_MONTH_NUMERIC = re.compile(r"(?P<year>\d{4})\s*[-./]\s*(?P<month>\d{1,2})(?!\d)")
 _YEAR_QUARTER = re.compile(rf"{_YEAR}\s*(?:第)?(?P<q>[一二三四1-4])\s*季度")
 _YEAR_HALF = re.compile(rf"{_YEAR}\s*(?P<half>上半年|下半年|年中|年底|年末|底|末|前|以前|之前)?")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from collections.abc import Callable
 from typing import Any
 
 from bot.domain.messages import Message
@@ -42,8 +42,13 @@ ROLE_OF_COLUMN = {
 }
 
 DEFAULT_COLUMNS: tuple[Column, ...] = (
-    Column.NUMBER, Column.TITLE, Column.REQUIREMENTS, Column.PROGRESS, Column.LEAD,
-    Column.RESPONSIBLE, Column.LIAISON,
+    Column.NUMBER,
+    Column.TITLE,
+    Column.REQUIREMENTS,
+    Column.PROGRESS,
+    Column.LEAD,
+    Column.RESPONSIBLE,
+    Column.LIAISON,
 )
 
 
@@ -73,7 +78,10 @@ class PlanTask:
     def fingerprint(self) -> tuple[Any, ...]:
         """What a revision compares: a changed fingerprint is a changed task."""
         return (
-            self.title, tuple(self.requirements), tuple(self.assignments), self.liaison,
+            self.title,
+            tuple(self.requirements),
+            tuple(self.assignments),
+            self.liaison,
             self.deadline,
         )
 
@@ -188,7 +196,9 @@ class PlanDiff:
     def to_json(self) -> dict[str, list[str]]:
         """Plain lists, for JSON output and the audit log."""
         return {
-            "added": self.added, "changed": self.changed, "removed": self.removed,
+            "added": self.added,
+            "changed": self.changed,
+            "removed": self.removed,
             "unchanged": self.unchanged,
         }
 

@@ -19,6 +19,7 @@ _COLLECTIVE_TOWNSHIP_RE = re.compile(
     r"各(?:县|市|区)?乡(?:[（(]镇[）)]|镇)(?:[（(]街道[）)]|、?街道)?"
     r"党委[、，,]?\s*(?:乡(?:[（(]镇[）)]|镇)?)?(?:人民)?政府"
 )
+_PLACEHOLDER = "\x00"  # stands for 各乡镇党委、政府 while the list is split
 _SEPARATORS = re.compile(r"[、，,；;／/|\n]+")
 _LEAD_MARK = re.compile(r"[（(]\s*牵头\s*[）)]")
 _TRAILING_NOISE = re.compile(r"(?:等(?:单位|部门)?|[。．.：:])+$")
@@ -48,7 +49,7 @@ class UnitMention:
 
 
 def level_prefix(name: str) -> str | None:
-    """The administrative level a name starts with: ``县`` for 县委编办, ``辰溪县`` for 辰溪县教育局."""
+    """The level a name starts with: ``县`` for 县委编办, ``辰溪县`` for 辰溪县教育局."""
     if name.startswith(_NOT_A_LEVEL_START):
         return None
     match = _LEVEL_PREFIX.match(name)
@@ -79,14 +80,14 @@ def split_units(cell: str) -> list[UnitMention]:
     ['县委编办', '县人社局', '各乡镇党委、政府']
     """
     text = squeeze(strip_tags(cell), keep_newlines=True).replace(" ", "")
-    text = _COLLECTIVE_TOWNSHIP_RE.sub("、\x00、", text)  # protect the collective's own 、
+    text = _COLLECTIVE_TOWNSHIP_RE.sub(f"、{_PLACEHOLDER}、", text)  # keep the collective's 、
     mentions: list[UnitMention] = []
     seen: set[str] = set()
     prefix: str | None = None
-    for token in _SEPARATORS.split(text):
-        marked = bool(_LEAD_MARK.search(token))
-        token = _LEAD_MARK.sub("", token)
-        name = COLLECTIVE_TOWNSHIPS if token == "\x00" else normalise_unit_name(token)
+    for raw in _SEPARATORS.split(text):
+        marked = bool(_LEAD_MARK.search(raw))
+        token = _LEAD_MARK.sub("", raw)
+        name = COLLECTIVE_TOWNSHIPS if token == _PLACEHOLDER else normalise_unit_name(token)
         if not name:
             continue
         own = level_prefix(name)
@@ -125,7 +126,8 @@ def resolve_aliases(names: set[str]) -> dict[str, str]:
         if _has_level(bare) or bare.startswith("各"):
             continue
         candidates = sorted(
-            full for full in names
+            full
+            for full in names
             if full != bare and full.endswith(bare) and level_prefix(full) == full[: -len(bare)]
         )
         if len(candidates) == 1:

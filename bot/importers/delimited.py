@@ -17,6 +17,6 @@ def delimited_rows(text: str) -> list[list[str]]:
     csv.field_size_limit(10 * 1024 * 1024)
     reader = csv.reader(io.StringIO(text), delimiter=best)
     try:
-        return [row for row in reader]
+        return list(reader)
     except csv.Error:
         return []

@@ -28,12 +28,26 @@ _HEADER_WORDS: tuple[tuple[Column, tuple[str, ...]], ...] = (
     (Column.COOPERATING, ("配合", "协办", "协同")),
     (Column.RESPONSIBLE, ("责任", "主责", "承办")),
     (Column.LEAD, ("牵头",)),
-    (Column.REQUIREMENTS, ("具体要求", "工作目标", "工作措施", "具体措施", "主要措施", "工作要求",
-                           "任务要求", "具体内容", "主要内容")),
+    (
+        Column.REQUIREMENTS,
+        (
+            "具体要求",
+            "工作目标",
+            "工作措施",
+            "具体措施",
+            "主要措施",
+            "工作要求",
+            "任务要求",
+            "具体内容",
+            "主要内容",
+        ),
+    ),
     (Column.TITLE, ("任务", "事项", "工作内容", "项目", "内容")),
 )
 _NOT_A_UNIT_COLUMN = ("领导", "责任人", "联系人", "电话")
-_NUMBER = re.compile(r"^[（(]?\s*(\d{1,4}(?:[.\-]\d{1,3})*|[一二三四五六七八九十百零〇]{1,4})\s*[)）.、．]?$")
+_NUMBER = re.compile(
+    r"^[（(]?\s*(\d{1,4}(?:[.\-]\d{1,3})*|[一二三四五六七八九十百零〇]{1,4})\s*[)）.、．]?$"
+)
 _FIRST_LISTED_IS_LEAD = re.compile(r"(?:排在?第一位|排名第一|第一个|首位)的?(?:单位|部门)?为牵头")
 
 
@@ -58,15 +72,17 @@ def header_map(row: Row) -> dict[int, Column] | None:
         if column is not None and column not in found.values():
             found[index] = column
     kinds = set(found.values())
-    if Column.NUMBER in kinds and kinds & {Column.TITLE, Column.REQUIREMENTS} and kinds & set(
-        ROLE_OF_COLUMN
+    if (
+        Column.NUMBER in kinds
+        and kinds & {Column.TITLE, Column.REQUIREMENTS}
+        and kinds & set(ROLE_OF_COLUMN)
     ):
         return found
     return None
 
 
 def parse_number(cell: str) -> str | None:
-    """A task number as written in 序号: ``5``, ``05``, ``（五）``, ``1.2``; None if not a number."""
+    """A task number as written in 序号 (``5``, ``05``, ``（五）``, ``1.2``), else None."""
     match = _NUMBER.match(to_halfwidth_digits(clean_cell(cell)))
     if not match:
         return None
@@ -167,8 +183,13 @@ def _task_from_draft(draft: _Draft, first_leads: bool, warnings: list[Message]) 
     deadline_text = text(Column.DEADLINE)
     deadline, understood = parse_deadline(deadline_text)
     if not understood:
-        warnings.append(msg(N_("Task {number}: the deadline “{text}” names no date; it was left "
-                               "empty."), number=draft.number, text=deadline_text))
+        warnings.append(
+            msg(
+                N_("Task {number}: the deadline “{text}” names no date; it was left empty."),
+                number=draft.number,
+                text=deadline_text,
+            )
+        )
     if not assignments:
         warnings.append(msg(N_("Task {number} names no unit."), number=draft.number))
     return PlanTask(
@@ -186,6 +207,11 @@ def require_unique_numbers(tasks: list[PlanTask]) -> None:
     seen: set[str] = set()
     for task in tasks:
         if task.number in seen:
-            raise PlanFileError(N_("Task number {number} appears twice in the plan; each task needs "
-                                   "its own number."), number=task.number)
+            raise PlanFileError(
+                N_(
+                    "Task number {number} appears twice in the plan; each task needs "
+                    "its own number."
+                ),
+                number=task.number,
+            )
         seen.add(task.number)

@@ -28,18 +28,27 @@ def office_kind(data: bytes, *, max_inflated: int) -> str:
             inflated = sum(info.file_size for info in infos)
             compressed = sum(info.compress_size for info in infos) or 1
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise PlanFileError(N_("The file is a damaged ZIP archive, not a Word or Excel file "
-                               "that can be opened.")) from exc
-    if inflated > max_inflated or (inflated > 10 * 1024 * 1024 and inflated / compressed > _MAX_RATIO):
-        raise PlanFileError(N_("The file unpacks to {size} MB, more than the {limit} MB allowed; "
-                               "it was not opened."), size=inflated // (1024 * 1024),
-                            limit=max_inflated // (1024 * 1024))
+        raise PlanFileError(
+            N_("The file is a damaged ZIP archive, not a Word or Excel file that can be opened.")
+        ) from exc
+    if inflated > max_inflated or (
+        inflated > 10 * 1024 * 1024 and inflated / compressed > _MAX_RATIO
+    ):
+        raise PlanFileError(
+            N_(
+                "The file unpacks to {size} MB, more than the {limit} MB allowed; "
+                "it was not opened."
+            ),
+            size=inflated // (1024 * 1024),
+            limit=max_inflated // (1024 * 1024),
+        )
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
-    raise PlanFileError(N_("The file is a ZIP archive but neither a Word (.docx) nor an Excel "
-                           "(.xlsx) document."))
+    raise PlanFileError(
+        N_("The file is a ZIP archive but neither a Word (.docx) nor an Excel (.xlsx) document.")
+    )
 
 
 def docx_content(data: bytes) -> tuple[list[list[str]], list[str], list[str]]:
@@ -51,8 +60,9 @@ def docx_content(data: bytes) -> tuple[list[list[str]], list[str], list[str]]:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for a broken package
-        raise PlanFileError(N_("The Word document could not be read; it may be damaged or "
-                               "protected.")) from exc
+        raise PlanFileError(
+            N_("The Word document could not be read; it may be damaged or protected.")
+        ) from exc
     rows: list[list[str]] = []
     preamble: list[str] = []
     paragraphs: list[str] = []
@@ -88,15 +98,18 @@ def xlsx_content(data: bytes) -> tuple[list[list[str]], list[str]]:
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
             book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise PlanFileError(N_("The Excel workbook could not be read; it may be damaged or "
-                               "protected.")) from exc
+        raise PlanFileError(
+            N_("The Excel workbook could not be read; it may be damaged or protected.")
+        ) from exc
     rows: list[list[str]] = []
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible":
             continue
         grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         for merged in sheet.merged_cells.ranges:
-            top = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else ""
+            top = (
+                grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else ""
+            )
             for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
                 for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
                     grid[r][c] = top

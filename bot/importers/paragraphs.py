@@ -24,8 +24,14 @@ _LABEL = re.compile(
     r"(牵头单位|牵头部门|责任单位|责任部门|主责单位|配合单位|配合部门|协办单位|参与单位|"
     r"完成时限|完成时间|时间节点|时限要求)\s*[:：]"
 )
-_ROLE_OF_LABEL = {"牵头": Role.LEAD, "责任": Role.RESPONSIBLE, "主责": Role.RESPONSIBLE,
-                  "配合": Role.COOPERATING, "协办": Role.COOPERATING, "参与": Role.COOPERATING}
+_ROLE_OF_LABEL = {
+    "牵头": Role.LEAD,
+    "责任": Role.RESPONSIBLE,
+    "主责": Role.RESPONSIBLE,
+    "配合": Role.COOPERATING,
+    "协办": Role.COOPERATING,
+    "参与": Role.COOPERATING,
+}
 
 
 @dataclass(slots=True)
@@ -50,7 +56,7 @@ def _start(line: str) -> tuple[int, int, str] | None:
         if m := pattern.match(line):
             value = m.group(1)
             number = int(value) if value.isdigit() else chinese_numeral(value) or 0
-            return level, number, line[m.end():]
+            return level, number, line[m.end() :]
     return None
 
 
@@ -60,12 +66,12 @@ def _units_part(text: str) -> tuple[str, str] | None:
     if first is None:
         return None
     opening = max(text.rfind("（", 0, first.start()), text.rfind("(", 0, first.start()))
-    between = text[opening + 1:first.start()] if opening >= 0 else ""
+    between = text[opening + 1 : first.start()] if opening >= 0 else ""
     if opening >= 0 and not re.search(r"[）)]", between):
-        body, units = text[:opening], text[opening + 1:]
+        body, units = text[:opening], text[opening + 1 :]
         units = re.sub(r"[）)]\s*[。.；;]?\s*$", "", units)
     else:
-        body, units = text[:first.start()], text[first.start():]
+        body, units = text[: first.start()], text[first.start() :]
     return body.rstrip(" ，,；;"), units
 
 
@@ -85,7 +91,7 @@ def _task(number: str, body: str, units: str, warnings: list[Message]) -> PlanTa
     labels = list(_LABEL.finditer(units))
     for index, label in enumerate(labels):
         end = labels[index + 1].start() if index + 1 < len(labels) else len(units)
-        value = units[label.end():end].strip(" ；;，,。.")
+        value = units[label.end() : end].strip(" ；;，,。.")
         word = label.group(1)
         if word[:2] in _ROLE_OF_LABEL:
             for mention in split_units(value):
@@ -95,11 +101,21 @@ def _task(number: str, body: str, units: str, warnings: list[Message]) -> PlanTa
         else:
             deadline, understood = parse_deadline(value)
             if not understood:
-                warnings.append(msg(N_("Task {number}: the deadline “{text}” names no date; it "
-                                       "was left empty."), number=number, text=value))
+                warnings.append(
+                    msg(
+                        N_(
+                            "Task {number}: the deadline “{text}” names no date; it was left empty."
+                        ),
+                        number=number,
+                        text=value,
+                    )
+                )
     return PlanTask(
-        number=number, title=squeeze(title).rstrip("。"),
-        requirements=split_requirements(rest), assignments=assignments, deadline=deadline,
+        number=number,
+        title=squeeze(title).rstrip("。"),
+        requirements=split_requirements(rest),
+        assignments=assignments,
+        deadline=deadline,
     )
 
 
@@ -113,8 +129,8 @@ def tasks_from_paragraphs(lines: Sequence[str]) -> tuple[list[PlanTask], list[st
             continue
         start = _start(line)
         if start is not None:
-            level, number, rest = start
-            blocks.append(_Block(level, number, [rest] if rest else []))
+            level, ordinal, rest = start
+            blocks.append(_Block(level, ordinal, [rest] if rest else []))
         elif blocks and not _complete(blocks[-1].text):
             blocks[-1].lines.append(line)  # the paragraph wraps onto this line
         elif not blocks:
@@ -134,8 +150,16 @@ def tasks_from_paragraphs(lines: Sequence[str]) -> tuple[list[PlanTask], list[st
             number = ".".join(str(n) for n in [*outer[-1:], block.number])
             if number in seen:
                 number = f"{len(tasks) + 1}"
-            warnings.append(msg(N_("Task numbers restart in a new section; the repeated number "
-                                   "{old} was stored as {new}."), old=block.number, new=number))
+            warnings.append(
+                msg(
+                    N_(
+                        "Task numbers restart in a new section; the repeated number "
+                        "{old} was stored as {new}."
+                    ),
+                    old=block.number,
+                    new=number,
+                )
+            )
         seen.add(number)
         tasks.append(_task(number, *split, warnings))
     for task in tasks:

@@ -13,7 +13,9 @@ _DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fa5A-Za-z]{1,16}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,4}\s*号"
 )
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_CN_DATE = re.compile(r"([二〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_CN_DATE = re.compile(
+    r"([二〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
 _QUOTED_TITLE = re.compile(r"《([^《》]{4,60})》")
 _TITLE_WORDS = ("方案", "清单", "分工", "任务", "台账", "计划", "责任表")
 _MONTHLY = re.compile(r"一月一调度|每月(?:一)?调度|按月调度|月调度")
@@ -74,8 +76,10 @@ def _issuer(lines: list[str], issued_index: int | None) -> str | None:
 def _title(lines: list[str]) -> str | None:
     # The heading just above the table, e.g. 全市教育大会精神重点任务分工方案.
     for line in reversed(lines[-3:]):
-        if len(line) <= 60 and any(w in line for w in _TITLE_WORDS) and not re.search(
-            r"[，。：:；;]", line
+        if (
+            len(line) <= 60
+            and any(w in line for w in _TITLE_WORDS)
+            and not re.search(r"[，。：:；;]", line)
         ):
             return line
     for line in lines:

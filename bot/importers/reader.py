@@ -37,26 +37,36 @@ def read_plan(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedPlan:
     except FileNotFoundError as exc:
         raise PlanFileError(N_("The file {name} does not exist."), name=str(path)) from exc
     except OSError as exc:
-        raise PlanFileError(N_("The file {name} cannot be read: {reason}."), name=path.name,
-                            reason=exc.strerror or exc.__class__.__name__) from exc
+        raise PlanFileError(
+            N_("The file {name} cannot be read: {reason}."),
+            name=path.name,
+            reason=exc.strerror or exc.__class__.__name__,
+        ) from exc
     if size > max_bytes:
-        raise PlanFileError(N_("The file is {size} MB, more than the {limit} MB a plan file may "
-                               "have."), size=round(size / 1024 / 1024, 1),
-                            limit=round(max_bytes / 1024 / 1024, 1))
+        raise PlanFileError(
+            N_("The file is {size} MB, more than the {limit} MB a plan file may have."),
+            size=round(size / 1024 / 1024, 1),
+            limit=round(max_bytes / 1024 / 1024, 1),
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise PlanFileError(N_("The file {name} cannot be read: {reason}."), name=path.name,
-                            reason=exc.strerror or exc.__class__.__name__) from exc
+        raise PlanFileError(
+            N_("The file {name} cannot be read: {reason}."),
+            name=path.name,
+            reason=exc.strerror or exc.__class__.__name__,
+        ) from exc
     return read_plan_bytes(data, name=path.name, max_bytes=max_bytes)
 
 
 def read_plan_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedPlan:
     """Parse a plan held in memory; ``name`` (the file name) gives the fallback title."""
     if len(data) > max_bytes:
-        raise PlanFileError(N_("The file is {size} MB, more than the {limit} MB a plan file may "
-                               "have."), size=round(len(data) / 1024 / 1024, 1),
-                            limit=round(max_bytes / 1024 / 1024, 1))
+        raise PlanFileError(
+            N_("The file is {size} MB, more than the {limit} MB a plan file may have."),
+            size=round(len(data) / 1024 / 1024, 1),
+            limit=round(max_bytes / 1024 / 1024, 1),
+        )
     if not data.strip():
         raise PlanFileError(N_("The file is empty."))
     stem = Path(name).stem
@@ -68,11 +78,16 @@ def read_plan_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTE
         rows, preamble = xlsx_content(data)
         return _finish(tasks_from_rows(rows, context="\n".join(preamble)), preamble, stem)
     if data.startswith(_OLE_MAGIC):
-        raise PlanFileError(N_("This is an old binary Word or Excel file (.doc/.xls); save it as "
-                               ".docx or .xlsx and import that."))
+        raise PlanFileError(
+            N_(
+                "This is an old binary Word or Excel file (.doc/.xls); save it as "
+                ".docx or .xlsx and import that."
+            )
+        )
     if data.startswith(b"%PDF"):
-        raise PlanFileError(N_("PDF files cannot be imported; import the Word, Excel or text "
-                               "version of the plan."))
+        raise PlanFileError(
+            N_("PDF files cannot be imported; import the Word, Excel or text version of the plan.")
+        )
     text = decode_text(data)
     if "<table" in text.lower():
         rows, preamble = html_tables(text)
@@ -106,8 +121,12 @@ def decode_text(data: bytes) -> str:
             text = data.decode(best.encoding, errors="replace")
             if _looks_like_text(text) and text.count("\ufffd") < 10:
                 return text
-    raise PlanFileError(N_("The file is not text in a known encoding (UTF-8 or GB18030) nor a "
-                           "Word or Excel document; it may be a binary file."))
+    raise PlanFileError(
+        N_(
+            "The file is not text in a known encoding (UTF-8 or GB18030) nor a "
+            "Word or Excel document; it may be a binary file."
+        )
+    )
 
 
 def _looks_like_text(text: str) -> bool:
@@ -115,30 +134,46 @@ def _looks_like_text(text: str) -> bool:
     return control <= max(2, len(text[:100_000]) // 1000)
 
 
-def _from_tables_or_paragraphs(rows: list[list[str]], preamble: list[str],
-                               paragraphs: list[str], stem: str) -> ParsedPlan:
+def _from_tables_or_paragraphs(
+    rows: list[list[str]], preamble: list[str], paragraphs: list[str], stem: str
+) -> ParsedPlan:
     grid = tasks_from_rows(rows, context="\n".join(preamble))
     if grid.tasks:
         return _finish(grid, preamble, stem)
     tasks, para_preamble, warnings = tasks_from_paragraphs(paragraphs)
     if not tasks and grid.columns:
         raise PlanFileError(N_("The plan table has a header row but no numbered task under it."))
-    result = GridResult(tasks=tasks, columns=[c for c in DEFAULT_COLUMNS if c is not Column.PROGRESS],
-                        warnings=warnings)
+    result = GridResult(
+        tasks=tasks,
+        columns=[c for c in DEFAULT_COLUMNS if c is not Column.PROGRESS],
+        warnings=warnings,
+    )
     return _finish(result, para_preamble, stem)
 
 
 def _finish(grid: GridResult, preamble: list[str], stem: str) -> ParsedPlan:
     if not grid.tasks:
-        raise PlanFileError(N_("No tasks were found: the file has neither a table with a 序号 "
-                               "column and unit columns nor numbered paragraphs naming units."))
+        raise PlanFileError(
+            N_(
+                "No tasks were found: the file has neither a table with a 序号 "
+                "column and unit columns nor numbered paragraphs naming units."
+            )
+        )
     if len(grid.tasks) > MAX_TASKS:
-        raise PlanFileError(N_("The plan has {count} tasks, more than the {limit} one plan may "
-                               "have."), count=len(grid.tasks), limit=MAX_TASKS)
+        raise PlanFileError(
+            N_("The plan has {count} tasks, more than the {limit} one plan may have."),
+            count=len(grid.tasks),
+            limit=MAX_TASKS,
+        )
     require_unique_numbers(grid.tasks)
     meta = read_meta(preamble, fallback_title=stem)
-    plan = ParsedPlan(meta=meta, tasks=grid.tasks, columns=grid.columns or list(DEFAULT_COLUMNS),
-                      headers=grid.headers, warnings=list(grid.warnings))
+    plan = ParsedPlan(
+        meta=meta,
+        tasks=grid.tasks,
+        columns=grid.columns or list(DEFAULT_COLUMNS),
+        headers=grid.headers,
+        warnings=list(grid.warnings),
+    )
     _merge_aliases(plan)
     return plan
 

@@ -13,13 +13,25 @@ from pathlib import Path
 from bot.domain.plan import ROLE_OF_COLUMN, Column, PlanMeta, PlanTask, join_requirements
 
 DEFAULT_HEADERS = {
-    Column.NUMBER: "序号", Column.TITLE: "目标任务", Column.REQUIREMENTS: "具体要求",
-    Column.PROGRESS: "进展情况", Column.LEAD: "牵头部门", Column.RESPONSIBLE: "责任部门",
-    Column.COOPERATING: "配合部门", Column.LIAISON: "联络股室", Column.DEADLINE: "完成时间",
+    Column.NUMBER: "序号",
+    Column.TITLE: "目标任务",
+    Column.REQUIREMENTS: "具体要求",
+    Column.PROGRESS: "进展情况",
+    Column.LEAD: "牵头部门",
+    Column.RESPONSIBLE: "责任部门",
+    Column.COOPERATING: "配合部门",
+    Column.LIAISON: "联络股室",
+    Column.DEADLINE: "完成时间",
 }
 _WIDTHS = {
-    Column.NUMBER: 6, Column.TITLE: 22, Column.REQUIREMENTS: 60, Column.PROGRESS: 40,
-    Column.LEAD: 16, Column.RESPONSIBLE: 28, Column.COOPERATING: 24, Column.LIAISON: 16,
+    Column.NUMBER: 6,
+    Column.TITLE: 22,
+    Column.REQUIREMENTS: 60,
+    Column.PROGRESS: 40,
+    Column.LEAD: 16,
+    Column.RESPONSIBLE: 28,
+    Column.COOPERATING: 24,
+    Column.LIAISON: 16,
     Column.DEADLINE: 14,
 }
 
@@ -35,8 +47,13 @@ class RegisterTable:
     rows: list[list[str]]
 
 
-def register_table(meta: PlanMeta, tasks: list[PlanTask], columns: list[str],
-                   headers: dict[str, str], progress: dict[str, str] | None = None) -> RegisterTable:
+def register_table(
+    meta: PlanMeta,
+    tasks: list[PlanTask],
+    columns: list[str],
+    headers: dict[str, str],
+    progress: dict[str, str] | None = None,
+) -> RegisterTable:
     """Lay the register out in the plan's own columns, adding any the data needs."""
     layout = [Column(c) for c in columns] or list(DEFAULT_HEADERS)
     needed = {Column(role.value) for t in tasks for a in t.assignments for role in [a.role]}
@@ -52,8 +69,11 @@ def register_table(meta: PlanMeta, tasks: list[PlanTask], columns: list[str],
     issued = f"{meta.issued.year}年{meta.issued.month}月{meta.issued.day}日" if meta.issued else ""
     preface = [x for x in (meta.doc_number, meta.issuer, issued) if x]
     return RegisterTable(
-        title=meta.title, preface=preface, columns=layout,
-        header=[headers.get(c.value) or DEFAULT_HEADERS[c] for c in layout], rows=rows,
+        title=meta.title,
+        preface=preface,
+        columns=layout,
+        header=[headers.get(c.value) or DEFAULT_HEADERS[c] for c in layout],
+        rows=rows,
     )
 
 
@@ -70,7 +90,11 @@ def _cell(task: PlanTask, column: Column, progress: dict[str, str]) -> str:
         return "、".join(task.units(ROLE_OF_COLUMN[column]))
     if column is Column.LIAISON:
         return task.liaison or ""
-    return f"{task.deadline.year}年{task.deadline.month}月{task.deadline.day}日" if task.deadline else ""
+    return (
+        f"{task.deadline.year}年{task.deadline.month}月{task.deadline.day}日"
+        if task.deadline
+        else ""
+    )
 
 
 def write_xlsx(table: RegisterTable, path: Path) -> None:
@@ -86,14 +110,14 @@ def write_xlsx(table: RegisterTable, path: Path) -> None:
     width = len(table.columns)
     for line in [*table.preface, table.title]:
         sheet.append([line])
-        row = sheet.max_row
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        sheet.cell(row=row, column=1).alignment = Alignment(horizontal="center")
+        last = sheet.max_row
+        sheet.merge_cells(start_row=last, start_column=1, end_row=last, end_column=width)
+        sheet.cell(row=last, column=1).alignment = Alignment(horizontal="center")
     sheet.cell(row=sheet.max_row, column=1).font = Font(size=16, bold=True)
     first = sheet.max_row + 1
     sheet.append(table.header)
-    for row in table.rows:
-        sheet.append(row)
+    for values in table.rows:
+        sheet.append(values)
     thin = Side(style="thin")
     for r, row_cells in enumerate(sheet.iter_rows(min_row=first, max_row=sheet.max_row)):
         for cell in row_cells:
@@ -103,13 +127,14 @@ def write_xlsx(table: RegisterTable, path: Path) -> None:
                 cell.font = Font(bold=True)
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[column]
-    sheet.freeze_panes = sheet.cell(row=first + 1, column=1)
+    sheet.freeze_panes = f"A{first + 1}"
     sheet.print_title_rows = f"{first}:{first}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if sheet.sheet_properties.pageSetUpPr is not None:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     book.save(path)
 
 

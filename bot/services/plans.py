@@ -47,8 +47,9 @@ async def _units_by_name(names: list[str]) -> dict[str, Unit]:
     return existing
 
 
-async def import_plan(parsed: ParsedPlan, *, source_name: str, sha256: str,
-                      actor: str = "cli") -> ImportOutcome:
+async def import_plan(
+    parsed: ParsedPlan, *, source_name: str, sha256: str, actor: str = "cli"
+) -> ImportOutcome:
     """Store ``parsed``: a new plan, or a new revision of the plan with its 文号 or title.
 
     Tasks are matched by number: added ones are created, changed ones updated in place (their
@@ -73,12 +74,18 @@ async def import_plan(parsed: ParsedPlan, *, source_name: str, sha256: str,
         await _store_aliases(plan, parsed.aliases, units)
         snapshot = {"plan": parsed.meta.to_json(), "tasks": [t.to_json() for t in parsed.tasks]}
         await PlanImport.create(
-            plan=plan, revision=plan.revision, source_name=source_name, sha256=sha256,
-            snapshot=snapshot, changes=diff.to_json(),
+            plan=plan,
+            revision=plan.revision,
+            source_name=source_name,
+            sha256=sha256,
+            snapshot=snapshot,
+            changes=diff.to_json(),
             warnings=[dataclasses.asdict(w) for w in parsed.warnings],
         )
         await AuditLog.create(
-            actor=actor, action="plan.import", subject=f"plan:{plan.id}",
+            actor=actor,
+            action="plan.import",
+            subject=f"plan:{plan.id}",
             detail={"revision": plan.revision, "source": source_name, **diff.to_json()},
         )
         return ImportOutcome(plan.id, plan.revision, created=created, diff=diff)
@@ -104,8 +111,12 @@ async def apply_known_aliases(parsed: ParsedPlan, plan_id: int | None) -> None:
 def _meta_changed(plan: Plan, parsed: ParsedPlan) -> bool:
     """True when the file says something new about the plan (a CSV that says nothing, doesn't)."""
     meta = parsed.meta
-    given = [(plan.title, meta.title), (plan.doc_number, meta.doc_number),
-             (plan.issuer, meta.issuer), (plan.issued, meta.issued)]
+    given = [
+        (plan.title, meta.title),
+        (plan.doc_number, meta.doc_number),
+        (plan.issuer, meta.issuer),
+        (plan.issued, meta.issued),
+    ]
     return any(new is not None and old != new for old, new in given)
 
 
@@ -121,8 +132,9 @@ def _apply_meta(plan: Plan, parsed: ParsedPlan, source_name: str) -> None:
     plan.source_name = source_name
 
 
-async def _store_tasks(plan: Plan, tasks: list[PlanTask], diff: PlanDiff,
-                       units: dict[str, Unit]) -> None:
+async def _store_tasks(
+    plan: Plan, tasks: list[PlanTask], diff: PlanDiff, units: dict[str, Unit]
+) -> None:
     now = datetime.now(UTC)
     stored = {t.number: t for t in await Task.filter(plan_id=plan.id)}
     touched = set(diff.added) | set(diff.changed)
@@ -130,8 +142,13 @@ async def _store_tasks(plan: Plan, tasks: list[PlanTask], diff: PlanDiff,
         row = stored.get(task.number)
         if row is None:
             row = await Task.create(
-                plan=plan, number=task.number, position=position, title=task.title,
-                requirements=task.requirements, liaison=task.liaison, deadline=task.deadline,
+                plan=plan,
+                number=task.number,
+                position=position,
+                title=task.title,
+                requirements=task.requirements,
+                liaison=task.liaison,
+                deadline=task.deadline,
                 revision=plan.revision,
             )
         elif task.number in touched or row.position != position:
@@ -148,8 +165,9 @@ async def _store_tasks(plan: Plan, tasks: list[PlanTask], diff: PlanDiff,
         await Task.filter(id__in=removed).update(retired_at=now, revision=plan.revision)
 
 
-async def _store_assignments(row: Task, task: PlanTask, units: dict[str, Unit],
-                             now: datetime) -> None:
+async def _store_assignments(
+    row: Task, task: PlanTask, units: dict[str, Unit], now: datetime
+) -> None:
     current = {(a.unit_id, a.role): a for a in await Assignment.filter(task_id=row.id)}
     wanted: set[tuple[int, str]] = set()
     for position, assignment in enumerate(task.assignments):

@@ -19,24 +19,34 @@ async def latest_plan(plan_id: int | None = None) -> Plan | None:
 def plan_meta(plan: Plan) -> PlanMeta:
     """The stored plan header as a :class:`PlanMeta`."""
     return PlanMeta(
-        title=plan.title, doc_number=plan.doc_number, issuer=plan.issuer, issued=plan.issued,
-        monthly_dispatch=plan.monthly_dispatch, quarterly_summary=plan.quarterly_summary,
+        title=plan.title,
+        doc_number=plan.doc_number,
+        issuer=plan.issuer,
+        issued=plan.issued,
+        monthly_dispatch=plan.monthly_dispatch,
+        quarterly_summary=plan.quarterly_summary,
     )
 
 
 async def load_tasks(plan_id: int) -> list[PlanTask]:
     """The plan's active tasks in plan order, with their active assignments (two queries)."""
     tasks = await Task.filter(plan_id=plan_id, retired_at=None).order_by("position", "id")
-    rows = await Assignment.filter(
-        task__plan_id=plan_id, task__retired_at=None, retired_at=None
-    ).order_by("task_id", "position", "id").values_list("task_id", "unit__name", "role")
+    rows = (
+        await Assignment.filter(task__plan_id=plan_id, task__retired_at=None, retired_at=None)
+        .order_by("task_id", "position", "id")
+        .values_list("task_id", "unit__name", "role")
+    )
     by_task: dict[int, list[AssignmentRow]] = defaultdict(list)
     for task_id, unit_name, role in rows:
         by_task[task_id].append(AssignmentRow(unit_name, Role(role)))
     return [
         PlanTask(
-            number=t.number, title=t.title, requirements=list(t.requirements),
-            assignments=by_task.get(t.id, []), liaison=t.liaison, deadline=t.deadline,
+            number=t.number,
+            title=t.title,
+            requirements=list(t.requirements),
+            assignments=by_task.get(t.id, []),
+            liaison=t.liaison,
+            deadline=t.deadline,
         )
         for t in tasks
     ]

@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ('attempts', fields.IntField(default=0)),
                 ('error', fields.TextField(null=True, unique=False)),
             ],
-            options={'table': 'inbox_update', 'app': 'models', 'unique_together': (('channel', 'external_key'),), 'pk_attr': 'id', 'table_description': 'An incoming update, stored before it is acknowledged: unique per channel and the channel-given id.'},
+            options={'table': 'inbox_update', 'app': 'models', 'unique_together': (('channel', 'external_key'),), 'pk_attr': 'id', 'table_description': 'An incoming update, stored before it is acknowledged, unique per channel and its id.'},
             bases=['Model'],
         ),
         ops.CreateModel(

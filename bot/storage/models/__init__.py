@@ -20,8 +20,24 @@ from bot.storage.models.reporting import (
 )
 
 __all__ = [
-    "Assignment", "Attachment", "AuditLog", "CalendarDay", "ChatBinding", "Contact",
-    "ConversationState", "InboxUpdate", "Invite", "OutboxMessage", "Plan", "PlanImport",
-    "ProgressReport", "QuarterlySummary", "ReportRequest", "ReportingPeriod", "Task", "Unit",
-    "UnitAlias", "UnitMember",
+    "Assignment",
+    "Attachment",
+    "AuditLog",
+    "CalendarDay",
+    "ChatBinding",
+    "Contact",
+    "ConversationState",
+    "InboxUpdate",
+    "Invite",
+    "OutboxMessage",
+    "Plan",
+    "PlanImport",
+    "ProgressReport",
+    "QuarterlySummary",
+    "ReportRequest",
+    "ReportingPeriod",
+    "Task",
+    "Unit",
+    "UnitAlias",
+    "UnitMember",
 ]

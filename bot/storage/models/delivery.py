@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -14,7 +16,7 @@ class OutboxMessage(Model):
     channel = fields.CharField(max_length=16)
     recipient = fields.CharField(max_length=128)  # channel identity of a person or chat
     contact_id = fields.IntField(null=True)
-    payload = fields.JSONField()  # the neutral Outbound, serialised
+    payload: fields.JSONField[Any] = fields.JSONField()  # the neutral Outbound, serialised
     state = fields.CharField(max_length=12, default="pending", db_index=True)
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField(db_index=True)
@@ -29,12 +31,12 @@ class OutboxMessage(Model):
 
 
 class InboxUpdate(Model):
-    """An incoming update, stored before it is acknowledged: unique per channel and the channel-given id."""
+    """An incoming update, stored before it is acknowledged, unique per channel and its id."""
 
     id = fields.IntField(primary_key=True)
     channel = fields.CharField(max_length=16)
     external_key = fields.CharField(max_length=128)  # update_id / MsgId / sender+CreateTime
-    payload = fields.JSONField()
+    payload: fields.JSONField[Any] = fields.JSONField()
     received_at = fields.DatetimeField(auto_now_add=True)
     processed_at = fields.DatetimeField(null=True)
     attempts = fields.IntField(default=0)
@@ -53,7 +55,7 @@ class AuditLog(Model):
     actor = fields.CharField(max_length=128)
     action = fields.CharField(max_length=64)
     subject = fields.CharField(max_length=200, default="")
-    detail = fields.JSONField(default=dict)
+    detail: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
 
     class Meta:
         table = "audit_log"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -72,7 +74,7 @@ class ConversationState(Model):
     id = fields.IntField(primary_key=True)
     identity = fields.CharField(max_length=128, unique=True)
     flow = fields.CharField(max_length=32)
-    data = fields.JSONField(default=dict)
+    data: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     updated_at = fields.DatetimeField(auto_now=True)
     expires_at = fields.DatetimeField(null=True)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -16,11 +18,17 @@ class Plan(Model):
     issued = fields.DateField(null=True)  # 印发日期
     source_name = fields.CharField(max_length=255)
     revision = fields.IntField(default=1)
-    columns = fields.JSONField(default=list)  # the table's own column layout, for exports
-    headers = fields.JSONField(default=dict)  # column → header words as the plan wrote them
+    columns: fields.JSONField[list[Any]] = fields.JSONField(
+        default=list
+    )  # the table's own column layout, for exports
+    headers: fields.JSONField[dict[str, Any]] = fields.JSONField(
+        default=dict
+    )  # column → header words as the plan wrote them
     monthly_dispatch = fields.BooleanField(default=True)  # 一月一调度
     quarterly_summary = fields.BooleanField(default=True)  # 一季度一总结
-    cadence = fields.JSONField(default=dict)  # schedule overrides (dispatch day, due days, …)
+    cadence: fields.JSONField[dict[str, Any]] = fields.JSONField(
+        default=dict
+    )  # schedule overrides (dispatch day, due days, …)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     retired_at = fields.DatetimeField(null=True)
@@ -39,9 +47,13 @@ class PlanImport(Model):
     revision = fields.IntField()
     source_name = fields.CharField(max_length=255)
     sha256 = fields.CharField(max_length=64)
-    snapshot = fields.JSONField()  # the register as read, in the import JSON shape
-    changes = fields.JSONField(default=dict)  # added / changed / removed / unchanged numbers
-    warnings = fields.JSONField(default=list)  # [{"msgid", "params"}]
+    snapshot: fields.JSONField[Any] = (
+        fields.JSONField()
+    )  # the register as read, in the import JSON shape
+    changes: fields.JSONField[dict[str, Any]] = fields.JSONField(
+        default=dict
+    )  # added / changed / removed / unchanged numbers
+    warnings: fields.JSONField[list[Any]] = fields.JSONField(default=list)  # [{"msgid", "params"}]
     imported_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -76,6 +88,8 @@ class UnitAlias(Model):
         "models.Plan", related_name="aliases", null=True, on_delete=fields.CASCADE
     )
     alias = fields.CharField(max_length=200)
+    unit_id: int
+    plan_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -109,7 +123,9 @@ class Task(Model):
     number = fields.CharField(max_length=20)
     position = fields.IntField()
     title = fields.TextField()
-    requirements = fields.JSONField(default=list)  # ①②③ sub-items, in order
+    requirements: fields.JSONField[list[Any]] = fields.JSONField(
+        default=list
+    )  # ①②③ sub-items, in order
     liaison = fields.CharField(max_length=500, null=True)  # 联络股室
     deadline = fields.DateField(null=True)  # 完成时间
     revision = fields.IntField(default=1)  # the plan revision that last changed it
@@ -134,6 +150,8 @@ class Assignment(Model):
     )
     role = fields.CharField(max_length=16)
     position = fields.IntField(default=0)
+    task_id: int
+    unit_id: int
     retired_at = fields.DatetimeField(null=True)
 
     class Meta:
