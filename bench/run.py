@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import sys
@@ -16,13 +17,11 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 def machine() -> str:
     """One line naming the machine the figures come from."""
     cpu = platform.processor() or platform.machine()
-    try:
+    with contextlib.suppress(OSError):  # no /proc on this system: keep platform's answer
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    except OSError:
-        pass
     return (
         f"{cpu}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
         f"{platform.system()} {platform.release()}"
