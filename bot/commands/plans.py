@@ -13,7 +13,7 @@ from rich.table import Table
 from bot.commands.runtime import Runtime, runtime
 from bot.domain.messages import N_, Message, msg
 from bot.domain.plan import ParsedPlan, PlanMeta, PlanTask, Role
-from bot.importers import PlanFileError, read_plan
+from bot.importers import PlanFileError, load_plan_file, read_plan_bytes
 from bot.render.register import register_table, write_csv, write_docx, write_xlsx
 from bot.services.plans import ImportOutcome, import_plan
 from bot.storage.db import upgrade_schema
@@ -49,14 +49,15 @@ def import_command(
     """Import a task-division plan (分工方案), or a revision of one already stored."""
     rt = runtime(ctx)
     try:
-        parsed = read_plan(file, max_bytes=rt.settings.import_max_bytes)
+        data = load_plan_file(file, max_bytes=rt.settings.import_max_bytes)
+        parsed = read_plan_bytes(data, name=file.name, max_bytes=rt.settings.import_max_bytes)
     except PlanFileError as exc:
         rt.fail(exc.message)
     if title:
         parsed.meta.title = title.strip()
     outcome = None
     if not dry_run:
-        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        digest = hashlib.sha256(data).hexdigest()  # the bytes parsed, not a second read
         outcome = rt.run(_store(rt, parsed, file.name, digest))
     if as_json:
         rt.out.print_json(json.dumps(parsed.to_json(rt.say), ensure_ascii=False))

@@ -30,10 +30,18 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def read_plan(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedPlan:
     """Read and parse the plan file at ``path``."""
+    return read_plan_bytes(
+        load_plan_file(path, max_bytes=max_bytes), name=path.name, max_bytes=max_bytes
+    )
+
+
+def load_plan_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a plan file, after checking it is a readable file within the size limit."""
+    if path.is_dir():
+        raise PlanFileError(N_("{name} is a folder, not a plan file."), name=path.name)
     try:
-        if path.is_dir():
-            raise PlanFileError(N_("{name} is a folder, not a plan file."), name=path.name)
-        size = path.stat().st_size
+        _check_size(path.stat().st_size, max_bytes)  # before reading a 200 MB file into memory
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise PlanFileError(N_("The file {name} does not exist."), name=str(path)) from exc
     except OSError as exc:
@@ -42,31 +50,20 @@ def read_plan(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedPlan:
             name=path.name,
             reason=exc.strerror or exc.__class__.__name__,
         ) from exc
+
+
+def _check_size(size: int, max_bytes: int) -> None:
     if size > max_bytes:
         raise PlanFileError(
             N_("The file is {size} MB, more than the {limit} MB a plan file may have."),
             size=round(size / 1024 / 1024, 1),
             limit=round(max_bytes / 1024 / 1024, 1),
         )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PlanFileError(
-            N_("The file {name} cannot be read: {reason}."),
-            name=path.name,
-            reason=exc.strerror or exc.__class__.__name__,
-        ) from exc
-    return read_plan_bytes(data, name=path.name, max_bytes=max_bytes)
 
 
 def read_plan_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedPlan:
     """Parse a plan held in memory; ``name`` (the file name) gives the fallback title."""
-    if len(data) > max_bytes:
-        raise PlanFileError(
-            N_("The file is {size} MB, more than the {limit} MB a plan file may have."),
-            size=round(len(data) / 1024 / 1024, 1),
-            limit=round(max_bytes / 1024 / 1024, 1),
-        )
+    _check_size(len(data), max_bytes)
     if not data.strip():
         raise PlanFileError(N_("The file is empty."))
     stem = Path(name).stem
