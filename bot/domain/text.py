@@ -93,3 +93,9 @@ def chinese_numeral(value: str) -> int | None:
         else:
             current = current * 10 + _CN_DIGITS[ch]
     return total + current
+
+
+def shorten(value: str, limit: int) -> str:
+    """``value`` on one line, cut to ``limit`` characters with an ellipsis when longer."""
+    flat = " ".join(value.split())
+    return flat if len(flat) <= limit else flat[: max(limit - 1, 0)] + "…"

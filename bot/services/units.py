@@ -8,16 +8,13 @@ from datetime import UTC, datetime
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from bot.domain.messages import N_, Message, msg
+from bot.domain.messages import N_, msg
+from bot.services.errors import RefusedError
 from bot.storage.models import Assignment, AuditLog, Contact, Unit, UnitAlias
 
 
-class UnitError(Exception):
+class UnitError(RefusedError):
     """A unit command that cannot be carried out; ``message`` says why."""
-
-    def __init__(self, message: Message) -> None:
-        super().__init__(message.msgid)
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,7 @@ class ProgressReport(Model):
     text = fields.TextField()
     late = fields.BooleanField(default=False)
     submitted_at = fields.DatetimeField()
+    attachments: fields.ReverseRelation[Attachment]
 
     class Meta:
         table = "progress_report"

@@ -1,0 +1,193 @@
+"""The channel-neutral conversation vocabulary: one ``Inbound`` in, ``Outbound`` messages out.
+
+Channel adapters turn their wire format into an :class:`Inbound` and render each
+:class:`Outbound` natively (Rasa's connector style); handlers see nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+InboundKind = Literal["text", "command", "button", "file"]
+
+# Words that act as commands on channels without a command menu (WeCom), mapped to the
+# command they stand for. A leading slash works everywhere: /start, /mytasks, …
+COMMAND_WORDS = {
+    "绑定": "start",
+    "綁定": "start",
+    "bind": "start",
+    "解绑": "unbind",
+    "解綁": "unbind",
+    "报送": "report",
+    "報送": "report",
+    "我的任务": "mytasks",
+    "我的任務": "mytasks",
+    "历史": "history",
+    "歷史": "history",
+    "取消": "cancel",
+    "帮助": "help",
+    "幫助": "help",
+    "联系人": "contacts",
+    "聯繫人": "contacts",
+    "撤销": "revoke",
+    "撤銷": "revoke",
+}
+# What each channel can show. Where there are no buttons, options go out as numbered lines and
+# the person answers with the number (or the option's words).
+CHANNEL_HAS_BUTTONS = {"telegram": True, "wecom": False}
+COMMANDS_WITH_ARGUMENT = frozenset({"start", "history", "revoke"})
+_ARGUMENT = re.compile(r"[A-Za-z0-9-]{1,40}")
+
+
+@dataclass(frozen=True, slots=True)
+class InboundFile:
+    """A photo or document someone sent: the channel's reference, fetched on demand."""
+
+    kind: Literal["photo", "document"]
+    ref: str
+    name: str = ""
+    size: int | None = None
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One thing a person did in a chat, whatever the channel."""
+
+    channel: str
+    sender: str  # the person's id on the channel
+    chat: str  # the chat's id on the channel (equal to sender in a private chat)
+    kind: InboundKind
+    text: str = ""
+    command: str = ""
+    args: str = ""
+    payload: str = ""  # a button's payload token
+    file: InboundFile | None = None
+    display_name: str = ""
+    language: str | None = None
+    message_ref: str | None = None  # the channel's id of the message a pressed button sits on
+    is_group: bool = False
+
+    @property
+    def identity(self) -> str:
+        """The person, as ``channel:external_id``."""
+        return f"{self.channel}:{self.sender}"
+
+    @property
+    def chat_identity(self) -> str:
+        """The chat, as ``channel:external_id``."""
+        return f"{self.channel}:{self.chat}"
+
+
+def classify_text(text: str, bot_username: str | None = None) -> tuple[str, str] | None:
+    """``(command, args)`` when ``text`` is a command (``/start X``, ``绑定 X``), else None."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    head, _, rest = stripped.partition(" ")
+    if head.startswith("/") and len(head) > 1:
+        name, _, addressee = head[1:].partition("@")
+        if addressee and bot_username and addressee.lower() != bot_username.lower():
+            return None
+        return name.lower(), rest.strip()
+    for word, command in COMMAND_WORDS.items():
+        if not stripped.startswith(word):
+            continue
+        rest = stripped[len(word) :].strip()
+        if not rest:
+            return command, ""
+        if command in COMMANDS_WITH_ARGUMENT and _ARGUMENT.fullmatch(rest):
+            return command, rest
+    return None
+
+
+def text_inbound(
+    *,
+    channel: str,
+    sender: str,
+    chat: str,
+    text: str,
+    bot_username: str | None = None,
+    **extra: Any,
+) -> Inbound:
+    """An :class:`Inbound` for typed text: a command if it reads as one, plain text otherwise."""
+    command = classify_text(text, bot_username)
+    if command is None:
+        return Inbound(channel=channel, sender=sender, chat=chat, kind="text", text=text, **extra)
+    name, args = command
+    return Inbound(
+        channel=channel,
+        sender=sender,
+        chat=chat,
+        kind="command",
+        text=text,
+        command=name,
+        args=args,
+        **extra,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A choice offered under a message; ``payload`` is a short token (see ``payloads``)."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutFile:
+    """A file to send: a path under the data folder, with the name the reader sees."""
+
+    path: str
+    name: str
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """A message to send: plain text (the channel escapes it), buttons in rows, files.
+
+    ``title`` is shown emphasised where the channel can. ``replaces`` names the message a
+    pressed button sat on, so channels that can edit advance the flow in place.
+    ``recipient`` is None for a reply to the chat the inbound came from.
+    """
+
+    text: str
+    title: str = ""
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    files: tuple[OutFile, ...] = ()
+    replaces: str | None = None
+    recipient: str | None = None
+    notice: str = ""  # a short toast answering a button press, where the channel has one
+
+    def to_json(self) -> dict[str, Any]:
+        """The outbox form."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Outbound:
+        """Back from the outbox form."""
+        return cls(
+            text=data["text"],
+            title=data.get("title", ""),
+            buttons=tuple(
+                tuple(Button(b["label"], b["payload"]) for b in row)
+                for row in data.get("buttons", ())
+            ),
+            files=tuple(OutFile(**f) for f in data.get("files", ())),
+            replaces=data.get("replaces"),
+            recipient=data.get("recipient"),
+            notice=data.get("notice", ""),
+        )
+
+    def options(self) -> list[Button]:
+        """The buttons in reading order: what a numbered fallback lists as 1, 2, 3 …"""
+        return [button for row in self.buttons for button in row]
+
+
+def numbered_options(outbound: Outbound) -> str:
+    """The buttons as numbered lines, for channels without buttons (answer by number)."""
+    return "\n".join(f"{i}. {b.label}" for i, b in enumerate(outbound.options(), 1))

@@ -1,0 +1,58 @@
+"""Button payloads: short versioned tokens such as ``v1:s:123:2``, within 64 bytes.
+
+A payload says what a button was meant to do; it is never trusted. Handlers re-check every
+id it carries against the person pressing it (their unit, the request's state, its deadline).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VERSION = "v1"
+MAX_BYTES = 64  # Telegram's limit on callback_data
+
+# Actions: t = open a request (task) for reporting, s = set status, p = set percent,
+# f = file a free-text message under a request, c = confirm, e = edit text, x = cancel,
+# k = keep the previous narrative, n = skip (no percent / no more files).
+ACTIONS = frozenset("tspfcexkn")
+
+
+class PayloadError(ValueError):
+    """A payload that is not one of ours (forged, truncated, or from an old version)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Payload:
+    """A decoded button payload: an action and its integer arguments."""
+
+    action: str
+    args: tuple[int, ...] = ()
+
+    def encode(self) -> str:
+        """The token form."""
+        token = ":".join([VERSION, self.action, *(str(a) for a in self.args)])
+        if len(token.encode()) > MAX_BYTES:
+            raise PayloadError(token)
+        return token
+
+
+def payload(action: str, *args: int) -> str:
+    """Encode a payload token."""
+    if action not in ACTIONS:
+        raise PayloadError(action)
+    return Payload(action, tuple(args)).encode()
+
+
+def decode(token: str) -> Payload:
+    """Decode a token, refusing anything malformed."""
+    if len(token.encode()) > MAX_BYTES:
+        raise PayloadError("too long")
+    parts = token.split(":")
+    if len(parts) < 2 or parts[0] != VERSION or parts[1] not in ACTIONS:
+        raise PayloadError(token)
+    args: list[int] = []
+    for part in parts[2:]:
+        if not part.isdigit() or len(part) > 12:
+            raise PayloadError(token)
+        args.append(int(part))
+    return Payload(parts[1], tuple(args))

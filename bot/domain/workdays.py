@@ -1,0 +1,46 @@
+"""Working days (工作日): chinesecalendar where it has data, Monday to Friday beyond it.
+
+Holidays and 调休 make-up days entered by an admin (``calendar_day``) are passed in as
+``overrides``; they win over both sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+import chinese_calendar
+
+
+def calendar_knows(year: int) -> bool:
+    """Whether chinesecalendar has the official holidays of ``year``."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def is_workday(day: date, overrides: Mapping[date, bool] | None = None) -> bool:
+    """True on a working day, counting 调休 Saturdays and Sundays as working days."""
+    if overrides and day in overrides:
+        return overrides[day]
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def add_workdays(start: date, count: int, overrides: Mapping[date, bool] | None = None) -> date:
+    """The ``count``-th working day after ``start`` (``count`` ≥ 0; 0 → the next one on/after)."""
+    day = start
+    if count == 0:
+        while not is_workday(day, overrides):
+            day += timedelta(days=1)
+        return day
+    remaining = count
+    while remaining:
+        day += timedelta(days=1)
+        if is_workday(day, overrides):
+            remaining -= 1
+    return day

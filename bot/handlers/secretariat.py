@@ -1,0 +1,47 @@
+"""Secretariat commands (秘书组): who is bound (``/contacts``), ending a binding (``/revoke N``)."""
+
+from __future__ import annotations
+
+from bot.domain.conversation import Outbound
+from bot.handlers.context import Turn
+from bot.services.binding import ROLE_LABELS, Role, active_contacts, unbind
+from bot.storage.models import Contact
+
+
+async def contacts(turn: Turn) -> None:
+    """Every bound person with the number ``/revoke`` takes."""
+    people = await active_contacts()
+    if not people:
+        turn.reply(turn._("Nobody is bound yet. Create codes with “duban invite”."))
+        return
+    lines = [
+        f"#{c.id} {c.unit.name if c.unit else turn._('secretariat')} · "
+        f"{turn._(ROLE_LABELS[Role(c.role)])} · {c.display_name or '—'} · {c.channel}"
+        + (" ⚠" if c.unreachable_at else "")
+        for c in people
+    ]
+    turn.reply("\n".join(lines), title=turn._("Bound contacts ({count})", count=len(people)))
+
+
+async def revoke(turn: Turn) -> None:
+    """End a person's binding and tell them."""
+    arg = turn.inbound.args.strip().lstrip("#")
+    if not arg.isdigit():
+        turn.reply(turn._("Send the contact number from /contacts, for example “/revoke 12”."))
+        return
+    contact = await Contact.get_or_none(id=int(arg), active=True).select_related("unit")
+    if contact is None:
+        turn.reply(turn._("No bound contact has the number {number}.", number=arg))
+        return
+    await unbind(contact, now=turn.now, actor=turn.inbound.identity)
+    unit = contact.unit.name if contact.unit else turn._("secretariat")
+    turn.reply(turn._("The binding of #{number} ({unit}) has ended.", number=arg, unit=unit))
+    from bot.i18n import Translator  # noqa: PLC0415 - the revoked person's own locale
+
+    theirs = Translator(contact.locale)
+    turn.send(
+        Outbound(
+            text=theirs.gettext("The secretariat has ended your binding to {unit}.", unit=unit),
+            recipient=contact.identity,
+        )
+    )

@@ -1,0 +1,213 @@
+"""Binding people and chats to units and roles with single-use invite codes (绑定码)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from tortoise.transactions import in_transaction
+
+from bot.domain.messages import N_, msg
+from bot.services.errors import RefusedError
+from bot.services.units import find_unit
+from bot.storage.models import AuditLog, ChatBinding, Contact, ConversationState, Invite, Unit
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: read aloud without doubt
+CODE_LENGTH = 10  # 30**10 ≈ 2**49: at least 40 bits, as the issue asks
+INVITE_DAYS = 7
+
+
+class Role(StrEnum):
+    """What a bound person does."""
+
+    REPORTER = "reporter"  # 联络员
+    LEADER = "leader"  # 领导
+    SECRETARIAT = "secretariat"  # 秘书组
+
+
+ROLE_LABELS = {
+    Role.REPORTER: N_("reporter"),
+    Role.LEADER: N_("leader"),
+    Role.SECRETARIAT: N_("secretariat"),
+}
+
+
+def normalise_code(code: str) -> str:
+    """Codes are read case-insensitively, with spaces and dashes ignored."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def code_hash(code: str) -> str:
+    """What is stored instead of the code."""
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class NewInvite:
+    """A freshly created code: the only time it exists in clear."""
+
+    code: str
+    unit: str | None
+    role: Role
+    expires_at: datetime
+
+
+async def create_invite(
+    unit_name: str | None,
+    role: Role,
+    *,
+    now: datetime,
+    locale: str,
+    days: int = INVITE_DAYS,
+    actor: str = "cli",
+) -> NewInvite:
+    """Create a single-use code binding its redeemer to ``unit_name`` in ``role``."""
+    unit: Unit | None = None
+    if unit_name:
+        unit = await find_unit(unit_name)
+    elif role is not Role.SECRETARIAT:
+        raise RefusedError(msg(N_("A reporter or leader code needs the unit it is for.")))
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    expires_at = now + timedelta(days=days)
+    async with in_transaction():
+        await Invite.create(
+            code_hash=code_hash(code),
+            unit=unit,
+            role=role.value,
+            locale=locale,
+            created_by=actor,
+            expires_at=expires_at,
+        )
+        await AuditLog.create(
+            actor=actor,
+            action="invite.create",
+            subject=unit.name if unit else "",
+            detail={"role": role.value, "expires_at": expires_at.isoformat()},
+        )
+    return NewInvite(code, unit.name if unit else None, role, expires_at)
+
+
+@dataclass(frozen=True, slots=True)
+class BindOutcome:
+    """Who or what got bound."""
+
+    unit: str | None
+    role: Role
+    chat: bool  # a group chat was bound, not a person
+    replaced: str | None = None  # the unit of a binding this one replaced
+
+
+async def redeem_invite(
+    code: str,
+    *,
+    identity: str,
+    channel: str,
+    display_name: str,
+    chat_identity: str,
+    is_group: bool,
+    now: datetime,
+) -> tuple[BindOutcome, Contact | ChatBinding]:
+    """Use a code: bind the person (or, for a secretariat code in a group, the chat)."""
+    clean = normalise_code(code)
+    if not clean:
+        raise RefusedError(
+            msg(N_("Send the code after the command, for example “/start ABCD234567”."))
+        )
+    async with in_transaction():
+        invite = await Invite.get_or_none(code_hash=code_hash(clean)).select_related("unit")
+        if invite is None:
+            raise RefusedError(msg(N_("This code is not valid. Check it, or ask the secretariat.")))
+        if invite.revoked_at is not None:
+            raise RefusedError(msg(N_("This code was revoked. Ask the secretariat for a new one.")))
+        if invite.used_at is not None:
+            raise RefusedError(msg(N_("This code has already been used. Each code binds once.")))
+        if invite.expires_at <= now:
+            raise RefusedError(msg(N_("This code has expired. Ask the secretariat for a new one.")))
+        role = Role(invite.role)
+        unit = invite.unit
+        bound: Contact | ChatBinding
+        if is_group:
+            if role is not Role.SECRETARIAT:
+                raise RefusedError(
+                    msg(N_("Reporter and leader codes are used in a private chat with me."))
+                )
+            binding = await ChatBinding.get_or_none(identity=chat_identity)
+            if binding is None:
+                binding = await ChatBinding.create(
+                    identity=chat_identity,
+                    channel=channel,
+                    title=display_name[:200],
+                    role=role.value,
+                    locale=invite.locale,
+                )
+            else:
+                binding.active, binding.role, binding.locale = True, role.value, invite.locale
+                await binding.save()
+            outcome = BindOutcome(None, role, chat=True)
+            bound = binding
+        else:
+            previous = await Contact.filter(identity=identity, active=True).select_related("unit")
+            replaced = None
+            for old in previous:
+                replaced = old.unit.name if old.unit else ""
+                old.active, old.left_at = False, now
+                await old.save()
+            contact = await Contact.create(
+                unit=unit,
+                role=role.value,
+                identity=identity,
+                channel=channel,
+                display_name=display_name[:200],
+                locale=invite.locale,
+            )
+            outcome = BindOutcome(unit.name if unit else None, role, chat=False, replaced=replaced)
+            bound = contact
+        invite.used_at, invite.used_by = now, identity
+        await invite.save()
+        await AuditLog.create(
+            actor=identity,
+            action="bind.chat" if is_group else "bind.contact",
+            subject=unit.name if unit else chat_identity,
+            detail={"role": role.value},
+        )
+    return outcome, bound
+
+
+async def unbind(contact: Contact, *, now: datetime, actor: str) -> None:
+    """End a binding (the person left, or the secretariat revoked it)."""
+    async with in_transaction():
+        contact.active, contact.left_at = False, now
+        await contact.save()
+        await ConversationState.filter(identity=contact.identity).delete()
+        await AuditLog.create(
+            actor=actor,
+            action="unbind" if actor == contact.identity else "revoke",
+            subject=contact.identity,
+            detail={"contact": contact.id},
+        )
+
+
+async def active_contacts() -> list[Contact]:
+    """Every bound person, by unit then role."""
+    return (
+        await Contact.filter(active=True)
+        .select_related("unit")
+        .order_by("unit__name", "role", "id")
+    )
+
+
+async def open_invites(now: datetime) -> list[Invite]:
+    """Codes not yet used, revoked or expired."""
+    return (
+        await Invite.filter(used_at=None, revoked_at=None, expires_at__gt=now)
+        .select_related("unit")
+        .order_by("created_at")
+    )
+
+
+async def bound_chats() -> list[ChatBinding]:
+    """Active group chats."""
+    return await ChatBinding.filter(active=True).order_by("id")

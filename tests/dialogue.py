@@ -1,0 +1,146 @@
+"""A dialogue harness for the neutral handlers: people say things, the bot's answers are read.
+
+Tests read as tables of (who, what they do, what the bot answers), Zulip-bot style. The only
+fake is at the edge: files "sent" by a person come from a dict instead of a chat server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.domain.conversation import Inbound, InboundFile, Outbound, text_inbound
+from bot.handlers.context import Deps
+from bot.handlers.router import handle
+from bot.services.outbox import enqueue
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+class DictFiles:
+    """Files people sent, by reference."""
+
+    def __init__(self) -> None:
+        self.content: dict[str, bytes] = {}
+
+    async def fetch(self, channel: str, file: InboundFile) -> bytes:
+        return self.content[file.ref]
+
+
+@dataclass
+class Clock:
+    """A clock the test moves."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 25, 9, 0, tzinfo=TZ))
+
+    def __call__(self) -> datetime:
+        return self.now.astimezone(UTC)
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@dataclass
+class Person:
+    """Someone in a chat: ``wecom:zhangsan`` or ``telegram:1001``."""
+
+    identity: str
+    name: str = ""
+    group: str | None = None  # speak in this group chat instead of privately
+    language: str | None = None
+
+    @property
+    def channel(self) -> str:
+        return self.identity.split(":", 1)[0]
+
+    @property
+    def sender(self) -> str:
+        return self.identity.split(":", 1)[1]
+
+
+class Dialogue:
+    """Drives :func:`bot.handlers.router.handle` and remembers each person's last answers."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.clock = Clock()
+        self.files = DictFiles()
+        self.deps = Deps(data_dir=data_dir, timezone=TZ, files=self.files, clock=self.clock)
+        self.last: dict[str, list[Outbound]] = {}
+        self._refs = 0
+
+    def _inbound(self, who: Person, **fields: object) -> Inbound:
+        return Inbound(
+            channel=who.channel,
+            sender=who.sender,
+            chat=who.group or who.sender,
+            display_name=who.name,
+            language=who.language,
+            is_group=who.group is not None,
+            **fields,  # type: ignore[arg-type]
+        )
+
+    async def _run(self, who: Person, inbound: Inbound) -> str:
+        replies = await handle(inbound, self.deps)
+        mine = [r for r in replies if r.recipient in (None, who.identity)]
+        if mine:
+            self.last[who.identity] = mine
+        for i, other in enumerate(r for r in replies if r.recipient not in (None, who.identity)):
+            assert other.recipient is not None
+            await enqueue(f"test:{id(other)}:{i}", other.recipient, other, now=self.clock())
+        return "\n---\n".join(r.title + "\n" + r.text for r in replies)
+
+    async def says(self, who: Person, text: str) -> str:
+        """``who`` types ``text``; the bot's answers, joined."""
+        inbound = text_inbound(
+            channel=who.channel,
+            sender=who.sender,
+            chat=who.group or who.sender,
+            text=text,
+            display_name=who.name,
+            language=who.language,
+            is_group=who.group is not None,
+        )
+        return await self._run(who, inbound)
+
+    def buttons(self, who: Person) -> list[tuple[str, str]]:
+        """(label, payload) of the buttons in the last answers to ``who``."""
+        return [(b.label, b.payload) for o in self.last.get(who.identity, []) for b in o.options()]
+
+    async def presses(self, who: Person, label: str) -> str:
+        """``who`` presses the button whose label contains ``label``."""
+        matches = [p for lab, p in self.buttons(who) if label in lab]
+        assert matches, f"no button {label!r} in {self.buttons(who)}"
+        return await self.sends_payload(who, matches[0])
+
+    async def sends_payload(self, who: Person, payload: str) -> str:
+        """``who`` presses a button carrying ``payload`` (possibly forged)."""
+        self._refs += 1
+        inbound = self._inbound(who, kind="button", payload=payload, message_ref=str(self._refs))
+        return await self._run(who, inbound)
+
+    async def sends_file(self, who: Person, content: bytes, name: str = "photo.jpg") -> str:
+        """``who`` sends a photo."""
+        ref = f"file-{len(self.files.content)}"
+        self.files.content[ref] = content
+        file = InboundFile(kind="photo", ref=ref, name=name, size=len(content), mime="image/jpeg")
+        return await self._run(who, self._inbound(who, kind="file", file=file))
+
+
+async def run_table(dialogue: Dialogue, table: list[tuple[Person, str, str]]) -> None:
+    """Play (who, action, expected) rows: action is text, ``[label]`` presses, ``@file`` sends.
+
+    ``expected`` must appear in the answer; ``""`` expects no answer at all.
+    """
+    for row, (who, action, expected) in enumerate(table, 1):
+        if action.startswith("[") and action.endswith("]"):
+            answer = await dialogue.presses(who, action[1:-1])
+        elif action.startswith("@"):
+            answer = await dialogue.sends_file(who, action.encode() * 100, action[1:])
+        else:
+            answer = await dialogue.says(who, action)
+        if expected:
+            assert expected in answer, f"row {row} {action!r}: {expected!r} not in {answer!r}"
+        else:
+            assert answer == "", f"row {row} {action!r}: expected silence, got {answer!r}"

@@ -1,0 +1,88 @@
+"""The report flow as dialogue tables: bind, report with status, text and a photo, revise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.domain.reporting import Month
+from bot.importers import read_plan
+from bot.services.binding import Role, create_invite
+from bot.services.dispatch import dispatch
+from bot.services.plans import import_plan
+from bot.storage.models import Attachment, Contact, OutboxMessage, ProgressReport, ReportRequest
+from tests.dialogue import Dialogue, Person, run_table
+
+ALICE = Person("telegram:1001", "王联络")
+BOB = Person("wecom:zhangsan", "张三")
+
+
+@pytest.fixture
+async def world(db: str, sample_plan: Path, tmp_path: Path) -> Dialogue:
+    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    return Dialogue(tmp_path / "data")
+
+
+async def code(dialogue: Dialogue, unit: str, role: Role = Role.REPORTER, locale: str = "en") -> str:
+    invite = await create_invite(unit, role, now=dialogue.clock(), locale=locale)
+    return invite.code
+
+
+async def test_bind_dispatch_report_revise(world: Dialogue) -> None:
+    d = world
+    alice_code = await code(d, "县发改局")
+    await run_table(
+        d,
+        [
+            (ALICE, "hello", "not bound"),
+            (ALICE, f"/start {alice_code}", "reporter of 县发改局"),
+            (ALICE, f"/start {alice_code}", "already been used"),
+            (ALICE, "/report", "no open report requests"),
+        ],
+    )
+    outcome = await dispatch(Month(2026, 11), now=d.clock(), today=d.clock.now.date())
+    assert outcome.prompts == 1
+    prompt = await OutboxMessage.get(recipient=ALICE.identity)
+    assert "县发改局" in prompt.payload["text"]
+    first = prompt.payload["buttons"][0][0]
+    answer = await d.sends_payload(ALICE, first["payload"])
+    assert "Choose the status" in answer
+    await run_table(
+        d,
+        [
+            (ALICE, "[In progress]", "How far along"),
+            (ALICE, "65%", "Write this month"),
+            (ALICE, "完成了项目储备库建设，组织三次调度会。", "Submit this report?"),
+            (ALICE, "@site.jpg", "File attached (1 so far)"),
+            (ALICE, "[Submit]", "(version 1): In progress 65%"),
+        ],
+    )
+    report = await ProgressReport.get().prefetch_related("attachments")
+    assert (report.status, report.percent, report.version, report.late) == (
+        "in_progress",
+        65,
+        1,
+        False,
+    )
+    assert len(report.attachments) == 1
+    assert (d.deps.data_dir / report.attachments[0].path).exists()
+    assert (await ReportRequest.get(id=report.request_id)).state == "answered"  # type: ignore[attr-defined]
+    # revise: the previous report is shown as the starting point, every version is kept
+    await d.sends_payload(ALICE, first["payload"])
+    await run_table(
+        d,
+        [
+            (ALICE, "[Done]", "Write this month"),
+            (ALICE, "[Keep the last text]", "Status: Done"),
+            (ALICE, "[Submit]", "(version 2): Done"),
+        ],
+    )
+    versions = await ProgressReport.filter(request_id=report.request_id).order_by("version")  # type: ignore[attr-defined]
+    assert [(v.version, v.status, v.percent) for v in versions] == [
+        (1, "in_progress", 65),
+        (2, "done", 100),
+    ]
+    assert versions[1].text == versions[0].text
+    assert await Attachment.filter(report_id=versions[0].id).count() == 1
+    assert await Contact.filter(identity=ALICE.identity, active=True).count() == 1
