@@ -84,7 +84,7 @@ class Dialogue:
     async def _run(self, who: Person, inbound: Inbound) -> str:
         replies = await handle(inbound, self.deps)
         mine = [r for r in replies if r.recipient in (None, who.identity)]
-        if mine:
+        if any(r.buttons for r in mine):  # older buttons stay pressable in the chat
             self.last[who.identity] = mine
         for i, other in enumerate(r for r in replies if r.recipient not in (None, who.identity)):
             assert other.recipient is not None
