@@ -53,7 +53,7 @@ async def alice_request(unit: str = "县发改局") -> ReportRequest:
 
 
 async def test_unknown_people_get_the_hint_and_nothing_else(world: Dialogue) -> None:
-    stranger = Person("telegram:9")
+    stranger = Person("telegram:9", language="en")
     request = await alice_request()
     await run_table(
         world,
