@@ -49,7 +49,7 @@ class Person:
     identity: str
     name: str = ""
     group: str | None = None  # speak in this group chat instead of privately
-    language: str | None = None
+    language: str | None = "en"  # the hint a channel gives; a binding decides after
 
     @property
     def channel(self) -> str:
