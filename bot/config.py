@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     import_max_mb: float = Field(default=20.0, gt=0, le=200)
 
     telegram_token: SecretStr | None = None
+    telegram_bot_username: str | None = None
     telegram_api_base: str = "https://api.telegram.org"
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None

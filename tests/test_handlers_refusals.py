@@ -219,7 +219,9 @@ async def test_secretariat_lists_and_revokes_and_people_can_leave(world: Dialogu
 
 
 async def test_group_chats(world: Dialogue) -> None:
-    reporter_code = (await create_invite("县财政局", Role.REPORTER, now=world.clock(), locale="en")).code
+    reporter_code = (
+        await create_invite("县财政局", Role.REPORTER, now=world.clock(), locale="en")
+    ).code
     sec_code = (await create_invite(None, Role.SECRETARIAT, now=world.clock(), locale="en")).code
     await run_table(
         world,
@@ -241,7 +243,9 @@ async def test_codes_expire_and_a_new_code_replaces_a_binding(world: Dialogue) -
     world.clock.advance(days=8)
     await run_table(world, [(ALICE, f"/start {old}", "expired")])
     fresh = (await create_invite("县财政局", Role.REPORTER, now=world.clock(), locale="en")).code
-    await run_table(world, [(ALICE, f"绑定 {fresh.lower()}", "earlier binding (县发改局) has ended")])
+    await run_table(
+        world, [(ALICE, f"绑定 {fresh.lower()}", "earlier binding (县发改局) has ended")]
+    )
     contact = await Contact.get(identity=ALICE.identity, active=True).select_related("unit")
     assert contact.unit is not None
     assert contact.unit.name == "县财政局"

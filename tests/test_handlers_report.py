@@ -24,7 +24,9 @@ async def world(db: str, sample_plan: Path, tmp_path: Path) -> Dialogue:
     return Dialogue(tmp_path / "data")
 
 
-async def code(dialogue: Dialogue, unit: str, role: Role = Role.REPORTER, locale: str = "en") -> str:
+async def code(
+    dialogue: Dialogue, unit: str, role: Role = Role.REPORTER, locale: str = "en"
+) -> str:
     invite = await create_invite(unit, role, now=dialogue.clock(), locale=locale)
     return invite.code
 

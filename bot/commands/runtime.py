@@ -6,7 +6,9 @@ import asyncio
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any, NoReturn, TypeVar
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -37,6 +39,14 @@ class Runtime:
         """Print one localized sentence on stderr and exit with status 2."""
         self.err.print(self.say(message), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_REFUSED)
+
+    def now(self) -> datetime:
+        """The current time (aware, UTC)."""
+        return datetime.now(UTC)
+
+    def today(self) -> date:
+        """Today in the deployment's time zone."""
+        return self.now().astimezone(ZoneInfo(self.settings.timezone)).date()
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run a command's async body to completion."""

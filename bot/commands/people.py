@@ -1,0 +1,172 @@
+"""``duban invite | contacts | revoke``: binding codes and who is bound (secretariat's tools)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from bot.commands.runtime import runtime
+from bot.domain.messages import N_, msg
+from bot.services.binding import (
+    INVITE_DAYS,
+    ROLE_LABELS,
+    NewInvite,
+    Role,
+    active_contacts,
+    create_invite,
+    unbind,
+)
+from bot.services.errors import RefusedError
+from bot.storage.models import Contact
+
+
+def register(app: typer.Typer) -> None:
+    """Attach these commands to the ``duban`` app."""
+    app.command("invite")(invite)
+    app.command("contacts")(contacts)
+    app.command("revoke")(revoke)
+
+
+def invite(  # noqa: PLR0917 - typer passes every option by keyword
+    ctx: typer.Context,
+    unit: Annotated[str | None, typer.Argument(help="The unit (or one of its aliases)")] = None,
+    role: Annotated[Role, typer.Option(help="reporter | leader | secretariat")] = Role.REPORTER,
+    days: Annotated[
+        int, typer.Option(min=1, max=90, help="Days the code stays valid")
+    ] = INVITE_DAYS,
+    locale: Annotated[
+        str | None, typer.Option(help="zh_CN | zh_TW | en (default: DUBAN_DEFAULT_LOCALE)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+) -> None:
+    """Create a single-use bind code (绑定码) for a unit's contact, leader or the secretariat."""
+    rt = runtime(ctx)
+    chosen = locale or rt.settings.default_locale
+    if chosen not in ("zh_CN", "zh_TW", "en"):
+        rt.fail(msg(N_("Unknown locale “{locale}”: use zh_CN, zh_TW or en."), locale=chosen))
+
+    async def body() -> NewInvite:
+        async with rt.database():
+            return await create_invite(unit, role, now=rt.now(), locale=chosen, days=days)
+
+    try:
+        created = rt.run(body())
+    except RefusedError as refused:
+        rt.fail(refused.message)
+    if as_json:
+        rt.out.print_json(
+            json.dumps(
+                {
+                    "code": created.code,
+                    "unit": created.unit,
+                    "role": created.role.value,
+                    "expires_at": created.expires_at.isoformat(),
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    who = created.unit or rt.translator.gettext(ROLE_LABELS[Role.SECRETARIAT])
+    rt.out.print(
+        rt.say(
+            msg(
+                N_("Bind code for {who} ({role}), valid until {expires}:"),
+                who=who,
+                role=rt.translator.gettext(ROLE_LABELS[created.role]),
+                expires=created.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+            )
+        ),
+        markup=False,
+    )
+    rt.out.print(f"  {created.code}", markup=False)
+    link = (
+        f"https://t.me/{rt.settings.telegram_bot_username}?start={created.code}"
+        if rt.settings.telegram_bot_username
+        else f"https://t.me/<bot>?start={created.code}"
+    )
+    rt.out.print(
+        rt.say(
+            msg(
+                N_("Telegram: send “/start {code}”, or open {link}\nWeCom: send “绑定 {code}”"),
+                code=created.code,
+                link=link,
+            )
+        ),
+        markup=False,
+    )
+
+
+def contacts(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array")] = False,
+) -> None:
+    """Everyone bound, by unit and role."""
+    rt = runtime(ctx)
+
+    async def body() -> list[Contact]:
+        async with rt.database():
+            return await active_contacts()
+
+    people = rt.run(body())
+    rows = [
+        {
+            "id": c.id,
+            "unit": c.unit.name if c.unit else None,
+            "role": c.role,
+            "name": c.display_name,
+            "identity": c.identity,
+            "locale": c.locale,
+            "unreachable": c.unreachable_at is not None,
+            "since": c.created_at.isoformat(),
+        }
+        for c in people
+    ]
+    if as_json:
+        rt.out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table()
+    for label in (N_("No."), N_("Unit"), N_("Role"), N_("Name"), N_("Identity"), N_("Locale")):
+        table.add_column(rt.translator.gettext(label))
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            str(row["unit"] or "—"),
+            rt.translator.gettext(ROLE_LABELS[Role(str(row["role"]))]),
+            str(row["name"]),
+            str(row["identity"]),
+            str(row["locale"]),
+        )
+    rt.out.print(table)
+    rt.out.print(rt.say(msg(N_("{count} contacts bound."), count=len(rows))))
+
+
+def revoke(
+    ctx: typer.Context,
+    contact_id: Annotated[int, typer.Argument(help="The number shown by “duban contacts”")],
+) -> None:
+    """End a contact's binding (they get no more prompts)."""
+    rt = runtime(ctx)
+
+    async def body() -> Contact | None:
+        async with rt.database():
+            contact = await Contact.get_or_none(id=contact_id, active=True).select_related("unit")
+            if contact is not None:
+                await unbind(contact, now=rt.now(), actor="cli")
+            return contact
+
+    contact = rt.run(body())
+    if contact is None:
+        rt.fail(msg(N_("No bound contact has the number {number}."), number=contact_id))
+    rt.out.print(
+        rt.say(
+            msg(
+                N_("The binding of #{number} ({unit}) has ended."),
+                number=contact_id,
+                unit=contact.unit.name if contact.unit else "—",
+            )
+        ),
+        markup=False,
+    )
