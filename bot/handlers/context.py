@@ -16,9 +16,8 @@ from zoneinfo import ZoneInfo
 from bot.domain.conversation import CHANNEL_HAS_BUTTONS, Button, Inbound, InboundFile, Outbound
 from bot.domain.messages import Message
 from bot.i18n import Translator, normalise_locale
+from bot.services.options import OPTIONS_KEY, remember_options
 from bot.storage.models import ChatBinding, Contact, ConversationState
-
-OPTIONS_KEY = "options"  # numbered choices last offered on a channel without buttons
 
 
 class FileSource(Protocol):
@@ -143,17 +142,9 @@ class Turn:
         if CHANNEL_HAS_BUTTONS.get(self.inbound.channel, True):
             return
         offered = [o for o in self.replies if o.buttons and o.recipient is None]
-        if not offered:
-            return
-        options = [[b.label, b.payload] for b in offered[-1].options()]
-        data = {**self.data, OPTIONS_KEY: options}
-        if self.state is None:
-            self.state = await ConversationState.create(
-                identity=self.inbound.identity, flow="", data=data
-            )
-        else:
-            self.state.data = data
-            await self.state.save(update_fields=["data", "updated_at"])
+        if offered:
+            await remember_options(self.inbound.identity, offered[-1])
+            self.state = await ConversationState.get_or_none(identity=self.inbound.identity)
 
     def chosen_option(self, text: str) -> str | None:
         """The payload a typed answer picks from the numbered choices, if it picks one."""

@@ -20,7 +20,7 @@ from bot.domain.reporting import (
 )
 from bot.domain.text import shorten
 from bot.handlers.context import Turn
-from bot.services.attachments import store_attachment
+from bot.services.attachments import MAX_FILE_BYTES, store_attachment
 from bot.services.errors import RefusedError
 from bot.services.prompts import open_requests_message, request_buttons
 from bot.services.reporting import (
@@ -290,6 +290,13 @@ async def on_file(turn: Turn) -> None:
             turn.reply(turn._("Your unit has no open report requests right now."))
             return
     file = turn.inbound.file
+    if file.size is not None and file.size > MAX_FILE_BYTES:
+        raise RefusedError(
+            msg(
+                N_("The file is larger than {limit} MB and was not kept."),
+                limit=MAX_FILE_BYTES >> 20,
+            )
+        )
     content = await turn.deps.files.fetch(turn.inbound.channel, file)
     stored = await store_attachment(
         turn.deps.data_dir,

@@ -50,12 +50,12 @@ async def enqueue(
 
 
 async def due(now: datetime, limit: int, channels: set[str]) -> list[OutboxMessage]:
-    """Pending rows whose time has come, oldest first."""
+    """Pending rows whose time has come, in the order they were queued."""
     return (
         await OutboxMessage.filter(
             state="pending", next_attempt_at__lte=now, channel__in=sorted(channels)
         )
-        .order_by("next_attempt_at", "id")
+        .order_by("id")
         .limit(limit)
     )
 
@@ -77,6 +77,7 @@ async def mark_retry(
     if row.attempts >= MAX_ATTEMPTS:
         row.state = "failed"
     else:
+        row.state = "pending"
         backoff = min(timedelta(seconds=2**row.attempts), BACKOFF_CAP)
         wait = max(backoff, timedelta(seconds=retry_after or 0))
         row.next_attempt_at = now + wait

@@ -1,0 +1,190 @@
+"""The Telegram channel: updates → Inbound, Outbound → sendMessage/editMessageText/sendDocument."""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import FSInputFile, Message, Update
+
+from bot.channels.telegram.render import keyboard, render_pieces
+from bot.delivery.channel import PermanentSendError, TransientSendError
+from bot.domain.conversation import Inbound, InboundFile, Outbound, text_inbound
+
+log = logging.getLogger(__name__)
+CHANNEL = "telegram"
+PERMANENT_WORDS = ("chat not found", "user is deactivated", "bot was kicked", "have no rights")
+
+
+def update_key(update: dict[str, Any]) -> str:
+    """The inbox key of an update."""
+    return str(update["update_id"])
+
+
+class TelegramChannel:
+    """Speaks to the Bot API through an aiogram :class:`Bot`."""
+
+    name = CHANNEL
+    has_buttons = True
+
+    def __init__(self, bot: Bot, data_dir: Path, username: str | None = None) -> None:
+        self.bot = bot
+        self.data_dir = data_dir
+        self.username = username
+
+    # -- intake ---------------------------------------------------------------------------
+
+    def parse(self, payload: dict[str, Any]) -> Inbound | None:
+        """A stored update as an Inbound (None for kinds we do not handle)."""
+        update = Update.model_validate(payload, context={"bot": self.bot})
+        if update.callback_query is not None:
+            query = update.callback_query
+            message = query.message
+            chat = message.chat if message is not None else None
+            chat_id = str(chat.id) if chat is not None else str(query.from_user.id)
+            return Inbound(
+                channel=CHANNEL,
+                sender=str(query.from_user.id),
+                chat=chat_id,
+                kind="button",
+                payload=query.data or "",
+                display_name=query.from_user.full_name,
+                language=query.from_user.language_code,
+                message_ref=f"{chat_id}:{message.message_id}" if message is not None else None,
+                is_group=chat is not None and chat.type != "private",
+            )
+        if update.message is not None and update.message.from_user is not None:
+            return self._message(update.message)
+        return None
+
+    def _message(self, message: Message) -> Inbound | None:
+        user = message.from_user
+        assert user is not None
+        common: dict[str, Any] = {
+            "display_name": (
+                message.chat.title if message.chat.type != "private" else user.full_name
+            )
+            or "",
+            "language": user.language_code,
+            "is_group": message.chat.type != "private",
+        }
+        sender, chat = str(user.id), str(message.chat.id)
+        if message.photo:
+            best = message.photo[-1]
+            file = InboundFile(
+                "photo", best.file_id, f"{best.file_unique_id}.jpg", best.file_size, "image/jpeg"
+            )
+            return Inbound(
+                channel=CHANNEL, sender=sender, chat=chat, kind="file", file=file, **common
+            )
+        if message.document is not None:
+            doc = message.document
+            file = InboundFile(
+                "document",
+                doc.file_id,
+                doc.file_name or doc.file_unique_id,
+                doc.file_size,
+                doc.mime_type or "application/octet-stream",
+            )
+            return Inbound(
+                channel=CHANNEL, sender=sender, chat=chat, kind="file", file=file, **common
+            )
+        text = message.text or message.caption
+        if text is None:
+            return None
+        return text_inbound(
+            channel=CHANNEL,
+            sender=sender,
+            chat=chat,
+            text=text,
+            bot_username=self.username,
+            **common,
+        )
+
+    async def fetch(self, channel: str, file: InboundFile) -> bytes:  # noqa: ARG002 - the port's shape
+        """Download a file someone sent (getFile, then the file URL)."""
+        info = await self.bot.get_file(file.ref)
+        buffer = io.BytesIO()
+        assert info.file_path is not None
+        await self.bot.download_file(info.file_path, destination=buffer, timeout=60)
+        return buffer.getvalue()
+
+    async def acknowledge(self, payload: dict[str, Any], replies: list[Outbound]) -> None:
+        """Answer a callback query so the button stops spinning, with the first notice."""
+        query = payload.get("callback_query")
+        if query:
+            notice = next((r.notice for r in replies if r.notice), "")
+            await self.bot.answer_callback_query(query["id"], text=notice[:200] or None)
+
+    # -- delivery -------------------------------------------------------------------------
+
+    async def send(self, recipient: str, outbound: Outbound) -> str | None:
+        """Send (or edit in place) an outbound; the id of the last message it produced."""
+        try:
+            return await self._send(recipient, outbound)
+        except TelegramRetryAfter as exc:
+            raise TransientSendError(str(exc), retry_after=float(exc.retry_after)) from exc
+        except (TelegramForbiddenError, TelegramUnauthorizedError, TelegramNotFound) as exc:
+            raise PermanentSendError(str(exc)) from exc
+        except TelegramBadRequest as exc:
+            if any(word in exc.message.lower() for word in PERMANENT_WORDS):
+                raise PermanentSendError(str(exc)) from exc
+            raise PermanentSendError(f"rejected: {exc.message}") from exc
+        except (TelegramServerError, TelegramNetworkError, TimeoutError) as exc:
+            raise TransientSendError(str(exc)) from exc
+        except TelegramAPIError as exc:
+            raise TransientSendError(str(exc)) from exc
+
+    async def _send(self, chat_id: str, outbound: Outbound) -> str | None:
+        pieces = render_pieces(outbound)
+        markup = keyboard(outbound)
+        last_id: str | None = None
+        if outbound.replaces and len(pieces) == 1 and await self._edit(outbound, pieces[0], markup):
+            return outbound.replaces.split(":", 1)[-1]
+        for i, piece in enumerate(pieces):
+            sent = await self.bot.send_message(
+                chat_id,
+                piece,
+                parse_mode="HTML",
+                reply_markup=markup if i == len(pieces) - 1 else None,
+                link_preview_options=None,
+            )
+            last_id = str(sent.message_id)
+        for file in outbound.files:
+            document = FSInputFile(self.data_dir / file.path, filename=file.name)
+            sent = await self.bot.send_document(chat_id, document)
+            last_id = str(sent.message_id)
+        return last_id
+
+    async def _edit(self, outbound: Outbound, piece: str, markup: Any) -> bool:
+        assert outbound.replaces is not None
+        chat_id, _, message_id = outbound.replaces.rpartition(":")
+        if not message_id.isdigit():
+            return False
+        try:
+            await self.bot.edit_message_text(
+                text=piece,
+                chat_id=chat_id,
+                message_id=int(message_id),
+                parse_mode="HTML",
+                reply_markup=markup,
+            )
+        except TelegramBadRequest as exc:
+            if "not modified" in exc.message:
+                return True
+            log.info("edit failed (%s); sending a new message", exc.message)
+            return False
+        return True

@@ -1,0 +1,46 @@
+"""The port every chat channel implements, and the two ways a send can fail."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from bot.domain.conversation import Inbound, InboundFile, Outbound
+
+
+class SendError(Exception):
+    """A message could not be delivered."""
+
+
+class TransientSendError(SendError):
+    """Try again later (rate limit, 5xx, timeout); ``retry_after`` in seconds when told."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class PermanentSendError(SendError):
+    """Retrying will not help (blocked, chat not found, not in the app's visible range)."""
+
+
+class Channel(Protocol):
+    """A chat channel: turns stored updates into :class:`Inbound`, sends :class:`Outbound`."""
+
+    name: str
+    has_buttons: bool
+
+    def parse(self, payload: dict[str, Any]) -> Inbound | None:
+        """The inbound a stored update stands for; None for updates that need no handling."""
+        ...
+
+    async def send(self, recipient: str, outbound: Outbound) -> str | None:
+        """Deliver to ``recipient`` (the id on this channel); the channel's message id."""
+        ...
+
+    async def fetch(self, channel: str, file: InboundFile) -> bytes:
+        """The bytes of a file someone sent."""
+        ...
+
+    async def acknowledge(self, payload: dict[str, Any], replies: list[Outbound]) -> None:
+        """Tell the channel an update was handled (Telegram: answer the callback query)."""
+        ...

@@ -1,0 +1,1 @@
+"""Local emulators of the Telegram Bot API and the WeCom API, for tests and ``duban demo``."""

@@ -1,0 +1,86 @@
+"""End to end over Telegram: the real aiogram client against the Bot API emulator.
+
+invite → bind → dispatch → prompt → report with status, text and a photo → revise; then the
+records and their versions are checked in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.domain.reporting import Month
+from bot.importers import read_plan
+from bot.services.binding import Role, create_invite
+from bot.services.dispatch import dispatch
+from bot.services.plans import import_plan
+from bot.storage.models import Attachment, InboxUpdate, OutboxMessage, ProgressReport
+from tests.e2e import telegram_world
+
+ALICE = 1001
+
+
+@pytest.fixture
+async def planned(db: str, sample_plan: Path) -> str:
+    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    return db
+
+
+async def test_report_over_telegram(planned: str, tmp_path: Path) -> None:
+    async with telegram_world(tmp_path, planned) as (tg, app):
+        tg.user(ALICE, "王联络", "zh-hans")
+        now = datetime.now(UTC)
+        code = (await create_invite("县发改局", Role.REPORTER, now=now, locale="zh_CN")).code
+        await tg.user_sends(ALICE, f"/start {code}")
+        await tg.wait_for(lambda: any("绑定成功" in m.text for m in tg.bot_messages(ALICE)))
+
+        await dispatch(Month(2026, 11), now=now, today=now.date())
+        app.sender.wakeup.set()
+        await tg.wait_for(lambda: any("月度进展调度" in m.text for m in tg.bot_messages(ALICE)))
+        prompt = next(m for m in tg.bot_messages(ALICE) if "月度进展调度" in m.text)
+        assert "县发改局" in prompt.text
+        assert prompt.markup.startswith("<b>")  # the title is bold, the rest escaped
+
+        await tg.user_presses(ALICE, "报送第")
+        await tg.wait_for(lambda: "请选择进展状态" in tg.bot_messages(ALICE)[-1].text)
+        card = tg.bot_messages(ALICE)[-1]
+        assert card.message_id == prompt.message_id  # edited in place, not a new message
+        await tg.user_presses(ALICE, "推进中")
+        await tg.wait_for(lambda: "完成进度如何" in tg.bot_messages(ALICE)[-1].text)
+        await tg.user_sends(ALICE, "70")
+        await tg.wait_for(lambda: "请用一条消息写明本月进展" in tg.bot_messages(ALICE)[-1].text)
+        await tg.user_sends(ALICE, "已完成项目储备 <12> 个 & 调度会 3 次")
+        await tg.wait_for(lambda: "确认报送吗" in tg.bot_messages(ALICE)[-1].text)
+        assert "&lt;12&gt;" in tg.bot_messages(ALICE)[-1].markup
+        await tg.user_sends_photo(ALICE, b"\xff\xd8\xff" + b"jpeg" * 500)
+        await tg.wait_for(lambda: any("已附上文件" in m.text for m in tg.bot_messages(ALICE)))
+        await tg.user_presses(ALICE, "确认报送")
+        await tg.wait_for(lambda: any("第1版" in m.text for m in tg.bot_messages(ALICE)))
+
+        # revise the same request: the previous report is the starting point
+        await tg.user_sends(ALICE, "/report")
+        await tg.wait_for(lambda: "待报送事项" in tg.bot_messages(ALICE)[-1].text)
+        await tg.user_presses(ALICE, "报送第")
+        await tg.wait_for(lambda: "上次报送" in tg.bot_messages(ALICE)[-1].text)
+        await tg.user_presses(ALICE, "已完成")
+        await tg.wait_for(lambda: "沿用上次内容" in str(tg.bot_messages(ALICE)[-1].reply_markup))
+        await tg.user_presses(ALICE, "沿用上次内容")
+        await tg.wait_for(lambda: "确认报送吗" in tg.bot_messages(ALICE)[-1].text)
+        await tg.user_presses(ALICE, "确认报送")
+        await tg.wait_for(lambda: any("第2版" in m.text for m in tg.bot_messages(ALICE)))
+        await tg.wait_for(lambda: not tg.open_callbacks)  # every callback query answered
+
+    versions = await ProgressReport.all().order_by("version")
+    assert [(r.version, r.status, r.percent) for r in versions] == [
+        (1, "in_progress", 70),
+        (2, "done", 100),
+    ]
+    assert versions[0].text == "已完成项目储备 <12> 个 & 调度会 3 次" == versions[1].text
+    photo = await Attachment.get(report_id=versions[0].id)
+    stored = tmp_path / "data" / photo.path
+    assert stored.read_bytes().startswith(b"\xff\xd8\xff")
+    assert await InboxUpdate.filter(processed_at=None).count() == 0
+    assert await OutboxMessage.exclude(state="sent").count() == 0
+    assert tg.stats["429"] == 0
