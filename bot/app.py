@@ -21,6 +21,8 @@ from aiohttp import web
 
 from bot.channels.telegram.adapter import TelegramChannel
 from bot.channels.telegram.intake import poll, webhook_handler
+from bot.channels.wecom.adapter import WecomChannel
+from bot.channels.wecom.callback import callback_routes, crypto_from
 from bot.config import Settings
 from bot.delivery.channel import Channel
 from bot.delivery.intake import Intake
@@ -89,11 +91,9 @@ class DubanApp:
                 TELEGRAM_WEBHOOK_PATH,
                 webhook_handler(self.intake, secret.get_secret_value() if secret else ""),
             )
-        wecom = self.channels.get("wecom")
-        if wecom is not None:
-            from bot.channels.wecom.callback import callback_routes  # noqa: PLC0415
-
-            callback_routes(app, WECOM_CALLBACK_PATH, wecom, self.intake)  # type: ignore[arg-type]
+        crypto = crypto_from(self.settings)
+        if "wecom" in self.channels and crypto is not None:
+            callback_routes(app, WECOM_CALLBACK_PATH, crypto, self.intake)
 
     async def _health(self, _: web.Request) -> web.Response:
         return web.json_response({"ok": True, "channels": sorted(self.channels)})
@@ -104,8 +104,6 @@ class DubanApp:
         if telegram is not None:
             self.channels["telegram"] = telegram
         if self.settings.wecom_corp_id:
-            from bot.channels.wecom.adapter import WecomChannel  # noqa: PLC0415
-
             self.channels["wecom"] = WecomChannel.from_settings(self.settings)
         app = web.Application(client_max_size=4 * 1024 * 1024)
         self._routes(app)

@@ -24,7 +24,9 @@ def settings_for(tmp_path: Path, database_url: str, **values: Any) -> Settings:
 
 
 @asynccontextmanager
-async def telegram_world(tmp_path: Path, database_url: str, **values: Any) -> AsyncIterator[tuple[TelegramEmulator, DubanApp]]:
+async def telegram_world(
+    tmp_path: Path, database_url: str, **values: Any
+) -> AsyncIterator[tuple[TelegramEmulator, DubanApp]]:
     """A Telegram emulator and the bot polling it (the database must already be open)."""
     emulator = TelegramEmulator()
     base = await emulator.start()

@@ -162,6 +162,7 @@ class Outbound:
     replaces: str | None = None
     recipient: str | None = None
     notice: str = ""  # a short toast answering a button press, where the channel has one
+    locale: str = ""  # the reader's locale, for what a channel adds (numbered-choice hints)
 
     def to_json(self) -> dict[str, Any]:
         """The outbox form."""
@@ -181,6 +182,7 @@ class Outbound:
             replaces=data.get("replaces"),
             recipient=data.get("recipient"),
             notice=data.get("notice", ""),
+            locale=data.get("locale", ""),
         )
 
     def options(self) -> list[Button]:

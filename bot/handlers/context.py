@@ -7,7 +7,7 @@ they never import a channel library.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -99,12 +99,21 @@ class Turn:
         if self.inbound.kind == "button" and not self.replies:
             replaces = self.inbound.message_ref
         self.replies.append(
-            Outbound(text=text, title=title, buttons=buttons, replaces=replaces, notice=notice)
+            Outbound(
+                text=text,
+                title=title,
+                buttons=buttons,
+                replaces=replaces,
+                notice=notice,
+                locale=self.tr.locale,
+            )
         )
 
     def send(self, outbound: Outbound) -> None:
         """Queue a prepared message as a reply."""
-        self.replies.append(outbound)
+        self.replies.append(
+            outbound if outbound.locale else replace(outbound, locale=self.tr.locale)
+        )
 
     # -- conversation state ------------------------------------------------------------
 

@@ -43,5 +43,6 @@ async def revoke(turn: Turn) -> None:
         Outbound(
             text=theirs.gettext("The secretariat has ended your binding to {unit}.", unit=unit),
             recipient=contact.identity,
+            locale=contact.locale,
         )
     )

@@ -54,6 +54,7 @@ def monthly_prompt(tr: Translator, unit: str, period: str, views: list[RequestVi
         title=tr.gettext("Monthly progress report {period}", period=period),
         text="\n".join(lines),
         buttons=request_buttons(tr, views),
+        locale=tr.locale,
     )
 
 

@@ -1,0 +1,91 @@
+"""The WeCom callback endpoint (接收消息): URL verification and encrypted messages.
+
+GET answers WeCom's URL check with the decrypted ``echostr``. POST verifies the signature
+(403 and nothing stored when it is wrong), decrypts, stores the message in the inbox by MsgId
+and answers an empty 200 at once, well within WeCom's 5 seconds; its retries of the same
+message are recognised by the key and ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from aiohttp import web
+from wechatpy.enterprise import parse_message
+from wechatpy.enterprise.crypto import WeChatCrypto
+from wechatpy.enterprise.exceptions import InvalidCorpIdException
+from wechatpy.exceptions import InvalidSignatureException
+
+from bot.channels.wecom.adapter import CHANNEL, update_key
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+MAX_BODY = 64 * 1024  # a WeCom callback is a few hundred bytes
+REFUSED = (InvalidSignatureException, InvalidCorpIdException, ValueError, KeyError, TypeError)
+
+
+class UpdateStore(Protocol):
+    """Where updates go: the inbox."""
+
+    async def store(self, channel: str, key: str, payload: dict[str, Any]) -> bool:
+        """Keep one update."""
+        ...
+
+
+def crypto_from(settings: Settings) -> WeChatCrypto | None:
+    """The callback crypto, when token, AES key and corp id are all configured."""
+    token, key = settings.wecom_token, settings.wecom_aes_key
+    if not (token and key and settings.wecom_corp_id):
+        return None
+    return WeChatCrypto(token.get_secret_value(), key.get_secret_value(), settings.wecom_corp_id)
+
+
+def callback_routes(
+    app: web.Application, path: str, crypto: WeChatCrypto, store: UpdateStore
+) -> None:
+    """Add GET (verification) and POST (messages) at ``path``."""
+
+    def _query(request: web.Request, *names: str) -> list[str] | None:
+        values = [request.query.get(n, "") for n in names]
+        return values if all(values) else None
+
+    async def verify(request: web.Request) -> web.Response:
+        args = _query(request, "msg_signature", "timestamp", "nonce", "echostr")
+        if args is None:
+            return web.Response(status=400)
+        try:
+            echo = crypto.check_signature(*args)
+        except REFUSED:
+            log.warning("wecom URL verification with a bad signature")
+            return web.Response(status=403)
+        return web.Response(text=echo if isinstance(echo, str) else echo.decode())
+
+    async def receive(request: web.Request) -> web.Response:
+        args = _query(request, "msg_signature", "timestamp", "nonce")
+        if args is None:
+            return web.Response(status=400)
+        if (request.content_length or 0) > MAX_BODY:
+            return web.Response(status=413)
+        body = await request.read()
+        if len(body) > MAX_BODY:
+            return web.Response(status=413)
+        signature, timestamp, nonce = args
+        try:
+            xml = crypto.decrypt_message(body, signature, timestamp, nonce)
+        except REFUSED:
+            log.warning("wecom callback refused: bad signature or corp id")
+            return web.Response(status=403)
+        except Exception:
+            log.warning("wecom callback refused: unreadable body")
+            return web.Response(status=400)
+        text = xml if isinstance(xml, str) else xml.decode()
+        try:
+            key = update_key(parse_message(text))
+        except Exception:
+            return web.Response(status=400)
+        await store.store(CHANNEL, key, {"xml": text})
+        return web.Response(text="")
+
+    app.router.add_get(path, verify)
+    app.router.add_post(path, receive)

@@ -1,0 +1,63 @@
+"""The WeCom API client: wechatpy's, pointed at ``DUBAN_WECOM_API_BASE``.
+
+wechatpy hard-codes the gettoken URL, so a 政务微信 private deployment (or the emulator)
+would silently fetch tokens from qyapi.weixin.qq.com; this subclass asks the configured host.
+wechatpy is synchronous: every call here runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from wechatpy.enterprise import WeChatClient
+
+
+class WecomClient(WeChatClient):
+    """wechatpy's enterprise client with a configurable host, tokens cached in memory."""
+
+    def __init__(self, corp_id: str, secret: str, api_base: str, timeout: float = 10.0) -> None:
+        self.API_BASE_URL = api_base.rstrip("/") + "/cgi-bin/"
+        super().__init__(corp_id, secret, timeout=timeout)
+
+    def fetch_access_token(self) -> dict[str, Any]:
+        """Get a token from the configured host (wechatpy's default ignores it)."""
+        result: dict[str, Any] = self._fetch_access_token(
+            url=self.API_BASE_URL + "gettoken",
+            params={"corpid": self.corp_id, "corpsecret": self.secret},
+        )
+        return result
+
+    def download_media(self, media_id: str, limit: int) -> bytes:
+        """A temporary media file (media/get); raises on an error answer or past ``limit``."""
+        for attempt in range(2):
+            response = self._http.get(
+                self.API_BASE_URL + "media/get",
+                params={"access_token": self.access_token, "media_id": media_id},
+                timeout=self.timeout or 30,
+                stream=True,
+            )
+            response.raise_for_status()
+            if response.headers.get("Content-Type", "").startswith(("application/json", "text/")):
+                error = response.json()
+                if attempt == 0 and error.get("errcode") in (40014, 42001):
+                    self.fetch_access_token()
+                    continue
+                raise RuntimeError(f"media/get failed: {error}")
+            chunks, size = [], 0
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise ValueError("media larger than the limit")
+                chunks.append(chunk)
+            return b"".join(chunks)
+        raise RuntimeError("media/get failed twice")
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self._http.close()
+
+
+async def call(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a blocking wechatpy call off the event loop."""
+    return await asyncio.to_thread(func, *args, **kwargs)
