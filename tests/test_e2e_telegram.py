@@ -17,7 +17,7 @@ from bot.services.binding import Role, create_invite
 from bot.services.dispatch import dispatch
 from bot.services.plans import import_plan
 from bot.storage.models import Attachment, InboxUpdate, OutboxMessage, ProgressReport
-from tests.e2e import telegram_world
+from tests.e2e import world
 
 ALICE = 1001
 
@@ -29,7 +29,8 @@ async def planned(db: str, sample_plan: Path) -> str:
 
 
 async def test_report_over_telegram(planned: str, tmp_path: Path) -> None:
-    async with telegram_world(tmp_path, planned) as (tg, app):
+    async with world(tmp_path, planned) as w:
+        tg, app = w.tg, w.app
         tg.user(ALICE, "王联络", "zh-hans")
         now = datetime.now(UTC)
         code = (await create_invite("县发改局", Role.REPORTER, now=now, locale="zh_CN")).code

@@ -1,0 +1,284 @@
+"""A WeCom API emulator: gettoken, message/send, media upload/get, and encrypted callbacks.
+
+It enforces what WeCom does: tokens expire (42001) or are unknown (40014), 45009 when the
+API frequency is exceeded, 81013 for a user outside the app, 2048-byte texts, and the cap of
+30 messages per minute and 1000 per hour per member, where WeCom *drops the excess silently*
+(answers ok, delivers nothing); the emulator counts what it dropped so tests can see it.
+A test acts as a user: the emulator encrypts the message with wechatpy's real crypto and
+posts it to the bot's callback URL, as WeCom would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import secrets
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import BodyPartReader, ClientSession, web
+from wechatpy.enterprise.crypto import WeChatCrypto
+
+MAX_TEXT_BYTES = 2048
+MEMBER_LIMITS = ((30, 60.0), (1000, 3600.0))
+
+
+@dataclass
+class Delivered:
+    """A message that reached a member."""
+
+    userid: str
+    msgtype: str
+    content: str = ""
+    media_id: str = ""
+
+
+class WecomEmulator:
+    """One corp, one app, its members; served over HTTP on loopback."""
+
+    def __init__(
+        self,
+        corp_id: str = "wwtestcorp",
+        secret: str = "test-secret",  # noqa: S107 - the emulator's own test secret
+        agent_id: int = 1000002,
+        token: str = "testtoken",  # noqa: S107
+        aes_key: str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+    ) -> None:
+        self.corp_id, self.secret, self.agent_id = corp_id, secret, agent_id
+        self.token, self.aes_key = token, aes_key
+        self.crypto = WeChatCrypto(token, aes_key, corp_id)
+        self.members: dict[str, str] = {}
+        self.inbox: dict[str, list[Delivered]] = defaultdict(list)
+        self.dropped: dict[str, int] = defaultdict(int)
+        self.media: dict[str, tuple[bytes, str]] = {}
+        self.tokens: dict[str, float] = {}
+        self.callback_url = ""
+        self.callback_statuses: list[int] = []
+        self.stats: dict[str, int] = defaultdict(int)
+        self.fail_next: list[int] = []  # errcodes to answer the next message/send calls with
+        self._sent: dict[str, deque[float]] = defaultdict(deque)
+        self._msg_ids = itertools.count(7_000_000_000_000_000_001)
+        self._runner: web.AppRunner | None = None
+        self.session: ClientSession | None = None
+        self.base = ""
+
+    # -- server ---------------------------------------------------------------------------
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Serve on loopback; returns the API base to configure as DUBAN_WECOM_API_BASE."""
+        app = web.Application(client_max_size=30 * 1024 * 1024)
+        app.router.add_get("/cgi-bin/gettoken", self._gettoken)
+        app.router.add_post("/cgi-bin/message/send", self._send)
+        app.router.add_post("/cgi-bin/media/upload", self._upload)
+        app.router.add_get("/cgi-bin/media/get", self._media_get)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        self.base = f"http://{host}:{self._runner.addresses[0][1]}"
+        self.session = ClientSession()
+        return self.base
+
+    async def stop(self) -> None:
+        """Stop serving."""
+        if self.session is not None:
+            await self.session.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @staticmethod
+    def _error(code: int, message: str, **extra: Any) -> web.Response:
+        return web.json_response({"errcode": code, "errmsg": message, **extra})
+
+    def _token_error(self, request: web.Request) -> web.Response | None:
+        token = request.query.get("access_token", "")
+        if token not in self.tokens:
+            return self._error(40014, "invalid access_token")
+        if self.tokens[token] < time.time():
+            return self._error(42001, "access_token expired")
+        return None
+
+    def expire_tokens(self) -> None:
+        """Every issued token expires now (the next call gets 42001)."""
+        for token in self.tokens:
+            self.tokens[token] = 0.0
+
+    async def _gettoken(self, request: web.Request) -> web.Response:
+        if (
+            request.query.get("corpid") != self.corp_id
+            or request.query.get("corpsecret") != self.secret
+        ):
+            return self._error(40001, "invalid credential")
+        token = secrets.token_hex(16)
+        self.tokens[token] = time.time() + 7200
+        self.stats["gettoken"] += 1
+        return web.json_response(
+            {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 7200}
+        )
+
+    def _over_cap(self, userid: str) -> bool:
+        now = time.monotonic()
+        sent = self._sent[userid]
+        while sent and now - sent[0] >= MEMBER_LIMITS[-1][1]:
+            sent.popleft()
+        for count, window in MEMBER_LIMITS:
+            if sum(1 for t in sent if now - t < window) >= count:
+                return True
+        sent.append(now)
+        return False
+
+    async def _send(self, request: web.Request) -> web.Response:
+        if (error := self._token_error(request)) is not None:
+            return error
+        if self.fail_next:
+            code = self.fail_next.pop(0)
+            return self._error(code, "injected failure")
+        body = await request.json()
+        if int(body.get("agentid", 0)) != self.agent_id:
+            return self._error(40056, "invalid agentid")
+        userid = str(body.get("touser", ""))
+        if userid not in self.members:
+            return self._error(81013, "user & party & tag all invalid", invaliduser=userid)
+        msgtype = body.get("msgtype")
+        delivered = Delivered(userid, str(msgtype))
+        if msgtype == "text":
+            content = str(body.get("text", {}).get("content", ""))
+            if not content:
+                return self._error(44004, "text content is empty")
+            if len(content.encode()) > MAX_TEXT_BYTES:
+                return self._error(45002, "content size out of limit")
+            delivered.content = content
+        elif msgtype == "file":
+            media_id = str(body.get("file", {}).get("media_id", ""))
+            if media_id not in self.media:
+                return self._error(40007, "invalid media_id")
+            delivered.media_id = media_id
+        else:
+            return self._error(40008, "invalid message type")
+        msgid = f"m{next(self._msg_ids)}"
+        if self._over_cap(userid):
+            self.dropped[userid] += 1  # WeCom answers ok and delivers nothing
+        else:
+            self.inbox[userid].append(delivered)
+            self.stats["delivered"] += 1
+        return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": msgid})
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        if (error := self._token_error(request)) is not None:
+            return error
+        reader = await request.multipart()
+        async for part in reader:
+            if isinstance(part, BodyPartReader) and part.filename:
+                media_id = f"MEDIA{len(self.media) + 1:05d}"
+                self.media[media_id] = (await part.read(), part.filename)
+                return web.json_response(
+                    {"errcode": 0, "errmsg": "ok", "type": "file", "media_id": media_id,
+                     "created_at": str(int(time.time()))}
+                )  # fmt: skip
+        return self._error(41001, "media data missing")
+
+    async def _media_get(self, request: web.Request) -> web.Response:
+        if (error := self._token_error(request)) is not None:
+            return error
+        found = self.media.get(request.query.get("media_id", ""))
+        if found is None:
+            return self._error(40007, "invalid media_id")
+        content, name = found
+        return web.Response(
+            body=content,
+            content_type="application/octet-stream",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    # -- acting as members ----------------------------------------------------------------
+
+    def member(self, userid: str, name: str) -> None:
+        """Add a member to the app's visible range."""
+        self.members[userid] = name
+
+    def message_xml(self, userid: str, msgtype: str, body: str, msg_id: int | None) -> str:
+        """The plaintext XML of a member's message, as WeCom builds it before encrypting."""
+        msg_id_xml = f"<MsgId>{msg_id}</MsgId>" if msg_id is not None else ""
+        return (
+            f"<xml><ToUserName><![CDATA[{self.corp_id}]]></ToUserName>"
+            f"<FromUserName><![CDATA[{userid}]]></FromUserName>"
+            f"<CreateTime>{int(time.time())}</CreateTime>"
+            f"<MsgType><![CDATA[{msgtype}]]></MsgType>{body}{msg_id_xml}"
+            f"<AgentID>{self.agent_id}</AgentID></xml>"
+        )
+
+    async def post_callback(self, plaintext: str, *, repeat: int = 1, tamper: bool = False) -> int:
+        """Encrypt and POST a callback like WeCom (``repeat`` > 1: its retries); the status."""
+        nonce, timestamp = secrets.token_hex(8), str(int(time.time()))
+        encrypted = self.crypto.encrypt_message(plaintext, nonce, timestamp)
+        signature = encrypted.split("<MsgSignature><![CDATA[")[1].split("]]>")[0]
+        cipher = encrypted.split("<Encrypt><![CDATA[")[1].split("]]>")[0]
+        if tamper:
+            signature = ("0" if signature[0] != "0" else "1") + signature[1:]
+        body = (
+            f"<xml><ToUserName><![CDATA[{self.corp_id}]]></ToUserName>"
+            f"<Encrypt><![CDATA[{cipher}]]></Encrypt><AgentID>{self.agent_id}</AgentID></xml>"
+        )
+        query = urlencode({"msg_signature": signature, "timestamp": timestamp, "nonce": nonce})
+        status = 0
+        assert self.session is not None
+        for _ in range(repeat):
+            async with self.session.post(f"{self.callback_url}?{query}", data=body.encode()) as r:
+                status = r.status
+                self.callback_statuses.append(status)
+        return status
+
+    async def user_says(self, userid: str, text: str, *, repeat: int = 1) -> int:
+        """A member writes to the app."""
+        content = text.replace("]]>", "]]]]><![CDATA[>")
+        xml = self.message_xml(
+            userid, "text", f"<Content><![CDATA[{content}]]></Content>", next(self._msg_ids)
+        )
+        return await self.post_callback(xml, repeat=repeat)
+
+    async def user_sends_image(self, userid: str, content: bytes) -> int:
+        """A member sends a photo (WeCom keeps it as temporary media)."""
+        media_id = f"MEDIA{len(self.media) + 1:05d}"
+        self.media[media_id] = (content, "photo.jpg")
+        body = (
+            f"<PicUrl><![CDATA[{self.base}/pic/{media_id}]]></PicUrl>"
+            f"<MediaId><![CDATA[{media_id}]]></MediaId>"
+        )
+        return await self.post_callback(
+            self.message_xml(userid, "image", body, next(self._msg_ids))
+        )
+
+    async def verify_url(self, *, tamper: bool = False) -> tuple[int, str]:
+        """WeCom's URL check when the callback is saved in the admin console."""
+        echo = secrets.token_hex(8)
+        nonce, timestamp = secrets.token_hex(8), str(int(time.time()))
+        encrypted = self.crypto.encrypt_message(echo, nonce, timestamp)
+        signature = encrypted.split("<MsgSignature><![CDATA[")[1].split("]]>")[0]
+        cipher = encrypted.split("<Encrypt><![CDATA[")[1].split("]]>")[0]
+        if tamper:
+            signature = "0" * len(signature)
+        query = {
+            "msg_signature": signature,
+            "timestamp": timestamp,
+            "nonce": nonce,
+            "echostr": cipher,
+        }
+        assert self.session is not None
+        async with self.session.get(self.callback_url, params=query) as response:
+            text = await response.text()
+            return response.status, text if text != echo else "echo-ok"
+
+    def texts(self, userid: str) -> list[str]:
+        """The texts a member received, oldest first."""
+        return [d.content for d in self.inbox[userid] if d.msgtype == "text"]
+
+    async def wait_for(self, predicate: Any, seconds: float = 15.0) -> None:
+        """Wait until ``predicate()`` is true."""
+        deadline = time.monotonic() + seconds
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise TimeoutError("condition not met in time")
+            await asyncio.sleep(0.02)
