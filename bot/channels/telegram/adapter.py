@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,8 @@ from bot.domain.conversation import Inbound, InboundFile, Outbound, text_inbound
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
+CHAT_PAUSE, GROUP_PAUSE = 1.05, 3.05  # 1 msg/s per chat, 20 msg/min per group
+PIECE_RETRIES = 3
 PERMANENT_WORDS = ("chat not found", "user is deactivated", "bot was kicked", "have no rights")
 
 
@@ -154,20 +159,42 @@ class TelegramChannel:
         last_id: str | None = None
         if outbound.replaces and len(pieces) == 1 and await self._edit(outbound, pieces[0], markup):
             return outbound.replaces.split(":", 1)[-1]
-        for i, piece in enumerate(pieces):
-            sent = await self.bot.send_message(
+        steps: list[Callable[[], Awaitable[Message]]] = [
+            partial(
+                self.bot.send_message,
                 chat_id,
                 piece,
                 parse_mode="HTML",
                 reply_markup=markup if i == len(pieces) - 1 else None,
-                link_preview_options=None,
             )
-            last_id = str(sent.message_id)
-        for file in outbound.files:
-            document = FSInputFile(self.data_dir / file.path, filename=file.name)
-            sent = await self.bot.send_document(chat_id, document)
+            for i, piece in enumerate(pieces)
+        ]
+        steps += [
+            partial(
+                self.bot.send_document,
+                chat_id,
+                FSInputFile(self.data_dir / file.path, filename=file.name),
+            )
+            for file in outbound.files
+        ]
+        for i, step in enumerate(steps):
+            sent = await step() if i == 0 else await self._later_piece(chat_id, step)
             last_id = str(sent.message_id)
         return last_id
+
+    @staticmethod
+    async def _later_piece(chat_id: str, step: Callable[[], Awaitable[Message]]) -> Message:
+        """A second or later piece of one outbound: paced, and retried in place on 429.
+
+        Raising here would retry the whole outbound and repeat the pieces already delivered.
+        """
+        await asyncio.sleep(GROUP_PAUSE if chat_id.startswith("-") else CHAT_PAUSE)
+        for _ in range(PIECE_RETRIES):
+            try:
+                return await step()
+            except TelegramRetryAfter as exc:
+                await asyncio.sleep(exc.retry_after)
+        return await step()
 
     async def _edit(self, outbound: Outbound, piece: str, markup: Any) -> bool:
         assert outbound.replaces is not None

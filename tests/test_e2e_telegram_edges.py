@@ -1,0 +1,134 @@
+"""Telegram edges end to end: webhook with its secret, a secretariat group, forged callbacks,
+long answers split on lines, HTML in names, documents out, a user who blocked the bot."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from aiohttp import ClientSession
+
+from bot.app import TELEGRAM_WEBHOOK_PATH
+from bot.domain.conversation import Outbound, OutFile
+from bot.domain.payloads import payload
+from bot.domain.reporting import Month
+from bot.importers import read_plan
+from bot.services.binding import Role, create_invite
+from bot.services.dispatch import dispatch
+from bot.services.outbox import enqueue
+from bot.services.plans import import_plan
+from bot.storage.models import (
+    ChatBinding,
+    Contact,
+    InboxUpdate,
+    OutboxMessage,
+    ProgressReport,
+    ReportRequest,
+)
+from tests.e2e import world
+
+SECRET = "s3cr3t-token_for-webhook"  # noqa: S105 - a test value
+
+
+@pytest.fixture
+async def planned(db: str, sample_plan: Path) -> str:
+    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    return db
+
+
+async def test_webhook_mode_checks_the_secret(planned: str, tmp_path: Path) -> None:
+    async with world(
+        tmp_path,
+        planned,
+        telegram_webhook_url="http://placeholder/telegram/webhook",
+        telegram_webhook_secret=SECRET,
+    ) as w:
+        tg = w.tg
+        assert tg.webhook is not None
+        assert tg.webhook[1] == SECRET
+        tg.webhook = (w.app.url + TELEGRAM_WEBHOOK_PATH, SECRET)  # where the test server listens
+        tg.user(5, "访客", "en")
+        await tg.user_sends(5, "hello")
+        await tg.wait_for(lambda: any("not bound" in m.text for m in tg.bot_messages(5)))
+        update = {"update_id": 999, "message": {"message_id": 1, "date": 0, "text": "hi",
+                  "chat": {"id": 5, "type": "private"},
+                  "from": {"id": 5, "is_bot": False, "first_name": "x"}}}  # fmt: skip
+        async with ClientSession() as http:
+            url = w.app.url + TELEGRAM_WEBHOOK_PATH
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+                async with http.post(url, json=update, headers=headers) as response:
+                    assert response.status == 403
+            good = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            async with http.post(url, data=b"{not json", headers=good) as response:
+                assert response.status == 400
+    assert await InboxUpdate.filter(external_key="999").count() == 0
+    assert await InboxUpdate.filter(channel="telegram").count() == 1
+
+
+async def test_group_forgery_long_answers_html_documents_blocked(
+    planned: str, tmp_path: Path
+) -> None:
+    now = datetime.now(UTC)
+    async with world(tmp_path, planned) as w:
+        tg = w.tg
+        tg.user(1, "<b>王</b> & 李", "zh-hans")
+        tg.user(2, "秘书组小刘", "zh-hans")
+        tg.group(-1001, "县营商办秘书组")
+        reporter = (await create_invite("县发改局", Role.REPORTER, now=now, locale="zh_CN")).code
+        secretariat = (await create_invite(None, Role.SECRETARIAT, now=now, locale="zh_CN")).code
+        await tg.user_sends(1, f"/start {reporter}")
+        await tg.user_sends(2, f"/start@{tg.username} {secretariat}", chat_id=-1001)
+        await tg.wait_for(lambda: any("秘书组群" in m.text for m in tg.bot_messages(-1001)))
+        assert await ChatBinding.filter(identity="telegram:-1001").exists()
+
+        # names with HTML are shown as text: escaped on the wire, intact for the reader
+        await tg.user_sends(2, "/contacts", chat_id=-1001)
+        await tg.wait_for(lambda: any("<b>王</b> & 李" in m.text for m in tg.bot_messages(-1001)))
+        listing = next(m for m in tg.bot_messages(-1001) if "<b>王</b>" in m.text)
+        assert "&lt;b&gt;王&lt;/b&gt; &amp; 李" in listing.markup
+
+        # a forged callback for another unit's request changes nothing
+        await dispatch(Month(2026, 11), now=now, today=now.date())
+        w.app.sender.wakeup.set()
+        foreign = await ReportRequest.exclude(unit__name="县发改局").first()
+        assert foreign is not None
+        await tg.wait_for(lambda: any("月度进展调度" in m.text for m in tg.bot_messages(1)))
+        prompt = next(m for m in tg.bot_messages(1) if "月度进展调度" in m.text)
+        await tg.user_sends_callback(1, prompt.message_id, payload("t", foreign.id))
+        await tg.user_sends_callback(1, prompt.message_id, "v1:s:" + "9" * 12 + ":1")
+        await tg.wait_for(lambda: not tg.open_callbacks)  # answered all the same
+        await tg.wait_for(lambda: "待报送事项" in prompt.text or "该任务不在" in prompt.text)
+
+        # an answer longer than 4096 characters arrives in pieces cut between lines
+        long = Outbound(text="\n".join(f"第{i}行：" + "进展" * 40 for i in range(120)))
+        await enqueue("test:long", "telegram:1", long, now=now)
+        document = tmp_path / "data" / "exports" / "table.xlsx"
+        document.parent.mkdir(parents=True, exist_ok=True)
+        document.write_bytes(b"PK\x03\x04 not really a workbook")
+        files = Outbound(text="导出文件", files=(OutFile("exports/table.xlsx", "进展表.xlsx"),))
+        await enqueue("test:doc", "telegram:1", files, now=now)
+        w.app.sender.wakeup.set()
+        await tg.wait_for(lambda: any(m.document for m in tg.bot_messages(1)), 30)
+        pieces = [m for m in tg.bot_messages(1) if "第0行" in m.text or "第119行" in m.text]
+        assert len({p.message_id for p in pieces}) == 2
+        assert all(len(m.text) <= 4096 for m in tg.bot_messages(1))
+        assert all(not m.text.endswith("进") for m in tg.bot_messages(1) if "行：" in m.text)
+        doc = next(m.document for m in tg.bot_messages(1) if m.document)
+        assert doc["file_name"] == "进展表.xlsx"
+
+        # a user who blocked the bot: the message fails for good, the contact is marked
+        tg.block(1)
+        await enqueue("test:blocked", "telegram:1", Outbound(text="提醒"), now=now)
+        w.app.sender.wakeup.set()
+        for _ in range(300):
+            row = await OutboxMessage.get(key="test:blocked")
+            if row.state == "failed":
+                break
+            await asyncio.sleep(0.05)
+        assert row.state == "failed"
+        assert "blocked" in (row.last_error or "")
+        contact = await Contact.get(identity="telegram:1")
+        assert contact.unreachable_at is not None
+    assert await ProgressReport.all().count() == 0
