@@ -60,6 +60,7 @@ class WecomEmulator:
         self.stats: dict[str, int] = defaultdict(int)
         self.fail_next: list[int] = []  # errcodes to answer the next message/send calls with
         self._sent: dict[str, deque[float]] = defaultdict(deque)
+        self.clock = time.monotonic  # tests with a simulated clock replace it
         self._msg_ids = itertools.count(7_000_000_000_000_000_001)
         self._runner: web.AppRunner | None = None
         self.session: ClientSession | None = None
@@ -120,7 +121,7 @@ class WecomEmulator:
         )
 
     def _over_cap(self, userid: str) -> bool:
-        now = time.monotonic()
+        now = self.clock()
         sent = self._sent[userid]
         while sent and now - sent[0] >= MEMBER_LIMITS[-1][1]:
             sent.popleft()

@@ -1,0 +1,166 @@
+"""The outbox sender against the emulators with a clock the test moves: retries, permanent
+failures, token refresh, per-recipient order, and recovery of a claim left by a crash."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from bot.channels.telegram.adapter import TelegramChannel
+from bot.channels.wecom.adapter import WecomChannel
+from bot.channels.wecom.client import WecomClient
+from bot.delivery.pacing import Pacer
+from bot.delivery.sender import Sender
+from bot.domain.conversation import Button, Outbound
+from bot.sandbox.telegram import TelegramEmulator
+from bot.sandbox.wecom import WecomEmulator
+from bot.services.outbox import enqueue
+from bot.storage.models import Contact, ConversationState, OutboxMessage
+
+
+class Clocks:
+    """Wall time for the outbox and monotonic time for the pacer, moved together."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+        self.mono = 1000.0
+
+    def wall(self) -> datetime:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.mono
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+        self.mono += seconds
+
+
+@pytest.fixture
+async def wecom(db: str, tmp_path: Path) -> AsyncIterator[tuple[WecomEmulator, Sender, Clocks]]:
+    emulator = WecomEmulator()
+    base = await emulator.start()
+    emulator.member("zhangsan", "张三")
+    channel = WecomChannel(
+        WecomClient(emulator.corp_id, emulator.secret, base), emulator.agent_id, tmp_path
+    )
+    clocks = Clocks()
+    emulator.clock = clocks.monotonic
+    sender = Sender({"wecom": channel}, clocks.wall, Pacer(clock=clocks.monotonic))
+    yield emulator, sender, clocks
+    await channel.close()
+    await emulator.stop()
+
+
+async def test_wecom_frequency_limit_is_retried_later(
+    wecom: tuple[WecomEmulator, Sender, Clocks],
+) -> None:
+    emulator, sender, clocks = wecom
+    emulator.fail_next = [45009]
+    await enqueue("k1", "wecom:zhangsan", Outbound(text="提醒"), now=clocks.wall())
+    assert await sender.send_due() == 0
+    row = await OutboxMessage.get(key="k1")
+    assert (row.state, row.attempts) == ("pending", 1)
+    assert row.next_attempt_at >= clocks.wall() + timedelta(seconds=60)
+    clocks.advance(30)
+    assert await sender.send_due() == 0  # not yet
+    clocks.advance(31)
+    assert await sender.send_due() == 1
+    assert emulator.texts("zhangsan") == ["提醒"]
+
+
+async def test_wecom_expired_token_is_refreshed(
+    wecom: tuple[WecomEmulator, Sender, Clocks],
+) -> None:
+    emulator, sender, clocks = wecom
+    await enqueue("a", "wecom:zhangsan", Outbound(text="一"), now=clocks.wall())
+    assert await sender.send_due() == 1
+    emulator.expire_tokens()
+    clocks.advance(5)
+    await enqueue("b", "wecom:zhangsan", Outbound(text="二"), now=clocks.wall())
+    assert await sender.send_due() == 1
+    assert emulator.texts("zhangsan") == ["一", "二"]
+    assert emulator.stats["gettoken"] == 2
+
+
+async def test_wecom_unknown_member_is_permanent(
+    wecom: tuple[WecomEmulator, Sender, Clocks],
+) -> None:
+    _emulator, sender, clocks = wecom
+    await Contact.create(role="reporter", identity="wecom:ghost", channel="wecom")
+    await enqueue("g", "wecom:ghost", Outbound(text="提醒"), now=clocks.wall())
+    assert await sender.send_due() == 0
+    row = await OutboxMessage.get(key="g")
+    assert row.state == "failed"
+    assert "81013" in (row.last_error or "")
+    assert (await Contact.get(identity="wecom:ghost")).unreachable_at is not None
+
+
+async def test_wecom_never_exceeds_the_member_cap(
+    wecom: tuple[WecomEmulator, Sender, Clocks],
+) -> None:
+    emulator, sender, clocks = wecom
+    for i in range(45):
+        await enqueue(f"m{i}", "wecom:zhangsan", Outbound(text=f"第{i}条"), now=clocks.wall())
+    sent = await sender.send_due(limit=100)
+    assert sent == 30  # the 31st would be dropped silently by WeCom: it waits instead
+    clocks.advance(61)
+    sent += await sender.send_due(limit=100)
+    assert sent == 45
+    assert emulator.dropped["zhangsan"] == 0
+    assert emulator.texts("zhangsan") == [f"第{i}条" for i in range(45)]
+
+
+async def test_numbered_options_are_remembered_when_sent(
+    wecom: tuple[WecomEmulator, Sender, Clocks],
+) -> None:
+    emulator, sender, clocks = wecom
+    prompt = Outbound(
+        text="请选择", buttons=((Button("报送第1项", "v1:t:1"),), (Button("报送第2项", "v1:t:2"),))
+    )
+    await enqueue("p", "wecom:zhangsan", prompt, now=clocks.wall())
+    assert await sender.send_due() == 1
+    assert "1. 报送第1项\n2. 报送第2项" in emulator.texts("zhangsan")[0]
+    state = await ConversationState.get(identity="wecom:zhangsan")
+    assert state.data["options"] == [["报送第1项", "v1:t:1"], ["报送第2项", "v1:t:2"]]
+
+
+async def test_telegram_order_pacing_and_crash_recovery(db: str, tmp_path: Path) -> None:
+    emulator = TelegramEmulator()
+    base = await emulator.start()
+    emulator.user(9, "王")
+    bot = Bot(emulator.token, session=AiohttpSession(api=TelegramAPIServer.from_base(base)))
+    clocks = Clocks()
+    emulator.limits_on = False  # the pacer's own clock is simulated here
+    sender = Sender(
+        {"telegram": TelegramChannel(bot, tmp_path)}, clocks.wall, Pacer(clock=clocks.monotonic)
+    )
+    try:
+        for i in range(3):
+            await enqueue(f"t{i}", "telegram:9", Outbound(text=f"消息{i}"), now=clocks.wall())
+        assert await sender.send_due() == 1  # one per second to a chat
+        await enqueue("t3", "telegram:9", Outbound(text="消息3"), now=clocks.wall())
+        for _ in range(3):
+            clocks.advance(1.0)
+            assert await sender.send_due() == 1
+        assert [m.text for m in emulator.bot_messages(9)] == ["消息0", "消息1", "消息2", "消息3"]
+        # a claim left by a crash is sent again once: at most the in-flight message twice
+        await enqueue("t4", "telegram:9", Outbound(text="消息4"), now=clocks.wall())
+        await OutboxMessage.filter(key="t4").update(state="sending", claimed_at=clocks.wall())
+        clocks.advance(1.0)
+        assert await sender.send_due() == 0
+        assert await sender.recover() == 1
+        assert await sender.send_due() == 1
+        assert await sender.recover() == 0
+        assert await sender.send_due() == 0
+        assert [m.text for m in emulator.bot_messages(9)][-1] == "消息4"
+        assert len(emulator.bot_messages(9)) == 5
+    finally:
+        await bot.session.close()
+        await emulator.stop()
