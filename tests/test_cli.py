@@ -100,6 +100,10 @@ def test_demo_runs_offline(cli_env: Path, runner: CliRunner) -> None:
     assert result.exit_code == 0, result.stderr
     assert (cli_env / "out" / "register.xlsx").exists()
     assert "青溪县2026年优化营商环境重点任务分工方案" in result.stdout
+    # both simulated contacts bound and reported through the emulators
+    assert "推进中 60%" in result.stdout
+    assert "滞后 30%" in result.stdout
+    assert "[photo]" in result.stdout
 
 
 def test_invalid_settings_are_named(cli_env: Path, runner: CliRunner, monkeypatch: object) -> None:

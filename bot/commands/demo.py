@@ -1,26 +1,48 @@
-"""``duban demo``: the offline tour on a throw-away database (grows with each capability)."""
+"""``duban demo``: the offline tour on a throw-away database (grows with each capability).
+
+Everything runs for real — the bot, its inbox and outbox, the Telegram and WeCom emulators —
+only the people are simulated (``bot.sandbox.scenario``).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import tempfile
 from importlib import resources
 from pathlib import Path
 
 import typer
+from pydantic import SecretStr
+from rich.panel import Panel
 from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
 
+from bot.app import WECOM_CALLBACK_PATH, DubanApp
 from bot.commands.plans import register_view
 from bot.commands.runtime import Runtime, runtime
 from bot.domain.messages import N_, msg
+from bot.domain.reporting import Month, Status
+from bot.domain.text import shorten
 from bot.importers import read_plan_bytes
 from bot.render.register import RegisterTable, register_table, write_xlsx
+from bot.sandbox import scenario
+from bot.sandbox.telegram import TelegramEmulator
+from bot.sandbox.wecom import WecomEmulator
+from bot.services.binding import Role, create_invite
+from bot.services.dispatch import dispatch
 from bot.services.plans import import_plan
+from bot.services.records import month_period, period_reports
 from bot.storage.db import open_database, upgrade_schema
 from bot.storage.register import latest_plan, load_tasks, plan_meta
 
 SAMPLE_PLAN = "sample_plan.md"
+PERIOD = Month(2026, 11)
+PHOTO = b"\xff\xd8\xff\xe0" + b"demo-photo" * 200
+TG_REPLY = scenario.Reply("推进中", "60", "完成重大项目谋划12个，组织项目调度会3次。", PHOTO)
+WX_REPLY = scenario.Reply("滞后", "30", "惠企资金拨付进度滞后，已协调县财政加快审核。")
 
 
 def _write_register(table: RegisterTable, target: Path) -> None:
@@ -42,14 +64,16 @@ def demo(
     ctx: typer.Context,
     output: Path = typer.Option(Path("demo-output"), help="Where the demo writes its files"),
 ) -> None:
-    """Import the bundled sample plan into a temporary database and show the register."""
+    """Import the sample plan, bind contacts on both channels, dispatch, collect replies."""
     rt = runtime(ctx)
+    if rt.settings.log_level.upper() == "INFO":
+        logging.getLogger().setLevel(logging.WARNING)  # the tour speaks for itself
     with tempfile.TemporaryDirectory(prefix="duban-demo-") as folder:
-        url = f"sqlite://{Path(folder) / 'demo.sqlite3'}"
-        rt.run(_tour(rt, url, output))
+        rt.run(_tour(rt, Path(folder), output))
 
 
-async def _tour(rt: Runtime, url: str, output: Path) -> None:
+async def _tour(rt: Runtime, folder: Path, output: Path) -> None:
+    url = f"sqlite://{folder / 'demo.sqlite3'}"
     data = sample_plan_bytes()
     rt.out.print(Rule(rt.say(msg(N_("1. Import the sample plan")))))
     parsed = read_plan_bytes(data, name=SAMPLE_PLAN, max_bytes=rt.settings.import_max_bytes)
@@ -61,13 +85,14 @@ async def _tour(rt: Runtime, url: str, output: Path) -> None:
         plan = await latest_plan(outcome.plan_id)
         assert plan is not None
         tasks = await load_tasks(plan.id)
-    rt.out.print(register_view(rt, plan_meta(plan), tasks))
-    for warning in parsed.warnings:
-        rt.out.print("⚠ " + rt.say(warning), markup=False)
-    rt.out.print(Rule(rt.say(msg(N_("2. Export the register")))))
-    target = output / "register.xlsx"
-    table = register_table(plan_meta(plan), tasks, list(plan.columns), dict(plan.headers))
-    await asyncio.to_thread(_write_register, table, target)
+        rt.out.print(register_view(rt, plan_meta(plan), tasks))
+        for warning in parsed.warnings:
+            rt.out.print("⚠ " + rt.say(warning), markup=False)
+        await _conversations(rt, folder, url)
+        rt.out.print(Rule(rt.say(msg(N_("5. Export the register")))))
+        target = output / "register.xlsx"
+        table = register_table(plan_meta(plan), tasks, list(plan.columns), dict(plan.headers))
+        await asyncio.to_thread(_write_register, table, target)
     rt.out.print(
         rt.say(
             msg(
@@ -76,5 +101,83 @@ async def _tour(rt: Runtime, url: str, output: Path) -> None:
                 title=plan.title,
                 path=str(target.resolve()),
             )
-        )
+        ),
+        soft_wrap=True,
     )
+
+
+async def _conversations(rt: Runtime, folder: Path, url: str) -> None:
+    tg, wx = TelegramEmulator(), WecomEmulator()
+    settings = rt.settings.model_copy(
+        update={
+            "database_url": url,
+            "data_dir": folder / "data",
+            "http_host": "127.0.0.1",
+            "http_port": 0,
+            "telegram_token": SecretStr(tg.token),
+            "telegram_api_base": await tg.start(),
+            "telegram_bot_username": tg.username,
+            "telegram_webhook_url": None,
+            "wecom_corp_id": wx.corp_id,
+            "wecom_agent_id": wx.agent_id,
+            "wecom_secret": SecretStr(wx.secret),
+            "wecom_token": SecretStr(wx.token),
+            "wecom_aes_key": SecretStr(wx.aes_key),
+            "wecom_api_base": await wx.start(),
+        }
+    )
+    app = DubanApp(settings)
+    await app.start()
+    wx.callback_url = app.url + WECOM_CALLBACK_PATH
+    try:
+        rt.out.print(Rule(rt.say(msg(N_("2. Bind contacts: Telegram and WeCom")))))
+        now = app.clock()
+        tg.user(1001, "王联络（县发改局）")
+        wx.member("zhangsan", "张三（县财政局）")
+        tg_code = await create_invite("县发改局", Role.REPORTER, now=now, locale="zh_CN")
+        wx_code = await create_invite("县财政局", Role.REPORTER, now=now, locale="zh_CN")
+        await scenario.telegram_contact_binds(tg, 1001, tg_code.code)
+        await scenario.wecom_contact_binds(wx, "zhangsan", wx_code.code)
+        rt.out.print(rt.say(msg(N_("Bound: 县发改局 on Telegram, 县财政局 on WeCom."))))
+
+        rt.out.print(Rule(rt.say(msg(N_("3. Monthly dispatch and replies")))))
+        today = now.astimezone(app.intake.deps.timezone).date()
+        outcome = await dispatch(PERIOD, now=now, today=today)
+        app.sender.wakeup.set()
+        rt.out.print(
+            rt.say(
+                msg(
+                    N_("{period}: {requests} requests to {units} units, {prompts} prompts queued."),
+                    period=outcome.period,
+                    requests=outcome.requests,
+                    units=outcome.units,
+                    prompts=outcome.prompts,
+                )
+            )
+        )
+        await asyncio.gather(
+            scenario.telegram_answer_prompt(tg, 1001, TG_REPLY),
+            scenario.wecom_answer_prompt(wx, "zhangsan", WX_REPLY),
+        )
+        rt.out.print(Panel(Text(tg.transcript(1001)), title="Telegram · 王联络", expand=False))
+        rt.out.print(
+            Panel(Text("\n".join(wx.texts("zhangsan")[-3:])), title="WeCom · 张三", expand=False)
+        )
+
+        rt.out.print(Rule(rt.say(msg(N_("4. What was received")))))
+        rows = await period_reports(await month_period(PERIOD))
+        table = Table()
+        for label in (N_("Task"), N_("Unit"), N_("Status"), N_("Progress"), N_("Version")):
+            table.add_column(rt.translator.gettext(label))
+        for row in rows:
+            status = rt.translator.gettext(Status(row["status"]).label)
+            if row["percent"] is not None:
+                status += f" {row['percent']}%"
+            table.add_row(
+                row["task"], row["unit"], status, shorten(row["text"], 50), str(row["version"])
+            )
+        rt.out.print(table)
+    finally:
+        await app.stop()
+        await tg.stop()
+        await wx.stop()

@@ -65,6 +65,7 @@ class Message:
     reply_markup: dict[str, Any] | None = None
     date: int = field(default_factory=lambda: int(time.time()))
     document: dict[str, Any] | None = None
+    photo: bool = False
     edits: int = 0
 
     def buttons(self) -> list[dict[str, Any]]:
@@ -409,7 +410,7 @@ class TelegramEmulator:
     async def user_sends_photo(self, user_id: int, content: bytes, caption: str = "") -> None:
         """A user sends a photo."""
         file_id = self._store_file(content, "photos/photo.jpg")
-        message = Message(next(self._ids), user_id, user_id)
+        message = Message(next(self._ids), user_id, user_id, photo=True)
         body = self.message_json(message)
         body["photo"] = [
             {"file_id": file_id, "file_unique_id": file_id, "width": 800, "height": 600,
@@ -464,7 +465,10 @@ class TelegramEmulator:
         for m in self.messages[chat_id]:
             who = "bot" if m.sender == 0 else self.users[m.sender].first_name
             buttons = " ".join(f"[{b['text']}]" for b in m.buttons())
-            lines.append(f"{who}: {m.text} {buttons}".rstrip())
+            shown = (
+                "[photo]" if m.photo else f"[{m.document['file_name']}]" if m.document else m.text
+            )
+            lines.append(f"{who}: {shown} {buttons}".rstrip())
         return "\n".join(lines)
 
     async def wait_for(self, predicate: Any, seconds: float = 15.0) -> None:

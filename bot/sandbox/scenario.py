@@ -1,0 +1,83 @@
+"""Simulated people for ``duban demo``: contacts who bind and report as real ones would.
+
+They act only through the emulators (pressing buttons, answering by number, sending a photo),
+so the demo exercises exactly the code ``duban run`` runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.sandbox.telegram import TelegramEmulator
+from bot.sandbox.wecom import WecomEmulator
+
+WAIT = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a contact reports on their first task."""
+
+    status: str  # the button / option text, as the contact sees it (zh_CN)
+    percent: str | None
+    text: str
+    photo: bytes | None = None
+
+
+def _last(texts: list[str]) -> str:
+    return texts[-1] if texts else ""
+
+
+async def telegram_contact_binds(tg: TelegramEmulator, user_id: int, code: str) -> None:
+    """Bind with ``/start CODE`` in a private chat with the bot."""
+    await tg.user_sends(user_id, f"/start {code}")
+    await tg.wait_for(lambda: any("绑定成功" in m.text for m in tg.bot_messages(user_id)), WAIT)
+
+
+async def telegram_answer_prompt(tg: TelegramEmulator, user_id: int, reply: Reply) -> None:
+    """Answer the monthly prompt on Telegram by pressing buttons."""
+    await tg.wait_for(lambda: any("月度进展调度" in m.text for m in tg.bot_messages(user_id)), WAIT)
+
+    def last() -> str:
+        return tg.bot_messages(user_id)[-1].text
+
+    await tg.user_presses(user_id, "报送第")
+    await tg.wait_for(lambda: "请选择进展状态" in last(), WAIT)
+    await tg.user_presses(user_id, reply.status)
+    if reply.percent is not None:
+        await tg.wait_for(lambda: "完成进度如何" in last(), WAIT)
+        await tg.user_sends(user_id, reply.percent)
+    await tg.wait_for(lambda: "请用一条消息写明" in last(), WAIT)
+    await tg.user_sends(user_id, reply.text)
+    await tg.wait_for(lambda: "确认报送吗" in last(), WAIT)
+    if reply.photo is not None:
+        await tg.user_sends_photo(user_id, reply.photo)
+        await tg.wait_for(lambda: "附件：1个" in last(), WAIT)
+    await tg.user_presses(user_id, "确认报送")
+    await tg.wait_for(lambda: "已报送" in last(), WAIT)
+
+
+async def wecom_contact_binds(wx: WecomEmulator, userid: str, code: str) -> None:
+    """Bind with ``绑定 CODE`` in the WeCom app."""
+    await wx.user_says(userid, f"绑定 {code}")
+    await wx.wait_for(lambda: any("绑定成功" in t for t in wx.texts(userid)), WAIT)
+
+
+async def wecom_answer_prompt(wx: WecomEmulator, userid: str, reply: Reply) -> None:
+    """Answer the monthly prompt in WeCom by number, as the numbered text asks."""
+    await wx.wait_for(lambda: "月度进展调度" in _last(wx.texts(userid)), WAIT)
+    steps = [
+        ("1", "请选择进展状态"),
+        (reply.status, "完成进度如何" if reply.percent else "请用一条消息写明"),
+    ]
+    if reply.percent is not None:
+        steps.append((reply.percent, "请用一条消息写明"))
+    steps.append((reply.text, "确认报送吗"))
+    for answer, expect in steps:
+        await wx.user_says(userid, answer)
+        await wx.wait_for(lambda expect=expect: expect in _last(wx.texts(userid)), WAIT)
+    if reply.photo is not None:
+        await wx.user_sends_image(userid, reply.photo)
+        await wx.wait_for(lambda: "附件：1个" in _last(wx.texts(userid)), WAIT)
+    await wx.user_says(userid, "确认报送")
+    await wx.wait_for(lambda: "已报送" in _last(wx.texts(userid)), WAIT)
