@@ -88,3 +88,48 @@ async def test_bind_dispatch_report_revise(world: Dialogue) -> None:
     assert versions[1].text == versions[0].text
     assert await Attachment.filter(report_id=versions[0].id).count() == 1
     assert await Contact.filter(identity=ALICE.identity, active=True).count() == 1
+
+
+async def test_mytasks_and_history_by_role(world: Dialogue) -> None:
+    d = world
+    leader = Person("telegram:2002", "李局长")
+    sec = Person("telegram:3003", "秘书组")
+    other = Person("telegram:4004", "财政局联络员")
+    for who, unit, role in (
+        (ALICE, "县发改局", Role.REPORTER),
+        (leader, "县发改局", Role.LEADER),
+        (sec, None, Role.SECRETARIAT),
+        (other, "县财政局", Role.REPORTER),
+    ):
+        invite = await create_invite(unit, role, now=d.clock(), locale="en")
+        await d.says(who, f"/start {invite.code}")
+    await dispatch(Month(2026, 11), now=d.clock(), today=d.clock.now.date())
+    for who, text in ((ALICE, "发改局：项目储备完成"), (other, "财政局：资金已拨付")):
+        await d.says(who, "/report")
+        await d.presses(who, "Report task 1")
+        await d.presses(who, "Done")
+        await d.says(who, text)
+        await d.presses(who, "Submit")
+    await run_table(
+        d,
+        [
+            (ALICE, "/mytasks", "Tasks of 县发改局"),
+            (ALICE, "/mytasks", "1. 深化“一件事一次办”改革。 — Done"),
+            (leader, "/mytasks", "not reported yet"),
+            (ALICE, "/history 1", "发改局：项目储备完成"),
+            (leader, "历史 1", "2026-11 · 县发改局 · version 1 · Done"),
+            (sec, "/history 1", "财政局：资金已拨付"),
+            (sec, "/history 1", "发改局：项目储备完成"),
+            (ALICE, "/history 99", "No reports on task 99"),
+            (ALICE, "/history", "Send the task number"),
+            (sec, "/mytasks", "for a unit’s reporter"),
+        ],
+    )
+    own = await d.says(ALICE, "/history 1")
+    assert "财政局" not in own  # a unit sees its own reports only
+    # a finished task is not asked about again next month
+    outcome = await dispatch(Month(2026, 12), now=d.clock(), today=d.clock.now.date())
+    assert outcome.closed > 0
+    assert not await ReportRequest.filter(
+        period__key="2026-12", task__number="1", unit__name="县发改局"
+    ).exists()
