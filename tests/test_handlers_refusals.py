@@ -79,6 +79,7 @@ async def test_forged_and_foreign_buttons_are_refused(world: Dialogue) -> None:
         payload("s", alices.id, 3),
         payload("c", alices.id),
         "v1:t:999999",  # no such request
+        "v1:t:999999999999",  # beyond a 32-bit id (PostgreSQL would overflow)
         "v2:t:1",  # unknown version
         "v1:t:1:" + "9" * 60,  # too long
         "v1:zz:1",

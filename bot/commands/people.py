@@ -10,6 +10,7 @@ from rich.table import Table
 
 from bot.commands.runtime import runtime
 from bot.domain.messages import N_, msg
+from bot.domain.payloads import is_id
 from bot.services.binding import (
     INVITE_DAYS,
     ROLE_LABELS,
@@ -151,6 +152,8 @@ def revoke(
     rt = runtime(ctx)
 
     async def body() -> Contact | None:
+        if not is_id(contact_id):
+            return None
         async with rt.database():
             contact = await Contact.get_or_none(id=contact_id, active=True).select_related("unit")
             if contact is not None:

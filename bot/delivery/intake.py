@@ -17,9 +17,10 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from bot.delivery.channel import Channel
-from bot.domain.conversation import Inbound, InboundFile
+from bot.domain.conversation import Inbound, InboundFile, Outbound
 from bot.handlers.context import Deps
 from bot.handlers.router import handle
+from bot.i18n import Translator
 from bot.services.outbox import enqueue
 from bot.storage.models import Contact, InboxUpdate
 
@@ -133,6 +134,8 @@ class Intake:
             row.attempts += 1
             row.error = repr(exc)[:2000]
             await row.save(update_fields=["attempts", "error"])
+            if row.attempts >= MAX_ATTEMPTS and inbound is not None:
+                await self._apologise(row, inbound)
             return 0
         if replies:
             self.outbox_wakeup.set()
@@ -141,6 +144,19 @@ class Intake:
         except Exception:
             log.info("acknowledging %s update %s failed", row.channel, row.external_key)
         return 1
+
+    async def _apologise(self, row: InboxUpdate, inbound: Inbound) -> None:
+        """The update could not be handled: say so rather than stay silent."""
+        tr = Translator(inbound.language)
+        sorry = Outbound(
+            text=tr.gettext(
+                "Sorry, that could not be processed. Please try again later; "
+                "if it keeps failing, tell the secretariat."
+            ),
+            locale=tr.locale,
+        )
+        await enqueue(f"apology:{row.id}", inbound.chat_identity, sorry, now=self.deps.clock())
+        self.outbox_wakeup.set()
 
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
         """Handle updates as they arrive until ``stop`` is set."""

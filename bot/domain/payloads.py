@@ -15,6 +15,12 @@ MAX_BYTES = 64  # Telegram's limit on callback_data
 # f = file a free-text message under a request, c = confirm, e = edit text, x = cancel,
 # k = keep the previous narrative, n = skip (no percent / no more files).
 ACTIONS = frozenset("tspfcexkn")
+MAX_ID = 2**31 - 1  # database ids are 32-bit integers
+
+
+def is_id(value: int) -> bool:
+    """Whether ``value`` can be a database id (a forged 999999999999 cannot)."""
+    return 0 < value <= MAX_ID
 
 
 class PayloadError(ValueError):
@@ -52,7 +58,7 @@ def decode(token: str) -> Payload:
         raise PayloadError(token)
     args: list[int] = []
     for part in parts[2:]:
-        if not part.isdigit() or len(part) > 12:
+        if not part.isdigit() or len(part) > 10 or int(part) > MAX_ID:
             raise PayloadError(token)
         args.append(int(part))
     return Payload(parts[1], tuple(args))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.conversation import Outbound
+from bot.domain.payloads import is_id
 from bot.handlers.context import Turn
 from bot.services.binding import ROLE_LABELS, Role, active_contacts, unbind
 from bot.storage.models import Contact
@@ -26,7 +27,7 @@ async def contacts(turn: Turn) -> None:
 async def revoke(turn: Turn) -> None:
     """End a person's binding and tell them."""
     arg = turn.inbound.args.strip().lstrip("#")
-    if not arg.isdigit():
+    if not arg.isdigit() or len(arg) > 10 or not is_id(int(arg)):
         turn.reply(turn._("Send the contact number from /contacts, for example “/revoke 12”."))
         return
     contact = await Contact.get_or_none(id=int(arg), active=True).select_related("unit")

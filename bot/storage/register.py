@@ -12,7 +12,7 @@ from bot.storage.models import Assignment, Plan, Task
 async def latest_plan(plan_id: int | None = None) -> Plan | None:
     """The plan with ``plan_id``, or the most recently updated active plan."""
     if plan_id is not None:
-        return await Plan.get_or_none(id=plan_id)
+        return await Plan.get_or_none(id=plan_id) if 0 < plan_id < 2**31 else None
     return await Plan.filter(retired_at=None).order_by("-updated_at", "-id").first()
 
 
