@@ -25,7 +25,7 @@ class DictFiles:
     def __init__(self) -> None:
         self.content: dict[str, bytes] = {}
 
-    async def fetch(self, channel: str, file: InboundFile) -> bytes:  # noqa: ARG002 - protocol
+    async def fetch(self, channel: str, file: InboundFile) -> bytes:
         return self.content[file.ref]
 
 
