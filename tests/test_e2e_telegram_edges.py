@@ -20,6 +20,7 @@ from bot.services.dispatch import dispatch
 from bot.services.outbox import enqueue
 from bot.services.plans import import_plan
 from bot.storage.models import (
+    Attachment,
     ChatBinding,
     Contact,
     InboxUpdate,
@@ -117,6 +118,12 @@ async def test_group_forgery_long_answers_html_documents_blocked(
         assert all(not m.text.endswith("进") for m in tg.bot_messages(1) if "行：" in m.text)
         doc = next(m.document for m in tg.bot_messages(1) if m.document)
         assert doc["file_name"] == "进展表.xlsx"
+
+        # a document sent outside a flow is kept and the bot asks which task it is for
+        await tg.user_sends_document(1, b"%PDF-1.4 report", "十一月进展.pdf")
+        await tg.wait_for(lambda: "这条内容属于哪项任务" in tg.bot_messages(1)[-1].text, 30)
+        kept = await Attachment.get(original_name="十一月进展.pdf")
+        assert (kept.kind, kept.report_id, kept.size) == ("document", None, 15)  # type: ignore[attr-defined]
 
         # a user who blocked the bot: the message fails for good, the contact is marked
         tg.block(1)

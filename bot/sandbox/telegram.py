@@ -421,6 +421,15 @@ class TelegramEmulator:
         self.messages[user_id].append(message)
         await self._deliver({"message": body})
 
+    async def user_sends_document(self, user_id: int, content: bytes, name: str) -> None:
+        """A user sends a file as a document."""
+        file_id = self._store_file(content, f"documents/{name}")
+        message = Message(next(self._ids), user_id, user_id)
+        message.document = {"file_id": file_id, "file_unique_id": file_id, "file_name": name,
+                            "mime_type": "application/pdf", "file_size": len(content)}  # fmt: skip
+        self.messages[user_id].append(message)
+        await self._deliver({"message": self.message_json(message)})
+
     async def user_sends_callback(self, user_id: int, message_id: int, data: str) -> str:
         """A user's client sends callback ``data`` for a message (a real press, or a forgery)."""
         chat = next(
