@@ -20,7 +20,8 @@ from bot.delivery.pacing import Pacer
 from bot.domain.conversation import Outbound
 from bot.services import outbox
 from bot.services.options import remember_options
-from bot.storage.models import Contact, OutboxMessage
+from bot.services.watch import mark_unreachable
+from bot.storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=5)
@@ -115,9 +116,8 @@ class Sender:
         except PermanentSendError as exc:
             log.warning("outbox %s: undeliverable (%s)", row.key, exc)
             await outbox.mark_failed(row, error=str(exc))
-            await Contact.filter(identity=row.recipient, unreachable_at=None).update(
-                unreachable_at=self.clock()
-            )
+            await mark_unreachable(row.recipient, now=self.clock(), reason=str(exc))
+            self.wakeup.set()  # the secretariat's notice is queued
             return 0
         except Exception as exc:
             log.exception("outbox %s: unexpected failure", row.key)

@@ -1,0 +1,38 @@
+"""Who receives what: the secretariat (its people and chats), a unit's reporters and leaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage.models import ChatBinding, Contact
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """A person or chat to send to, with the locale to write in."""
+
+    identity: str
+    locale: str
+    key: str  # stable part of outbox keys: contact:5 / chat:3
+    contact_id: int | None = None
+
+
+async def secretariat() -> list[Recipient]:
+    """Every secretariat contact and bound secretariat chat."""
+    people = await Contact.filter(active=True, role="secretariat").order_by("id")
+    chats = await ChatBinding.filter(active=True, role="secretariat").order_by("id")
+    return [Recipient(c.identity, c.locale, f"contact:{c.id}", c.id) for c in people] + [
+        Recipient(c.identity, c.locale, f"chat:{c.id}") for c in chats
+    ]
+
+
+async def unit_contacts(unit_ids: list[int], role: str) -> dict[int, list[Recipient]]:
+    """Active contacts in ``role`` of each unit, reachable ones only."""
+    found: dict[int, list[Recipient]] = {}
+    for c in await Contact.filter(
+        active=True, role=role, unit_id__in=unit_ids, unreachable_at=None
+    ).order_by("id"):
+        found.setdefault(c.unit_id, []).append(  # type: ignore[attr-defined]
+            Recipient(c.identity, c.locale, f"contact:{c.id}", c.id)
+        )
+    return found
