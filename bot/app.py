@@ -29,6 +29,7 @@ from bot.delivery.intake import Intake
 from bot.delivery.sender import Sender
 from bot.domain.conversation import InboundFile
 from bot.handlers.context import Deps
+from scheduler.service import SchedulerService
 
 log = logging.getLogger(__name__)
 TELEGRAM_WEBHOOK_PATH = "/telegram/webhook"
@@ -72,6 +73,9 @@ class DubanApp:
         self.intake = Intake(self.channels, deps)
         self.sender = Sender(self.channels, clock)
         self.intake.outbox_wakeup = self.sender.wakeup
+        self.scheduler = SchedulerService(
+            settings.database_url, ZoneInfo(settings.timezone), clock, self.sender.wakeup.set
+        )
 
     def _telegram(self) -> TelegramChannel | None:
         token = self.settings.telegram_token
@@ -117,6 +121,8 @@ class DubanApp:
         self._spawn(self.sender.run(self.stop_event))
         if telegram is not None and self._telegram_bot is not None:
             await self._start_telegram_intake(self._telegram_bot)
+        if self.settings.scheduler:
+            self.scheduler.start(self.stop_event)
         log.info("duban running at %s with %s", self.url, ", ".join(self.channels) or "no channel")
 
     async def _start_telegram_intake(self, bot: Bot) -> None:
@@ -139,6 +145,7 @@ class DubanApp:
         self.stop_event.set()
         self.intake.wakeup.set()
         self.sender.wakeup.set()
+        await self.scheduler.stop()
         for task in self._tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

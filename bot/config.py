@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     wecom_aes_key: SecretStr | None = None
     wecom_api_base: str = "https://qyapi.weixin.qq.com"
 
+    scheduler: bool = True  # run the cadence jobs (one process per deployment takes the lock)
+
     http_host: str = "127.0.0.1"
     http_port: int = 8080
 

@@ -21,7 +21,7 @@ def settings_for(tmp_path: Path, database_url: str, **values: Any) -> Settings:
         database_url=database_url,
         data_dir=tmp_path / "data",
         http_port=0,
-        **values,
+        **({"scheduler": False} | values),  # the cadence has its own tests with a moved clock
     )
 
 

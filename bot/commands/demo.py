@@ -118,6 +118,7 @@ async def _conversations(rt: Runtime, folder: Path, url: str) -> None:
             "telegram_api_base": await tg.start(),
             "telegram_bot_username": tg.username,
             "telegram_webhook_url": None,
+            "scheduler": False,  # the demo drives the cycle itself
             "wecom_corp_id": wx.corp_id,
             "wecom_agent_id": wx.agent_id,
             "wecom_secret": SecretStr(wx.secret),

@@ -1,0 +1,148 @@
+"""A quarter on a moved clock: dispatches, reminders on working days (the National Day week
+and its 调休 Saturday, an admin-entered 2027 holiday), escalation, catch-up after downtime
+across a dispatch day, deadline warnings and the calendar notice, nothing sent twice."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.reporting import Status
+from bot.importers import read_plan
+from bot.services.binding import Role, create_invite, redeem_invite
+from bot.services.plans import import_plan
+from bot.services.reporting import Draft, submit_report
+from bot.storage.models import CalendarDay, Contact, OutboxMessage, ReportRequest, Task
+from scheduler.jobs import run_all
+
+TZ = ZoneInfo("Asia/Shanghai")
+PEOPLE = {
+    "a": ("县发改局", Role.REPORTER),  # reports on dispatch day
+    "b": ("县财政局", Role.REPORTER),  # reports the morning after the due day: late
+    "c": ("县人社局", Role.REPORTER),  # never reports
+    "lc": ("县人社局", Role.LEADER),
+    "sec": (None, Role.SECRETARIAT),
+}
+
+
+async def bind_people(now: datetime) -> dict[str, Contact]:
+    contacts = {}
+    for name, (unit, role) in PEOPLE.items():
+        code = (await create_invite(unit, role, now=now, locale="zh_CN")).code
+        _, contact = await redeem_invite(
+            code, identity=f"telegram:{name}", channel="telegram", display_name=name,
+            chat_identity=f"telegram:{name}", is_group=False, now=now,
+        )  # fmt: skip
+        assert isinstance(contact, Contact)
+        contacts[name] = contact
+    return contacts
+
+
+async def report_all(contact: Contact, now: datetime) -> None:
+    for request in await ReportRequest.filter(unit_id=contact.unit_id, state="open"):  # type: ignore[attr-defined]
+        draft = Draft(Status.IN_PROGRESS, 50, "按计划推进")
+        await submit_report(contact, request.id, draft, now=now, today=now.astimezone(TZ).date())
+
+
+@pytest.fixture
+async def plan(db: str, sample_plan: Path) -> None:
+    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+
+
+async def test_a_quarter_on_a_moved_clock(plan: None) -> None:
+    start = datetime(2026, 9, 21, tzinfo=TZ)
+    people = await bind_people(start.astimezone(UTC))
+    await CalendarDay.create(day=date(2027, 1, 1), kind="holiday", note="元旦")
+    task = await Task.filter(assignments__unit__name="县发改局", assignments__role="lead").first()
+    assert task is not None
+    await Task.exclude(id=task.id).update(deadline=None)
+    task.deadline = date(2026, 12, 31)
+    await task.save()
+    sent: list[tuple[datetime, OutboxMessage]] = []
+    seen = 0
+    day = start.date()
+    down = (date(2026, 11, 24), date(2026, 11, 26))  # the bot is down over the 25th
+    while day <= date(2027, 1, 8):
+        if down[0] <= day <= down[1]:
+            day += timedelta(days=1)
+            continue
+        for at in (time(8, 55), time(9, 5), time(9, 35)):
+            now = datetime.combine(day, at, tzinfo=TZ).astimezone(UTC)
+            await run_all(now, TZ)
+            for row in await OutboxMessage.filter(id__gt=seen).order_by("id"):
+                sent.append((now.astimezone(TZ), row))
+                seen = row.id
+            if (
+                at == time(9, 5)
+                and await ReportRequest.filter(unit_id=people["a"].unit_id, state="open").exists()
+            ):  # type: ignore[attr-defined]
+                await report_all(people["a"], now)
+        # b answers the morning after each due day, before the escalation
+        for period in (
+            await ReportRequest.filter(unit_id=people["b"].unit_id, state="open")
+            .distinct()
+            .values_list("period__due_on", flat=True)
+        ):  # type: ignore[attr-defined]
+            if period is not None and day == period + timedelta(days=1):
+                await report_all(
+                    people["b"], datetime.combine(day, time(9, 10), tzinfo=TZ).astimezone(UTC)
+                )
+        day += timedelta(days=1)
+
+    def when(prefix: str, recipient: str) -> list[str]:
+        return [
+            f"{at:%m-%d %H:%M}"
+            for at, row in sent
+            if row.key.startswith(prefix) and row.recipient == recipient
+        ]
+
+    # four dispatches (September's and the quarter's three), the November one caught up on start
+    assert when("dispatch:", "telegram:c") == [
+        "09-28 09:05",
+        "10-26 09:05",
+        "11-27 08:55",
+        "12-25 09:05",
+    ]
+    # reminders: after the National Day week (Oct 8) and on the 调休 Saturday due day (Oct 10);
+    # December's due day moves past the admin-entered New Year holiday to Monday, Jan 4
+    assert when("remind:", "telegram:c") == [
+        "10-08 09:05", "10-10 09:05",
+        "10-29 09:05", "11-02 09:05",
+        "11-30 09:05", "12-02 09:05",
+        "12-30 09:05", "01-04 09:05",
+    ]  # fmt: skip
+    assert when("remind:", "telegram:a") == []  # reported on dispatch day every month
+    assert len(when("remind:", "telegram:b")) == 8  # reminded, then late
+    # escalation one working day after the due day, to c's leader and to the secretariat
+    assert when("escalate:", "telegram:lc") == [
+        "10-12 09:35",
+        "11-03 09:35",
+        "12-03 09:35",
+        "01-05 09:35",
+    ]
+    assert when("escalate:", "telegram:sec") == when("escalate:", "telegram:lc")
+    escalation = next(
+        r for _, r in sent if r.key.startswith("escalate:") and r.recipient == "telegram:sec"
+    )
+    assert "县人社局" in escalation.payload["text"]
+    assert "县财政局" not in escalation.payload["text"]  # b was late but did report
+    # the 2027 calendar gap is reported once; the deadline warned at 30 and 7 days, then overdue
+    assert when("calendar:2027", "telegram:sec") == ["11-01 08:55"]
+    assert when(f"deadline:{task.id}:", "telegram:a") == [
+        "12-01 08:55",
+        "12-24 08:55",
+        "01-01 08:55",
+    ]
+    assert when(f"deadline:{task.id}:", "telegram:c") == []  # not a lead unit of task 1
+    # nothing twice: one row per key, and no recipient got the same kind twice for a period
+    assert len({row.key for _, row in sent}) == len(sent)
+    kinds = Counter((row.recipient, row.key.rsplit(":unit:", 1)[0]) for _, row in sent)
+    assert max(kinds.values()) == 1
+    late = await ReportRequest.filter(
+        unit_id=people["b"].unit_id, state__in=("answered", "closed")
+    ).count()  # type: ignore[attr-defined]
+    assert late > 0
