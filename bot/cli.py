@@ -8,7 +8,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from bot.commands import cycle, demo, people, plans, serve, units
+from bot.commands import cycle, delivery, demo, people, plans, schedule, serve, units
 from bot.commands.runtime import EXIT_REFUSED, Runtime
 from bot.config import Settings
 from bot.i18n import Translator
@@ -50,6 +50,8 @@ units.register(app)
 people.register(app)
 cycle.register(app)
 serve.register(app)
+schedule.register(app)
+delivery.register(app)
 demo.register(app)
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from bot.domain.cadence import Cadence, month_schedule
 from bot.domain.messages import N_, msg
 from bot.domain.reporting import Month, Status
 from bot.domain.workdays import add_workdays
@@ -33,8 +35,6 @@ from bot.storage.models import (
 )
 from bot.storage.register import latest_plan
 
-DUE_WORKDAYS = 5  # a month's reports are due 5 working days after the dispatch
-
 
 @dataclass(slots=True)
 class DispatchOutcome:
@@ -54,6 +54,14 @@ class DispatchOutcome:
 async def workday_overrides() -> dict[date, bool]:
     """Holidays and make-up days an admin entered."""
     return {d.day: d.kind == "workday" for d in await CalendarDay.all()}
+
+
+async def _default_due(plan: Plan, month: Month, today: date) -> date:
+    """The month's scheduled due day, or (dispatched late) the cadence's span from today."""
+    cadence = Cadence.from_json(plan.cadence)
+    overrides = await workday_overrides()
+    scheduled = month_schedule(month, cadence, ZoneInfo("UTC"), overrides).due_on
+    return scheduled if scheduled > today else add_workdays(today, cadence.due_workdays, overrides)
 
 
 async def _targets(plan: Plan) -> set[tuple[int, int]]:
@@ -97,7 +105,7 @@ async def dispatch(
     async with in_transaction():
         period = await ReportingPeriod.get_or_none(plan=plan, kind="month", key=month.key)
         if period is None:
-            due = due_on or add_workdays(today, DUE_WORKDAYS, await workday_overrides())
+            due = due_on or await _default_due(plan, month, today)
             period = await ReportingPeriod.create(
                 plan=plan,
                 kind="month",

@@ -89,3 +89,17 @@ async def mark_failed(row: OutboxMessage, *, error: str) -> None:
     row.attempts += 1
     row.state, row.last_error = "failed", error[:2000]
     await row.save(update_fields=["attempts", "last_error", "state"])
+
+
+async def listing(*, failed_only: bool, limit: int = 200) -> list[OutboxMessage]:
+    """Queued (pending, sending) or failed messages, oldest first."""
+    states = ["failed"] if failed_only else ["pending", "sending", "failed"]
+    return list(await OutboxMessage.filter(state__in=states).order_by("id").limit(limit))
+
+
+async def requeue_failed(ids: list[int] | None, *, now: datetime) -> int:
+    """Put failed messages back in the queue (all of them, or those with ``ids``)."""
+    query = OutboxMessage.filter(state="failed")
+    if ids:
+        query = query.filter(id__in=ids)
+    return await query.update(state="pending", attempts=0, next_attempt_at=now, last_error=None)

@@ -1,0 +1,130 @@
+"""``duban outbox [--failed] | outbox retry`` and ``duban remind | escalate`` by hand."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.table import Table
+
+from bot.commands.runtime import runtime
+from bot.domain.messages import N_, msg
+from bot.domain.payloads import is_id
+from bot.domain.text import shorten
+from bot.services.cadence import JobReport, run_escalation, run_reminders
+from bot.services.outbox import listing, requeue_failed
+
+outbox_app = typer.Typer(
+    help="What is queued or failed, and requeueing.", invoke_without_command=True
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``outbox``, ``remind`` and ``escalate``."""
+    app.add_typer(outbox_app, name="outbox")
+    app.command("remind")(remind)
+    app.command("escalate")(escalate)
+
+
+@outbox_app.callback()
+def outbox(
+    ctx: typer.Context,
+    failed: Annotated[bool, typer.Option("--failed", help="Only messages that failed")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array")] = False,
+) -> None:
+    """List queued and failed messages."""
+    if ctx.invoked_subcommand is not None:
+        return
+    rt = runtime(ctx)
+
+    async def body() -> list[dict[str, object]]:
+        async with rt.database():
+            return [
+                {
+                    "id": m.id,
+                    "key": m.key,
+                    "recipient": m.recipient,
+                    "state": m.state,
+                    "attempts": m.attempts,
+                    "next_attempt_at": m.next_attempt_at.isoformat(),
+                    "error": m.last_error,
+                    "text": shorten(str(m.payload.get("text", "")), 60),
+                }
+                for m in await listing(failed_only=failed)
+            ]
+
+    rows = rt.run(body())
+    if as_json:
+        rt.out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table()
+    for label in (N_("No."), N_("Recipient"), N_("State"), N_("Attempts"), N_("Error"), N_("Text")):
+        table.add_column(rt.translator.gettext(label))
+    for row in rows:
+        table.add_row(
+            str(row["id"]), str(row["recipient"]), str(row["state"]), str(row["attempts"]),
+            shorten(str(row["error"] or ""), 40), str(row["text"]),
+        )  # fmt: skip
+    rt.out.print(table)
+    rt.out.print(rt.say(msg(N_("{count} messages queued or failed."), count=len(rows))))
+
+
+@outbox_app.command("retry")
+def retry(
+    ctx: typer.Context,
+    ids: Annotated[
+        list[int] | None, typer.Argument(help="Message numbers (default: every failed one)")
+    ] = None,
+) -> None:
+    """Requeue failed messages."""
+    rt = runtime(ctx)
+    chosen = [i for i in ids or [] if is_id(i)]
+
+    async def body() -> int:
+        async with rt.database():
+            return await requeue_failed(chosen or None, now=rt.now())
+
+    count = rt.run(body())
+    rt.out.print(rt.say(msg(N_("{count} messages requeued."), count=count)))
+
+
+def _report(name: str, report: JobReport) -> dict[str, object]:
+    return {"job": name, "queued": report.queued, "periods": report.periods}
+
+
+def remind(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+) -> None:
+    """Remind every unit that has not reported for the latest month, now (once a day)."""
+    rt = runtime(ctx)
+
+    async def body() -> JobReport:
+        async with rt.database():
+            return await run_reminders(rt.now(), ZoneInfo(rt.settings.timezone), force=True)
+
+    report = rt.run(body())
+    if as_json:
+        rt.out.print_json(json.dumps(_report("remind", report)))
+        return
+    rt.out.print(rt.say(msg(N_("{count} reminders queued."), count=report.queued)))
+
+
+def escalate(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+) -> None:
+    """Escalate units that missed the latest due day to their leaders and the secretariat."""
+    rt = runtime(ctx)
+
+    async def body() -> JobReport:
+        async with rt.database():
+            return await run_escalation(rt.now(), ZoneInfo(rt.settings.timezone), force=True)
+
+    report = rt.run(body())
+    if as_json:
+        rt.out.print_json(json.dumps(_report("escalate", report)))
+        return
+    rt.out.print(rt.say(msg(N_("{count} escalations queued."), count=report.queued)))
