@@ -93,6 +93,10 @@ class TelegramEmulator:
         self.stats: dict[str, int] = defaultdict(int)
         self.open_callbacks: set[str] = set()
         self.limits_on = True
+        # Faults for the next sends, consumed in order: "429", "500", "502", or "hang"
+        # (no answer for hang_seconds, the message not delivered).
+        self.faults: list[str] = []
+        self.hang_seconds = 30.0
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1)
         self._sent: dict[Any, deque[float]] = defaultdict(deque)
@@ -292,7 +296,20 @@ class TelegramEmulator:
                     await asyncio.wait_for(self._arrived.wait(), timeout=wait)
             return self.updates[:limit]
 
+    async def _fault(self) -> None:
+        if not self.faults:
+            return
+        fault = self.faults.pop(0)
+        self.stats[f"fault_{fault}"] += 1
+        if fault == "hang":
+            await asyncio.sleep(self.hang_seconds)
+            raise ApiError(504, "Gateway Timeout")
+        if fault == "429":
+            raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+        raise ApiError(int(fault), "Internal Server Error" if fault == "500" else "Bad Gateway")
+
     async def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        await self._fault()
         chat_id = self._chat(params.get("chat_id"))
         text, markup = self._render(params.get("text"), params.get("parse_mode"))
         keyboard = self._keyboard(params.get("reply_markup"))

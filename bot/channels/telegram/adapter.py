@@ -45,10 +45,13 @@ class TelegramChannel:
     name = CHANNEL
     has_buttons = True
 
-    def __init__(self, bot: Bot, data_dir: Path, username: str | None = None) -> None:
+    def __init__(
+        self, bot: Bot, data_dir: Path, username: str | None = None, send_timeout: float = 20.0
+    ) -> None:
         self.bot = bot
         self.data_dir = data_dir
         self.username = username
+        self.send_timeout = send_timeout
 
     # -- intake ---------------------------------------------------------------------------
 
@@ -166,6 +169,7 @@ class TelegramChannel:
                 piece,
                 parse_mode="HTML",
                 reply_markup=markup if i == len(pieces) - 1 else None,
+                request_timeout=int(self.send_timeout),
             )
             for i, piece in enumerate(pieces)
         ]

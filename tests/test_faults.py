@@ -1,0 +1,55 @@
+"""Delivery under faults from the Telegram emulator: a 429 storm, 5xx answers and a request
+that hangs past the timeout. Every message arrives exactly once; the counts are exact."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from bot.channels.telegram.adapter import TelegramChannel
+from bot.delivery.sender import Sender
+from bot.domain.conversation import Outbound
+from bot.sandbox.telegram import TelegramEmulator
+from bot.services.outbox import enqueue
+from bot.storage.models import OutboxMessage
+
+USERS = 20
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def test_429_storm_5xx_and_hangs(db: str, tmp_path: Path) -> None:
+    emulator = TelegramEmulator()
+    base = await emulator.start()
+    emulator.hang_seconds = 2.5
+    bot = Bot(emulator.token, session=AiohttpSession(api=TelegramAPIServer.from_base(base)))
+    channel = TelegramChannel(bot, tmp_path, send_timeout=1)
+    sender = Sender({"telegram": channel}, now)
+    stop = asyncio.Event()
+    try:
+        for user in range(1, USERS + 1):
+            emulator.user(user, f"用户{user}")
+            await enqueue(f"fault:{user}", f"telegram:{user}", Outbound(text=f"提醒{user}"), now=now())
+        emulator.faults = ["429"] * 6 + ["500", "502", "hang", "429", "500"]
+        task = asyncio.create_task(sender.run(stop))
+        await emulator.wait_for(lambda: emulator.stats["sent"] >= USERS, 60)
+        stop.set()
+        sender.wakeup.set()
+        await task
+    finally:
+        await bot.session.close()
+        await emulator.stop()
+    received = {user: [m.text for m in emulator.bot_messages(user)] for user in range(1, USERS + 1)}
+    assert received == {user: [f"提醒{user}"] for user in range(1, USERS + 1)}
+    assert emulator.stats["fault_429"] == 7
+    assert emulator.stats["fault_hang"] == 1
+    assert await OutboxMessage.filter(state="sent").count() == USERS
+    retried = await OutboxMessage.filter(attempts__gt=1).count()
+    assert retried == 11  # each fault cost one message one extra attempt
