@@ -36,7 +36,9 @@ async def test_429_storm_5xx_and_hangs(db: str, tmp_path: Path) -> None:
     try:
         for user in range(1, USERS + 1):
             emulator.user(user, f"用户{user}")
-            await enqueue(f"fault:{user}", f"telegram:{user}", Outbound(text=f"提醒{user}"), now=now())
+            await enqueue(
+                f"fault:{user}", f"telegram:{user}", Outbound(text=f"提醒{user}"), now=now()
+            )
         emulator.faults = ["429"] * 6 + ["500", "502", "hang", "429", "500"]
         task = asyncio.create_task(sender.run(stop))
         await emulator.wait_for(lambda: emulator.stats["sent"] >= USERS, 60)
