@@ -138,4 +138,14 @@ async def test_group_forgery_long_answers_html_documents_blocked(
         assert "blocked" in (row.last_error or "")
         contact = await Contact.get(identity="telegram:1")
         assert contact.unreachable_at is not None
+        # the secretariat's group hears of it once, whatever else fails for this contact
+        await enqueue("test:blocked-again", "telegram:1", Outbound(text="再次提醒"), now=now)
+        w.app.sender.wakeup.set()
+        await tg.wait_for(lambda: any("无法送达" in m.text for m in tg.bot_messages(-1001)), 30)
+        for _ in range(100):
+            if (await OutboxMessage.get(key="test:blocked-again")).state == "failed":
+                break
+            await asyncio.sleep(0.05)
+        notices = await OutboxMessage.filter(key__startswith="unreachable:").count()
+        assert notices == 1
     assert await ProgressReport.all().count() == 0
