@@ -43,7 +43,7 @@ async def bind_people(now: datetime) -> dict[str, Contact]:
 
 
 async def report_all(contact: Contact, now: datetime) -> None:
-    for request in await ReportRequest.filter(unit_id=contact.unit_id, state="open"):  # type: ignore[attr-defined]
+    for request in await ReportRequest.filter(unit_id=contact.unit_id, state="open"):
         draft = Draft(Status.IN_PROGRESS, 50, "按计划推进")
         await submit_report(contact, request.id, draft, now=now, today=now.astimezone(TZ).date())
 
@@ -79,14 +79,14 @@ async def test_a_quarter_on_a_moved_clock(plan: None) -> None:
             if (
                 at == time(9, 5)
                 and await ReportRequest.filter(unit_id=people["a"].unit_id, state="open").exists()
-            ):  # type: ignore[attr-defined]
+            ):
                 await report_all(people["a"], now)
         # b answers the morning after each due day, before the escalation
         for period in (
             await ReportRequest.filter(unit_id=people["b"].unit_id, state="open")
             .distinct()
             .values_list("period__due_on", flat=True)
-        ):  # type: ignore[attr-defined]
+        ):
             if period is not None and day == period + timedelta(days=1):
                 await report_all(
                     people["b"], datetime.combine(day, time(9, 10), tzinfo=TZ).astimezone(UTC)
@@ -144,5 +144,5 @@ async def test_a_quarter_on_a_moved_clock(plan: None) -> None:
     assert max(kinds.values()) == 1
     late = await ReportRequest.filter(
         unit_id=people["b"].unit_id, state__in=("answered", "closed")
-    ).count()  # type: ignore[attr-defined]
+    ).count()
     assert late > 0

@@ -32,7 +32,7 @@ def _bind_and_report(code: str) -> None:
                 now=now,
             )
             assert isinstance(contact, Contact)
-            request = await ReportRequest.filter(unit_id=contact.unit_id).first()  # type: ignore[attr-defined]
+            request = await ReportRequest.filter(unit_id=contact.unit_id).first()
             assert request is not None
             await submit_report(
                 contact,

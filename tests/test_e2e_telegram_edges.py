@@ -123,7 +123,7 @@ async def test_group_forgery_long_answers_html_documents_blocked(
         await tg.user_sends_document(1, b"%PDF-1.4 report", "十一月进展.pdf")
         await tg.wait_for(lambda: "这条内容属于哪项任务" in tg.bot_messages(1)[-1].text, 30)
         kept = await Attachment.get(original_name="十一月进展.pdf")
-        assert (kept.kind, kept.report_id, kept.size) == ("document", None, 15)  # type: ignore[attr-defined]
+        assert (kept.kind, kept.report_id, kept.size) == ("document", None, 15)
 
         # a user who blocked the bot: the message fails for good, the contact is marked
         tg.block(1)

@@ -69,7 +69,7 @@ async def test_bind_dispatch_report_revise(world: Dialogue) -> None:
     )
     assert len(report.attachments) == 1
     assert (d.deps.data_dir / report.attachments[0].path).exists()
-    assert (await ReportRequest.get(id=report.request_id)).state == "answered"  # type: ignore[attr-defined]
+    assert (await ReportRequest.get(id=report.request_id)).state == "answered"
     # revise: the previous report is shown as the starting point, every version is kept
     await d.sends_payload(ALICE, first["payload"])
     await run_table(
@@ -80,7 +80,7 @@ async def test_bind_dispatch_report_revise(world: Dialogue) -> None:
             (ALICE, "[Submit]", "(version 2): Done"),
         ],
     )
-    versions = await ProgressReport.filter(request_id=report.request_id).order_by("version")  # type: ignore[attr-defined]
+    versions = await ProgressReport.filter(request_id=report.request_id).order_by("version")
     assert [(v.version, v.status, v.percent) for v in versions] == [
         (1, "in_progress", 65),
         (2, "done", 100),

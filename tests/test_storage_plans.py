@@ -53,13 +53,13 @@ async def test_first_import_stores_the_whole_register(db: str, shared_plan: Path
     assert await Assignment.filter(unit=collective).count() == 10
     assert await PlanImport.filter(plan=plan).count() == 1
     assert await AuditLog.filter(action="plan.import").count() == 1
-    assert outcome.created  # type: ignore[attr-defined]
+    assert outcome.created
 
 
 async def test_reimporting_the_same_file_changes_nothing(db: str, sample_plan: Path) -> None:
     await store(read_plan(sample_plan))
     outcome = await store(read_plan(sample_plan))
-    assert not outcome.changed_anything  # type: ignore[attr-defined]
+    assert not outcome.changed_anything
     assert (await Plan.get()).revision == 1
     assert await PlanImport.all().count() == 1
 
@@ -94,7 +94,7 @@ async def test_revision_diffs_by_number_and_keeps_reports(db: str) -> None:
         "| 4 | 丁 | 要求 | 县民政局 | | 2027年6月 |",
     )
     outcome = await store(read_plan_bytes(second, name="v2.md"))
-    diff = outcome.diff  # type: ignore[attr-defined]
+    diff = outcome.diff
     assert (diff.added, diff.changed, diff.removed, diff.unchanged) == (["4"], ["2"], ["3"], ["1"])
     plan = await Plan.get()
     assert plan.revision == 2
@@ -116,7 +116,7 @@ async def test_revision_diffs_by_number_and_keeps_reports(db: str) -> None:
         "| 3 | 丙 | 要求 | 县财政局 | 县教育局 | |",
     )
     outcome = await store(read_plan_bytes(third, name="v3.md"))
-    diff = outcome.diff  # type: ignore[attr-defined]
+    diff = outcome.diff
     assert (diff.added, diff.changed, diff.removed) == (["3"], ["2"], ["4"])
     restored = await Task.get(plan=plan, number="3")
     assert restored.id == retired.id
@@ -178,7 +178,7 @@ async def test_aliases_and_merges(db: str) -> None:
             name="a.md",
         )
     )
-    assert not outcome.changed_anything  # type: ignore[attr-defined]
+    assert not outcome.changed_anything
     unit = await add_alias("县教育局", "教育局", plan_id=(await Plan.get()).id)
     assert unit.name == "县教育局"
     outcome = await store(
@@ -189,7 +189,7 @@ async def test_aliases_and_merges(db: str) -> None:
             name="a.md",
         )
     )
-    assert not outcome.changed_anything  # type: ignore[attr-defined]
+    assert not outcome.changed_anything
     roles = {
         (a.unit, a.role) for t in await load_tasks((await Plan.get()).id) for a in t.assignments
     }

@@ -48,7 +48,7 @@ def status_label(turn: Turn, status: Status, percent: int | None) -> str:
 async def show_open(turn: Turn) -> None:
     """``/report``: the unit's open requests as buttons."""
     assert turn.contact is not None
-    turn.send(open_requests_message(turn.tr, await open_requests(turn.contact.unit_id)))  # type: ignore[attr-defined]
+    turn.send(open_requests_message(turn.tr, await open_requests(turn.contact.unit_id)))
 
 
 def _previous_lines(turn: Turn, previous: ProgressReport | None) -> list[str]:
@@ -187,7 +187,7 @@ async def _submit(turn: Turn, data: dict[str, Any]) -> None:
     )
     if report.late:
         text += "\n" + turn._("It arrived after the deadline and is recorded as late.")
-    waiting = [v for v in await open_requests(turn.contact.unit_id) if not v.answered]  # type: ignore[attr-defined]
+    waiting = [v for v in await open_requests(turn.contact.unit_id) if not v.answered]
     if waiting:
         text += "\n\n" + turn._("Still to report: {count}.", count=len(waiting))
     turn.reply(text, buttons=request_buttons(turn.tr, waiting), notice=turn._("Saved"))
@@ -285,7 +285,7 @@ async def on_file(turn: Turn) -> None:
     if len(attachments) >= ATTACHMENTS_MAX:
         raise RefusedError(msg(N_("At most {limit} files per report."), limit=ATTACHMENTS_MAX))
     if turn.flow != FLOW:
-        waiting = await open_requests(turn.contact.unit_id)  # type: ignore[attr-defined]
+        waiting = await open_requests(turn.contact.unit_id)
         if not waiting:
             turn.reply(turn._("Your unit has no open report requests right now."))
             return
@@ -322,7 +322,7 @@ async def _shortcut(
 ) -> None:
     """A message outside a flow while requests are open: ask which task it belongs to."""
     assert turn.contact is not None
-    waiting = await open_requests(turn.contact.unit_id)  # type: ignore[attr-defined]
+    waiting = await open_requests(turn.contact.unit_id)
     if not waiting:
         turn.reply(
             turn._("Your unit has no open report requests right now. /mytasks lists your tasks.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.domain.plan import ROLE_OF_COLUMN, Column, PlanMeta, PlanTask, join_requirements
 
@@ -142,8 +143,6 @@ def write_docx(table: RegisterTable, path: Path) -> None:
     """A Word document: title, 文号 line, and the table with a repeating header row."""
     import docx  # noqa: PLC0415 - heavy import, only exports need it
     from docx.enum.section import WD_ORIENT  # noqa: PLC0415
-    from docx.oxml import OxmlElement  # noqa: PLC0415
-    from docx.oxml.ns import qn  # noqa: PLC0415
     from docx.shared import Mm  # noqa: PLC0415
 
     document = docx.Document()
@@ -153,6 +152,15 @@ def write_docx(table: RegisterTable, path: Path) -> None:
     for line in table.preface:
         document.add_paragraph(line)
     document.add_heading(table.title, level=1)
+    add_docx_table(document, table)
+    document.save(str(path))
+
+
+def add_docx_table(document: Any, table: RegisterTable) -> Any:
+    """Append the register as a Word table with a header row repeated on every page."""
+    from docx.oxml import OxmlElement  # noqa: PLC0415
+    from docx.oxml.ns import qn  # noqa: PLC0415
+
     grid = document.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
     for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
@@ -164,7 +172,7 @@ def write_docx(table: RegisterTable, path: Path) -> None:
     for row in table.rows:
         for cell, text in zip(grid.add_row().cells, row, strict=True):
             cell.text = text
-    document.save(str(path))
+    return grid
 
 
 def write_csv(table: RegisterTable, path: Path) -> None:

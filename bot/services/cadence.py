@@ -79,7 +79,7 @@ async def waiting_requests(period: ReportingPeriod) -> dict[int, list[RequestVie
     )
     waiting: dict[int, list[RequestView]] = defaultdict(list)
     for row in rows:
-        waiting[row.unit_id].append(request_view(row))  # type: ignore[attr-defined]
+        waiting[row.unit_id].append(request_view(row))
     return waiting
 
 

@@ -156,21 +156,21 @@ async def _queue_prompts(period: ReportingPeriod, outcome: DispatchOutcome, now:
     by_unit: dict[int, list[RequestView]] = defaultdict(list)
     names: dict[int, str] = {}
     for request in requests:
-        by_unit[request.unit_id].append(request_view(request))  # type: ignore[attr-defined]
-        names[request.unit_id] = request.unit.name  # type: ignore[attr-defined]
+        by_unit[request.unit_id].append(request_view(request))
+        names[request.unit_id] = request.unit.name
     outcome.requests, outcome.units = len(requests), len(by_unit)
     contacts: dict[int, list[Contact]] = defaultdict(list)
     for contact in await Contact.filter(
         active=True, role="reporter", unit_id__in=list(by_unit)
     ).order_by("id"):
-        contacts[contact.unit_id].append(contact)  # type: ignore[attr-defined]
+        contacts[contact.unit_id or 0].append(contact)
     for unit_id, views in by_unit.items():
         if not contacts.get(unit_id):
             outcome.units_without_contact.append(names[unit_id])
             continue
         for contact in contacts[unit_id]:
             prompt = monthly_prompt(Translator(contact.locale), names[unit_id], period.key, views)
-            key = f"dispatch:{period.plan_id}:{period.key}:unit:{unit_id}:contact:{contact.id}"  # type: ignore[attr-defined]
+            key = f"dispatch:{period.plan_id}:{period.key}:unit:{unit_id}:contact:{contact.id}"
             if await enqueue(key, contact.identity, prompt, now=now, contact_id=contact.id):
                 outcome.prompts += 1
     outcome.units_without_contact.sort()

@@ -32,7 +32,7 @@ async def unit_contacts(unit_ids: list[int], role: str) -> dict[int, list[Recipi
     for c in await Contact.filter(
         active=True, role=role, unit_id__in=unit_ids, unreachable_at=None
     ).order_by("id"):
-        found.setdefault(c.unit_id, []).append(  # type: ignore[attr-defined]
+        found.setdefault(c.unit_id or 0, []).append(
             Recipient(c.identity, c.locale, f"contact:{c.id}", c.id)
         )
     return found

@@ -35,7 +35,7 @@ async def period_reports(
     if not all_versions:
         latest: dict[int, ProgressReport] = {}
         for report in reports:
-            latest[report.request_id] = report  # type: ignore[attr-defined]
+            latest[report.request_id] = report
         reports = list(latest.values())
     return [
         {

@@ -52,8 +52,10 @@ async def unit_scope(unit_id: int) -> list[int]:
     return [unit_id, *(int(str(c)) for c in rows)]
 
 
-async def open_requests(unit_id: int) -> list[RequestView]:
+async def open_requests(unit_id: int | None) -> list[RequestView]:
     """The unit's requests not yet closed, oldest period first, then by task order."""
+    if unit_id is None:
+        return []
     rows = (
         await ReportRequest.filter(unit_id=unit_id, state__in=("open", "answered"))
         .select_related("period", "task", "unit")
@@ -67,7 +69,7 @@ async def authorised_request(contact: Contact, request_id: int) -> ReportRequest
     request = await ReportRequest.get_or_none(id=request_id).select_related(
         "period", "task", "unit"
     )
-    if request is None or contact.unit_id is None or request.unit_id != contact.unit_id:  # type: ignore[attr-defined]
+    if request is None or contact.unit_id is None or request.unit_id != contact.unit_id:
         raise RefusedError(msg(N_("That task is not one of your unit’s open requests.")))
     if request.state == "closed":
         raise RefusedError(
@@ -91,7 +93,7 @@ async def previous_report(request: ReportRequest) -> ProgressReport | None:
     if latest is not None:
         return latest
     return (
-        await ProgressReport.filter(task_id=request.task_id, unit_id=request.unit_id)  # type: ignore[attr-defined]
+        await ProgressReport.filter(task_id=request.task_id, unit_id=request.unit_id)
         .order_by("-submitted_at", "-id")
         .first()
     )
@@ -149,8 +151,8 @@ async def submit_report(
             )
         report = await ProgressReport.create(
             request=request,
-            task_id=request.task_id,  # type: ignore[attr-defined]
-            unit_id=request.unit_id,  # type: ignore[attr-defined]
+            task_id=request.task_id,
+            unit_id=request.unit_id,
             contact=contact,
             version=last_version + 1,
             status=draft.status.value,
@@ -198,7 +200,7 @@ async def unit_tasks(unit_id: int) -> list[UnitTask]:
     reports = await ProgressReport.filter(
         unit_id__in=scope, task_id__in=[a.task_id for a in rows]
     ).order_by("submitted_at", "id")
-    latest = {r.task_id: r for r in reports}  # type: ignore[attr-defined]
+    latest = {r.task_id: r for r in reports}
     seen: set[int] = set()
     tasks = []
     for a in rows:

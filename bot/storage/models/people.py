@@ -26,6 +26,7 @@ class Contact(Model):
     unreachable_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     left_at = fields.DatetimeField(null=True)
+    unit_id: int | None
 
     class Meta:
         table = "contact"

@@ -132,6 +132,7 @@ class Task(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     retired_at = fields.DatetimeField(null=True)
+    plan_id: int
 
     class Meta:
         table = "task"

@@ -23,6 +23,7 @@ class ReportingPeriod(Model):
     dispatch_on = fields.DateField(null=True)
     due_on = fields.DateField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    plan_id: int
 
     class Meta:
         table = "reporting_period"
@@ -45,6 +46,9 @@ class ReportRequest(Model):
     state = fields.CharField(max_length=16, default="open")  # open | answered | closed
     created_at = fields.DatetimeField(auto_now_add=True)
     closed_at = fields.DatetimeField(null=True)
+    period_id: int
+    task_id: int
+    unit_id: int
 
     class Meta:
         table = "report_request"
@@ -74,6 +78,10 @@ class ProgressReport(Model):
     late = fields.BooleanField(default=False)
     submitted_at = fields.DatetimeField()
     attachments: fields.ReverseRelation[Attachment]
+    request_id: int
+    task_id: int
+    unit_id: int
+    contact_id: int | None
 
     class Meta:
         table = "progress_report"
@@ -97,6 +105,7 @@ class Attachment(Model):
     mime = fields.CharField(max_length=100, default="application/octet-stream")
     original_name = fields.CharField(max_length=255, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
+    report_id: int | None
 
     class Meta:
         table = "attachment"
