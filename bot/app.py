@@ -74,7 +74,11 @@ class DubanApp:
         self.sender = Sender(self.channels, clock)
         self.intake.outbox_wakeup = self.sender.wakeup
         self.scheduler = SchedulerService(
-            settings.database_url, ZoneInfo(settings.timezone), clock, self.sender.wakeup.set
+            settings.database_url,
+            ZoneInfo(settings.timezone),
+            clock,
+            self.sender.wakeup.set,
+            settings.data_dir,
         )
 
     def _telegram(self) -> TelegramChannel | None:

@@ -4,41 +4,66 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.services.cadence import run_dispatch, run_escalation, run_reminders
+from bot.services.publish import run_digest
 from bot.services.watch import run_calendar_check, run_deadline_warnings
 
 log = logging.getLogger(__name__)
 
 
-async def _dispatch(now: datetime, zone: ZoneInfo) -> int:
-    return (await run_dispatch(now, zone)).queued
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    """What every job gets: the time, the deployment's zone, the data folder."""
+
+    now: datetime
+    zone: ZoneInfo
+    data_dir: Path
 
 
-async def _remind(now: datetime, zone: ZoneInfo) -> int:
-    return (await run_reminders(now, zone)).queued
+async def _dispatch(ctx: JobContext) -> int:
+    return (await run_dispatch(ctx.now, ctx.zone)).queued
 
 
-async def _escalate(now: datetime, zone: ZoneInfo) -> int:
-    return (await run_escalation(now, zone)).queued
+async def _remind(ctx: JobContext) -> int:
+    return (await run_reminders(ctx.now, ctx.zone)).queued
+
+
+async def _escalate(ctx: JobContext) -> int:
+    return (await run_escalation(ctx.now, ctx.zone)).queued
+
+
+async def _deadlines(ctx: JobContext) -> int:
+    return await run_deadline_warnings(ctx.now, ctx.zone)
+
+
+async def _calendar(ctx: JobContext) -> int:
+    return await run_calendar_check(ctx.now, ctx.zone)
+
+
+async def _digest(ctx: JobContext) -> int:
+    return await run_digest(ctx.now, ctx.zone, ctx.data_dir)
 
 
 # Order matters on catch-up: dispatch before reminders, reminders before escalation.
-JOBS: dict[str, Callable[[datetime, ZoneInfo], Awaitable[int]]] = {
+JOBS: dict[str, Callable[[JobContext], Awaitable[int]]] = {
     "dispatch": _dispatch,
     "remind": _remind,
     "escalate": _escalate,
-    "deadlines": run_deadline_warnings,
-    "calendar": run_calendar_check,
+    "digest": _digest,
+    "deadlines": _deadlines,
+    "calendar": _calendar,
 }
 
 
-async def run_job(name: str, now: datetime, zone: ZoneInfo) -> int:
+async def run_job(name: str, ctx: JobContext) -> int:
     """Run one job; returns how many messages it queued. Failures are logged, not raised."""
     try:
-        queued = await JOBS[name](now, zone)
+        queued = await JOBS[name](ctx)
     except Exception:
         log.exception("scheduled job %s failed; it runs again at its next tick", name)
         return 0
@@ -47,6 +72,6 @@ async def run_job(name: str, now: datetime, zone: ZoneInfo) -> int:
     return queued
 
 
-async def run_all(now: datetime, zone: ZoneInfo) -> int:
+async def run_all(ctx: JobContext) -> int:
     """Every job once, in order: the catch-up at start-up."""
-    return sum([await run_job(name, now, zone) for name in JOBS])
+    return sum([await run_job(name, ctx) for name in JOBS])

@@ -8,12 +8,13 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from scheduler.jobs import JOBS, run_all, run_job
+from scheduler.jobs import JOBS, JobContext, run_all, run_job
 from scheduler.lock import SchedulerLock
 
 log = logging.getLogger(__name__)
@@ -31,16 +32,21 @@ class SchedulerService:
         zone: ZoneInfo,
         clock: Callable[[], datetime],
         on_queued: Callable[[], None],
+        data_dir: Path = Path("data"),
     ) -> None:
         self.zone = zone
+        self.data_dir = data_dir
         self.clock = clock
         self.on_queued = on_queued
         self.lock = SchedulerLock(url)
         self.scheduler: AsyncIOScheduler | None = None
         self._task: asyncio.Task[None] | None = None
 
+    def _context(self) -> JobContext:
+        return JobContext(self.clock(), self.zone, self.data_dir)
+
     async def _job(self, name: str) -> None:
-        if await run_job(name, self.clock(), self.zone):
+        if await run_job(name, self._context()):
             self.on_queued()
 
     def _build(self) -> AsyncIOScheduler:
@@ -68,7 +74,7 @@ class SchedulerService:
         if stop.is_set():
             return
         log.info("this process runs the scheduler")
-        if await run_all(self.clock(), self.zone):  # catch up on what was due while down
+        if await run_all(self._context()):  # catch up on what was due while down
             self.on_queued()
         self.scheduler = self._build()
         self.scheduler.start()

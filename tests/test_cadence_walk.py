@@ -17,7 +17,7 @@ from bot.services.binding import Role, create_invite, redeem_invite
 from bot.services.plans import import_plan
 from bot.services.reporting import Draft, submit_report
 from bot.storage.models import CalendarDay, Contact, OutboxMessage, ReportRequest, Task
-from scheduler.jobs import run_all
+from scheduler.jobs import JobContext, run_all
 
 TZ = ZoneInfo("Asia/Shanghai")
 PEOPLE = {
@@ -53,7 +53,8 @@ async def plan(db: str, sample_plan: Path) -> None:
     await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
 
 
-async def test_a_quarter_on_a_moved_clock(plan: None) -> None:
+async def test_a_quarter_on_a_moved_clock(plan: None, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
     start = datetime(2026, 9, 21, tzinfo=TZ)
     people = await bind_people(start.astimezone(UTC))
     await CalendarDay.create(day=date(2027, 1, 1), kind="holiday", note="元旦")
@@ -70,9 +71,9 @@ async def test_a_quarter_on_a_moved_clock(plan: None) -> None:
         if down[0] <= day <= down[1]:
             day += timedelta(days=1)
             continue
-        for at in (time(8, 55), time(9, 5), time(9, 35)):
+        for at in (time(8, 55), time(9, 5), time(9, 35), time(10, 5)):
             now = datetime.combine(day, at, tzinfo=TZ).astimezone(UTC)
-            await run_all(now, TZ)
+            await run_all(JobContext(now, TZ, data_dir))
             for row in await OutboxMessage.filter(id__gt=seen).order_by("id"):
                 sent.append((now.astimezone(TZ), row))
                 seen = row.id
@@ -125,6 +126,11 @@ async def test_a_quarter_on_a_moved_clock(plan: None) -> None:
         "01-05 09:35",
     ]
     assert when("escalate:", "telegram:sec") == when("escalate:", "telegram:lc")
+    # the digest follows at 10:00 that day, with the filled table attached
+    assert when("digest:", "telegram:sec") == ["10-12 10:05", "11-03 10:05", "12-03 10:05", "01-05 10:05"]
+    digest = next(r for _, r in sent if r.key.startswith("digest:"))
+    assert digest.payload["files"][0]["name"].endswith(".xlsx")
+    assert (data_dir / digest.payload["files"][0]["path"]).exists()
     escalation = next(
         r for _, r in sent if r.key.startswith("escalate:") and r.recipient == "telegram:sec"
     )

@@ -31,6 +31,7 @@ class Cadence:
     dispatch_time: str = "09:00"
     remind_time: str = "09:00"
     escalate_time: str = "09:30"
+    digest_time: str = "10:00"  # the monthly digest, on the escalation day
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> Cadence:
@@ -62,7 +63,7 @@ def check(cadence: Cadence) -> Cadence:
         raise CadenceError("remind_before")
     if not 0 <= cadence.escalate_after <= 10:
         raise CadenceError("escalate_after")
-    for name in ("dispatch_time", "remind_time", "escalate_time"):
+    for name in ("dispatch_time", "remind_time", "escalate_time", "digest_time"):
         try:
             time.fromisoformat(getattr(cadence, name))
         except ValueError as exc:
@@ -111,6 +112,13 @@ def escalation_time(
 ) -> datetime:
     """When units that have not reported are escalated to their leader and the secretariat."""
     return _at(add_workdays(due_on, cadence.escalate_after, overrides), cadence.escalate_time, zone)
+
+
+def digest_time(
+    due_on: date, cadence: Cadence, zone: ZoneInfo, overrides: Mapping[date, bool] | None = None
+) -> datetime:
+    """When the monthly digest goes to the secretariat (the morning after the deadline)."""
+    return _at(add_workdays(due_on, cadence.escalate_after, overrides), cadence.digest_time, zone)
 
 
 def month_schedule(

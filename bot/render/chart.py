@@ -42,7 +42,10 @@ def write_chart_png(data: ChartData, path: Path) -> None:
     units = sorted(data.lead_lights, key=lambda u: (-data.lead_lights[u].get("red", 0), u))[:25]
     with plt.rc_context({"font.family": family, "axes.unicode_minus": False}):
         figure, (bars, line) = plt.subplots(
-            1, 2, figsize=(14, max(5.0, 0.35 * len(units) + 2)), gridspec_kw={"width_ratios": [3, 2]}
+            1,
+            2,
+            figsize=(14, max(5.0, 0.35 * len(units) + 2)),
+            gridspec_kw={"width_ratios": [3, 2]},
         )
         left = [0] * len(units)
         for light in ("red", "yellow", "green"):
