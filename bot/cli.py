@@ -8,7 +8,17 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from bot.commands import cycle, delivery, demo, people, plans, schedule, serve, units
+from bot.commands import (
+    cycle,
+    delivery,
+    demo,
+    people,
+    plans,
+    reporting,
+    schedule,
+    serve,
+    units,
+)
 from bot.commands.runtime import EXIT_REFUSED, Runtime
 from bot.config import Settings
 from bot.i18n import Translator
@@ -52,6 +62,7 @@ cycle.register(app)
 serve.register(app)
 schedule.register(app)
 delivery.register(app)
+reporting.register(app)
 demo.register(app)
 
 

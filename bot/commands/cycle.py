@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
     app.command("reports")(reports_command)
 
 
-def _month(rt: Runtime, period: str | None) -> Month:
+def month_option(rt: Runtime, period: str | None) -> Month:
     if period is None:
         return Month.of(rt.today())
     month = Month.parse(period)
@@ -48,7 +48,7 @@ def dispatch_command(
 ) -> None:
     """Create the month's report requests and queue each unit's prompt (月调度)."""
     rt = runtime(ctx)
-    month = _month(rt, period)
+    month = month_option(rt, period)
     due_on = None
     if due is not None:
         try:
@@ -127,7 +127,7 @@ def reports_command(
 ) -> None:
     """What units reported for a month: the latest version of each report."""
     rt = runtime(ctx)
-    month = _month(rt, period)
+    month = month_option(rt, period)
 
     async def body() -> list[dict[str, Any]]:
         async with rt.database():

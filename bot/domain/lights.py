@@ -39,13 +39,16 @@ SEVERITY = {Status.DONE: 0, Status.IN_PROGRESS: 1, Status.NOT_STARTED: 2, Status
 
 
 def overall_status(statuses: Sequence[Status | None]) -> Status | None:
-    """One status for a task from its units' reports: done only when all are; else the worst."""
+    """One status for a task from its units' reports: done only when every unit says so, else
+    the worst open one; when the units that reported are done but others are silent, the task
+    is still in progress."""
     known = [s for s in statuses if s is not None]
     if not known:
         return None
     if all(s is Status.DONE for s in statuses):
         return Status.DONE
-    return max((s for s in known if s is not Status.DONE), key=SEVERITY.__getitem__)
+    open_ = [s for s in known if s is not Status.DONE]
+    return max(open_, key=SEVERITY.__getitem__) if open_ else Status.IN_PROGRESS
 
 
 def task_light(

@@ -6,6 +6,7 @@ Chinese text needs a CJK font; WenQuanYi Micro Hei (Apache-2.0 / GPLv3) is bundl
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -34,8 +35,10 @@ def write_chart_png(data: ChartData, path: Path) -> None:
     import matplotlib  # noqa: PLC0415 - heavy import, exports only
 
     matplotlib.use("Agg")
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
     from matplotlib import font_manager  # noqa: PLC0415
     from matplotlib import pyplot as plt  # noqa: PLC0415
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415
 
     font_manager.fontManager.addfont(str(font_path()))
     family = font_manager.FontProperties(fname=str(font_path())).get_name()
@@ -53,13 +56,16 @@ def write_chart_png(data: ChartData, path: Path) -> None:
             bars.barh(units, values, left=left, color=COLOURS[light], label=data.labels[light])
             left = [a + b for a, b in zip(left, values, strict=True)]
         bars.invert_yaxis()
+        bars.xaxis.set_major_locator(MaxNLocator(integer=True))
         bars.set_xlabel(data.labels["tasks"])
         bars.set_title(data.labels["lights_title"])
         bars.legend(loc="lower right")
         periods = [p for p, _ in data.rates]
         shares = [round(r * 100, 1) for _, r in data.rates]
-        line.plot(periods, shares, marker="o", color="#1565C0")
-        for x, y in zip(periods, shares, strict=True):
+        positions = list(range(len(periods)))
+        line.plot(positions, shares, marker="o", color="#1565C0")
+        line.set_xticks(positions, periods)
+        for x, y in zip(positions, shares, strict=True):
             line.annotate(f"{y:g}%", (x, y), textcoords="offset points", xytext=(0, 6), ha="center")
         line.set_ylim(0, 105)
         line.set_ylabel(data.labels["rate"])

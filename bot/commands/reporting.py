@@ -1,0 +1,103 @@
+"""``duban digest`` and ``duban export``: what the secretariat receives, on demand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+from bot.commands.cycle import month_option
+from bot.commands.runtime import runtime
+from bot.domain.messages import N_, msg
+from bot.render.digest import digest_text, digest_title
+from bot.services.digest import Digest, build_digest
+from bot.services.errors import RefusedError
+from bot.services.exports import FORMATS, export_month
+from bot.services.publish import Published, post_digest
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``digest`` and ``export``."""
+    app.command("digest")(digest)
+    app.command("export")(export)
+
+
+def digest(
+    ctx: typer.Context,
+    period: Annotated[
+        str | None, typer.Option(help="The month, YYYY-MM (default: this month)")
+    ] = None,
+    plan: Annotated[int | None, typer.Option(help="The plan id (default: the latest)")] = None,
+    post: Annotated[bool, typer.Option("--post", help="Also send it to the secretariat")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+) -> None:
+    """The month's digest: reporting rate, lights, overdue tasks, changes."""
+    rt = runtime(ctx)
+    month = month_option(rt, period)
+    zone = ZoneInfo(rt.settings.timezone)
+
+    async def body() -> tuple[Digest, int]:
+        async with rt.database():
+            if post:
+                stamp = rt.now().strftime("%Y%m%d%H%M%S")
+                published: Published = await post_digest(
+                    month,
+                    now=rt.now(),
+                    zone=zone,
+                    data_dir=rt.settings.data_dir,
+                    plan_id=plan,
+                    tag=f"cli-{stamp}",
+                )
+                return published.digest, published.queued
+            return await build_digest(month, today=rt.today(), plan_id=plan), 0
+
+    try:
+        found, queued = rt.run(body())
+    except RefusedError as refused:
+        rt.fail(refused.message)
+    if as_json:
+        rt.out.print_json(json.dumps(found.to_json(), ensure_ascii=False))
+    else:
+        rt.out.print(digest_title(rt.translator, found), markup=False, style="bold")
+        rt.out.print(digest_text(rt.translator, found), markup=False, soft_wrap=True)
+    if post:
+        rt.err.print(
+            rt.say(msg(N_("Queued for {count} secretariat chats and people."), count=queued)),
+            markup=False,
+        )
+
+
+def export(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option(help="The file to write")],
+    period: Annotated[
+        str | None, typer.Option(help="The month, YYYY-MM (default: this month)")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="xlsx | docx | png")] = "xlsx",
+    plan: Annotated[int | None, typer.Option(help="The plan id (default: the latest)")] = None,
+) -> None:
+    """The filled table (xlsx), the written material (docx) or the chart (png) of a month."""
+    rt = runtime(ctx)
+    month = month_option(rt, period)
+    if fmt not in FORMATS:
+        rt.fail(msg(N_("Unknown export format “{value}”: use xlsx, docx or png."), value=fmt))
+
+    async def body() -> None:
+        async with rt.database():
+            await export_month(
+                month, fmt, out, today=rt.today(), zone=ZoneInfo(rt.settings.timezone),
+                locale=rt.translator.locale, plan_id=plan,
+            )  # fmt: skip
+
+    try:
+        rt.run(body())
+    except RefusedError as refused:
+        rt.fail(refused.message)
+    except OSError as exc:
+        rt.fail(msg(N_("The file cannot be written: {reason}"), reason=str(exc)))
+    rt.out.print(
+        rt.say(msg(N_("Written to {path}."), path=str(out.resolve()))), markup=False, soft_wrap=True
+    )
