@@ -33,12 +33,25 @@ COMMAND_WORDS = {
     "聯繫人": "contacts",
     "撤销": "revoke",
     "撤銷": "revoke",
+    "汇总": "digest",
+    "匯總": "digest",
+    "状态": "status",
+    "狀態": "status",
+    "逾期": "overdue",
+    "催办": "nudge",
+    "催辦": "nudge",
+    "一键催办": "nudge",
+    "一鍵催辦": "nudge",
+    "导出": "export",
+    "導出": "export",
 }
 # What each channel can show. Where there are no buttons, options go out as numbered lines and
 # the person answers with the number (or the option's words).
 CHANNEL_HAS_BUTTONS = {"telegram": True, "wecom": False}
-COMMANDS_WITH_ARGUMENT = frozenset({"start", "history", "revoke"})
+COMMANDS_WITH_ARGUMENT = frozenset({"start", "history", "revoke", "digest", "export"})
+COMMANDS_WITH_NAME = frozenset({"status"})  # the argument may be a unit's name
 _ARGUMENT = re.compile(r"[A-Za-z0-9-]{1,40}")
+_NAME_MAX = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +112,9 @@ def classify_text(text: str, bot_username: str | None = None) -> tuple[str, str]
         if not rest:
             return command, ""
         if command in COMMANDS_WITH_ARGUMENT and _ARGUMENT.fullmatch(rest):
+            return command, rest
+        spaced = stripped[len(word) : len(word) + 1].isspace()
+        if command in COMMANDS_WITH_NAME and spaced and len(rest) <= _NAME_MAX:
             return command, rest
     return None
 

@@ -40,6 +40,11 @@ def help_text(turn: Turn) -> str:
             turn._("/history N (历史 N) — every unit’s reports on task N"),
             turn._("/contacts (联系人) — who is bound, with their numbers"),
             turn._("/revoke N (撤销 N) — end the binding of contact N"),
+            turn._("/digest [YYYY-MM] (汇总) — the monthly digest with the filled table"),
+            turn._("/status [N|unit] (状态) — lights, one task, or one unit"),
+            turn._("/overdue (逾期) — tasks past their deadline, units past the due day"),
+            turn._("/nudge (一键催办) — remind every unit that has not reported"),
+            turn._("/export [xlsx|docx|png] (导出) — the table, the written material, the chart"),
         ]
     if turn.contact:
         lines.append(

@@ -10,12 +10,20 @@ from dataclasses import replace
 
 from bot.domain.conversation import Inbound, Outbound
 from bot.domain.payloads import PayloadError, decode
-from bot.handlers import bind, queries, report, secretariat
+from bot.handlers import bind, oversight, queries, report, secretariat
 from bot.handlers.context import Deps, Turn
 from bot.services.binding import Role
 from bot.services.errors import RefusedError
 
-SECRETARIAT_COMMANDS = {"contacts": secretariat.contacts, "revoke": secretariat.revoke}
+SECRETARIAT_COMMANDS = {
+    "contacts": secretariat.contacts,
+    "revoke": secretariat.revoke,
+    "digest": oversight.digest,
+    "status": oversight.status,
+    "overdue": oversight.overdue,
+    "nudge": oversight.nudge,
+    "export": oversight.export,
+}
 
 
 async def handle(inbound: Inbound, deps: Deps) -> list[Outbound]:
