@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.plan import Column
-from bot.render.register import RegisterTable, add_docx_table, write_xlsx
+from bot.render.register import RegisterTable, add_docx_table, row_height, write_xlsx
 
 LIGHT_FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
 RECORD_HEADER = [
@@ -28,7 +28,7 @@ RECORD_HEADER = [
     "版本",
     "逾期",
 ]
-RECORD_WIDTHS = [6, 30, 10, 8, 60, 12, 18, 6, 6]
+RECORD_WIDTHS: list[float] = [6, 30, 10, 8, 60, 12, 18, 6, 6]
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -96,6 +96,7 @@ def write_progress_xlsx(document: ProgressDocument, path: Path) -> None:
         unit_sheet.append(RECORD_HEADER)
         for values in record.rows:
             unit_sheet.append(values)
+            unit_sheet.row_dimensions[unit_sheet.max_row].height = row_height(values, RECORD_WIDTHS)
         for r, cells in enumerate(unit_sheet.iter_rows(min_row=2, max_row=unit_sheet.max_row)):
             for cell in cells:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")

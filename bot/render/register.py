@@ -7,6 +7,7 @@ units with 、, deadlines as full dates, and the title and 文号 stand above th
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,9 @@ def write_xlsx(table: RegisterTable, path: Path) -> None:
                 cell.font = Font(bold=True)
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[column]
+    widths = [_WIDTHS[c] for c in table.columns]
+    for offset, values in enumerate(table.rows, start=1):
+        sheet.row_dimensions[first + offset].height = row_height(values, widths)
     sheet.freeze_panes = f"A{first + 1}"
     sheet.print_title_rows = f"{first}:{first}"
     sheet.page_setup.orientation = "landscape"
@@ -137,6 +141,21 @@ def write_xlsx(table: RegisterTable, path: Path) -> None:
     if sheet.sheet_properties.pageSetUpPr is not None:
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
     book.save(path)
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many printed lines ``text`` takes in a wrapped cell ``width`` characters wide."""
+    lines = 0
+    for part in str(text).split("\n"):
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)  # CJK takes two columns
+        lines += max(1, -(-units // max(int(width) - 1, 1)))
+    return lines
+
+
+def row_height(values: Sequence[str], widths: Sequence[float]) -> float:
+    """A row height (points) that shows every wrapped cell whole, within Excel's 409."""
+    lines = max((text_lines(v, w) for v, w in zip(values, widths, strict=False)), default=1)
+    return min(409.0, 15.0 * lines + 2)
 
 
 def write_docx(table: RegisterTable, path: Path) -> None:
