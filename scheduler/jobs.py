@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from bot.services.cadence import run_dispatch, run_escalation, run_reminders
 from bot.services.publish import run_digest
+from bot.services.quarterly import run_quarter_digest
+from bot.services.summary_flow import run_quarter
 from bot.services.watch import run_calendar_check, run_deadline_warnings
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,10 @@ async def _escalate(ctx: JobContext) -> int:
     return (await run_escalation(ctx.now, ctx.zone)).queued
 
 
+async def _quarter(ctx: JobContext) -> int:
+    return await run_quarter(ctx.now, ctx.zone) + await run_quarter_digest(ctx.now, ctx.zone)
+
+
 async def _deadlines(ctx: JobContext) -> int:
     return await run_deadline_warnings(ctx.now, ctx.zone)
 
@@ -55,6 +61,7 @@ JOBS: dict[str, Callable[[JobContext], Awaitable[int]]] = {
     "remind": _remind,
     "escalate": _escalate,
     "digest": _digest,
+    "quarter": _quarter,
     "deadlines": _deadlines,
     "calendar": _calendar,
 }

@@ -10,13 +10,16 @@ from zoneinfo import ZoneInfo
 import typer
 
 from bot.commands.cycle import month_option
-from bot.commands.runtime import runtime
+from bot.commands.runtime import Runtime, runtime
 from bot.domain.messages import N_, msg
+from bot.domain.reporting import Quarter
 from bot.render.digest import digest_text, digest_title
 from bot.services.digest import Digest, build_digest
 from bot.services.errors import RefusedError
 from bot.services.exports import FORMATS, export_month
 from bot.services.publish import Published, post_digest
+from bot.services.quarterly import quarter_json, quarter_period, quarter_text, write_materials
+from bot.services.summary_flow import QuarterRow, quarter_rows
 
 
 def register(app: typer.Typer) -> None:
@@ -34,8 +37,12 @@ def digest(
     post: Annotated[bool, typer.Option("--post", help="Also send it to the secretariat")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
-    """The month's digest: reporting rate, lights, overdue tasks, changes."""
+    """The month's digest (rate, lights, overdue, changes), or a quarter's (``--period 2026-Q4``)."""
     rt = runtime(ctx)
+    quarter = Quarter.parse(period or "")
+    if quarter is not None:
+        _quarter_digest(rt, quarter, plan, as_json=as_json)
+        return
     month = month_option(rt, period)
     zone = ZoneInfo(rt.settings.timezone)
 
@@ -70,6 +77,25 @@ def digest(
         )
 
 
+def _quarter_digest(rt: Runtime, quarter: Quarter, plan: int | None, *, as_json: bool) -> None:
+    async def body() -> list[QuarterRow]:
+        async with rt.database():
+            _, found = await quarter_period(quarter, plan)
+            return await quarter_rows(found)
+
+    try:
+        rows = rt.run(body())
+    except RefusedError as refused:
+        rt.fail(refused.message)
+    if as_json:
+        rt.out.print_json(json.dumps(quarter_json(quarter, rows), ensure_ascii=False))
+        return
+    rt.out.print(
+        rt.translator.gettext("Quarterly digest {period}", period=quarter.key), style="bold"
+    )
+    rt.out.print(quarter_text(rt.translator, rows), markup=False, soft_wrap=True)
+
+
 def export(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option(help="The file to write")],
@@ -79,14 +105,21 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="xlsx | docx | png")] = "xlsx",
     plan: Annotated[int | None, typer.Option(help="The plan id (default: the latest)")] = None,
 ) -> None:
-    """The filled table (xlsx), the written material (docx) or the chart (png) of a month."""
+    """A month's filled table (xlsx), written material (docx) or chart (png); for a quarter
+    (``--period 2026-Q4 --format docx``) the written material with the approved summaries."""
     rt = runtime(ctx)
-    month = month_option(rt, period)
+    quarter = Quarter.parse(period or "")
+    if quarter is not None and fmt != "docx":
+        rt.fail(msg(N_("A quarter is exported as the written material: use --format docx.")))
+    month = month_option(rt, None if quarter else period)
     if fmt not in FORMATS:
         rt.fail(msg(N_("Unknown export format “{value}”: use xlsx, docx or png."), value=fmt))
 
     async def body() -> None:
         async with rt.database():
+            if quarter is not None:
+                await write_materials(quarter, out, locale=rt.translator.locale, plan_id=plan)
+                return
             await export_month(
                 month, fmt, out, today=rt.today(), zone=ZoneInfo(rt.settings.timezone),
                 locale=rt.translator.locale, plan_id=plan,

@@ -14,7 +14,9 @@ MAX_BYTES = 64  # Telegram's limit on callback_data
 # Actions: t = open a request (task) for reporting, s = set status, p = set percent,
 # f = file a free-text message under a request, c = confirm, e = edit text, x = cancel,
 # k = keep the previous narrative, n = skip (no percent / no more files).
-ACTIONS = frozenset("tspfcexkn")
+# Quarterly summaries (季总结), on a summary version id: a = submit for approval,
+# w = rewrite, y = approve (审定), r = return with a comment.
+ACTIONS = frozenset("tspfcexknawyr")
 MAX_ID = 2**31 - 1  # database ids are 32-bit integers
 
 

@@ -102,3 +102,45 @@ class Month:
     def ends(self) -> date:
         """Its last day."""
         return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+@dataclass(frozen=True, slots=True)
+class Quarter:
+    """A quarter (季度), keyed ``YYYY-Qn``: the period of the quarterly summary (季总结)."""
+
+    year: int
+    number: int
+
+    @classmethod
+    def parse(cls, key: str) -> Quarter | None:
+        """``2026-Q4`` → Quarter; anything else → None."""
+        match = _QUARTER.match(key.strip().upper())
+        return cls(int(match.group(1)), int(match.group(2))) if match else None
+
+    @classmethod
+    def of(cls, month: Month) -> Quarter:
+        """The quarter a month belongs to."""
+        return cls(month.year, (month.month - 1) // 3 + 1)
+
+    @property
+    def key(self) -> str:
+        """``YYYY-Qn``."""
+        return f"{self.year:04d}-Q{self.number}"
+
+    @property
+    def months(self) -> list[Month]:
+        """Its three months."""
+        return [Month(self.year, 3 * self.number - 2 + i) for i in range(3)]
+
+    @property
+    def starts(self) -> date:
+        """Its first day."""
+        return self.months[0].starts
+
+    @property
+    def ends(self) -> date:
+        """Its last day."""
+        return self.months[-1].ends

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from bot.domain.conversation import Inbound, Outbound
 from bot.domain.payloads import PayloadError, decode
-from bot.handlers import bind, oversight, queries, report, secretariat
+from bot.handlers import bind, oversight, queries, report, secretariat, summary
 from bot.handlers.context import Deps, Turn
 from bot.services.binding import Role
 from bot.services.errors import RefusedError
@@ -58,6 +58,8 @@ async def _route(turn: Turn) -> None:
         await _command(turn)
     elif inbound.kind == "button":
         await _button(turn)
+    elif inbound.kind == "text" and turn.flow in (summary.REWRITE_FLOW, summary.RETURN_FLOW):
+        await summary.on_text(turn, inbound.text)
     elif turn.contact.role != Role.REPORTER:
         turn.reply(bind.help_text(turn))
     elif inbound.kind == "file":
@@ -104,6 +106,9 @@ async def _button(turn: Turn) -> None:
         payload = decode(turn.inbound.payload)
     except PayloadError:
         turn.reply(turn._("That button is not valid."))
+        return
+    if payload.action in summary.SUMMARY_ACTIONS:
+        await summary.on_button(turn, payload)
         return
     if turn.contact.role != Role.REPORTER:
         turn.reply(turn._("Only your unit’s reporter can report progress."))

@@ -136,6 +136,9 @@ class QuarterlySummary(Model):
     comment = fields.TextField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     decided_at = fields.DatetimeField(null=True)
+    period_id: int
+    task_id: int
+    unit_id: int
 
     class Meta:
         table = "quarterly_summary"
