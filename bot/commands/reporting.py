@@ -37,7 +37,7 @@ def digest(
     post: Annotated[bool, typer.Option("--post", help="Also send it to the secretariat")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
-    """The month's digest (rate, lights, overdue, changes), or a quarter's (``--period 2026-Q4``)."""
+    """A month's digest (rate, lights, overdue, changes), or a quarter's (2026-Q4)."""
     rt = runtime(ctx)
     quarter = Quarter.parse(period or "")
     if quarter is not None:
