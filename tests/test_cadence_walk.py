@@ -127,7 +127,12 @@ async def test_a_quarter_on_a_moved_clock(plan: None, tmp_path: Path) -> None:
     ]
     assert when("escalate:", "telegram:sec") == when("escalate:", "telegram:lc")
     # the digest follows at 10:00 that day, with the filled table attached
-    assert when("digest:", "telegram:sec") == ["10-12 10:05", "11-03 10:05", "12-03 10:05", "01-05 10:05"]
+    assert when("digest:", "telegram:sec") == [
+        "10-12 10:05",
+        "11-03 10:05",
+        "12-03 10:05",
+        "01-05 10:05",
+    ]
     digest = next(r for _, r in sent if r.key.startswith("digest:"))
     assert digest.payload["files"][0]["name"].endswith(".xlsx")
     assert (data_dir / digest.payload["files"][0]["path"]).exists()

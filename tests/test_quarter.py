@@ -1,0 +1,270 @@
+"""A quarter of reports: the draft summaries, the approval and return flow in chat, the
+quarterly digest, the monthly digest's figures against the records, and the exports."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import struct
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import docx
+import pytest
+from openpyxl import load_workbook
+
+from bot.domain.payloads import payload
+from bot.domain.reporting import Month, Quarter, Status
+from bot.importers import read_plan
+from bot.services.binding import Role, create_invite
+from bot.services.digest import build_digest
+from bot.services.dispatch import dispatch
+from bot.services.exports import export_month
+from bot.services.plans import import_plan
+from bot.services.quarterly import quarter_period, quarter_rows, write_materials
+from bot.services.reporting import Draft, submit_report
+from bot.services.summary_flow import run_quarter
+from bot.storage.models import (
+    Contact,
+    OutboxMessage,
+    ProgressReport,
+    QuarterlySummary,
+    ReportRequest,
+    Task,
+)
+from tests.dialogue import Dialogue, Person, run_table
+
+TZ = ZoneInfo("Asia/Shanghai")
+REPORTER = Person("telegram:11", "发改局联络员")
+LEADER = Person("telegram:12", "发改局局长")
+OTHER = Person("telegram:13", "财政局联络员")
+OTHER_LEADER = Person("telegram:14", "财政局局长")
+SEC = Person("telegram:15", "秘书组")
+
+
+def at(day: str, hour: int = 10) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=TZ).astimezone(UTC)
+
+
+@pytest.fixture
+async def quarter(db: str, sample_plan: Path, tmp_path: Path) -> Dialogue:
+    """Three months of reports from 县发改局 (on time, then late, then not at all in December)."""
+    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    d = Dialogue(tmp_path / "data")
+    for who, unit, role in (
+        (REPORTER, "县发改局", Role.REPORTER),
+        (LEADER, "县发改局", Role.LEADER),
+        (OTHER, "县财政局", Role.REPORTER),
+        (OTHER_LEADER, "县财政局", Role.LEADER),
+        (SEC, None, Role.SECRETARIAT),
+    ):
+        code = (await create_invite(unit, role, now=d.clock(), locale="en")).code
+        await d.says(who, f"/start {code}")
+    reporter = await Contact.get(identity=REPORTER.identity, active=True)
+    for key, day, status, late in (
+        ("2026-10", "2026-10-27", Status.IN_PROGRESS, False),
+        ("2026-11", "2026-12-04", Status.BEHIND, True),
+    ):
+        month = Month.parse(key)
+        assert month is not None
+        outcome = await dispatch(
+            month,
+            now=at("2026-10-26" if key == "2026-10" else "2026-11-25"),
+            today=(at("2026-10-26") if key == "2026-10" else at("2026-11-25")).date(),
+        )
+        assert outcome.requests > 0
+        for request in await ReportRequest.filter(unit_id=reporter.unit_id, period__key=key):
+            await submit_report(
+                reporter,
+                request.id,
+                Draft(status, 40, f"{key} 发改局进展"),
+                now=at(day),
+                today=at(day).date(),
+            )
+        assert await ProgressReport.filter(late=late, request__period__key=key).exists()
+    await dispatch(Month(2026, 12), now=at("2026-12-25", 9), today=at("2026-12-25").date())
+    d.clock.now = at("2026-12-25", 11).astimezone(TZ)
+    return d
+
+
+async def test_drafts_approval_and_return(quarter: Dialogue) -> None:
+    d = quarter
+    assert await run_quarter(at("2026-12-24"), TZ) == 0  # before the December dispatch
+    queued = await run_quarter(at("2026-12-25"), TZ)
+    assert queued > 0
+    assert await run_quarter(at("2026-12-25", 11), TZ) == 0  # once
+    task = await Task.filter(assignments__unit__name="县发改局", assignments__role="lead").first()
+    assert task is not None
+    draft = await QuarterlySummary.get(task=task, unit__name="县发改局")
+    assert draft.state == "draft"
+    assert draft.text.index("2026-11") < draft.text.index("2026-10")  # newest first
+    assert "【县发改局】" in draft.text
+    assert "Behind schedule 40%" in draft.text  # statuses noted, in the reporter's locale
+    card = await OutboxMessage.get(
+        key__startswith=f"summary:{draft.id}:draft:", recipient=REPORTER.identity
+    )
+    assert [b["payload"] for row in card.payload["buttons"] for b in row] == [
+        payload("a", draft.id),
+        payload("w", draft.id),
+    ]
+    period, _ = (await quarter_period(Quarter(2026, 4)))[1], None
+    assert period.due_on is not None
+    assert period.due_on.isoformat() == "2026-12-31"
+
+    # refusals: other units, wrong roles, forged ids
+    for who, token, words in (
+        (OTHER, payload("a", draft.id), "another unit"),
+        (OTHER_LEADER, payload("y", draft.id), "another unit"),
+        (LEADER, payload("a", draft.id), "reporter"),
+        (REPORTER, payload("y", draft.id), "leader"),
+        (REPORTER, payload("a", 999999), "does not exist"),
+        (LEADER, payload("y", draft.id), "already draft"),
+    ):
+        answer = await d.sends_payload(who, token)
+        assert words in answer, (who, token, answer)
+
+    await d.sends_payload(REPORTER, payload("w", draft.id))
+    await run_table(
+        d, [(REPORTER, "本季度完成项目储备，推进滞后环节。", "Submit it to your leader")]
+    )
+    await run_table(
+        d,
+        [(REPORTER, "[Submit for approval]", "Submitted to your leader for approval (version 2)")],
+    )
+    review = await OutboxMessage.get(key__contains=":review:", recipient=LEADER.identity)
+    pending = review.payload["buttons"][0][0]["payload"]
+    await d.sends_payload(LEADER, review.payload["buttons"][1][0]["payload"])
+    await run_table(d, [(LEADER, "请补充具体数据。", "Returned to the reporter")])
+    returned = await OutboxMessage.get(
+        key__contains=":decided-returned:", recipient=REPORTER.identity
+    )
+    assert "请补充具体数据。" in returned.payload["text"]
+    assert "approved" not in (await d.sends_payload(LEADER, pending))  # no longer pending
+    again = returned.payload["buttons"][0][0]["payload"]
+    await run_table(d, [])
+    answer = await d.sends_payload(REPORTER, again)
+    assert "version 3" in answer
+    review = (
+        await OutboxMessage.filter(key__contains=":review:", recipient=LEADER.identity)
+        .order_by("-id")
+        .first()
+    )
+    assert review is not None
+    answer = await d.sends_payload(LEADER, review.payload["buttons"][0][0]["payload"])
+    assert "Approved (version 3)" in answer
+    versions = await QuarterlySummary.filter(task=task, unit__name="县发改局").order_by("version")
+    assert [(v.version, v.state) for v in versions] == [
+        (1, "draft"),
+        (2, "returned"),
+        (3, "approved"),
+    ]
+    assert versions[1].comment == "请补充具体数据。"
+    assert versions[2].text == versions[1].text == "本季度完成项目储备，推进滞后环节。"
+    assert (
+        await OutboxMessage.filter(key__contains=":approved:", recipient=SEC.identity).count() == 1
+    )
+
+    _, found = await quarter_period(Quarter(2026, 4))
+    rows = await quarter_rows(found)
+    states = {(r.number, r.unit): r.state for r in rows}
+    assert states[(task.number, "县发改局")] == "approved"
+    assert list(states.values()).count("approved") == 1
+    assert "missing" in states.values()
+
+
+async def test_digest_figures_match_the_records(quarter: Dialogue) -> None:
+    digest = await build_digest(Month(2026, 11), today=at("2026-12-05").date())
+    requests = await ReportRequest.filter(period__key="2026-11").select_related("unit")
+    for line in digest.units:
+        mine = [r for r in requests if r.unit.name == line.unit]
+        answered = [r for r in mine if await ProgressReport.filter(request_id=r.id).exists()]
+        late = [
+            r
+            for r in answered
+            if await ProgressReport.filter(request_id=r.id, version=1, late=True).exists()
+        ]
+        assert (line.asked, line.reported, line.late, line.missing) == (
+            len(mine),
+            len(answered),
+            len(late),
+            len(mine) - len(answered),
+        )
+        assert line.on_time == line.reported - line.late
+    fagai = next(u for u in digest.units if u.unit == "县发改局")
+    assert fagai.missing == 0
+    assert fagai.late == fagai.reported > 0
+    assert digest.units_reported == 1
+    by_number = {t.number: t for t in digest.tasks}
+    for task in digest.tasks:
+        if task.status is Status.BEHIND:
+            assert task.light.value in ("yellow", "red")
+    lead_task = await Task.filter(
+        assignments__unit__name="县发改局", assignments__role="lead"
+    ).first()
+    assert lead_task is not None
+    assert by_number[lead_task.number].latest.startswith("2026-11 发改局进展")
+    assert by_number[lead_task.number].previous is Status.IN_PROGRESS  # changed since October
+    assert lead_task.number in [t.number for t in digest.changes]
+    # unreported two months in a row is red
+    silent = next(t for t in digest.tasks if t.status is None)
+    assert silent.light.value == "red"
+    shape = digest.to_json()
+    assert set(shape) == {"period", "units", "tasks", "overdue"}
+    assert set(shape["tasks"][0]) == {"number", "title", "lead", "light", "status", "latest"}
+
+
+async def test_exports_read_back(quarter: Dialogue, tmp_path: Path) -> None:
+    month, today = Month(2026, 11), at("2026-12-05").date()
+    xlsx, docx_path, png = tmp_path / "t.xlsx", tmp_path / "t.docx", tmp_path / "t.png"
+    for fmt, out in (("xlsx", xlsx), ("docx", docx_path), ("png", png)):
+        await export_month(month, fmt, out, today=today, zone=TZ, locale="zh_CN")
+    book = load_workbook(xlsx)
+    sheet = book["进展情况"]
+    header = [c.value for c in next(r for r in sheet.iter_rows() if r[0].value == "序号")]
+    progress = header.index("进展情况")
+    rows = [
+        r
+        for r in sheet.iter_rows(min_row=sheet.min_row)
+        if r[0].value and str(r[0].value).isdigit()
+    ]
+    filled = [r for r in rows if r[progress].value]
+    assert filled
+    assert all("县发改局（滞后 40%）：2026-11 发改局进展" in str(r[progress].value) for r in filled)
+    assert {r[progress].fill.fgColor.rgb[-6:] for r in filled} <= {"FFEB9C", "FFC7CE", "C6EFCE"}
+    assert "县发改局" in book.sheetnames
+    record = book["县发改局"]
+    assert [c.value for c in record[2]][:3] == ["序号", "目标任务", "状态"]
+    assert record.max_row >= 3
+    assert sheet.freeze_panes is not None
+    assert sheet.page_setup.orientation == "landscape"
+    written = docx.Document(str(docx_path))
+    headings = [p.text for p in written.paragraphs if p.style.name.startswith("Heading")]
+    assert any(h.startswith("1. ") for h in headings)
+    assert written.tables
+    assert written.tables[0].rows[0].cells[0].text == "序号"
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert width >= 1500
+    assert height >= 700
+
+    await run_quarter(at("2026-12-25"), TZ)
+    materials = tmp_path / "q4.docx"
+    await write_materials(Quarter(2026, 4), materials, locale="zh_CN")
+    assert "2026-Q4" in "\n".join(p.text for p in docx.Document(str(materials)).paragraphs)
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed: the files were read back, not rendered")
+    outdir = tmp_path / "pdf"
+    for path in (xlsx, docx_path, materials):
+        process = await asyncio.create_subprocess_exec(
+            soffice, "--headless", "--convert-to", "pdf", "--outdir", str(outdir), str(path),
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, err = await asyncio.wait_for(process.communicate(), 180)
+        assert process.returncode == 0, err
+        pdf = outdir / f"{path.stem}.pdf"
+        assert pdf.exists()
+        assert pdf.stat().st_size > 5000
