@@ -104,6 +104,13 @@ def test_demo_runs_offline(cli_env: Path, runner: CliRunner) -> None:
     assert "推进中 60%" in result.stdout
     assert "滞后 30%" in result.stdout
     assert "[photo]" in result.stdout
+    # the digest went to the secretariat's group, the quarterly summary was returned and approved
+    assert "月度调度汇总" in result.stdout
+    assert "已审定通过（第2版）" in result.stdout
+    out = cli_env / "out"
+    for name in ("progress-2026-12.xlsx", "progress-2026-12.docx", "progress-2026-12.png"):
+        assert (out / name).stat().st_size > 5000, name
+    assert (out / "materials-2026-Q4.docx").exists()
 
 
 def test_invalid_settings_are_named(cli_env: Path, runner: CliRunner, monkeypatch: object) -> None:

@@ -22,6 +22,7 @@ class Reply:
     percent: str | None
     text: str
     photo: bytes | None = None
+    task: str = ""  # the task number to report on (default: the first in the prompt)
 
 
 def _last(texts: list[str]) -> str:
@@ -41,7 +42,7 @@ async def telegram_answer_prompt(tg: TelegramEmulator, user_id: int, reply: Repl
     def last() -> str:
         return tg.bot_messages(user_id)[-1].text
 
-    await tg.user_presses(user_id, "报送第")
+    await tg.user_presses(user_id, f"报送第{reply.task}项" if reply.task else "报送第")
     await tg.wait_for(lambda: "请选择进展状态" in last(), WAIT)
     await tg.user_presses(user_id, reply.status)
     if reply.percent is not None:
@@ -81,3 +82,29 @@ async def wecom_answer_prompt(wx: WecomEmulator, userid: str, reply: Reply) -> N
         await wx.wait_for(lambda: "附件：1个" in _last(wx.texts(userid)), WAIT)
     await wx.user_says(userid, "确认报送")
     await wx.wait_for(lambda: "已报送" in _last(wx.texts(userid)), WAIT)
+
+
+async def quarterly_summary_round(
+    tg: TelegramEmulator, reporter: int, leader: int, comment: str
+) -> None:
+    """The reporter submits the draft, the leader returns it, the reporter resubmits, approved."""
+
+    def last(user: int) -> str:
+        messages = tg.bot_messages(user)
+        return messages[-1].text if messages else ""
+
+    await tg.wait_for(lambda: any("季度总结" in m.text for m in tg.bot_messages(reporter)), WAIT)
+    await tg.user_presses(reporter, "送领导审定")
+    await tg.wait_for(lambda: "报请您审定" in last(leader), WAIT)
+    await tg.user_presses(leader, "退回修改")
+    await tg.wait_for(lambda: "请写明需要修改的内容" in last(leader), WAIT)
+    await tg.user_sends(leader, comment)
+    await tg.wait_for(lambda: "领导退回了总结" in last(reporter), WAIT)
+    await tg.user_presses(reporter, "送领导审定")  # on the returned notice: a new version
+
+    def reviews() -> int:
+        return sum(1 for m in tg.bot_messages(leader) if "报请您审定" in m.text)
+
+    await tg.wait_for(lambda: reviews() >= 1, WAIT)  # the first card became the return prompt
+    await tg.user_presses(leader, "审定通过")
+    await tg.wait_for(lambda: "领导已审定通过" in last(reporter), WAIT)
