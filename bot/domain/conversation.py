@@ -44,13 +44,15 @@ COMMAND_WORDS = {
     "一鍵催辦": "nudge",
     "导出": "export",
     "導出": "export",
+    "语言": "lang",
+    "語言": "lang",
 }
 # What each channel can show. Where there are no buttons, options go out as numbered lines and
 # the person answers with the number (or the option's words).
 CHANNEL_HAS_BUTTONS = {"telegram": True, "wecom": False}
-COMMANDS_WITH_ARGUMENT = frozenset({"start", "history", "revoke", "digest", "export"})
+COMMANDS_WITH_ARGUMENT = frozenset({"start", "history", "revoke", "digest", "export", "lang"})
 COMMANDS_WITH_NAME = frozenset({"status"})  # the argument may be a unit's name
-_ARGUMENT = re.compile(r"[A-Za-z0-9-]{1,40}")
+_ARGUMENT = re.compile(r"[A-Za-z0-9_-]{1,40}")
 _NAME_MAX = 40
 
 

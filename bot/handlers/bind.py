@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.messages import N_, msg
 from bot.handlers.context import Turn
+from bot.i18n import Translator, normalise_locale
 from bot.services.binding import ROLE_LABELS, Role, redeem_invite, unbind
 from bot.services.errors import RefusedError
 
@@ -46,6 +47,7 @@ def help_text(turn: Turn) -> str:
             turn._("/nudge (一键催办) — remind every unit that has not reported"),
             turn._("/export [xlsx|docx|png] (导出) — the table, the written material, the chart"),
         ]
+    lines.append(turn._("/lang zh_CN|zh_TW|en (语言) — the language I write in"))
     if turn.contact:
         lines.append(
             turn._(
@@ -115,3 +117,25 @@ async def leave(turn: Turn) -> None:
             )
         )
     )
+
+
+async def language(turn: Turn) -> None:
+    """``/lang zh_CN|zh_TW|en``: the language of everything sent to this person (or chat)."""
+    choice = turn.inbound.args.strip()
+    if not choice.lower().startswith(("zh", "en")):
+        turn.reply(
+            turn._(
+                "Choose a language: /lang zh_CN (简体中文), /lang zh_TW (繁體中文), "
+                "/lang en (English)."
+            )
+        )
+        return
+    normalised = normalise_locale(choice)
+    target = turn.chat if turn.inbound.is_group and turn.chat else turn.contact
+    if target is None:
+        hint(turn)
+        return
+    target.locale = normalised
+    await target.save(update_fields=["locale"])
+    turn.tr = Translator(normalised)
+    turn.reply(turn._("Language set: English.") if normalised == "en" else turn._("Language set."))

@@ -78,6 +78,8 @@ async def _command(turn: Turn) -> None:
     name, role = turn.inbound.command, turn.contact.role
     if name == "unbind":
         await bind.leave(turn)
+    elif name == "lang":
+        await bind.language(turn)
     elif name == "cancel":
         await turn.clear_flow()
         turn.reply(turn._("Cancelled; nothing was saved."))
@@ -130,6 +132,8 @@ async def _group(turn: Turn) -> None:
             )
     elif inbound.command in SECRETARIAT_COMMANDS:
         await SECRETARIAT_COMMANDS[inbound.command](turn)
+    elif inbound.command == "lang":
+        await bind.language(turn)
     elif inbound.command == "history":
         await queries.history(turn)
     elif inbound.command == "help":
