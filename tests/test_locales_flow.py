@@ -90,4 +90,4 @@ async def test_lang_switches_a_contact(world: Dialogue) -> None:
     assert (await Contact.get(identity=who.identity, active=True)).locale == "zh_TW"
     await dispatch(Month(2026, 11), now=d.clock(), today=d.clock.now.date())
     prompt = await OutboxMessage.get(recipient=who.identity, key__startswith="dispatch:")
-    assert "月度進展調度" in prompt.payload["title"]  # scheduled messages follow the choice
+    assert "月度進展" in prompt.payload["title"]  # scheduled messages follow the choice
