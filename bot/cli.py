@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from bot.commands import (
+    admin,
     cycle,
     delivery,
     demo,
@@ -63,6 +64,7 @@ serve.register(app)
 schedule.register(app)
 delivery.register(app)
 reporting.register(app)
+admin.register(app)
 demo.register(app)
 
 

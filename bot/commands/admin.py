@@ -1,0 +1,140 @@
+"""``duban doctor | backup | restore | audit``: the administrator's comfort."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.commands.runtime import runtime
+from bot.domain.messages import N_, msg
+from bot.services.backup import backup, default_target, restore
+from bot.services.errors import RefusedError
+from bot.services.health import Check, check_calendar, check_database, check_telegram, check_wecom
+from bot.storage.db import open_database
+from bot.storage.models import AuditLog
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the admin commands."""
+    app.command("doctor")(doctor)
+    app.command("backup")(backup_command)
+    app.command("restore")(restore_command)
+    app.command("audit")(audit)
+
+
+def doctor(ctx: typer.Context) -> None:
+    """Check settings, database, schema, Telegram, WeCom and the calendar; one line each."""
+    rt = runtime(ctx)
+    settings = rt.settings
+
+    async def body() -> list[Check]:
+        checks = [
+            Check(
+                "settings",
+                True,
+                f"timezone {settings.timezone}, locale {settings.default_locale}, "
+                f"data {settings.data_dir}",
+            ),
+            await check_database(settings),
+        ]
+        telegram, wecom = await asyncio.gather(check_telegram(settings), check_wecom(settings))
+        checks += [telegram, wecom]
+        if checks[1].ok:
+            async with open_database(settings.database_url):
+                checks += await check_calendar(rt.today())
+        if settings.telegram_token is None and not settings.wecom_corp_id:
+            checks.append(Check("channels", False, "neither Telegram nor WeCom is configured"))
+        return checks
+
+    checks = rt.run(body())
+    for check in checks:
+        mark = "·" if check.optional else ("✓" if check.ok else "✗")
+        rt.out.print(f"{mark} {check.name:14} {check.detail}", markup=False, soft_wrap=True)
+    if not all(c.ok for c in checks):
+        raise typer.Exit(1)
+
+
+def backup_command(
+    ctx: typer.Context,
+    out: Annotated[
+        Path | None, typer.Option(help="The file (default: backups/duban-<time>.sqlite3|.sql)")
+    ] = None,
+) -> None:
+    """A consistent copy of the database (SQLite: WAL checkpointed; PostgreSQL: pg_dump)."""
+    rt = runtime(ctx)
+    url = rt.settings.database_url
+    target = out or default_target(url, Path("backups"), rt.now())
+    try:
+        written = rt.run(backup(url, target))
+    except RefusedError as refused:
+        rt.fail(refused.message)
+    rt.out.print(
+        rt.say(msg(N_("Backup written to {path}."), path=str(written.resolve()))),
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+def restore_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A file written by duban backup")],
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: the database is replaced")] = False,
+) -> None:
+    """Replace the database with a backup (stop ``duban run`` first)."""
+    rt = runtime(ctx)
+    if not yes:
+        rt.fail(msg(N_("Restoring replaces the database; stop the bot and add --yes to confirm.")))
+    try:
+        aside = rt.run(restore(rt.settings.database_url, file))
+    except RefusedError as refused:
+        rt.fail(refused.message)
+    rt.out.print(
+        rt.say(msg(N_("Restored from {path}."), path=str(file))), markup=False, soft_wrap=True
+    )
+    if aside is not None:
+        rt.out.print(
+            rt.say(msg(N_("The previous database was kept as {path}."), path=str(aside))),
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+def audit(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(min=1, max=10000, help="How many entries")] = 50,
+    action: Annotated[str | None, typer.Option(help="Only this action, e.g. bind.contact")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array")] = False,
+) -> None:
+    """Who did what, newest first: imports, binds, reports, approvals, nudges, revocations."""
+    rt = runtime(ctx)
+
+    async def body() -> list[dict[str, object]]:
+        async with rt.database():
+            query = AuditLog.all()
+            if action:
+                query = query.filter(action=action)
+            return [
+                {
+                    "at": a.at.isoformat(),
+                    "actor": a.actor,
+                    "action": a.action,
+                    "subject": a.subject,
+                    "detail": a.detail,
+                }
+                for a in await query.order_by("-at", "-id").limit(limit)
+            ]
+
+    rows = rt.run(body())
+    if as_json:
+        rt.out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        rt.out.print(
+            f"{str(row['at'])[:19]}  {row['actor']:24}  {row['action']:18}  {row['subject']}",
+            markup=False,
+            soft_wrap=True,
+        )
