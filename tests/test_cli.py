@@ -100,13 +100,13 @@ def test_demo_runs_offline(cli_env: Path, runner: CliRunner) -> None:
     assert result.exit_code == 0, result.stderr
     assert (cli_env / "out" / "register.xlsx").exists()
     assert "青溪县2026年优化营商环境重点任务分工方案" in result.stdout
-    # both simulated contacts bound and reported through the emulators
-    assert "推进中 60%" in result.stdout
-    assert "滞后 30%" in result.stdout
+    # a quarter on the scheduler's jobs: dispatches, reminders, escalation, digests, a summary
+    for moment in ("2026-10-26 09:05", "2026-10-29 09:05", "2026-11-03 09:35", "2026-12-25 09:05"):
+        assert moment in result.stdout, moment
     assert "[photo]" in result.stdout
-    # the digest went to the secretariat's group, the quarterly summary was returned and approved
-    assert "月度调度汇总" in result.stdout
     assert "已审定通过（第2版）" in result.stdout
+    assert "已审定1项" in result.stdout
+    assert "2026-12 月度调度汇总" in result.stdout
     out = cli_env / "out"
     for name in ("progress-2026-12.xlsx", "progress-2026-12.docx", "progress-2026-12.png"):
         assert (out / name).stat().st_size > 5000, name

@@ -35,18 +35,25 @@ async def telegram_contact_binds(tg: TelegramEmulator, user_id: int, code: str) 
     await tg.wait_for(lambda: any("绑定成功" in m.text for m in tg.bot_messages(user_id)), WAIT)
 
 
-async def telegram_answer_prompt(tg: TelegramEmulator, user_id: int, reply: Reply) -> None:
-    """Answer the monthly prompt on Telegram by pressing buttons."""
-    await tg.wait_for(lambda: any("月度进展调度" in m.text for m in tg.bot_messages(user_id)), WAIT)
+async def telegram_answer_prompt(
+    tg: TelegramEmulator, user_id: int, reply: Reply, period: str = ""
+) -> None:
+    """Answer the month's prompt on Telegram by pressing buttons."""
+    title = f"{period} 月度进展调度" if period else "月度进展调度"
+    await tg.wait_for(lambda: any(title in m.text for m in tg.bot_messages(user_id)), WAIT)
+    prompt = next(m for m in reversed(tg.bot_messages(user_id)) if title in m.text)
 
-    def last() -> str:
-        return tg.bot_messages(user_id)[-1].text
+    def last() -> str:  # the newest message, or the prompt the flow keeps editing
+        return tg.bot_messages(user_id)[-1].text + "\n" + prompt.text
 
-    await tg.user_presses(user_id, f"报送第{reply.task}项" if reply.task else "报送第")
-    await tg.wait_for(lambda: "请选择进展状态" in last(), WAIT)
-    await tg.user_presses(user_id, reply.status)
+    label = f"报送第{reply.task}项" if reply.task else "报送第"
+    button = next(b for b in prompt.buttons() if label in b["text"])
+    await tg.user_sends_callback(user_id, prompt.message_id, button["callback_data"])
+    await tg.wait_for(lambda: "请选择进展状态" in prompt.text, WAIT)  # the prompt, edited in place
+    status = next(b for b in prompt.buttons() if b["text"] == reply.status)
+    await tg.user_sends_callback(user_id, prompt.message_id, status["callback_data"])
     if reply.percent is not None:
-        await tg.wait_for(lambda: "完成进度如何" in last(), WAIT)
+        await tg.wait_for(lambda: "完成进度如何" in prompt.text, WAIT)
         await tg.user_sends(user_id, reply.percent)
     await tg.wait_for(lambda: "请用一条消息写明" in last(), WAIT)
     await tg.user_sends(user_id, reply.text)
@@ -64,9 +71,11 @@ async def wecom_contact_binds(wx: WecomEmulator, userid: str, code: str) -> None
     await wx.wait_for(lambda: any("绑定成功" in t for t in wx.texts(userid)), WAIT)
 
 
-async def wecom_answer_prompt(wx: WecomEmulator, userid: str, reply: Reply) -> None:
-    """Answer the monthly prompt in WeCom by number, as the numbered text asks."""
-    await wx.wait_for(lambda: "月度进展调度" in _last(wx.texts(userid)), WAIT)
+async def wecom_answer_prompt(
+    wx: WecomEmulator, userid: str, reply: Reply, latest: str = "月度进展调度"
+) -> None:
+    """Answer the latest prompt or reminder in WeCom by number, as the numbered text asks."""
+    await wx.wait_for(lambda: latest in _last(wx.texts(userid)), WAIT)
     steps = [
         ("1", "请选择进展状态"),
         (reply.status, "完成进度如何" if reply.percent else "请用一条消息写明"),
