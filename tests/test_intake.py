@@ -73,3 +73,21 @@ async def test_a_failing_update_is_retried_then_apologised_for(
     apology = await OutboxMessage.get(recipient="plain:u2")
     assert "未能处理" in apology.payload["text"]
     assert await worker.process_pending() == 0  # given up: not retried forever
+
+
+async def test_a_flood_is_recorded_not_handled_and_answered_once(worker: Intake) -> None:
+    for n in range(35):
+        await worker.store("plain", f"f{n}", {"from": "flooder", "text": f"消息{n}"})
+    await worker.store("plain", "calm", {"from": "calm", "text": "你好"})
+    assert await worker.process_pending() == 36
+    replies = await OutboxMessage.filter(recipient="plain:flooder").order_by("id")
+    assert len([r for r in replies if r.key.startswith("reply:")]) == 20  # the first 20 handled
+    notices = [r for r in replies if r.key.startswith("flood:")]
+    assert len(notices) == 1
+    assert (
+        "slow" in notices[0].payload["text"]
+        or "频繁" in notices[0].payload["text"]
+        or "快" in notices[0].payload["text"]
+    )
+    assert await InboxUpdate.filter(error="flood: not handled").count() == 15  # kept, not lost
+    assert await OutboxMessage.filter(recipient="plain:calm").count() == 1  # others unaffected

@@ -17,6 +17,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from bot.delivery.channel import Channel
+from bot.delivery.flood import FloodGuard
 from bot.domain.conversation import Inbound, InboundFile, Outbound
 from bot.handlers.context import Deps
 from bot.handlers.router import handle
@@ -50,6 +51,7 @@ class Intake:
         self.deps = deps
         self.wakeup = asyncio.Event()
         self.outbox_wakeup = asyncio.Event()
+        self.flood = FloodGuard()
 
     async def store(self, channel: str, key: str, payload: dict[str, Any]) -> bool:
         """Keep one update; False when it was already stored (a retry or a duplicate)."""
@@ -117,6 +119,8 @@ class Intake:
         except Exception as exc:
             inbound = None
             log.warning("unreadable %s update %s: %s", row.channel, row.external_key, exc)
+        if inbound is not None and not self.flood.admit(inbound.identity):
+            return await self._slow_down(row, inbound)
         deps = await self._deps_for(channel, inbound) if inbound else self.deps
         replies = []
         try:
@@ -143,6 +147,23 @@ class Intake:
             await channel.acknowledge(row.payload, replies)
         except Exception:
             log.info("acknowledging %s update %s failed", row.channel, row.external_key)
+        return 1
+
+    async def _slow_down(self, row: InboxUpdate, inbound: Inbound) -> int:
+        """Over the flood limit: keep the update, do not handle it, say so once a minute."""
+        tr = Translator(inbound.language)
+        notice = Outbound(
+            text=tr.gettext("You are sending messages very quickly; please wait a minute."),
+            locale=tr.locale,
+        )
+        key = f"flood:{inbound.identity}:{self.flood.window()}"
+        async with in_transaction():
+            row.processed_at = self.deps.clock()
+            row.error = "flood: not handled"
+            await row.save(update_fields=["processed_at", "error"])
+            if not inbound.is_group:
+                await enqueue(key, inbound.chat_identity, notice, now=self.deps.clock())
+        self.outbox_wakeup.set()
         return 1
 
     async def _apologise(self, row: InboxUpdate, inbound: Inbound) -> None:
