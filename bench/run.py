@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bench_import
+from bench import bench_fanout, bench_import
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -30,7 +30,7 @@ def machine() -> str:
 
 def main() -> None:
     """Run the benchmarks, print and record their figures."""
-    rows = bench_import.run()
+    rows = bench_import.run() + bench_fanout.run()
     lines = [
         "# Benchmark results",
         "",
