@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.plan import Column
-from bot.render.register import RegisterTable, add_docx_table, row_height, write_xlsx
+from bot.render.register import RegisterTable, add_docx_table, register_sheet, row_height
 
 LIGHT_FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
 RECORD_HEADER = [
@@ -63,16 +63,16 @@ def sheet_name(name: str, taken: set[str]) -> str:
 
 def write_progress_xlsx(document: ProgressDocument, path: Path) -> None:
     """The filled table plus a sheet per unit."""
-    from openpyxl import load_workbook  # noqa: PLC0415 - heavy import, exports only
+    from openpyxl import Workbook  # noqa: PLC0415 - heavy import, exports only
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: PLC0415
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
-    write_xlsx(document.table, path)
-    book = load_workbook(path)
+    book = Workbook()
+    header_row = register_sheet(book, document.table)
     sheet = book.active
     assert sheet is not None
     sheet.title = "进展情况"
-    header_row = len(document.table.preface) + 2
+    fills = {light: PatternFill("solid", fgColor=colour) for light, colour in LIGHT_FILLS.items()}
     if Column.PROGRESS in document.table.columns:
         column = document.table.columns.index(Column.PROGRESS) + 1
         number_column = (
@@ -84,9 +84,7 @@ def write_progress_xlsx(document: ProgressDocument, path: Path) -> None:
             number = str(sheet.cell(row=row, column=number_column).value or "")
             light = document.lights.get(number)
             if light:
-                sheet.cell(row=row, column=column).fill = PatternFill(
-                    "solid", fgColor=LIGHT_FILLS[light]
-                )
+                sheet.cell(row=row, column=column).fill = fills[light]
     thin = Side(style="thin")
     taken = {sheet.title}
     for record in document.records:

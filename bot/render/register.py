@@ -102,10 +102,17 @@ def _cell(task: PlanTask, column: Column, progress: dict[str, str]) -> str:
 def write_xlsx(table: RegisterTable, path: Path) -> None:
     """An A4-landscape sheet: title, 文号, frozen bold header, wrapped cells, sensible widths."""
     from openpyxl import Workbook  # noqa: PLC0415 - heavy import, only exports need it
+
+    book = Workbook()
+    register_sheet(book, table)
+    book.save(path)
+
+
+def register_sheet(book: Any, table: RegisterTable) -> int:
+    """Fill the workbook's first sheet with the register; returns the header's row number."""
     from openpyxl.styles import Alignment, Border, Font, Side  # noqa: PLC0415
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
-    book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "分工方案"
@@ -121,12 +128,16 @@ def write_xlsx(table: RegisterTable, path: Path) -> None:
     for values in table.rows:
         sheet.append(values)
     thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_alignment = Alignment(wrap_text=True, vertical="center")
+    body_alignment = Alignment(wrap_text=True, vertical="top")
+    bold = Font(bold=True)
     for r, row_cells in enumerate(sheet.iter_rows(min_row=first, max_row=sheet.max_row)):
         for cell in row_cells:
-            cell.alignment = Alignment(wrap_text=True, vertical="center" if r == 0 else "top")
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = header_alignment if r == 0 else body_alignment
+            cell.border = border
             if r == 0:
-                cell.font = Font(bold=True)
+                cell.font = bold
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[column]
     widths = [_WIDTHS[c] for c in table.columns]
@@ -140,7 +151,7 @@ def write_xlsx(table: RegisterTable, path: Path) -> None:
     sheet.page_setup.fitToHeight = 0
     if sheet.sheet_properties.pageSetUpPr is not None:
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    book.save(path)
+    return first
 
 
 def text_lines(text: str, width: float) -> int:
