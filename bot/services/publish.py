@@ -98,10 +98,10 @@ async def run_digest(now: datetime, zone: ZoneInfo, data_dir: Path) -> int:
             continue
         if digest_time(period.due_on, Cadence.from_json(plan.cadence), zone, overrides) > local:
             continue
-        if await OutboxMessage.exists(key__startswith=f"digest:{plan.id}:{period.key}:scheduled:"):
-            continue  # posted already: the export is not rebuilt on every tick
-        if not await recipients.secretariat():
-            continue
+        people = await recipients.secretariat()
+        keys = [f"digest:{plan.id}:{period.key}:scheduled:{person.key}" for person in people]
+        if not keys or await OutboxMessage.filter(key__in=keys).count() == len(keys):
+            continue  # posted to everyone already: the export is not rebuilt on every tick
         month = Month.parse(period.key)
         assert month is not None
         queued += (
