@@ -126,3 +126,15 @@ def test_read_plan_bytes_refuses_with_a_message_id() -> None:
     with pytest.raises(PlanFileError) as caught:
         read_plan(Path("/nonexistent/plan.md"))
     assert caught.value.message.msgid == "The file {name} does not exist."
+
+
+def test_a_plan_with_100000_rows_is_refused_early(cli_env: Path, runner: CliRunner) -> None:
+    lines = ["序号,目标任务,具体要求,牵头单位,责任单位"]
+    lines += [f"{n},第{n}项任务,要求{n},县发改局,县财政局" for n in range(1, 100_001)]
+    huge = cli_env / "huge.csv"
+    huge.write_text("\n".join(lines), encoding="utf-8")
+    assert runner.invoke(app, ["import", str(cli_env / "missing.md")]).exit_code == 2
+    result = runner.invoke(app, ["import", str(huge)])
+    assert result.exit_code == 2
+    assert "20000" in result.stderr
+    assert not (cli_env / "cli.sqlite3").exists() or "huge" not in runner.invoke(app, ["plan", "show"]).stdout

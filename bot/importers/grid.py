@@ -17,6 +17,8 @@ from bot.domain.text import chinese_numeral, clean_cell, squeeze, strip_tags, to
 from bot.domain.units import split_units
 from bot.importers.errors import PlanFileError
 
+MAX_TASKS = 20_000  # a county or city plan has tens to hundreds; a province's fits
+
 Row = Sequence[str]
 
 # Checked in this order: 县教育局牵头联络股室 is the liaison column, not the lead column.
@@ -46,7 +48,7 @@ _HEADER_WORDS: tuple[tuple[Column, tuple[str, ...]], ...] = (
 )
 _NOT_A_UNIT_COLUMN = ("领导", "责任人", "联系人", "电话")
 _NUMBER = re.compile(
-    r"^[（(]?\s*(\d{1,4}(?:[.\-]\d{1,3})*|[一二三四五六七八九十百零〇]{1,4})\s*[)）.、．]?$"
+    r"^[（(]?\s*(\d{1,6}(?:[.\-]\d{1,3})*|[一二三四五六七八九十百零〇]{1,4})\s*[)）.、．]?$"
 )
 _FIRST_LISTED_IS_LEAD = re.compile(r"(?:排在?第一位|排名第一|第一个|首位)的?(?:单位|部门)?为牵头")
 
@@ -136,6 +138,11 @@ def tasks_from_rows(rows: Iterable[Row], *, context: str = "") -> GridResult:
         if mapping is None:
             continue  # the document's title rows above the table
         _read_row(cells, mapping, drafts)
+        if len(drafts) > MAX_TASKS:  # stop reading: a plan this size is refused anyway
+            raise PlanFileError(
+                N_("The plan has more than {limit} tasks; one plan may have at most {limit}."),
+                limit=MAX_TASKS,
+            )
     if mapping is None:
         return result
     first_leads = bool(_FIRST_LISTED_IS_LEAD.search(context)) and Column.LEAD not in result.columns

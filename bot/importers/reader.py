@@ -17,14 +17,13 @@ from bot.domain.plan import DEFAULT_COLUMNS, Column, ParsedPlan, PlanTask
 from bot.domain.units import resolve_aliases
 from bot.importers.delimited import delimited_rows
 from bot.importers.errors import PlanFileError
-from bot.importers.grid import GridResult, require_unique_numbers, tasks_from_rows
+from bot.importers.grid import MAX_TASKS, GridResult, require_unique_numbers, tasks_from_rows
 from bot.importers.markup import html_tables, markdown_tables
 from bot.importers.office import docx_content, office_kind, xlsx_content
 from bot.importers.paragraphs import tasks_from_paragraphs
 from bot.importers.preamble import read_meta
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-MAX_TASKS = 20_000
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
