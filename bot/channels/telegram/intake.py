@@ -63,7 +63,15 @@ async def poll(bot: Bot, store: UpdateStore, stop: asyncio.Event, wait: int = 25
             (str(u.update_id), u.model_dump(mode="json", exclude_none=True, by_alias=True))
             for u in updates
         ]
-        await store.store_many(CHANNEL, batch)
+        try:
+            await store.store_many(CHANNEL, batch)
+        except Exception as exc:  # the database is away: keep the offset, fetch them again
+            log.warning(
+                "storing %d updates failed (%s); retrying in %.0f s", len(batch), exc, backoff
+            )
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF)
+            continue
         offset = updates[-1].update_id + 1
 
 
@@ -81,7 +89,11 @@ def webhook_handler(
             key = update_key(update)
         except (ValueError, KeyError, TypeError):
             return web.Response(status=400)
-        await store.store(CHANNEL, key, update)
+        try:
+            await store.store(CHANNEL, key, update)
+        except Exception:  # the database is away: Telegram retries a failed delivery
+            log.warning("storing webhook update %s failed; answering 503", key)
+            return web.Response(status=503)
         return web.Response()
 
     return handler

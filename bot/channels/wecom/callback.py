@@ -84,7 +84,11 @@ def callback_routes(
             key = update_key(parse_message(text))
         except Exception:
             return web.Response(status=400)
-        await store.store(CHANNEL, key, {"xml": text})
+        try:
+            await store.store(CHANNEL, key, {"xml": text})
+        except Exception:  # the database is away: WeCom retries what was not answered 200
+            log.warning("storing wecom message %s failed; answering 503", key)
+            return web.Response(status=503)
         return web.Response(text="")
 
     app.router.add_get(path, verify)
