@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -90,8 +91,22 @@ def retry(
     rt.out.print(rt.say(msg(N_("{count} messages requeued."), count=count)))
 
 
-def _report(name: str, report: JobReport) -> dict[str, object]:
-    return {"job": name, "queued": report.queued, "periods": report.periods}
+def _run_job(
+    ctx: typer.Context, name: str, job: Callable[..., Awaitable[JobReport]], *, as_json: bool
+) -> JobReport | None:
+    rt = runtime(ctx)
+
+    async def body() -> JobReport:
+        async with rt.database():
+            return await job(rt.now(), ZoneInfo(rt.settings.timezone), force=True)
+
+    report = rt.run(body())
+    if as_json:
+        rt.out.print_json(
+            json.dumps({"job": name, "queued": report.queued, "periods": report.periods})
+        )
+        return None
+    return report
 
 
 def remind(
@@ -99,17 +114,10 @@ def remind(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Remind every unit that has not reported for the latest month, now (once a day)."""
-    rt = runtime(ctx)
-
-    async def body() -> JobReport:
-        async with rt.database():
-            return await run_reminders(rt.now(), ZoneInfo(rt.settings.timezone), force=True)
-
-    report = rt.run(body())
-    if as_json:
-        rt.out.print_json(json.dumps(_report("remind", report)))
-        return
-    rt.out.print(rt.say(msg(N_("{count} reminders queued."), count=report.queued)))
+    report = _run_job(ctx, "remind", run_reminders, as_json=as_json)
+    if report is not None:
+        rt = runtime(ctx)
+        rt.out.print(rt.say(msg(N_("{count} reminders queued."), count=report.queued)))
 
 
 def escalate(
@@ -117,14 +125,7 @@ def escalate(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Escalate units that missed the latest due day to their leaders and the secretariat."""
-    rt = runtime(ctx)
-
-    async def body() -> JobReport:
-        async with rt.database():
-            return await run_escalation(rt.now(), ZoneInfo(rt.settings.timezone), force=True)
-
-    report = rt.run(body())
-    if as_json:
-        rt.out.print_json(json.dumps(_report("escalate", report)))
-        return
-    rt.out.print(rt.say(msg(N_("{count} escalations queued."), count=report.queued)))
+    report = _run_job(ctx, "escalate", run_escalation, as_json=as_json)
+    if report is not None:
+        rt = runtime(ctx)
+        rt.out.print(rt.say(msg(N_("{count} escalations queued."), count=report.queued)))

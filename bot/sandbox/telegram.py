@@ -20,6 +20,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, ClientSession, web
 
+from bot.sandbox.loopback import serve
 from bot.sandbox.telegram_html import EntityError, utf16_length, visible_text
 
 MAX_TEXT = 4096
@@ -113,11 +114,7 @@ class TelegramEmulator:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        self.base = f"http://{host}:{self._runner.addresses[0][1]}"
+        self._runner, self.base = await serve(app, host, port)
         self._session = ClientSession()
         return self.base
 

@@ -22,6 +22,8 @@ from urllib.parse import urlencode
 from aiohttp import BodyPartReader, ClientSession, web
 from wechatpy.enterprise.crypto import WeChatCrypto
 
+from bot.sandbox.loopback import serve
+
 MAX_TEXT_BYTES = 2048
 MEMBER_LIMITS = ((30, 60.0), (1000, 3600.0))
 
@@ -75,11 +77,7 @@ class WecomEmulator:
         app.router.add_post("/cgi-bin/message/send", self._send)
         app.router.add_post("/cgi-bin/media/upload", self._upload)
         app.router.add_get("/cgi-bin/media/get", self._media_get)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        self.base = f"http://{host}:{self._runner.addresses[0][1]}"
+        self._runner, self.base = await serve(app, host, port)
         self.session = ClientSession()
         return self.base
 
