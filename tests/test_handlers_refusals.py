@@ -275,3 +275,14 @@ async def test_wecom_numbered_options_and_late_revision(world: Dialogue) -> None
     answer = await world.says(BOB, "1")
     assert "no more revisions" in answer or "不能再修改" in answer
     assert await ProgressReport.filter(contact__identity=BOB.identity).count() == 1
+
+
+async def test_an_oversized_file_is_refused_before_download(world: Dialogue) -> None:
+    from bot.domain.conversation import InboundFile  # noqa: PLC0415
+
+    huge = InboundFile(kind="document", ref="never-fetched", name="全年台账.zip", size=25 * 2**20)
+    inbound = world._inbound(ALICE, kind="file", file=huge)
+    answer = await world._run(ALICE, inbound)
+    assert "larger than 20 MB" in answer
+    assert "never-fetched" not in world.files.content  # nothing was downloaded
+    assert await ProgressReport.all().count() == 0
