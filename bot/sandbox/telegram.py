@@ -15,13 +15,13 @@ import itertools
 import json
 import time
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import BodyPartReader, ClientSession, web
 
 from bot.sandbox.loopback import serve
 from bot.sandbox.telegram_html import EntityError, utf16_length, visible_text
+from bot.sandbox.telegram_users import Message, User, UserActions
 
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
@@ -36,45 +36,7 @@ class ApiError(Exception):
         self.code, self.description, self.retry_after = code, description, retry_after
 
 
-@dataclass
-class User:
-    """A person using Telegram."""
-
-    id: int
-    first_name: str
-    language_code: str = "zh-hans"
-    blocked: bool = False
-
-    def json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "is_bot": False,
-            "first_name": self.first_name,
-            "language_code": self.language_code,
-        }
-
-
-@dataclass
-class Message:
-    """A message in a chat, from the bot or a user."""
-
-    message_id: int
-    chat_id: int
-    sender: int  # 0 for the bot
-    text: str = ""
-    markup: str = ""
-    reply_markup: dict[str, Any] | None = None
-    date: int = field(default_factory=lambda: int(time.time()))
-    document: dict[str, Any] | None = None
-    photo: bool = False
-    edits: int = 0
-
-    def buttons(self) -> list[dict[str, Any]]:
-        rows = (self.reply_markup or {}).get("inline_keyboard", [])
-        return [b for row in rows for b in row]
-
-
-class TelegramEmulator:
+class TelegramEmulator(UserActions):
     """One bot, its users and chats, served over HTTP on loopback."""
 
     def __init__(
@@ -87,7 +49,7 @@ class TelegramEmulator:
         self.username = username
         self.users: dict[int, User] = {}
         self.groups: dict[int, str] = {}
-        self.messages: dict[int, list[Message]] = defaultdict(list)
+        self.messages: defaultdict[int, list[Message]] = defaultdict(list)
         self.files: dict[str, tuple[bytes, str]] = {}
         self.updates: list[dict[str, Any]] = []
         self.webhook: tuple[str, str] | None = None
@@ -380,124 +342,3 @@ class TelegramEmulator:
             f"{path.rsplit('/', 1)[0]}/{file_id}_{path.rsplit('/', 1)[-1]}",
         )
         return file_id
-
-    # -- acting as users ------------------------------------------------------------------
-
-    def user(self, user_id: int, first_name: str, language_code: str = "zh-hans") -> User:
-        """Register a person (their private chat has their id)."""
-        self.users[user_id] = User(user_id, first_name, language_code)
-        return self.users[user_id]
-
-    def group(self, chat_id: int, title: str) -> None:
-        """Create a group chat (negative id)."""
-        self.groups[chat_id] = title
-
-    def block(self, user_id: int) -> None:
-        """The user blocks the bot."""
-        self.users[user_id].blocked = True
-
-    async def _deliver(self, update: dict[str, Any]) -> None:
-        update = {"update_id": next(self._update_ids), **update}
-        if self.webhook is not None:
-            url, secret = self.webhook
-            assert self._session is not None
-            for _ in range(20):
-                async with self._session.post(
-                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
-                ) as response:
-                    if response.ok:
-                        return
-                await asyncio.sleep(0.2)
-            return
-        async with self._arrived:
-            self.updates.append(update)
-            self._arrived.notify_all()
-
-    async def user_sends(self, user_id: int, text: str, chat_id: int | None = None) -> Message:
-        """A user writes ``text`` in their private chat (or a group)."""
-        chat = chat_id if chat_id is not None else user_id
-        message = Message(next(self._ids), chat, user_id, text)
-        self.messages[chat].append(message)
-        await self._deliver({"message": self.message_json(message)})
-        return message
-
-    async def user_sends_photo(self, user_id: int, content: bytes, caption: str = "") -> None:
-        """A user sends a photo."""
-        file_id = self._store_file(content, "photos/photo.jpg")
-        message = Message(next(self._ids), user_id, user_id, photo=True)
-        body = self.message_json(message)
-        body["photo"] = [
-            {"file_id": file_id, "file_unique_id": file_id, "width": 800, "height": 600,
-             "file_size": len(content)}
-        ]  # fmt: skip
-        if caption:
-            body["caption"] = caption
-        self.messages[user_id].append(message)
-        await self._deliver({"message": body})
-
-    async def user_sends_document(self, user_id: int, content: bytes, name: str) -> None:
-        """A user sends a file as a document."""
-        file_id = self._store_file(content, f"documents/{name}")
-        message = Message(next(self._ids), user_id, user_id)
-        message.document = {"file_id": file_id, "file_unique_id": file_id, "file_name": name,
-                            "mime_type": "application/pdf", "file_size": len(content)}  # fmt: skip
-        self.messages[user_id].append(message)
-        await self._deliver({"message": self.message_json(message)})
-
-    async def user_sends_callback(self, user_id: int, message_id: int, data: str) -> str:
-        """A user's client sends callback ``data`` for a message (a real press, or a forgery)."""
-        chat = next(
-            (c for c, ms in self.messages.items() for m in ms if m.message_id == message_id),
-            user_id,
-        )
-        message = next((m for m in self.messages[chat] if m.message_id == message_id), None)
-        query_id = f"cb{next(self._ids)}"
-        self.open_callbacks.add(query_id)
-        body: dict[str, Any] = {
-            "id": query_id,
-            "from": self.users[user_id].json(),
-            "chat_instance": f"ci{chat}",
-            "data": data,
-        }
-        if message is not None:
-            body["message"] = self.message_json(message)
-        await self._deliver({"callback_query": body})
-        return query_id
-
-    async def user_presses(self, user_id: int, label: str, chat_id: int | None = None) -> str:
-        """A user presses the newest button whose text contains ``label``."""
-        chat = chat_id if chat_id is not None else user_id
-        for message in reversed(self.messages[chat]):
-            for button in message.buttons():
-                if label in button["text"]:
-                    return await self.user_sends_callback(
-                        user_id, message.message_id, button["callback_data"]
-                    )
-        shown = [b["text"] for m in self.messages[chat] for b in m.buttons()]
-        raise LookupError(f"no button {label!r} in chat {chat}: {shown}")
-
-    # -- reading the chat -----------------------------------------------------------------
-
-    def bot_messages(self, chat_id: int) -> list[Message]:
-        """What the bot has sent to a chat, oldest first."""
-        return [m for m in self.messages[chat_id] if m.sender == 0]
-
-    def transcript(self, chat_id: int) -> str:
-        """The chat as text, both sides, for assertions and screenshots."""
-        lines = []
-        for m in self.messages[chat_id]:
-            who = "bot" if m.sender == 0 else self.users[m.sender].first_name
-            buttons = " ".join(f"[{b['text']}]" for b in m.buttons())
-            shown = (
-                "[photo]" if m.photo else f"[{m.document['file_name']}]" if m.document else m.text
-            )
-            lines.append(f"{who}: {shown} {buttons}".rstrip())
-        return "\n".join(lines)
-
-    async def wait_for(self, predicate: Any, seconds: float = 15.0) -> None:
-        """Wait until ``predicate()`` is true (the bot works asynchronously)."""
-        deadline = time.monotonic() + seconds
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise TimeoutError("condition not met in time")
-            await asyncio.sleep(0.02)
