@@ -10,6 +10,7 @@ from rich.console import Console
 
 from bot.commands import (
     admin,
+    chats,
     cycle,
     delivery,
     demo,
@@ -65,6 +66,7 @@ schedule.register(app)
 delivery.register(app)
 reporting.register(app)
 admin.register(app)
+chats.register(app)
 demo.register(app)
 
 

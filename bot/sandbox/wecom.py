@@ -54,6 +54,8 @@ class WecomEmulator:
         self.crypto = WeChatCrypto(token, aes_key, corp_id)
         self.members: dict[str, str] = {}
         self.inbox: dict[str, list[Delivered]] = defaultdict(list)
+        self.chats: dict[str, list[str]] = {}  # app group chats (应用群聊): chatid → members
+        self.chat_inbox: dict[str, list[Delivered]] = defaultdict(list)
         self.dropped: dict[str, int] = defaultdict(int)
         self.media: dict[str, tuple[bytes, str]] = {}
         self.tokens: dict[str, float] = {}
@@ -77,6 +79,8 @@ class WecomEmulator:
         app.router.add_post("/cgi-bin/message/send", self._send)
         app.router.add_post("/cgi-bin/media/upload", self._upload)
         app.router.add_get("/cgi-bin/media/get", self._media_get)
+        app.router.add_post("/cgi-bin/appchat/create", self._appchat_create)
+        app.router.add_post("/cgi-bin/appchat/send", self._appchat_send)
         self._runner, self.base = await serve(app, host, port)
         self.session = ClientSession()
         return self.base
@@ -164,6 +168,40 @@ class WecomEmulator:
             self.inbox[userid].append(delivered)
             self.stats["delivered"] += 1
         return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": msgid})
+
+    async def _appchat_create(self, request: web.Request) -> web.Response:
+        if (error := self._token_error(request)) is not None:
+            return error
+        body = await request.json()
+        users = [str(u) for u in body.get("userlist", [])]
+        if len(users) < 2 or any(u not in self.members for u in users):
+            return self._error(86215, "invalid userlist")
+        chat_id = str(body.get("chatid") or f"wrchat{len(self.chats) + 1:04d}")
+        self.chats[chat_id] = users
+        return web.json_response({"errcode": 0, "errmsg": "ok", "chatid": chat_id})
+
+    async def _appchat_send(self, request: web.Request) -> web.Response:
+        if (error := self._token_error(request)) is not None:
+            return error
+        body = await request.json()
+        chat_id = str(body.get("chatid", ""))
+        if chat_id not in self.chats:
+            return self._error(86003, "chat not found")
+        msgtype = str(body.get("msgtype"))
+        delivered = Delivered(chat_id, msgtype)
+        if msgtype == "text":
+            content = str(body.get("text", {}).get("content", ""))
+            if len(content.encode()) > MAX_TEXT_BYTES:
+                return self._error(45002, "content size out of limit")
+            delivered.content = content
+        elif msgtype == "file":
+            delivered.media_id = str(body.get("file", {}).get("media_id", ""))
+            if delivered.media_id not in self.media:
+                return self._error(40007, "invalid media_id")
+        else:
+            return self._error(40008, "invalid message type")
+        self.chat_inbox[chat_id].append(delivered)
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _upload(self, request: web.Request) -> web.Response:
         if (error := self._token_error(request)) is not None:

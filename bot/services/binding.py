@@ -211,3 +211,37 @@ async def open_invites(now: datetime) -> list[Invite]:
 async def bound_chats() -> list[ChatBinding]:
     """Active group chats."""
     return await ChatBinding.filter(active=True).order_by("id")
+
+
+async def bind_chat(identity: str, *, title: str, locale: str, actor: str) -> ChatBinding:
+    """Bind a group chat as the secretariat's (a WeCom app chat ``wecom:chat:ID`` from the CLI)."""
+    channel = identity.split(":", 1)[0]
+    async with in_transaction():
+        binding = await ChatBinding.get_or_none(identity=identity)
+        if binding is None:
+            binding = await ChatBinding.create(
+                identity=identity,
+                channel=channel,
+                title=title[:200],
+                role=Role.SECRETARIAT.value,
+                locale=locale,
+            )
+        else:
+            binding.active, binding.title, binding.locale = (
+                True,
+                title[:200] or binding.title,
+                locale,
+            )
+            await binding.save()
+        await AuditLog.create(
+            actor=actor, action="bind.chat", subject=identity, detail={"title": title}
+        )
+    return binding
+
+
+async def unbind_chat(identity: str, *, actor: str) -> bool:
+    """Stop posting to a bound chat; False when it was not bound."""
+    changed = await ChatBinding.filter(identity=identity, active=True).update(active=False)
+    if changed:
+        await AuditLog.create(actor=actor, action="unbind.chat", subject=identity)
+    return bool(changed)

@@ -25,6 +25,7 @@ from bot.services.attachments import MAX_FILE_BYTES
 log = logging.getLogger(__name__)
 CHANNEL = "wecom"
 MAX_TEXT_BYTES = 2048
+CHAT_PREFIX = "chat:"  # an app group chat (应用群聊): wecom:chat:ID, e.g. the secretariat's
 PERMANENT_CODES = {81013, 40003, 60111, 60011, 81014}  # invalid user, no permission, not visible
 TRANSIENT_CODES = {-1, 45009, 45033, 40014, 42001}  # busy, frequency, concurrency, token
 
@@ -109,8 +110,7 @@ class WecomChannel:
             for piece in split_lines(
                 render_text(outbound), MAX_TEXT_BYTES, size=lambda s: len(s.encode())
             ):
-                result = await call(self.client.message.send_text, self.agent_id, recipient, piece)
-                last = self._check(result)
+                last = self._check(await self._send_text(recipient, piece))
             for file in outbound.files:
                 last = await self._send_file(recipient, file.path, file.name)
         except APILimitedException as exc:
@@ -126,6 +126,18 @@ class WecomChannel:
             raise TransientSendError(f"wecom unreachable: {exc}") from exc
         return last
 
+    async def _send_text(self, recipient: str, text: str) -> dict[str, Any]:
+        """To a member (message/send), or to an app group chat ``chat:ID`` (appchat/send)."""
+        if recipient.startswith(CHAT_PREFIX):
+            answer: dict[str, Any] = await call(
+                self.client.appchat.send_text, recipient.removeprefix(CHAT_PREFIX), text
+            )
+            return answer
+        sent: dict[str, Any] = await call(
+            self.client.message.send_text, self.agent_id, recipient, text
+        )
+        return sent
+
     @staticmethod
     def _check(result: dict[str, Any]) -> str | None:
         if result.get("invaliduser"):
@@ -139,7 +151,11 @@ class WecomChannel:
                 return answer
 
         uploaded = await call(upload)
-        result = await call(
-            self.client.message.send_file, self.agent_id, recipient, uploaded["media_id"]
-        )
+        media_id = uploaded["media_id"]
+        if recipient.startswith(CHAT_PREFIX):
+            chat = recipient.removeprefix(CHAT_PREFIX)
+            return self._check(
+                await call(self.client.appchat.send, chat, "file", media_id=media_id)
+            )
+        result = await call(self.client.message.send_file, self.agent_id, recipient, media_id)
         return self._check(result)
