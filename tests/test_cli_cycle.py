@@ -126,3 +126,18 @@ def test_cycle_refusals(cli_env: Path, runner: CliRunner, sample_plan: Path) -> 
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.stdout)
         assert words in result.stderr, (args, result.stderr)
+
+
+def test_wecom_chat_binding(cli_env: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["chat", "bind-wecom", "wrchat0001", "--title", "秘书组"])
+    assert result.exit_code == 0, result.stderr
+    listed = json.loads(runner.invoke(app, ["chat", "list"]).stdout)
+    assert listed == [{"identity": "wecom:chat:wrchat0001", "title": "秘书组", "locale": "zh_CN"}]
+    assert runner.invoke(app, ["chat", "unbind", "wecom:chat:wrchat0001"]).exit_code == 0
+    assert json.loads(runner.invoke(app, ["chat", "list"]).stdout) == []
+    assert runner.invoke(app, ["chat", "unbind", "wecom:chat:wrchat0001"]).exit_code == 2
+    refused = runner.invoke(
+        app, ["chat", "create-wecom", "--name", "x", "--owner", "a", "--members", "a,b"]
+    )
+    assert refused.exit_code == 2
+    assert "DUBAN_WECOM_CORP_ID" in refused.stderr
