@@ -29,10 +29,10 @@ class PlainChannel:
         )
 
     async def send(self, recipient: str, outbound: Outbound) -> str | None:
-        raise NotImplementedError
+        raise AssertionError("the inbox worker never sends: the outbox does")
 
     async def fetch(self, channel: str, file: InboundFile) -> bytes:
-        raise NotImplementedError
+        raise AssertionError("no file is sent in these tests")
 
     async def acknowledge(self, payload: dict[str, Any], replies: list[Outbound]) -> None:
         return None

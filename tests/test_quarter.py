@@ -22,7 +22,7 @@ from bot.services.digest import build_digest
 from bot.services.dispatch import dispatch
 from bot.services.exports import export_month
 from bot.services.plans import import_plan
-from bot.services.quarterly import quarter_period, quarter_rows, write_materials
+from bot.services.quarterly import quarter_rows, stored_quarter_period, write_materials
 from bot.services.reporting import Draft, submit_report
 from bot.services.summary_flow import run_quarter
 from bot.storage.models import (
@@ -108,7 +108,7 @@ async def test_drafts_approval_and_return(quarter: Dialogue) -> None:
         payload("a", draft.id),
         payload("w", draft.id),
     ]
-    period, _ = (await quarter_period(Quarter(2026, 4)))[1], None
+    _, period = await stored_quarter_period(Quarter(2026, 4))
     assert period.due_on is not None
     assert period.due_on.isoformat() == "2026-12-31"
 
@@ -165,7 +165,7 @@ async def test_drafts_approval_and_return(quarter: Dialogue) -> None:
         await OutboxMessage.filter(key__contains=":approved:", recipient=SEC.identity).count() == 1
     )
 
-    _, found = await quarter_period(Quarter(2026, 4))
+    _, found = await stored_quarter_period(Quarter(2026, 4))
     rows = await quarter_rows(found)
     states = {(r.number, r.unit): r.state for r in rows}
     assert states[(task.number, "县发改局")] == "approved"

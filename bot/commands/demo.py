@@ -39,7 +39,7 @@ from bot.services.calendar import set_days
 from bot.services.digest import build_digest
 from bot.services.exports import export_month
 from bot.services.plans import import_plan
-from bot.services.quarterly import quarter_period, quarter_text, write_materials
+from bot.services.quarterly import quarter_text, stored_quarter_period, write_materials
 from bot.services.summary_flow import quarter_rows
 from bot.storage.db import open_database, upgrade_schema
 from bot.storage.register import latest_plan, load_tasks, plan_meta
@@ -214,7 +214,7 @@ async def _quarter(rt: Runtime, folder: Path, url: str, output: Path) -> None:
                 expand=False,
             )
         )
-        _, period = await quarter_period(QUARTER)
+        _, period = await stored_quarter_period(QUARTER)
         rt.out.print(quarter_text(rt.translator, await quarter_rows(period)), markup=False)
 
         rt.out.print(Rule(rt.say(msg(N_("5. The exports")))))

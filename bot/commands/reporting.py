@@ -18,7 +18,12 @@ from bot.services.digest import Digest, build_digest
 from bot.services.errors import RefusedError
 from bot.services.exports import FORMATS, export_month
 from bot.services.publish import Published, post_digest
-from bot.services.quarterly import quarter_json, quarter_period, quarter_text, write_materials
+from bot.services.quarterly import (
+    quarter_json,
+    quarter_text,
+    stored_quarter_period,
+    write_materials,
+)
 from bot.services.summary_flow import QuarterRow, quarter_rows
 
 
@@ -80,7 +85,7 @@ def digest(
 def _quarter_digest(rt: Runtime, quarter: Quarter, plan: int | None, *, as_json: bool) -> None:
     async def body() -> list[QuarterRow]:
         async with rt.database():
-            _, found = await quarter_period(quarter, plan)
+            _, found = await stored_quarter_period(quarter, plan)
             return await quarter_rows(found)
 
     try:

@@ -16,7 +16,7 @@ def calendar_knows(year: int) -> bool:
     """Whether chinesecalendar has the official holidays of ``year``."""
     try:
         chinese_calendar.is_workday(date(year, 6, 1))
-    except NotImplementedError:
+    except NotImplementedError:  # how chinesecalendar says it has no data for that year
         return False
     return True
 
@@ -27,7 +27,7 @@ def is_workday(day: date, overrides: Mapping[date, bool] | None = None) -> bool:
         return overrides[day]
     try:
         return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
+    except NotImplementedError:  # a year beyond its data: Monday to Friday
         return day.weekday() < 5
 
 

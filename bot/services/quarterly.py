@@ -30,7 +30,7 @@ STATE_LABELS = {
 }
 
 
-async def quarter_period(
+async def stored_quarter_period(
     quarter: Quarter, plan_id: int | None = None
 ) -> tuple[Plan, ReportingPeriod]:
     """The stored quarter period (refused when its summaries were never started)."""
@@ -84,7 +84,7 @@ async def write_materials(
     quarter: Quarter, out: Path, *, locale: str, plan_id: int | None = None
 ) -> None:
     """The written material: each task's approved summaries, then the table with them filled."""
-    plan, period = await quarter_period(quarter, plan_id)
+    plan, period = await stored_quarter_period(quarter, plan_id)
     rows = await quarter_rows(period)
     tr = Translator(locale)
     approved: dict[str, list[str]] = {}

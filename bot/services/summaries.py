@@ -35,7 +35,7 @@ def last_workday(day: date, overrides: dict[date, bool]) -> date:
     return day
 
 
-async def quarter_period(
+async def ensure_quarter_period(
     plan: Plan, quarter: Quarter, today: date, overrides: dict[date, bool]
 ) -> ReportingPeriod:
     """The quarter's period: due the quarter's last working day (at least 3 working days away)."""

@@ -20,7 +20,7 @@ from bot.services import recipients
 from bot.services.cadence import active_plans
 from bot.services.dispatch import workday_overrides
 from bot.services.outbox import enqueue
-from bot.services.summaries import ensure_drafts, quarter_period
+from bot.services.summaries import ensure_drafts, ensure_quarter_period
 from bot.storage.models import QuarterlySummary, ReportingPeriod
 
 PREVIEW = 1500
@@ -136,7 +136,7 @@ async def run_quarter(now: datetime, zone: ZoneInfo) -> int:
             > local
         ):
             continue
-        period = await quarter_period(plan, quarter, local.date(), overrides)
+        period = await ensure_quarter_period(plan, quarter, local.date(), overrides)
         await ensure_drafts(plan, period, quarter)
         for summary in await QuarterlySummary.filter(
             period=period, version=1, state="draft"
