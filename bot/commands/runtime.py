@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from bot.config import Settings
+from bot.domain.localtime import local_iso, local_text
 from bot.domain.messages import N_, Message, msg
 from bot.i18n import Translator
 from bot.storage.db import is_sqlite, open_database, pending_migrations, upgrade_schema
@@ -44,9 +45,22 @@ class Runtime:
         """The current time (aware, UTC)."""
         return datetime.now(UTC)
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The deployment's time zone (``DUBAN_TIMEZONE``)."""
+        return ZoneInfo(self.settings.timezone)
+
     def today(self) -> date:
         """Today in the deployment's time zone."""
-        return self.now().astimezone(ZoneInfo(self.settings.timezone)).date()
+        return self.now().astimezone(self.zone).date()
+
+    def local(self, at: datetime, *, seconds: bool = False) -> str:
+        """A stored time as the operator reads it: local, ``2026-11-24 13:05``."""
+        return local_text(at, self.zone, seconds=seconds)
+
+    def iso(self, at: datetime) -> str:
+        """A stored time for JSON output: ISO 8601 with the local offset."""
+        return local_iso(at, self.zone)
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run a command's async body to completion."""
