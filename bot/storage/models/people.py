@@ -21,6 +21,7 @@ class Contact(Model):
     identity = fields.CharField(max_length=128, db_index=True)  # telegram:123 / wecom:zhangsan
     channel = fields.CharField(max_length=16)
     display_name = fields.CharField(max_length=200, default="")
+    phone = fields.CharField(max_length=32, default="")  # from the contacts sheet, for calls
     locale = fields.CharField(max_length=8, default="zh_CN")
     active = fields.BooleanField(default=True)
     unreachable_at = fields.DatetimeField(null=True)
@@ -57,6 +58,8 @@ class Invite(Model):
         "models.Unit", related_name="invites", null=True, on_delete=fields.CASCADE
     )
     role = fields.CharField(max_length=16)
+    name = fields.CharField(max_length=200, default="")  # who it is for (contacts sheet)
+    phone = fields.CharField(max_length=32, default="")
     locale = fields.CharField(max_length=8, default="zh_CN")
     created_by = fields.CharField(max_length=128, default="cli")
     created_at = fields.DatetimeField(auto_now_add=True)
