@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -15,25 +16,38 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
+from bot.channels.telegram import session as telegram_session
 from bot.channels.telegram.adapter import TelegramChannel
 from bot.channels.telegram.intake import poll, webhook_handler
+from bot.channels.wecom import probe as wecom_probe
 from bot.channels.wecom.adapter import WecomChannel
 from bot.channels.wecom.callback import callback_routes, crypto_from
 from bot.config import Settings
-from bot.delivery.channel import Channel
+from bot.delivery.channel import Channel, Probe
 from bot.delivery.intake import Intake
 from bot.delivery.sender import Sender
 from bot.domain.conversation import InboundFile
+from bot.domain.messages import N_, Message, msg
 from bot.handlers.context import Deps
+from bot.i18n import Translator
+from bot.storage.locks import ProcessLock, lead
 from scheduler.service import SchedulerService
 
 log = logging.getLogger(__name__)
 TELEGRAM_WEBHOOK_PATH = "/telegram/webhook"
 WECOM_CALLBACK_PATH = "/wecom/callback"
+RETRY_FIRST, RETRY_MAX = 5.0, 300.0  # seconds between probes of a channel that is down
+POLL_LOCK_RETRY = 30.0
+
+
+class StartError(Exception):
+    """``duban run`` cannot start (the port is taken, …); ``message`` says why."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.msgid)
+        self.message = message
 
 
 def utc_now() -> datetime:
@@ -64,6 +78,8 @@ class DubanApp:
         self._runner: web.AppRunner | None = None
         self._telegram_bot: Bot | None = None
         self.url = ""
+        self.translator = Translator(settings.default_locale)
+        self.status: dict[str, str] = {}  # channel → what the operator should know of it
         deps = Deps(
             data_dir=settings.data_dir,
             timezone=ZoneInfo(settings.timezone),
@@ -81,20 +97,10 @@ class DubanApp:
             settings.data_dir,
         )
 
-    def _telegram(self) -> TelegramChannel | None:
-        token = self.settings.telegram_token
-        if token is None:
-            return None
-        server = TelegramAPIServer.from_base(self.settings.telegram_api_base.rstrip("/"))
-        self._telegram_bot = Bot(token.get_secret_value(), session=AiohttpSession(api=server))
-        return TelegramChannel(
-            self._telegram_bot, self.settings.data_dir, self.settings.telegram_bot_username
-        )
-
     def _routes(self, app: web.Application) -> None:
         app.router.add_get("/healthz", self._health)
         secret = self.settings.telegram_webhook_secret
-        if "telegram" in self.channels and self.settings.telegram_webhook_url:
+        if self.settings.telegram_enabled and self.settings.telegram_webhook_url:
             app.router.add_post(
                 TELEGRAM_WEBHOOK_PATH,
                 webhook_handler(self.intake, secret.get_secret_value() if secret else ""),
@@ -104,32 +110,110 @@ class DubanApp:
             callback_routes(app, WECOM_CALLBACK_PATH, crypto, self.intake)
 
     async def _health(self, _: web.Request) -> web.Response:
-        return web.json_response({"ok": True, "channels": sorted(self.channels)})
+        waiting = sorted(set(self.status) - set(self.channels))
+        return web.json_response({"ok": True, "channels": sorted(self.channels), "down": waiting})
 
     async def start(self) -> None:
-        """Start the channels, the workers and the HTTP server (call with the database open)."""
-        telegram = self._telegram()
-        if telegram is not None:
-            self.channels["telegram"] = telegram
-        if self.settings.wecom_corp_id:
+        """Start the HTTP server, the workers and the channels (call with the database open).
+
+        A channel whose credentials fail is retried with back-off in the background and never
+        stops the other one; only a taken port stops the start (``StartError``).
+        """
+        if self.settings.wecom_enabled:
             self.channels["wecom"] = WecomChannel.from_settings(self.settings)
         app = web.Application(client_max_size=4 * 1024 * 1024)
         self._routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.http_host, self.settings.http_port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            self._runner = None
+            if exc.errno == errno.EADDRINUSE:
+                raise StartError(
+                    msg(
+                        N_(
+                            "Port {port} on {host} is already in use (is another “duban run” "
+                            "running?); stop it or set DUBAN_HTTP_PORT."
+                        ),
+                        port=self.settings.http_port,
+                        host=self.settings.http_host,
+                    )
+                ) from exc
+            raise StartError(
+                msg(
+                    N_("Cannot listen on {host}:{port}: {reason}"),
+                    host=self.settings.http_host,
+                    port=self.settings.http_port,
+                    reason=exc.strerror or str(exc),
+                )
+            ) from exc
         host, port = self._runner.addresses[0][:2]
         self.url = f"http://{host}:{port}"
         self._spawn(self.intake.run(self.stop_event))
         self._spawn(self.sender.run(self.stop_event))
-        if telegram is not None and self._telegram_bot is not None:
-            await self._start_telegram_intake(self._telegram_bot)
+        if "wecom" in self.channels:
+            self.status["wecom"] = "connecting"
+            self._spawn(self._watch_wecom())
+        if self.settings.telegram_enabled:
+            self._spawn_telegram()
         if self.settings.scheduler:
             self.scheduler.start(self.stop_event)
-        log.info("duban running at %s with %s", self.url, ", ".join(self.channels) or "no channel")
+        log.info("duban running at %s", self.url)
 
-    async def _start_telegram_intake(self, bot: Bot) -> None:
+    def _say(self, message: Message) -> str:
+        return self.translator.render(message)
+
+    async def _retry(self, name: str, attempt: Any) -> Probe | None:
+        """Probe a channel until it works (its Probe) or ``stop`` (None), saying each change."""
+        delay, told = RETRY_FIRST, ""
+        while not self.stop_event.is_set():
+            result: Probe = await attempt()
+            if result.ok:
+                return result
+            text = self._say(result.detail)
+            self.status[name] = text
+            if not result.retry:
+                log.error("%s is off: %s", name, text)
+                return None
+            if text != told:
+                log.warning("%s is not available: %s (retrying with back-off)", name, text)
+                told = text
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stop_event.wait(), timeout=delay)
+            delay = min(delay * 2, RETRY_MAX)
+        return None
+
+    def _spawn_telegram(self) -> None:
+        token = self.settings.telegram_token
+        assert token is not None
+        if telegram_session.token_malformed(token.get_secret_value()):
+            text = self._say(telegram_session.malformed_probe().detail)
+            self.status["telegram"] = text
+            log.error("telegram is off: %s", text)
+            return
+        self.status["telegram"] = "connecting"
+        self._telegram_bot = telegram_session.make_bot(self.settings)
+        self._spawn(self._link_telegram(self._telegram_bot))
+
+    async def _link_telegram(self, bot: Bot) -> None:
+        """getMe until it works, then take Telegram into service (webhook or polling)."""
+
+        async def attempt() -> Probe:
+            return await telegram_session.probe(bot, self.settings, webhook=False)
+
+        result = await self._retry("telegram", attempt)
+        if result is None:
+            return
+        self.channels["telegram"] = TelegramChannel(
+            bot, self.settings.data_dir, self.settings.telegram_bot_username
+        )
+        self.status["telegram"] = self._say(result.detail)
+        log.info("telegram connected: %s", self.status["telegram"])
+        self.intake.wakeup.set()
+        self.sender.wakeup.set()
         if self.settings.telegram_webhook_url:
             secret = self.settings.telegram_webhook_secret
             await bot.set_webhook(
@@ -137,9 +221,28 @@ class DubanApp:
                 secret_token=secret.get_secret_value() if secret else None,
                 allowed_updates=["message", "callback_query"],
             )
-        else:
-            await bot.delete_webhook(drop_pending_updates=False)
-            self._spawn(poll(bot, self.intake, self.stop_event))
+            return
+        lock = ProcessLock(self.settings.database_url, "telegram-poll")
+        try:
+            if await lead(lock, self.stop_event, retry=POLL_LOCK_RETRY, log=log):
+                await bot.delete_webhook(drop_pending_updates=False)
+                await poll(bot, self.intake, self.stop_event)
+        finally:
+            await lock.release()
+
+    async def _watch_wecom(self) -> None:
+        """The callback is served from the start; the access token is probed until it works."""
+        channel = self.channels["wecom"]
+        assert isinstance(channel, WecomChannel)
+        key_problem = wecom_probe.key_probe(self.settings)
+
+        async def attempt() -> Probe:
+            return key_problem or await wecom_probe.probe(channel.client, self.settings)
+
+        result = await self._retry("wecom", attempt)
+        if result is not None:
+            self.status["wecom"] = self._say(result.detail)
+            log.info("wecom connected: %s", self.status["wecom"])
 
     def _spawn(self, coro: Any) -> None:
         self._tasks.append(asyncio.create_task(coro))

@@ -1,8 +1,16 @@
-"""The ``duban`` command: the composition root that builds Settings once and runs a command."""
+"""The ``duban`` command: the composition root that builds Settings once and runs a command.
+
+Start-up stays light: the command modules import channel libraries, spreadsheets and charts
+only inside the commands that use them, so ``duban --help`` loads none of them. Help text is
+shown in the deployment's locale (``DUBAN_DEFAULT_LOCALE``, zh_CN by default).
+"""
 
 from __future__ import annotations
 
 import logging
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
@@ -12,8 +20,10 @@ from bot.commands import (
     admin,
     chats,
     cycle,
+    database,
     delivery,
     demo,
+    doctor,
     people,
     plans,
     reporting,
@@ -21,55 +31,116 @@ from bot.commands import (
     serve,
     units,
 )
+from bot.commands.boot import configured_locale, settings_problems, setup_logging
+from bot.commands.help import localize_help
 from bot.commands.runtime import EXIT_REFUSED, Runtime
 from bot.config import Settings
+from bot.domain.messages import N_, msg
 from bot.i18n import Translator
 
-app = typer.Typer(
-    name="duban",
-    help="Duban (督办): the reporting cycle of a task-division plan, run in chat.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
+EXIT_FAILED = 1
+log = logging.getLogger("duban")
 
 
-@app.callback()
-def _root(ctx: typer.Context) -> None:
-    """Build the settings and shared objects once, for whichever command runs."""
+def _version(value: bool) -> None:
+    if value:
+        try:
+            typer.echo(f"duban {version('duban')}")
+        except PackageNotFoundError:
+            typer.echo("duban (source tree)")
+        raise typer.Exit
+
+
+def _root(
+    ctx: typer.Context,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show full tracebacks and debug logging")
+    ] = False,
+    _show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    """Duban (督办): the reporting cycle of a task-division plan, run in chat."""
     err = Console(stderr=True)
     try:
         settings = Settings()
     except ValidationError as exc:
-        problems = "; ".join(
-            f"DUBAN_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
-        )
-        err.print(f"Invalid settings: {problems}", markup=False)
+        translator = Translator(configured_locale())
+        for problem in settings_problems(exc):
+            err.print(translator.render(problem), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_REFUSED) from exc
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    setup_logging(settings.log_level, settings.log_file, debug=debug)
     ctx.obj = Runtime(
         settings=settings,
         translator=Translator(settings.default_locale),
         out=Console(),
         err=err,
+        debug=debug,
     )
 
 
-plans.register(app)
-units.register(app)
-people.register(app)
-cycle.register(app)
-serve.register(app)
-schedule.register(app)
-delivery.register(app)
-reporting.register(app)
-admin.register(app)
-chats.register(app)
-demo.register(app)
+def build_app() -> typer.Typer:
+    """The ``duban`` app with every command registered (built per run, not at import)."""
+    app = typer.Typer(
+        name="duban",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)
+    for module in (
+        database,
+        plans,
+        units,
+        people,
+        cycle,
+        serve,
+        schedule,
+        delivery,
+        reporting,
+        admin,
+        chats,
+        doctor,
+        demo,
+    ):
+        module.register(app)
+    return app
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: run one command; an unexpected failure is one sentence."""
+    translator = Translator(configured_locale())
+    command = localize_help(typer.main.get_command(build_app()), translator)
+    try:
+        command.main(prog_name="duban", standalone_mode=True)
+    except Exception as exc:
+        if "--debug" in sys.argv[1:]:
+            raise
+        if any(isinstance(h, logging.FileHandler) for h in logging.getLogger().handlers):
+            log.exception("duban failed")  # the traceback, for the log file only
+        Console(stderr=True).print(
+            translator.render(
+                msg(
+                    N_(
+                        "Duban stopped on an unexpected error: {error}. Run the command again "
+                        "with --debug for the details (or see DUBAN_LOG_FILE)."
+                    ),
+                    error=f"{type(exc).__name__}: {exc}",
+                )
+            ),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(EXIT_FAILED)
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``bot.cli.app``: the app, built when asked for (tests drive it with typer's runner)."""
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)

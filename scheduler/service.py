@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.storage.locks import lead
 from scheduler.jobs import JOBS, JobContext, run_all, run_job
 from scheduler.lock import SchedulerLock
 
@@ -66,12 +67,7 @@ class SchedulerService:
         return scheduler
 
     async def _lead(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            if await self.lock.try_acquire():
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=LEADER_RETRY)
-        if stop.is_set():
+        if not await lead(self.lock, stop, retry=LEADER_RETRY, log=log):
             return
         log.info("this process runs the scheduler")
         if await run_all(self._context()):  # catch up on what was due while down

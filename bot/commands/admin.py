@@ -1,8 +1,7 @@
-"""``duban doctor | backup | restore | audit``: the administrator's comfort."""
+"""``duban backup | restore | audit``: the administrator's comfort."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Annotated
@@ -13,49 +12,14 @@ from bot.commands.runtime import runtime
 from bot.domain.messages import N_, msg
 from bot.services.backup import backup, default_target, restore
 from bot.services.errors import RefusedError
-from bot.services.health import Check, check_calendar, check_database, check_telegram, check_wecom
-from bot.storage.db import open_database
 from bot.storage.models import AuditLog
 
 
 def register(app: typer.Typer) -> None:
     """Attach the admin commands."""
-    app.command("doctor")(doctor)
     app.command("backup")(backup_command)
     app.command("restore")(restore_command)
     app.command("audit")(audit)
-
-
-def doctor(ctx: typer.Context) -> None:
-    """Check settings, database, schema, Telegram, WeCom and the calendar; one line each."""
-    rt = runtime(ctx)
-    settings = rt.settings
-
-    async def body() -> list[Check]:
-        checks = [
-            Check(
-                "settings",
-                True,
-                f"timezone {settings.timezone}, locale {settings.default_locale}, "
-                f"data {settings.data_dir}",
-            ),
-            await check_database(settings),
-        ]
-        telegram, wecom = await asyncio.gather(check_telegram(settings), check_wecom(settings))
-        checks += [telegram, wecom]
-        if checks[1].ok:
-            async with open_database(settings.database_url):
-                checks += await check_calendar(rt.today())
-        if settings.telegram_token is None and not settings.wecom_corp_id:
-            checks.append(Check("channels", False, "neither Telegram nor WeCom is configured"))
-        return checks
-
-    checks = rt.run(body())
-    for check in checks:
-        mark = "·" if check.optional else ("✓" if check.ok else "✗")
-        rt.out.print(f"{mark} {check.name:14} {check.detail}", markup=False, soft_wrap=True)
-    if not all(c.ok for c in checks):
-        raise typer.Exit(1)
 
 
 def backup_command(

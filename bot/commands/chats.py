@@ -7,14 +7,16 @@ app group chat (应用群聊) is created or named here: the app then posts diges
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.channels.wecom.client import WecomClient, call
 from bot.commands.runtime import Runtime, runtime
 from bot.domain.messages import N_, msg
 from bot.services.binding import bind_chat, bound_chats, unbind_chat
+
+if TYPE_CHECKING:
+    from bot.channels.wecom.client import WecomClient
 
 chat_app = typer.Typer(
     help="The secretariat's group chats (Telegram groups, WeCom app chats).", no_args_is_help=True
@@ -27,6 +29,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _client(rt: Runtime) -> WecomClient:
+    from bot.channels.wecom.client import WecomClient  # noqa: PLC0415 - wechatpy is heavy
+
     settings = rt.settings
     if not (settings.wecom_corp_id and settings.wecom_secret):
         rt.fail(msg(N_("WeCom is not configured: set DUBAN_WECOM_CORP_ID and DUBAN_WECOM_SECRET.")))
@@ -66,6 +70,8 @@ def create_wecom(
 
     async def body() -> str:
         try:
+            from bot.channels.wecom.client import call  # noqa: PLC0415 - wechatpy is heavy
+
             answer = await call(client.appchat.create, name=name, owner=owner, user_list=users)
         except Exception as exc:
             rt.fail(msg(N_("WeCom refused: {reason}"), reason=str(exc)))

@@ -17,7 +17,16 @@ from bot.config import Settings
 from bot.domain.localtime import local_iso, local_text
 from bot.domain.messages import N_, Message, msg
 from bot.i18n import Translator
-from bot.storage.db import is_sqlite, open_database, pending_migrations, upgrade_schema
+from bot.storage.db import (
+    CONNECT_TIMEOUT,
+    SchemaState,
+    failure_reason,
+    is_sqlite,
+    open_database,
+    schema_state,
+    upgrade_schema,
+    where,
+)
 
 T = TypeVar("T")
 EXIT_REFUSED = 2  # the input was refused: one sentence on stderr, nothing written
@@ -31,6 +40,7 @@ class Runtime:
     translator: Translator
     out: Console
     err: Console
+    debug: bool = False  # --debug: tracebacks and debug logging
 
     def say(self, message: Message) -> str:
         """Render a message in the operator's locale."""
@@ -66,6 +76,19 @@ class Runtime:
         """Run a command's async body to completion."""
         return asyncio.run(coro)
 
+    async def schema(self, url: str) -> SchemaState:
+        """The schema's state; one sentence and exit 2 when the database cannot be reached."""
+        try:
+            return await asyncio.wait_for(schema_state(url), CONNECT_TIMEOUT + 5)
+        except Exception as exc:
+            self.fail(
+                msg(
+                    N_("The database at {where} cannot be reached: {reason}."),
+                    where=where(url),
+                    reason=failure_reason(exc),
+                )
+            )
+
     @asynccontextmanager
     async def database(self) -> AsyncIterator[None]:
         """Open the database, creating the embedded SQLite schema on first use.
@@ -74,23 +97,27 @@ class Runtime:
         out-of-date schema is reported and ``duban init`` is left to the operator.
         """
         url = self.settings.database_url
+        state = await self.schema(url)
         if is_sqlite(url):
-            await upgrade_schema(url)
-        else:
-            try:
-                pending = await pending_migrations(url)
-            except OSError as exc:
-                self.fail(msg(N_("The database cannot be reached: {reason}"), reason=str(exc)))
-            if pending:
-                self.fail(
-                    msg(
-                        N_(
-                            "The database schema is not current ({count} migrations "
-                            "pending); run “duban init” first."
-                        ),
-                        count=pending,
-                    )
+            if state.pending:
+                await upgrade_schema(url)
+        elif state.missing:
+            self.fail(
+                msg(
+                    N_("The database at {where} has no Duban tables yet; run “duban init”."),
+                    where=where(url),
                 )
+            )
+        elif state.pending:
+            self.fail(
+                msg(
+                    N_(
+                        "The database schema is not current ({count} migrations "
+                        "pending); run “duban init” first."
+                    ),
+                    count=state.pending,
+                )
+            )
         async with open_database(url):
             yield
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from typing import TYPE_CHECKING
 
 import typer
 
-from bot.app import TELEGRAM_WEBHOOK_PATH, WECOM_CALLBACK_PATH, DubanApp
 from bot.commands.runtime import Runtime, runtime
 from bot.domain.messages import N_, msg
+
+if TYPE_CHECKING:
+    from bot.app import DubanApp
 
 
 def register(app: typer.Typer) -> None:
@@ -21,59 +24,73 @@ def run(ctx: typer.Context) -> None:
     """Run the bot until SIGINT or SIGTERM (Ctrl-C)."""
     rt = runtime(ctx)
     settings = rt.settings
-    if settings.telegram_token is None and not settings.wecom_corp_id:
+    missing = settings.wecom_missing()
+    if missing:
         rt.fail(
             msg(
-                N_(
-                    "No channel is configured: set DUBAN_TELEGRAM_TOKEN or the DUBAN_WECOM_* "
-                    "settings (see .env.example)."
-                )
+                N_("WeCom is half configured: fill {names} in .env (see .env.example)."),
+                names=", ".join(missing),
             )
         )
-    if settings.wecom_corp_id and not (
-        settings.wecom_secret and settings.wecom_token and settings.wecom_aes_key
-    ):
+    if not settings.any_channel:
         rt.fail(
             msg(
                 N_(
-                    "WeCom needs DUBAN_WECOM_SECRET, DUBAN_WECOM_TOKEN and "
-                    "DUBAN_WECOM_AES_KEY besides the corp id."
+                    "No channel is configured: fill DUBAN_WECOM_CORP_ID, DUBAN_WECOM_AGENT_ID, "
+                    "DUBAN_WECOM_SECRET, DUBAN_WECOM_TOKEN and DUBAN_WECOM_AES_KEY, or "
+                    "DUBAN_TELEGRAM_TOKEN, in .env (see .env.example)."
                 )
             )
         )
     rt.run(_serve(rt))
 
 
+def _print(rt: Runtime, text: str) -> None:
+    rt.out.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
 async def _serve(rt: Runtime) -> None:
+    from bot.app import (  # noqa: PLC0415 - the channel libraries load only for `run`
+        TELEGRAM_WEBHOOK_PATH,
+        WECOM_CALLBACK_PATH,
+        DubanApp,
+        StartError,
+    )
+
     async with rt.database():
         app = DubanApp(rt.settings)
-        await app.start()
+        try:
+            await app.start()
+        except StartError as refused:
+            await app.stop()
+            rt.fail(refused.message)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        rt.out.print(
-            rt.say(
-                msg(
-                    N_("Duban is running on {url} with {channels}. Ctrl-C stops it."),
-                    url=app.url,
-                    channels=", ".join(sorted(app.channels)),
-                )
-            ),
-            markup=False,
-            soft_wrap=True,
-        )
-        if "wecom" in app.channels:
-            rt.out.print(
-                f"  WeCom callback: {app.url}{WECOM_CALLBACK_PATH}", markup=False, soft_wrap=True
-            )
-        if rt.settings.telegram_webhook_url:
-            rt.out.print(
-                f"  Telegram webhook: {app.url}{TELEGRAM_WEBHOOK_PATH}",
-                markup=False,
-                soft_wrap=True,
-            )
+        _announce(rt, app, WECOM_CALLBACK_PATH, TELEGRAM_WEBHOOK_PATH)
         try:
             await stop.wait()
         finally:
             await app.stop()
+
+
+def _announce(rt: Runtime, app: DubanApp, wecom_path: str, telegram_path: str) -> None:
+    """What runs where; channels still connecting say so and are logged when they are up."""
+    configured = sorted(app.status)
+    _print(
+        rt,
+        rt.say(
+            msg(
+                N_("Duban is running on {url} with {channels}. Ctrl-C stops it."),
+                url=app.url,
+                channels=", ".join(configured),
+            )
+        ),
+    )
+    if "wecom" in app.channels:
+        _print(rt, rt.say(msg(N_("  WeCom callback URL: {url}"), url=app.url + wecom_path)))
+    if rt.settings.telegram_enabled and rt.settings.telegram_webhook_url:
+        _print(rt, rt.say(msg(N_("  Telegram webhook: {url}"), url=app.url + telegram_path)))
+    if not rt.settings.scheduler:
+        _print(rt, rt.say(msg(N_("  The scheduler is off in this process (DUBAN_SCHEDULER)."))))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.domain.conversation import Inbound, InboundFile, Outbound
+from bot.domain.messages import Message
 
 
 class SendError(Exception):
@@ -21,6 +23,15 @@ class TransientSendError(SendError):
 
 class PermanentSendError(SendError):
     """Retrying will not help (blocked, chat not found, not in the app's visible range)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """Whether a channel's credentials work right now (``duban doctor``, ``duban run``)."""
+
+    ok: bool
+    detail: Message  # one sentence: who the bot is, or what is wrong and what to change
+    retry: bool = True  # False when retrying cannot help until a setting is changed
 
 
 class Channel(Protocol):

@@ -7,8 +7,11 @@ variable: open the database in the task that later creates the others.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -95,3 +98,59 @@ async def pending_migrations(url: str) -> int:
 def is_sqlite(url: str) -> bool:
     """True for the embedded default."""
     return url.startswith("sqlite:")
+
+
+CONNECT_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaState:
+    """How far the database's schema is from this version's."""
+
+    pending: int  # migrations not applied yet
+    total: int  # migrations this version has
+
+    @property
+    def missing(self) -> bool:
+        """No Duban table at all: a fresh database."""
+        return self.pending >= self.total
+
+
+def where(url: str) -> str:
+    """``host:port/db`` of a PostgreSQL URL, the file of a SQLite one (no credentials)."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        return url.removeprefix("sqlite://").split("?", 1)[0]
+    return f"{parts.hostname or 'localhost'}:{parts.port or 5432}{parts.path}"
+
+
+async def reach(url: str) -> None:
+    """Connect once and close, raising the driver's error when the server cannot be used."""
+    if is_sqlite(url):
+        database_url(url)  # creates the folder; SQLite opens the file itself
+        return
+    import asyncpg  # noqa: PLC0415 - only with PostgreSQL
+
+    conn = await asyncpg.connect(
+        database_url(url).replace("postgres://", "postgresql://", 1), timeout=CONNECT_TIMEOUT
+    )
+    await conn.close()
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A database failure in a few words (asyncpg's, the socket's or SQLite's own)."""
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, TimeoutError):
+        return f"no answer within {CONNECT_TIMEOUT:.0f} s"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+async def schema_state(url: str) -> SchemaState:
+    """Pending and total migrations (raises when the database cannot be reached)."""
+    await reach(url)
+    package = importlib.import_module(MIGRATIONS)
+    total = sum(1 for info in pkgutil.iter_modules(package.__path__) if info.name[:4].isdigit())
+    return SchemaState(await pending_migrations(url), total)
