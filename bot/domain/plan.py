@@ -97,6 +97,15 @@ class PlanTask:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class ReportingDay:
+    """A reporting deadline the plan states, e.g. 每月25日前报送 (reports due by the 25th)."""
+
+    day: int  # the day of the month the reports are due by; 31 stands for the month's end
+    next_month: bool = False  # 每月5日前报送上月…: due in the month after the one reported on
+    quote: str = ""  # the plan's own words, shown to the admin who imports it
+
+
 @dataclass(slots=True)
 class PlanMeta:
     """What the document says about itself: title, 文号, issuer, date, cadence."""
@@ -107,6 +116,8 @@ class PlanMeta:
     issued: date | None = None
     monthly_dispatch: bool = True  # 一月一调度
     quarterly_summary: bool = True  # 一季度一总结
+    report_due: ReportingDay | None = None  # 每月25日前报送: the monthly reports' deadline
+    summary_due: ReportingDay | None = None  # 每季度末月25日前: in the quarter's last month
 
     def to_json(self) -> dict[str, Any]:
         """The plan header in the shape of the import contract."""

@@ -44,3 +44,22 @@ def add_workdays(start: date, count: int, overrides: Mapping[date, bool] | None 
         if is_workday(day, overrides):
             remaining -= 1
     return day
+
+
+def workdays_before(day: date, count: int, overrides: Mapping[date, bool] | None = None) -> date:
+    """The ``count``-th working day before ``day`` (``count`` ≥ 0; 0 → the last one on/before).
+
+    A deadline stated as "by the 25th" (25日前) that falls on a holiday moves back to the
+    working day before it, as offices do: ``workdays_before(day, 0)``.
+    """
+    current = day
+    if count == 0:
+        while not is_workday(current, overrides):
+            current -= timedelta(days=1)
+        return current
+    remaining = count
+    while remaining:
+        current -= timedelta(days=1)
+        if is_workday(current, overrides):
+            remaining -= 1
+    return current
