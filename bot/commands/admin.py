@@ -83,7 +83,7 @@ def audit(
                 query = query.filter(action=action)
             return [
                 {
-                    "at": a.at.isoformat(),
+                    "at": rt.iso(a.at),
                     "actor": a.actor,
                     "action": a.action,
                     "subject": a.subject,
@@ -97,8 +97,9 @@ def audit(
         rt.out.print_json(json.dumps(rows, ensure_ascii=False))
         return
     for row in rows:
+        at = str(row["at"])[:16].replace("T", " ")
         rt.out.print(
-            f"{str(row['at'])[:19]}  {row['actor']:24}  {row['action']:18}  {row['subject']}",
+            f"{at}  {row['actor']:24}  {row['action']:18}  {row['subject']}",
             markup=False,
             soft_wrap=True,
         )

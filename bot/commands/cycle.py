@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import typer
@@ -138,6 +138,8 @@ def reports_command(
         rows = rt.run(body())
     except RefusedError as refused:
         rt.fail(refused.message)
+    for row in rows:  # stored in UTC; shown as the deployment reads its clocks
+        row["submitted_at"] = rt.iso(datetime.fromisoformat(row["submitted_at"]))
     if as_json:
         rt.out.print_json(json.dumps({"period": month.key, "reports": rows}, ensure_ascii=False))
         return
@@ -161,7 +163,7 @@ def reports_command(
             status,
             shorten(row["text"], 60),
             str(row["version"]),
-            row["submitted_at"][:16].replace("T", " "),
+            rt.local(datetime.fromisoformat(row["submitted_at"])),
         )
     rt.out.print(table)
     rt.out.print(

@@ -49,7 +49,7 @@ def outbox(
                     "recipient": m.recipient,
                     "state": m.state,
                     "attempts": m.attempts,
-                    "next_attempt_at": m.next_attempt_at.isoformat(),
+                    "next_attempt_at": rt.iso(m.next_attempt_at),
                     "error": m.last_error,
                     "text": shorten(str(m.payload.get("text", "")), 60),
                 }
@@ -61,11 +61,15 @@ def outbox(
         rt.out.print_json(json.dumps(rows, ensure_ascii=False))
         return
     table = Table()
-    for label in (N_("No."), N_("Recipient"), N_("State"), N_("Attempts"), N_("Error"), N_("Text")):
+    for label in (
+        N_("No."), N_("Recipient"), N_("State"), N_("Attempts"), N_("Next attempt"), N_("Error"),
+        N_("Text"),
+    ):  # fmt: skip
         table.add_column(rt.translator.gettext(label))
     for row in rows:
         table.add_row(
             str(row["id"]), str(row["recipient"]), str(row["state"]), str(row["attempts"]),
+            str(row["next_attempt_at"])[:16].replace("T", " "),
             shorten(str(row["error"] or ""), 40), str(row["text"]),
         )  # fmt: skip
     rt.out.print(table)

@@ -28,6 +28,7 @@ from bot.delivery.channel import PermanentSendError, TransientSendError
 from bot.domain.conversation import Inbound, InboundFile, Outbound, text_inbound
 
 log = logging.getLogger(__name__)
+TOKEN_RETRY = 300.0  # seconds: a rejected token is the operator's to fix, not the recipient's
 CHANNEL = "telegram"
 CHAT_PAUSE, GROUP_PAUSE = 1.05, 3.05  # 1 msg/s per chat, 20 msg/min per group
 PIECE_RETRIES = 3
@@ -145,7 +146,9 @@ class TelegramChannel:
             return await self._send(recipient, outbound)
         except TelegramRetryAfter as exc:
             raise TransientSendError(str(exc), retry_after=float(exc.retry_after)) from exc
-        except (TelegramForbiddenError, TelegramUnauthorizedError, TelegramNotFound) as exc:
+        except TelegramUnauthorizedError as exc:  # the bot's token, not the recipient
+            raise TransientSendError(str(exc), retry_after=TOKEN_RETRY) from exc
+        except (TelegramForbiddenError, TelegramNotFound) as exc:
             raise PermanentSendError(str(exc)) from exc
         except TelegramBadRequest as exc:
             if any(word in exc.message.lower() for word in PERMANENT_WORDS):
