@@ -1,6 +1,7 @@
 """Catalog upkeep for ``make i18n``: fill the en catalog, derive zh_TW from zh_CN, list gaps.
 
-Usage: python scripts/i18n.py fill   (after pybabel update)
+Usage: python scripts/i18n.py cli    (after pybabel extract: adds the CLI's help texts)
+       python scripts/i18n.py fill   (after pybabel update)
        python scripts/i18n.py check  (exit 1 when any catalog lacks a translation)
 zh_TW is converted from zh_CN with OpenCC (``opencc-python-reimplemented``) when it is
 installed; a translator should still read the result. Existing zh_TW strings are kept.
@@ -56,6 +57,23 @@ def fill() -> None:
     _save(tw_path, tw)
 
 
+def cli() -> None:
+    """Add every help string of the ``duban`` command tree to the template."""
+    import typer
+    from babel.messages.pofile import read_po as read
+
+    from bot.cli import build_app
+    from bot.commands.help import help_texts
+
+    pot_path = LOCALES / "duban.pot"
+    with pot_path.open("rb") as fh:
+        template = read(fh)
+    for text in help_texts(typer.main.get_command(build_app())):
+        if text not in template:
+            template.add(text)
+    _save(pot_path, template)
+
+
 def check() -> int:
     """Print every message id a catalog lacks; return the count."""
     missing = 0
@@ -71,6 +89,8 @@ def check() -> int:
 if __name__ == "__main__":
     if sys.argv[1:] == ["fill"]:
         fill()
+    elif sys.argv[1:] == ["cli"]:
+        cli()
     elif sys.argv[1:] == ["check"]:
         sys.exit(1 if check() else 0)
     else:

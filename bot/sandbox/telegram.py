@@ -64,6 +64,7 @@ class TelegramEmulator(UserActions):
         self._update_ids = itertools.count(1)
         self._sent: dict[Any, deque[float]] = defaultdict(deque)
         self._arrived = asyncio.Condition()
+        self._polls = 0  # getUpdates calls so far: the newest one wins
         self._runner: web.AppRunner | None = None
         self._session: ClientSession | None = None
         self.base = ""
@@ -249,10 +250,20 @@ class TelegramEmulator(UserActions):
         limit = int(params.get("limit") or 100)
         wait = float(params.get("timeout") or 0)
         async with self._arrived:
+            self._polls += 1  # a newer getUpdates ends an older one, as Telegram does
+            mine = self._polls
+            self._arrived.notify_all()
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
             if not self.updates and wait > 0 and not self._closing:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._arrived.wait(), timeout=wait)
+            if self._polls != mine and not self.updates:
+                self.stats["conflict_409"] += 1
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; make sure that only one "
+                    "bot instance is running",
+                )
             return self.updates[:limit]
 
     async def _fault(self) -> None:

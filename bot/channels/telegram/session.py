@@ -38,6 +38,12 @@ def malformed_probe() -> Probe:
     )
 
 
+def _network_reason(exc: BaseException) -> str:
+    """aiogram's "HTTP Client says - ClientConnectorError: Cannot connect to host h:p ssl:…"."""
+    text = str(exc).removeprefix("HTTP Client says - ").split(" ssl:", 1)[0]
+    return text.split(": ", 1)[-1] if ": " in text else (text or type(exc).__name__)
+
+
 def make_bot(settings: Settings) -> Bot:
     """A Bot for the configured token, API server and proxy (the token must be well formed)."""
     assert settings.telegram_token is not None
@@ -76,7 +82,7 @@ async def probe(bot: Bot, settings: Settings, *, webhook: bool = True) -> Probe:
                     "DUBAN_TELEGRAM_PROXY."
                 ),
                 base=base,
-                reason=str(exc) or type(exc).__name__,
+                reason=_network_reason(exc),
             ),
         )
     except TelegramAPIError as exc:
