@@ -1,4 +1,8 @@
-"""``duban invite | contacts | revoke``: binding codes and who is bound (secretariat's tools)."""
+"""``duban invite | contacts | revoke``: binding codes and who is bound (secretariat's tools).
+
+``duban contacts`` lists; its ``import`` and ``sync-wecom`` subcommands (bulk onboarding) live
+in :mod:`bot.commands.onboarding`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from bot.commands import onboarding
+from bot.commands.invitation_sheet import telegram_link
 from bot.commands.runtime import runtime
 from bot.domain.messages import N_, msg
 from bot.domain.payloads import is_id
@@ -17,17 +23,26 @@ from bot.services.binding import (
     NewInvite,
     Role,
     active_contacts,
+    contact_name,
     create_invite,
     unbind,
 )
 from bot.services.errors import RefusedError
 from bot.storage.models import Contact
 
+CHANNEL_NAMES = {"telegram": N_("Telegram"), "wecom": N_("WeCom")}
+contacts_app = typer.Typer(
+    help="Who is bound; import a contacts sheet; sync names from WeCom.",
+    invoke_without_command=True,
+)
+contacts_app.command("import")(onboarding.import_command)
+contacts_app.command("sync-wecom")(onboarding.sync_wecom)
+
 
 def register(app: typer.Typer) -> None:
     """Attach these commands to the ``duban`` app."""
     app.command("invite")(invite)
-    app.command("contacts")(contacts)
+    app.add_typer(contacts_app, name="contacts")
     app.command("revoke")(revoke)
 
 
@@ -41,6 +56,7 @@ def invite(  # noqa: PLR0917 - typer passes every option by keyword
     locale: Annotated[
         str | None, typer.Option(help="zh_CN | zh_TW | en (default: DUBAN_DEFAULT_LOCALE)")
     ] = None,
+    name: Annotated[str, typer.Option(help="Whom the code is for (shown once bound)")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Create a single-use bind code (绑定码) for a unit's contact, leader or the secretariat."""
@@ -51,7 +67,9 @@ def invite(  # noqa: PLR0917 - typer passes every option by keyword
 
     async def body() -> NewInvite:
         async with rt.database():
-            return await create_invite(unit, role, now=rt.now(), locale=chosen, days=days)
+            return await create_invite(
+                unit, role, now=rt.now(), locale=chosen, days=days, name=name.strip()
+            )
 
     try:
         created = rt.run(body())
@@ -64,7 +82,7 @@ def invite(  # noqa: PLR0917 - typer passes every option by keyword
                     "code": created.code,
                     "unit": created.unit,
                     "role": created.role.value,
-                    "expires_at": created.expires_at.isoformat(),
+                    "expires_at": rt.iso(created.expires_at),
                 },
                 ensure_ascii=False,
             )
@@ -77,17 +95,27 @@ def invite(  # noqa: PLR0917 - typer passes every option by keyword
                 N_("Bind code for {who} ({role}), valid until {expires}:"),
                 who=who,
                 role=rt.translator.gettext(ROLE_LABELS[created.role]),
-                expires=created.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+                expires=rt.local(created.expires_at),
             )
         ),
         markup=False,
     )
     rt.out.print(f"  {created.code}", markup=False)
-    link = (
-        f"https://t.me/{rt.settings.telegram_bot_username}?start={created.code}"
-        if rt.settings.telegram_bot_username
-        else f"https://t.me/<bot>?start={created.code}"
-    )
+    link = telegram_link(rt, created.code)
+    if link is None:
+        rt.out.print(
+            rt.say(
+                msg(
+                    N_(
+                        "Telegram: send “/start {code}” to the bot (a link and QR code need "
+                        "DUBAN_TELEGRAM_BOT_USERNAME)\nWeCom: send “绑定 {code}”"
+                    ),
+                    code=created.code,
+                )
+            ),
+            markup=False,
+        )
+        return
     rt.out.print(
         rt.say(
             msg(
@@ -100,11 +128,14 @@ def invite(  # noqa: PLR0917 - typer passes every option by keyword
     )
 
 
+@contacts_app.callback()
 def contacts(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array")] = False,
 ) -> None:
-    """Everyone bound, by unit and role."""
+    """Everyone bound, by unit and role (or: import a sheet, sync from WeCom)."""
+    if ctx.invoked_subcommand is not None:
+        return
     rt = runtime(ctx)
 
     async def body() -> list[Contact]:
@@ -118,10 +149,11 @@ def contacts(
             "unit": c.unit.name if c.unit else None,
             "role": c.role,
             "name": c.display_name,
+            "phone": c.phone,
             "identity": c.identity,
             "locale": c.locale,
             "unreachable": c.unreachable_at is not None,
-            "since": c.created_at.isoformat(),
+            "since": rt.iso(c.created_at),
         }
         for c in people
     ]
@@ -129,16 +161,17 @@ def contacts(
         rt.out.print_json(json.dumps(rows, ensure_ascii=False))
         return
     table = Table()
-    for label in (N_("No."), N_("Unit"), N_("Role"), N_("Name"), N_("Identity"), N_("Locale")):
+    for label in (N_("No."), N_("Unit"), N_("Role"), N_("Name"), N_("Phone"), N_("Account")):
         table.add_column(rt.translator.gettext(label))
-    for row in rows:
+    for contact in people:
+        channel, _, account = contact.identity.partition(":")
         table.add_row(
-            str(row["id"]),
-            str(row["unit"] or "—"),
-            rt.translator.gettext(ROLE_LABELS[Role(str(row["role"]))]),
-            str(row["name"]),
-            str(row["identity"]),
-            str(row["locale"]),
+            str(contact.id),
+            contact.unit.name if contact.unit else "—",
+            rt.translator.gettext(ROLE_LABELS[Role(contact.role)]),
+            contact_name(contact) + (" ⚠" if contact.unreachable_at else ""),
+            contact.phone or "—",
+            f"{rt.translator.gettext(CHANNEL_NAMES.get(channel, channel))} {account}",
         )
     rt.out.print(table)
     rt.out.print(rt.say(msg(N_("{count} contacts bound."), count=len(rows))))
@@ -168,7 +201,11 @@ def revoke(
             msg(
                 N_("The binding of #{number} ({unit}) has ended."),
                 number=contact_id,
-                unit=contact.unit.name if contact.unit else "—",
+                unit=" · ".join(
+                    p
+                    for p in (contact.unit.name if contact.unit else "", contact_name(contact))
+                    if p
+                ),
             )
         ),
         markup=False,

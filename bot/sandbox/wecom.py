@@ -1,4 +1,5 @@
-"""A WeCom API emulator: gettoken, message/send, media upload/get, and encrypted callbacks.
+"""A WeCom API emulator: gettoken, message/send, media upload/get, the address book
+(department/list, user/simplelist; see ``wecom_directory``), and encrypted callbacks.
 
 It enforces what WeCom does: tokens expire (42001) or are unknown (40014), 45009 when the
 API frequency is exceeded, 81013 for a user outside the app, 2048-byte texts, and the cap of
@@ -23,6 +24,7 @@ from aiohttp import BodyPartReader, ClientSession, web
 from wechatpy.enterprise.crypto import WeChatCrypto
 
 from bot.sandbox.loopback import serve
+from bot.sandbox.wecom_directory import ROOT_DEPARTMENT, Directory
 
 MAX_TEXT_BYTES = 2048
 MEMBER_LIMITS = ((30, 60.0), (1000, 3600.0))
@@ -53,6 +55,7 @@ class WecomEmulator:
         self.token, self.aes_key = token, aes_key
         self.crypto = WeChatCrypto(token, aes_key, corp_id)
         self.members: dict[str, str] = {}
+        self.directory = Directory(self.members, self._token_error)
         self.inbox: dict[str, list[Delivered]] = defaultdict(list)
         self.chats: dict[str, list[str]] = {}  # app group chats (应用群聊): chatid → members
         self.chat_inbox: dict[str, list[Delivered]] = defaultdict(list)
@@ -81,6 +84,7 @@ class WecomEmulator:
         app.router.add_get("/cgi-bin/media/get", self._media_get)
         app.router.add_post("/cgi-bin/appchat/create", self._appchat_create)
         app.router.add_post("/cgi-bin/appchat/send", self._appchat_send)
+        self.directory.routes(app)
         self._runner, self.base = await serve(app, host, port)
         self.session = ClientSession()
         return self.base
@@ -232,9 +236,16 @@ class WecomEmulator:
 
     # -- acting as members ----------------------------------------------------------------
 
-    def member(self, userid: str, name: str) -> None:
-        """Add a member to the app's visible range."""
+    def member(self, userid: str, name: str, *, departments: tuple[int, ...] = ()) -> None:
+        """Add a member to the app's visible range (in the root department unless told)."""
         self.members[userid] = name
+        self.directory.place(userid, departments or (ROOT_DEPARTMENT,))
+
+    def department(
+        self, department_id: int, name: str, *, parent: int = ROOT_DEPARTMENT, **extra: Any
+    ) -> None:
+        """Add a department to the address book (``leaders=(userid, …)``, ``visible=False``)."""
+        self.directory.add_department(department_id, name, parent=parent, **extra)
 
     def message_xml(self, userid: str, msgtype: str, body: str, msg_id: int | None) -> str:
         """The plaintext XML of a member's message, as WeCom builds it before encrypting."""

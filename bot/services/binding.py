@@ -53,6 +53,7 @@ class NewInvite:
     unit: str | None
     role: Role
     expires_at: datetime
+    name: str = ""
 
 
 async def create_invite(
@@ -63,8 +64,14 @@ async def create_invite(
     locale: str,
     days: int = INVITE_DAYS,
     actor: str = "cli",
+    name: str = "",
+    phone: str = "",
 ) -> NewInvite:
-    """Create a single-use code binding its redeemer to ``unit_name`` in ``role``."""
+    """Create a single-use code binding its redeemer to ``unit_name`` in ``role``.
+
+    ``name`` and ``phone`` say whom the code is for (from a contacts sheet): the contact
+    made when it is redeemed carries them.
+    """
     unit: Unit | None = None
     if unit_name:
         unit = await find_unit(unit_name)
@@ -77,6 +84,8 @@ async def create_invite(
             code_hash=code_hash(code),
             unit=unit,
             role=role.value,
+            name=name[:200],
+            phone=phone[:32],
             locale=locale,
             created_by=actor,
             expires_at=expires_at,
@@ -85,9 +94,9 @@ async def create_invite(
             actor=actor,
             action="invite.create",
             subject=unit.name if unit else "",
-            detail={"role": role.value, "expires_at": expires_at.isoformat()},
+            detail={"role": role.value, "expires_at": expires_at.isoformat(), "name": name},
         )
-    return NewInvite(code, unit.name if unit else None, role, expires_at)
+    return NewInvite(code, unit.name if unit else None, role, expires_at, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +169,8 @@ async def redeem_invite(
                 role=role.value,
                 identity=identity,
                 channel=channel,
-                display_name=display_name[:200],
+                display_name=(invite.name or display_name)[:200],
+                phone=invite.phone,
                 locale=invite.locale,
             )
             outcome = BindOutcome(unit.name if unit else None, role, chat=False, replaced=replaced)
@@ -174,6 +184,48 @@ async def redeem_invite(
             detail={"role": role.value},
         )
     return outcome, bound
+
+
+async def bind_known(
+    identity: str,
+    *,
+    unit: Unit | None,
+    role: Role,
+    name: str,
+    phone: str = "",
+    locale: str,
+    actor: str,
+    via: str,
+) -> Contact:
+    """Bind a person whose account is already known (a WeCom userid): no code to type.
+
+    Refused when the account is bound already; ``via`` (``import``, ``wecom-sync``) is noted
+    in the audit log beside the role.
+    """
+    async with in_transaction():
+        if await Contact.filter(identity=identity, active=True).exists():
+            raise RefusedError(msg(N_("{account} is already bound."), account=identity))
+        contact = await Contact.create(
+            unit=unit,
+            role=role.value,
+            identity=identity,
+            channel=identity.split(":", 1)[0],
+            display_name=name[:200],
+            phone=phone[:32],
+            locale=locale,
+        )
+        await AuditLog.create(
+            actor=actor,
+            action="bind.contact",
+            subject=unit.name if unit else identity,
+            detail={"role": role.value, "via": via, "identity": identity, "name": name},
+        )
+    return contact
+
+
+def contact_name(contact: Contact) -> str:
+    """How a contact is shown to a person: the name, else the account without its channel."""
+    return contact.display_name or contact.identity.split(":", 1)[-1]
 
 
 async def unbind(contact: Contact, *, now: datetime, actor: str) -> None:

@@ -8,13 +8,23 @@ from datetime import UTC, datetime
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from bot.domain.messages import N_, msg
+from bot.domain.messages import N_, Message, msg
+from bot.domain.units import level_prefix, normalise_unit_name
 from bot.services.errors import RefusedError
 from bot.storage.models import Assignment, AuditLog, Contact, Unit, UnitAlias
 
+SUGGESTIONS = 3  # close names offered for a unit name that matches nothing
+
 
 class UnitError(RefusedError):
-    """A unit command that cannot be carried out; ``message`` says why."""
+    """A unit command that cannot be carried out; ``message`` says why.
+
+    ``suggestions`` holds the close unit names offered when a name matched nothing.
+    """
+
+    def __init__(self, message: Message, suggestions: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions or []
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,20 +76,114 @@ async def list_units() -> list[UnitSummary]:
 
 
 async def find_unit(name: str, plan_id: int | None = None) -> Unit:
-    """The active unit called ``name`` or known by that alias; a clear error otherwise."""
-    unit = await Unit.get_or_none(name=name, retired_at=None)
-    if unit is None:
+    """The active unit called ``name`` or known by that alias; a clear error otherwise.
+
+    An exact name or alias is taken silently (an alias of ``plan_id`` first, then any); a
+    name that matches nothing is refused with up to three close names (“did you mean …?”).
+    """
+    for candidate in dict.fromkeys((name, normalise_unit_name(name))):
+        if not candidate:
+            continue
+        unit = await Unit.get_or_none(name=candidate, retired_at=None)
+        if unit is not None:
+            return unit
         alias = (
-            await UnitAlias.filter(alias=name)
+            await UnitAlias.filter(alias=candidate)
             .filter(plan_id__in=[plan_id] if plan_id else [])
             .first()
-            or await UnitAlias.filter(alias=name).first()
+            or await UnitAlias.filter(alias=candidate).first()
         )
         if alias is not None:
-            unit = await Unit.get(id=alias.unit_id)
-    if unit is None:
-        raise UnitError(msg(N_("There is no unit called “{name}”."), name=name))
-    return unit
+            return await Unit.get(id=alias.unit_id)
+    suggestions = (await UnitIndex.load()).suggest(name)
+    if suggestions:
+        raise UnitError(
+            msg(
+                N_("There is no unit called “{name}”. Did you mean {suggestions}?"),
+                name=name,
+                suggestions="、".join(f"“{s}”" for s in suggestions),
+            ),
+            suggestions,
+        )
+    raise UnitError(msg(N_("There is no unit called “{name}”."), name=name))
+
+
+class UnitIndex:
+    """Every active unit and alias in memory: exact lookups and close-name suggestions.
+
+    Bulk work (a contacts sheet of a hundred rows, a WeCom address book) resolves names
+    here instead of asking the database once per name.
+    """
+
+    def __init__(self, units: list[Unit], aliases: list[tuple[int, int | None, str]]) -> None:
+        self.by_name = {u.name: u for u in units}
+        by_id = {u.id: u for u in units}
+        self.global_aliases: dict[str, Unit] = {}
+        self.plan_aliases: dict[tuple[int, str], Unit] = {}
+        for unit_id, plan_id, alias in aliases:
+            unit = by_id.get(unit_id)
+            if unit is None:
+                continue
+            self.global_aliases.setdefault(alias, unit)
+            if plan_id is not None:
+                self.plan_aliases.setdefault((plan_id, alias), unit)
+        # what a typed name is compared with → the unit name to offer
+        self._choices = {alias: unit.name for alias, unit in self.global_aliases.items()}
+        self._choices.update({n: n for n in self.by_name})
+        self._cores: dict[str, set[int]] = {}
+        for unit in units:
+            self._cores.setdefault(_core(unit.name), set()).add(unit.id)
+        self._by_id = by_id
+
+    @classmethod
+    async def load(cls) -> UnitIndex:
+        """The index of what is stored now."""
+        units = await Unit.filter(retired_at=None).order_by("name")
+        aliases = await UnitAlias.all().order_by("id").values_list("unit_id", "plan_id", "alias")
+        return cls(units, [(u, p, a) for u, p, a in aliases])
+
+    def get(self, name: str, plan_id: int | None = None) -> Unit | None:
+        """The unit ``name`` denotes exactly (its name or an alias), or None."""
+        for candidate in dict.fromkeys((name, normalise_unit_name(name))):
+            unit = (
+                self.by_name.get(candidate)
+                or (self.plan_aliases.get((plan_id, candidate)) if plan_id else None)
+                or self.global_aliases.get(candidate)
+            )
+            if unit is not None:
+                return unit
+        return None
+
+    def same_agency(self, name: str) -> Unit | None:
+        """The one unit ``name`` is, written at another level (教育局, 辰溪县教育局 → 县教育局)."""
+        ids = self._cores.get(_core(normalise_unit_name(name)), set())
+        return self._by_id[next(iter(ids))] if len(ids) == 1 else None
+
+    def suggest(self, name: str, limit: int = SUGGESTIONS) -> list[str]:
+        """Up to ``limit`` unit names close to ``name``, the closest first."""
+        from rapidfuzz import fuzz, process  # noqa: PLC0415 - only when a name is unknown
+
+        query = normalise_unit_name(name) or name.strip()
+        if not query or not self._choices:
+            return []
+        found = process.extract(
+            query, list(self._choices), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=50
+        )
+        if not found:
+            return []
+        best = found[0][1]
+        names: list[str] = []
+        for choice, score, _ in found:
+            unit_name = self._choices[choice]
+            if score >= best - 20 and unit_name not in names:
+                names.append(unit_name)
+        return names[:limit]
+
+
+def _core(name: str) -> str:
+    """A unit name without its administrative level (县教育局 → 教育局)."""
+    prefix = level_prefix(name)
+    return name[len(prefix) :] if prefix else name
 
 
 async def add_alias(name: str, alias: str, *, plan_id: int | None, actor: str = "cli") -> Unit:

@@ -53,6 +53,18 @@ class WecomClient(WeChatClient):
             return b"".join(chunks)
         raise RuntimeError("media/get failed twice")
 
+    def address_book(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The departments the app may see and their members, as WeCom answers them.
+
+        ``department/list`` for the tree, then ``user/simplelist`` per department (the
+        documented way: ``fetch_child`` is gone from newer versions of the API).
+        """
+        departments: list[dict[str, Any]] = self.department.get()
+        members: list[dict[str, Any]] = []
+        for department in departments:
+            members += self.user.list(department["id"], simple=True)
+        return departments, members
+
     def close(self) -> None:
         """Release the HTTP connections."""
         self._http.close()
