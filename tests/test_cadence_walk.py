@@ -1,25 +1,37 @@
 """A quarter on a moved clock: dispatches, reminders on working days (the National Day week
 and its 调休 Saturday, an admin-entered 2027 holiday), escalation, catch-up after downtime
-across a dispatch day, deadline warnings and the calendar notice, nothing sent twice."""
+across a dispatch day, deadline warnings and the calendar notice, nothing sent twice.
+
+Walked twice: for a plan that states no reporting day (dispatch from the 25th, due 5 working
+days later) and for the sample plan, which says 每月25日前报送 (due by the 25th, dispatched
+5 working days before)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from bot.domain.reporting import Status
-from bot.importers import read_plan
+from bot.importers import read_plan_bytes
 from bot.services.binding import Role, create_invite, redeem_invite
 from bot.services.plans import import_plan
 from bot.services.reporting import Draft, submit_report
-from bot.storage.models import CalendarDay, Contact, OutboxMessage, ReportRequest, Task
+from bot.storage.models import (
+    CalendarDay,
+    Contact,
+    OutboxMessage,
+    ReportingPeriod,
+    ReportRequest,
+    Task,
+)
 from scheduler.jobs import JobContext, run_all
 
 TZ = ZoneInfo("Asia/Shanghai")
+SAMPLE_PLAN = Path(__file__).resolve().parent.parent / "bot" / "data" / "sample_plan.md"
+STATED = "每月25日前各单位报送工作进展，"  # the sample plan's reporting day
 PEOPLE = {
     "a": ("县发改局", Role.REPORTER),  # reports on dispatch day
     "b": ("县财政局", Role.REPORTER),  # reports the morning after the due day: late
@@ -48,14 +60,31 @@ async def report_all(contact: Contact, now: datetime) -> None:
         await submit_report(contact, request.id, draft, now=now, today=now.astimezone(TZ).date())
 
 
-@pytest.fixture
-async def plan(db: str, sample_plan: Path) -> None:
-    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+@dataclass
+class Walk:
+    """What the bot sent over the walk, when."""
+
+    people: dict[str, Contact]
+    task: Task
+    sent: list[tuple[datetime, OutboxMessage]] = field(default_factory=list)
+
+    def when(self, prefix: str, recipient: str) -> list[str]:
+        return [
+            f"{at:%m-%d %H:%M}"
+            for at, row in self.sent
+            if row.key.startswith(prefix) and row.recipient == recipient
+        ]
 
 
-async def test_a_quarter_on_a_moved_clock(plan: None, tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    start = datetime(2026, 9, 21, tzinfo=TZ)
+async def walk(data_dir: Path, down: tuple[date, date], *, states_day: bool) -> Walk:
+    """From Sep 21 to Jan 8, four ticks a day, the bot down over ``down``: a reports on the
+    morning of each dispatch, b the day after each due day (late), c never."""
+    text = SAMPLE_PLAN.read_text(encoding="utf-8")
+    if not states_day:
+        text = text.replace(STATED, "")
+    parsed = read_plan_bytes(text.encode(), name="sample.md")
+    await import_plan(parsed, source_name="sample.md", sha256="0" * 64)
+    start = datetime(2026, 9, 14, tzinfo=TZ)
     people = await bind_people(start.astimezone(UTC))
     await CalendarDay.create(day=date(2027, 1, 1), kind="holiday", note="元旦")
     task = await Task.filter(assignments__unit__name="县发改局", assignments__role="lead").first()
@@ -63,10 +92,9 @@ async def test_a_quarter_on_a_moved_clock(plan: None, tmp_path: Path) -> None:
     await Task.exclude(id=task.id).update(deadline=None)
     task.deadline = date(2026, 12, 31)
     await task.save()
-    sent: list[tuple[datetime, OutboxMessage]] = []
+    result = Walk(people, task)
     seen = 0
     day = start.date()
-    down = (date(2026, 11, 24), date(2026, 11, 26))  # the bot is down over the 25th
     while day <= date(2027, 1, 8):
         if down[0] <= day <= down[1]:
             day += timedelta(days=1)
@@ -75,7 +103,7 @@ async def test_a_quarter_on_a_moved_clock(plan: None, tmp_path: Path) -> None:
             now = datetime.combine(day, at, tzinfo=TZ).astimezone(UTC)
             await run_all(JobContext(now, TZ, data_dir))
             for row in await OutboxMessage.filter(id__gt=seen).order_by("id"):
-                sent.append((now.astimezone(TZ), row))
+                result.sent.append((now.astimezone(TZ), row))
                 seen = row.id
             if (
                 at == time(9, 5)
@@ -93,14 +121,14 @@ async def test_a_quarter_on_a_moved_clock(plan: None, tmp_path: Path) -> None:
                     people["b"], datetime.combine(day, time(9, 10), tzinfo=TZ).astimezone(UTC)
                 )
         day += timedelta(days=1)
+    return result
 
-    def when(prefix: str, recipient: str) -> list[str]:
-        return [
-            f"{at:%m-%d %H:%M}"
-            for at, row in sent
-            if row.key.startswith(prefix) and row.recipient == recipient
-        ]
 
+async def test_a_quarter_on_a_moved_clock(db: str, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    down = (date(2026, 11, 24), date(2026, 11, 26))  # the bot is down over the 25th
+    w = await walk(data_dir, down, states_day=False)
+    people, task, sent, when = w.people, w.task, w.sent, w.when
     # four dispatches (September's and the quarter's three), the November one caught up on start
     assert when("dispatch:", "telegram:c") == [
         "09-28 09:05",
@@ -157,3 +185,49 @@ async def test_a_quarter_on_a_moved_clock(plan: None, tmp_path: Path) -> None:
         unit_id=people["b"].unit_id, state__in=("answered", "closed")
     ).count()
     assert late > 0
+
+
+async def test_a_quarter_by_the_plans_due_day(db: str, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    down = (date(2026, 11, 17), date(2026, 11, 19))  # the bot is down over the 18th
+    w = await walk(data_dir, down, states_day=True)
+    # due by the 25th, or the working day before; dispatched 5 working days earlier. September:
+    # the 25th is the Mid-Autumn Festival (due the 24th, dispatched on Friday the 18th, since
+    # Sunday the 20th is a 调休 working day); October: the 25th is a Sunday (due Friday the
+    # 23rd); November's dispatch, missed while the bot was down, goes out on start
+    assert w.when("dispatch:", "telegram:c") == [
+        "09-18 09:05",
+        "10-16 09:05",
+        "11-20 08:55",
+        "12-18 09:05",
+    ]
+    assert w.when("remind:", "telegram:c") == [
+        "09-22 09:05", "09-24 09:05",
+        "10-21 09:05", "10-23 09:05",
+        "11-23 09:05", "11-25 09:05",
+        "12-23 09:05", "12-25 09:05",
+    ]  # fmt: skip
+    assert w.when("remind:", "telegram:a") == []
+    # escalation and the digest one working day after the due day; none waits for New Year
+    assert w.when("escalate:", "telegram:lc") == [
+        "09-28 09:35",
+        "10-26 09:35",
+        "11-26 09:35",
+        "12-28 09:35",
+    ]
+    assert w.when("digest:", "telegram:sec") == [
+        "09-28 10:05",
+        "10-26 10:05",
+        "11-26 10:05",
+        "12-28 10:05",
+    ]
+    assert len({row.key for _, row in w.sent}) == len(w.sent)
+    kinds = Counter((row.recipient, row.key.rsplit(":unit:", 1)[0]) for _, row in w.sent)
+    assert max(kinds.values()) == 1
+    periods = await ReportingPeriod.filter(kind="month").order_by("starts")
+    assert [p.due_on.isoformat() if p.due_on else None for p in periods] == [
+        "2026-09-24",
+        "2026-10-23",
+        "2026-11-25",
+        "2026-12-25",
+    ]

@@ -11,12 +11,12 @@ import typer
 from rich.table import Table
 
 from bot.commands.runtime import Runtime, runtime
+from bot.domain.cadence_text import due_rule, stated_rule
 from bot.domain.messages import N_, Message, msg
 from bot.domain.plan import ParsedPlan, PlanMeta, PlanTask, Role
 from bot.importers import PlanFileError, load_plan_file, read_plan_bytes
 from bot.render.register import register_table, write_csv, write_docx, write_xlsx
 from bot.services.plans import ImportOutcome, import_plan
-from bot.storage.db import upgrade_schema
 from bot.storage.models import Plan, PlanImport
 from bot.storage.register import latest_plan, load_tasks, plan_meta
 
@@ -26,17 +26,9 @@ _WRITERS = {".xlsx": write_xlsx, ".docx": write_docx, ".csv": write_csv}
 
 def register(app: typer.Typer) -> None:
     """Attach these commands to the ``duban`` app."""
-    app.command("init")(init)
     app.command("import")(import_command)
     app.command("export-plan")(export_plan)
     app.add_typer(plan_app, name="plan")
-
-
-def init(ctx: typer.Context) -> None:
-    """Create the database schema, or upgrade it to this version."""
-    rt = runtime(ctx)
-    rt.run(upgrade_schema(rt.settings.database_url))
-    rt.out.print(rt.say(msg(N_("The database schema is up to date."))))
 
 
 def import_command(
@@ -114,6 +106,28 @@ def _print_outcome(rt: Runtime, outcome: ImportOutcome, *, stderr: bool) -> None
             unchanged=len(d.unchanged),
         )
     console.print(rt.say(text), markup=False)
+    if (line := cadence_line(rt, outcome)) is not None:
+        console.print(line, markup=False, soft_wrap=True)
+
+
+def cadence_line(rt: Runtime, outcome: ImportOutcome) -> str | None:
+    """What the import made of the reporting day the plan states, if it states one."""
+    note = outcome.cadence
+    if note is None or (rule := due_rule(note.cadence)) is None:
+        return None
+    due = rt.say(rule)
+    if note.adopted:
+        return rt.say(stated_rule(note.cadence, due, note.quote))
+    return rt.say(
+        msg(
+            N_(
+                "The plan says reports are due {due} (“{quote}”); the schedule set with "
+                "“duban schedule set” is kept: change it there to follow the plan."
+            ),
+            due=due,
+            quote=note.quote,
+        )
+    )
 
 
 def register_view(rt: Runtime, meta: PlanMeta, tasks: list[PlanTask]) -> Table:

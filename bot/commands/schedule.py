@@ -1,33 +1,54 @@
-"""``duban schedule show | set`` and ``duban calendar add | import | list``."""
+"""``duban schedule show | set``: a plan's cadence as a table of its next dates, and changes to it.
+
+``duban calendar`` (the working days the dates are counted in) lives in
+:mod:`bot.commands.workcalendar` and is attached here, beside the schedule.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
-from pathlib import Path
+from datetime import date, datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
 
 from bot.commands.runtime import Runtime, runtime
-from bot.domain.cadence import Cadence, CadenceError, check, month_schedule, next_month
+from bot.commands.workcalendar import calendar_app
+from bot.domain.cadence import (
+    ADMIN,
+    PLAN,
+    Cadence,
+    CadenceError,
+    MonthSchedule,
+    check,
+    month_schedule,
+    natural_next_month,
+    next_month,
+    origin_of,
+    quarter_due_date,
+    quote_of,
+    stored,
+)
+from bot.domain.cadence_text import (
+    WEEKDAYS,
+    dispatch_rule,
+    due_rule,
+    follow_up_rule,
+    stated_rule,
+)
 from bot.domain.messages import N_, msg
 from bot.domain.reporting import Month
 from bot.domain.workdays import calendar_knows
-from bot.services.calendar import list_days, parse_day, parse_kind, read_days, set_days
 from bot.services.dispatch import workday_overrides
-from bot.services.errors import RefusedError
 from bot.storage.models import AuditLog, Plan
 from bot.storage.register import latest_plan
 
+MONTHS_SHOWN = 3  # this month and the next two
+
 schedule_app = typer.Typer(
     help="Show or change the monthly cadence of a plan.", no_args_is_help=True
-)
-calendar_app = typer.Typer(
-    help="Holidays and make-up working days (节假日/调休).", no_args_is_help=True
 )
 
 
@@ -44,24 +65,74 @@ async def _plan(rt: Runtime, plan_id: int | None) -> Plan:
     return plan
 
 
-def _months(rt: Runtime, cadence: Cadence, overrides: dict[date, bool]) -> list[dict[str, Any]]:
-    zone = ZoneInfo(rt.settings.timezone)
-    month = Month.of(rt.today())
-    rows = []
-    for _ in range(3):
-        s = month_schedule(month, cadence, zone, overrides)
-        rows.append(
-            {
-                "month": month.key,
-                "dispatch": s.dispatch_at.isoformat(),
-                "due": s.due_on.isoformat(),
-                "reminders": [r.isoformat() for r in s.reminders],
-                "escalation": s.escalate_at.isoformat(),
-                "quarter_end": s.quarter_end,
-            }
-        )
+def _months(rt: Runtime, cadence: Cadence, overrides: dict[date, bool]) -> list[MonthSchedule]:
+    month, rows = Month.of(rt.today()), []
+    for _ in range(MONTHS_SHOWN):
+        rows.append(month_schedule(month, cadence, rt.zone, overrides))
         month = next_month(month)
     return rows
+
+
+def _month_json(
+    rt: Runtime, s: MonthSchedule, cadence: Cadence, overrides: dict[date, bool]
+) -> dict[str, Any]:
+    quarter_due = quarter_due_date(s.month, cadence, overrides)
+    return {
+        "month": s.month.key,
+        "dispatch": rt.iso(s.dispatch_at),
+        "reminders": [rt.iso(r) for r in s.reminders],
+        "due": s.due_on.isoformat(),
+        "escalation": rt.iso(s.escalate_at),
+        "digest": rt.iso(s.digest_at),
+        "quarter_end": s.quarter_end,
+        "quarter_due": quarter_due.isoformat() if quarter_due else None,
+    }
+
+
+def _day(rt: Runtime, day: date) -> str:
+    """``11-25 周三``: the year is the row's (or, in January, the next)."""
+    return f"{day:%m-%d} {rt.translator.gettext(WEEKDAYS[day.weekday()])}"
+
+
+def _moment(rt: Runtime, at: datetime) -> str:
+    """``11-18 周三 09:00`` in the deployment's zone."""
+    return f"{_day(rt, at.astimezone(rt.zone).date())} {rt.local(at)[-5:]}"
+
+
+def _rules(rt: Runtime, cadence: Cadence, stored_json: dict[str, Any]) -> list[str]:
+    """The settings as sentences: how the dates are found, then the follow-up."""
+    rule = due_rule(cadence)
+    if rule is None:
+        first = rt.say(dispatch_rule(cadence))
+    else:
+        quote = quote_of(stored_json) if origin_of(stored_json) == PLAN else None
+        first = rt.say(stated_rule(cadence, rt.say(rule), quote))
+    return [first, rt.say(follow_up_rule(cadence))]
+
+
+def schedule_table(rt: Runtime, rows: list[MonthSchedule]) -> Table:
+    """The next months' dates, local, with weekday names in the operator's language."""
+    table = Table()
+    for label in (
+        N_("Month"),
+        N_("Dispatch"),
+        N_("Reminders"),
+        N_("Due"),
+        N_("Escalation"),
+        N_("Digest"),
+    ):
+        table.add_column(rt.translator.gettext(label))
+    for s in rows:
+        quarter = " " + rt.translator.gettext(N_("quarter end")) if s.quarter_end else ""
+        table.add_row(
+            s.month.key + quarter,
+            _moment(rt, s.dispatch_at),
+            "\n".join(_moment(rt, r) for r in s.reminders),
+            _day(rt, s.due_on),
+            _moment(rt, s.escalate_at),
+            _moment(rt, s.digest_at),
+        )
+    return table
 
 
 @schedule_app.command("show")
@@ -73,39 +144,27 @@ def show(
     """The settings and the next dates of each job (this month and the next two)."""
     rt = runtime(ctx)
 
-    async def body() -> tuple[Plan, list[dict[str, Any]]]:
+    async def body() -> tuple[Plan, dict[date, bool]]:
         async with rt.database():
-            found = await _plan(rt, plan)
-            return found, _months(rt, Cadence.from_json(found.cadence), await workday_overrides())
+            return await _plan(rt, plan), await workday_overrides()
 
-    found, months = rt.run(body())
+    found, overrides = rt.run(body())
     cadence = Cadence.from_json(found.cadence)
+    rows = _months(rt, cadence, overrides)
     if as_json:
         payload = {
             "plan": found.id,
             "settings": cadence.to_json(),
+            "source": {"origin": origin_of(found.cadence), "quote": quote_of(found.cadence)},
             "timezone": rt.settings.timezone,
-            "months": months,
+            "months": [_month_json(rt, s, cadence, overrides) for s in rows],
         }
         rt.out.print_json(json.dumps(payload, ensure_ascii=False))
         return
-    rt.out.print(
-        f"{found.title} · {rt.settings.timezone} · {json.dumps(cadence.to_json())}",
-        markup=False,
-        soft_wrap=True,
-    )
-    table = Table()
-    for label in (N_("Month"), N_("Dispatch"), N_("Due"), N_("Reminders"), N_("Escalation")):
-        table.add_column(rt.translator.gettext(label))
-    for row in months:
-        table.add_row(
-            row["month"] + (" Q" if row["quarter_end"] else ""),
-            row["dispatch"][:16].replace("T", " "),
-            row["due"],
-            ", ".join(r[:16].replace("T", " ") for r in row["reminders"]),
-            row["escalation"][:16].replace("T", " "),
-        )
-    rt.out.print(table)
+    rt.out.print(f"{found.title} · {rt.settings.timezone}", markup=False, soft_wrap=True)
+    for line in _rules(rt, cadence, found.cadence):
+        rt.out.print(line, markup=False, soft_wrap=True)
+    rt.out.print(schedule_table(rt, rows))
     for year in sorted({rt.today().year, rt.today().year + 1}):
         if not calendar_knows(year):
             warning = msg(
@@ -118,15 +177,65 @@ def show(
             rt.err.print("⚠ " + rt.say(warning), markup=False, soft_wrap=True)
 
 
+def _changes(
+    rt: Runtime,
+    options: dict[str, Any],
+    remind: str | None,
+    due_day: int | None,
+    due_next_month: bool | None,
+) -> dict[str, Any]:
+    """The settings the options change; a dispatch day and a due day exclude each other."""
+    changes = {k: v for k, v in options.items() if v is not None}
+    if due_day is not None and "dispatch_day" in changes:
+        rt.fail(msg(N_("Give either --dispatch-day or --due-day, not both.")))
+    if due_day is not None:
+        changes["due_day"] = due_day
+        changes["due_next_month"] = (
+            natural_next_month(due_day) if due_next_month is None else due_next_month
+        )
+    elif due_next_month is not None:
+        changes["due_next_month"] = due_next_month
+    if "dispatch_day" in changes:
+        changes["due_day"] = None  # back to the dispatch-day cadence
+    if remind is not None:
+        try:
+            changes["remind_before"] = tuple(
+                int(p) for p in remind.replace("，", ",").split(",") if p.strip()
+            )
+        except ValueError:
+            rt.fail(
+                msg(
+                    N_("--remind takes working days before the due day, e.g. 2,0; not {value}."),
+                    value=remind,
+                )
+            )
+    return changes
+
+
 @schedule_app.command("set")
 def set_command(  # noqa: PLR0917 - typer passes every option by keyword
     ctx: typer.Context,
     plan: Annotated[int | None, typer.Option(help="The plan id (default: the latest)")] = None,
+    due_day: Annotated[
+        int | None,
+        typer.Option(help="Reports due by this day of the month (31: its end); 每月N日前"),
+    ] = None,
+    due_next_month: Annotated[
+        bool | None,
+        typer.Option(
+            "--due-next-month/--due-this-month",
+            help="The due day falls in the following month (default: for days 1 to 10)",
+        ),
+    ] = None,
+    dispatch_lead: Annotated[
+        int | None, typer.Option(help="With a due day: dispatch this many working days before")
+    ] = None,
     dispatch_day: Annotated[
-        int | None, typer.Option(help="Dispatch on the first working day from this day")
+        int | None,
+        typer.Option(help="Instead of a due day: dispatch on the first working day from this day"),
     ] = None,
     due_workdays: Annotated[
-        int | None, typer.Option(help="Working days from dispatch to due")
+        int | None, typer.Option(help="With a dispatch day: working days from dispatch to due")
     ] = None,
     remind: Annotated[
         str | None, typer.Option(help="Working days before due to remind, e.g. 2,0")
@@ -140,105 +249,32 @@ def set_command(  # noqa: PLR0917 - typer passes every option by keyword
 ) -> None:
     """Change a plan's cadence; unspecified settings keep their values."""
     rt = runtime(ctx)
-    changes: dict[str, Any] = {
-        k: v
-        for k, v in {
-            "dispatch_day": dispatch_day,
-            "due_workdays": due_workdays,
-            "escalate_after": escalate_after,
-            "dispatch_time": dispatch_time,
-            "remind_time": remind_time,
-            "escalate_time": escalate_time,
-        }.items()
-        if v is not None
+    options = {
+        "dispatch_day": dispatch_day,
+        "due_workdays": due_workdays,
+        "dispatch_lead_workdays": dispatch_lead,
+        "escalate_after": escalate_after,
+        "dispatch_time": dispatch_time,
+        "remind_time": remind_time,
+        "escalate_time": escalate_time,
     }
-    if remind is not None:
-        try:
-            changes["remind_before"] = tuple(
-                int(p) for p in remind.replace("，", ",").split(",") if p.strip()
-            )
-        except ValueError:
-            rt.fail(msg(N_("Invalid schedule setting: {name}."), name="remind"))
+    changes = _changes(rt, options, remind, due_day, due_next_month)
 
-    async def body() -> Cadence:
+    async def body() -> tuple[Cadence, dict[str, Any]]:
         async with rt.database():
             found = await _plan(rt, plan)
             try:
                 cadence = check(replace(Cadence.from_json(found.cadence), **changes))
             except CadenceError as exc:
-                rt.fail(msg(N_("Invalid schedule setting: {name}."), name=str(exc)))
-            found.cadence = cadence.to_json()
+                rt.fail(exc.message)
+            found.cadence = stored(cadence, ADMIN)
             await found.save(update_fields=["cadence", "updated_at"])
             await AuditLog.create(
-                actor="cli", action="schedule.set", subject=str(found.id), detail=cadence.to_json()
+                actor="cli", action="schedule.set", subject=str(found.id), detail=found.cadence
             )
-            return cadence
+            return cadence, found.cadence
 
-    cadence = rt.run(body())
-    rt.out.print(
-        rt.say(msg(N_("Schedule saved: {settings}"), settings=json.dumps(cadence.to_json()))),
-        markup=False,
-        soft_wrap=True,
-    )
-
-
-@calendar_app.command("add")
-def add(
-    ctx: typer.Context,
-    day: Annotated[str, typer.Argument(help="YYYY-MM-DD")],
-    kind: Annotated[str, typer.Argument(help="holiday (休) or workday (班)")],
-    note: Annotated[str, typer.Option(help="e.g. 元旦")] = "",
-) -> None:
-    """Enter one holiday or make-up working day."""
-    rt = runtime(ctx)
-    try:
-        entry = (parse_day(day), parse_kind(kind), note)
-    except RefusedError as refused:
-        rt.fail(refused.message)
-
-    async def body() -> int:
-        async with rt.database():
-            return await set_days([entry], actor="cli")
-
-    rt.run(body())
-    rt.out.print(rt.say(msg(N_("{count} calendar days saved."), count=1)))
-
-
-@calendar_app.command("import")
-def import_days(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CSV: date,kind[,note] per line")],
-) -> None:
-    """Enter a year's holidays and make-up days from a CSV file, all or nothing."""
-    rt = runtime(ctx)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        rt.fail(msg(N_("The file cannot be read: {reason}"), reason=str(exc)))
-    try:
-        days = read_days(text)
-    except RefusedError as refused:
-        rt.fail(refused.message)
-
-    async def body() -> int:
-        async with rt.database():
-            return await set_days(days, actor="cli")
-
-    count = rt.run(body())
-    rt.out.print(rt.say(msg(N_("{count} calendar days saved."), count=count)))
-
-
-@calendar_app.command("list")
-def list_command(
-    ctx: typer.Context,
-    year: Annotated[int | None, typer.Option(help="Only this year")] = None,
-) -> None:
-    """The days entered by an admin."""
-    rt = runtime(ctx)
-
-    async def body() -> list[tuple[str, str, str]]:
-        async with rt.database():
-            return [(d.day.isoformat(), d.kind, d.note) for d in await list_days(year)]
-
-    for day, kind, note in rt.run(body()):
-        rt.out.print(f"{day}  {kind:8}  {note}", markup=False)
+    cadence, saved = rt.run(body())
+    rt.out.print(rt.say(msg(N_("Schedule saved."))), markup=False)
+    for line in _rules(rt, cadence, saved):
+        rt.out.print(line, markup=False, soft_wrap=True)

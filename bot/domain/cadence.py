@@ -162,8 +162,8 @@ def check(cadence: Cadence) -> Cadence:
             "remind_before",
             msg(
                 N_(
-                    "Reminders are counted in working days before the due day: from 0 "
-                    "(the due day itself) to {most}, after the dispatch."
+                    "Reminders must fall between the dispatch and the due day: 0 (the due "
+                    "day itself) to {most} working days before it."
                 ),
                 most=cadence.span_workdays - 1,
             ),

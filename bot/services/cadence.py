@@ -15,6 +15,7 @@ from bot.domain.cadence import (
     Cadence,
     escalation_time,
     month_schedule,
+    next_month,
     previous_month,
     reminder_times,
 )
@@ -43,14 +44,19 @@ async def active_plans() -> list[Plan]:
 
 
 async def run_dispatch(now: datetime, zone: ZoneInfo) -> JobReport:
-    """Dispatch every month whose dispatch time has come and whose due day has not passed."""
+    """Dispatch every month whose dispatch time has come and whose due day has not passed.
+
+    A due day early in a month (or moved back over a holiday) can put a month's dispatch in
+    the month before it, and a due day in the following month puts its deadline there: the
+    months on either side of the current one are looked at too.
+    """
     report = JobReport()
     overrides = await workday_overrides()
     local = now.astimezone(zone)
     current = Month.of(local.date())
     for plan in await active_plans():
         cadence = Cadence.from_json(plan.cadence)
-        for month in (previous_month(current), current):
+        for month in (previous_month(current), current, next_month(current)):
             schedule = month_schedule(month, cadence, zone, overrides)
             if schedule.dispatch_at <= local and local.date() <= schedule.due_on:
                 outcome = await dispatch(

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
-from bot.domain.cadence import Cadence, month_schedule
+from bot.domain.cadence import Cadence, due_date
 from bot.domain.messages import N_, msg
 from bot.domain.reporting import Month, Status
 from bot.domain.workdays import add_workdays
@@ -60,8 +59,8 @@ async def _default_due(plan: Plan, month: Month, today: date) -> date:
     """The month's scheduled due day, or (dispatched late) the cadence's span from today."""
     cadence = Cadence.from_json(plan.cadence)
     overrides = await workday_overrides()
-    scheduled = month_schedule(month, cadence, ZoneInfo("UTC"), overrides).due_on
-    return scheduled if scheduled > today else add_workdays(today, cadence.due_workdays, overrides)
+    scheduled = due_date(month, cadence, overrides)
+    return scheduled if scheduled > today else add_workdays(today, cadence.span_workdays, overrides)
 
 
 async def _targets(plan: Plan) -> set[tuple[int, int]]:

@@ -8,11 +8,22 @@ from datetime import UTC, datetime
 
 from tortoise.transactions import in_transaction
 
+from bot.domain.cadence import ADMIN, PLAN, Cadence, origin_of, proposed, same_due_rule, stored
 from bot.domain.plan import Assignment as AssignmentRow
 from bot.domain.plan import ParsedPlan, PlanDiff, PlanTask, diff_tasks
 from bot.domain.units import unit_kind
 from bot.storage.models import Assignment, AuditLog, Plan, PlanImport, Task, Unit, UnitAlias
 from bot.storage.register import load_tasks
+
+
+@dataclass(frozen=True, slots=True)
+class CadenceNote:
+    """The reporting day the plan states, and whether the plan's cadence now follows it."""
+
+    cadence: Cadence  # what the plan's words call for
+    quote: str
+    adopted: bool  # False: the schedule an admin set (duban schedule set) was kept
+    current: Cadence  # the plan's cadence after the import
 
 
 @dataclass(slots=True)
@@ -23,6 +34,7 @@ class ImportOutcome:
     revision: int
     created: bool
     diff: PlanDiff = field(default_factory=PlanDiff)
+    cadence: CadenceNote | None = None
 
     @property
     def changed_anything(self) -> bool:
@@ -61,13 +73,19 @@ async def import_plan(
         await apply_known_aliases(parsed, plan.id if plan else None)
         old_tasks = [] if plan is None else await load_tasks(plan.id)
         diff = diff_tasks(old_tasks, parsed.tasks)
+        note = _cadence_note(plan, parsed)
         if plan is not None and diff.is_empty and not _meta_changed(plan, parsed):
-            return ImportOutcome(plan.id, plan.revision, created=False, diff=diff)
+            if note is not None and note.adopted:  # the same register, now read for its day
+                await _adopt(plan, parsed, actor)
+                await plan.save(update_fields=["cadence", "updated_at"])
+            return ImportOutcome(plan.id, plan.revision, created=False, diff=diff, cadence=note)
         if plan is None:
             plan = await Plan.create(title=parsed.meta.title, source_name=source_name)
         else:
             plan.revision += 1
         _apply_meta(plan, parsed, source_name)
+        if note is not None and note.adopted:
+            await _adopt(plan, parsed, actor)
         await plan.save()
         units = await _units_by_name(parsed.unit_names())
         await _store_tasks(plan, parsed.tasks, diff, units)
@@ -88,7 +106,7 @@ async def import_plan(
             subject=f"plan:{plan.id}",
             detail={"revision": plan.revision, "source": source_name, **diff.to_json()},
         )
-        return ImportOutcome(plan.id, plan.revision, created=created, diff=diff)
+        return ImportOutcome(plan.id, plan.revision, created=created, diff=diff, cadence=note)
 
 
 async def apply_known_aliases(parsed: ParsedPlan, plan_id: int | None) -> None:
@@ -106,6 +124,43 @@ async def apply_known_aliases(parsed: ParsedPlan, plan_id: int | None) -> None:
             if candidate not in renamed:
                 renamed.append(candidate)
         task.assignments = renamed
+
+
+def _cadence_note(plan: Plan | None, parsed: ParsedPlan) -> CadenceNote | None:
+    """Whether the reporting day the plan states becomes its cadence.
+
+    A new plan takes it; a revision takes it unless an admin set the schedule by hand, which is
+    kept (and the outcome says so). A plan that states no day keeps what it has.
+    """
+    wanted = proposed(parsed.meta)
+    if wanted is None:
+        return None
+    quote = _quote(parsed)
+    if plan is None:
+        return CadenceNote(wanted, quote, adopted=True, current=wanted)
+    current = Cadence.from_json(plan.cadence)
+    if origin_of(plan.cadence) == ADMIN:
+        if same_due_rule(current, wanted):
+            return None  # the admin already set what the plan says
+        return CadenceNote(wanted, quote, adopted=False, current=current)
+    if origin_of(plan.cadence) == PLAN and current == wanted:
+        return None  # already follows the plan
+    return CadenceNote(wanted, quote, adopted=True, current=wanted)
+
+
+def _quote(parsed: ParsedPlan) -> str:
+    stated = parsed.meta.report_due or parsed.meta.summary_due
+    return stated.quote if stated else ""
+
+
+async def _adopt(plan: Plan, parsed: ParsedPlan, actor: str) -> None:
+    wanted = proposed(parsed.meta)
+    assert wanted is not None
+    plan.cadence = stored(wanted, PLAN, _quote(parsed))
+    if plan.id is not None:
+        await AuditLog.create(
+            actor=actor, action="schedule.plan", subject=str(plan.id), detail=plan.cadence
+        )
 
 
 def _meta_changed(plan: Plan, parsed: ParsedPlan) -> bool:
