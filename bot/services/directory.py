@@ -85,7 +85,7 @@ class Suggestion:
     name: str
     role: str | None  # leader for a department head; the waiting code's role when there is one
     status: str  # new | invited (a code waits for this name) | bound (just bound, with --bind)
-    exact: bool  # the department carries the unit's name or alias, not only the same agency
+    exact: bool  # the department (or one above it) is named as the unit, not its agency alone
 
 
 @dataclass(slots=True)
@@ -99,7 +99,8 @@ class Synced:
 
 
 def department_units(book: AddressBook, index: UnitIndex) -> dict[int, tuple[Unit, bool]]:
-    """Each department's unit and whether its own name says so (True) or it is inferred."""
+    """Each department's unit, and True when its name (or the name of one above) is the
+    unit's name or alias; False when only the agency matches (教育局 for 县教育局)."""
     found: dict[int, tuple[Unit, bool] | None] = {}
 
     def unit_of(dep_id: int, trail: frozenset[int] = frozenset()) -> tuple[Unit, bool] | None:
@@ -113,7 +114,7 @@ def department_units(book: AddressBook, index: UnitIndex) -> dict[int, tuple[Uni
         if result is None:
             above = unit_of(department.parent, trail | {dep_id})
             same = index.same_agency(department.name)
-            result = (above[0], False) if above else (same, False) if same else None
+            result = above if above else (same, False) if same else None
         found[dep_id] = result
         return result
 
