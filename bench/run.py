@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bench_digest, bench_fanout, bench_import, bench_intake
+from bench import bench_digest, bench_fanout, bench_import, bench_intake, bench_startup
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -30,7 +30,7 @@ def machine() -> str:
 
 def main() -> None:
     """Run the benchmarks, print and record their figures."""
-    rows = bench_import.run() + bench_fanout.run() + bench_intake.run() + bench_digest.run()
+    rows = bench_startup.run() + bench_import.run() + bench_fanout.run() + bench_intake.run() + bench_digest.run()
     lines = [
         "# Benchmark results",
         "",

@@ -22,7 +22,7 @@ from bot.commands import (
     cycle,
     database,
     delivery,
-    demo,
+    demo_command,
     doctor,
     people,
     plans,
@@ -105,7 +105,7 @@ def build_app() -> typer.Typer:
         admin,
         chats,
         doctor,
-        demo,
+        demo_command,
     ):
         module.register(app)
     return app

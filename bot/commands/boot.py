@@ -100,3 +100,6 @@ def setup_logging(level: str, log_file: Path | None, *, debug: bool) -> None:
         to_file.setFormatter(logging.Formatter(fmt))
         handlers.append(to_file)
     logging.basicConfig(level="DEBUG" if debug else level, handlers=handlers, force=True)
+    if not debug:  # libraries that narrate every request at INFO
+        for chatty in ("wechatpy", "aiogram.event", "apscheduler.executors"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)

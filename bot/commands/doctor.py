@@ -16,7 +16,7 @@ from bot.domain.messages import N_, msg
 from bot.services.health import Check, State, check_calendar, check_database
 from bot.storage.db import open_database
 
-MARKS = {State.OK: "✓", State.FAILED: "✗", State.ABSENT: "·"}
+MARKS = {State.OK: "✓", State.FAILED: "✗", State.ABSENT: "·", State.WARNING: "!"}
 
 
 def register(app: typer.Typer) -> None:
