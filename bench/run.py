@@ -30,7 +30,13 @@ def machine() -> str:
 
 def main() -> None:
     """Run the benchmarks, print and record their figures."""
-    rows = bench_startup.run() + bench_import.run() + bench_fanout.run() + bench_intake.run() + bench_digest.run()
+    rows = (
+        bench_startup.run()
+        + bench_import.run()
+        + bench_fanout.run()
+        + bench_intake.run()
+        + bench_digest.run()
+    )
     lines = [
         "# Benchmark results",
         "",
