@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
+from bot.commands.directory_view import show_synced, write_offers
 from bot.commands.invitation_sheet import card_for, show_imported, show_plan, write_sheets
 from bot.commands.runtime import Runtime, runtime
 from bot.domain.messages import N_, Message, msg
@@ -31,7 +32,7 @@ from bot.services.onboarding import (
 from bot.services.units import UnitError, find_unit
 
 
-def _refuse(rt: Runtime, problems: list[Message]) -> None:
+def _refuse(rt: Runtime, problems: list[Message]) -> NoReturn:
     """Every problem on its own line, then the one-sentence refusal (exit 2)."""
     for problem in sorted(problems, key=lambda p: p.params.get("row", 0)):
         rt.err.print(rt.say(problem), markup=False, highlight=False, soft_wrap=True)
@@ -99,7 +100,11 @@ def import_command(  # noqa: PLR0917 - typer passes every option by keyword
         result = rt.run(body())
     except OSError as exc:
         rt.fail(
-            msg(N_("The file {name} cannot be written: {reason}."), name=str(folder), reason=exc)
+            msg(
+                N_("The file {name} cannot be written: {reason}."),
+                name=str(exc.filename or folder),
+                reason=exc.strerror or str(exc),
+            )
         )
     if isinstance(result, list):
         show_plan(rt, result, as_json=as_json)
@@ -121,8 +126,6 @@ def sync_wecom(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Read the WeCom address book: fill names of bound contacts, offer userids per unit."""
-    from bot.commands.directory_view import show_synced, write_offers  # noqa: PLC0415
-
     rt = runtime(ctx)
     if sheet is not None and sheet.suffix.lower() != ".xlsx":
         rt.fail(msg(N_("The sheet must be an .xlsx file.")))
@@ -153,7 +156,11 @@ def sync_wecom(
             write_offers(rt, synced, sheet)
         except OSError as exc:
             rt.fail(
-                msg(N_("The file {name} cannot be written: {reason}."), name=str(sheet), reason=exc)
+                msg(
+                    N_("The file {name} cannot be written: {reason}."),
+                    name=str(sheet),
+                    reason=exc.strerror or str(exc),
+                )
             )
     show_synced(rt, synced, sheet=sheet, bound=bind, as_json=as_json)
 

@@ -205,7 +205,11 @@ def _draw_card(
     line(top - 0.012, labels.title, "title", color="#666666")
     unit = card.unit or "—"
     limit = chars - (9 if card.link else 0)  # the QR code stands to the right
-    line(top - 0.028, unit if len(unit) <= limit else unit[: limit - 1] + "…", "unit")
+    if len(unit) <= limit:
+        line(top - 0.028, unit, "unit")
+    else:  # a long name in smaller type, cut only if even that does not fit
+        small = int(limit * 12 / 8.5)
+        line(top - 0.030, unit if len(unit) <= small else unit[: small - 1] + "…", "text")
     line(top - 0.050, f"{card.name or '—'} · {card.role}", "name")
     line(top - 0.072, labels.code, "small", color="#666666")
     line(top - 0.083, _grouped(card.code), "code")
