@@ -100,8 +100,11 @@ def test_demo_runs_offline(cli_env: Path, runner: CliRunner) -> None:
     assert result.exit_code == 0, result.stderr
     assert (cli_env / "out" / "register.xlsx").exists()
     assert "青溪县2026年优化营商环境重点任务分工方案" in result.stdout
-    # a quarter on the scheduler's jobs: dispatches, reminders, escalation, digests, a summary
-    for moment in ("2026-10-26 09:05", "2026-10-29 09:05", "2026-11-03 09:35", "2026-12-25 09:05"):
+    # a quarter on the scheduler's jobs: dispatches, reminders, escalation, digests, a summary,
+    # on the sample plan's own cadence (每月25日前报送: due by the 25th, dispatched 5 working
+    # days before; October's 25th is a Sunday, so due the 23rd)
+    assert "每月25日前各单位报送工作进展" in result.stdout
+    for moment in ("2026-10-16 09:05", "2026-10-21 09:05", "2026-10-26 09:35", "2026-12-18 09:05"):
         assert moment in result.stdout, moment
     assert "[photo]" in result.stdout
     assert "已审定通过（第2版）" in result.stdout

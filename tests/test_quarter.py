@@ -90,7 +90,8 @@ async def quarter(db: str, sample_plan: Path, tmp_path: Path) -> Dialogue:
 
 async def test_drafts_approval_and_return(quarter: Dialogue) -> None:
     d = quarter
-    assert await run_quarter(at("2026-12-24"), TZ) == 0  # before the December dispatch
+    # before the December dispatch: the 18th, 5 working days before the plan's 25th
+    assert await run_quarter(at("2026-12-17"), TZ) == 0
     queued = await run_quarter(at("2026-12-25"), TZ)
     assert queued > 0
     assert await run_quarter(at("2026-12-25", 11), TZ) == 0  # once

@@ -23,7 +23,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from bot.app import WECOM_CALLBACK_PATH, DubanApp
-from bot.commands.plans import register_view
+from bot.commands.plans import cadence_line, register_view
 from bot.commands.runtime import Runtime, runtime
 from bot.domain.messages import N_, msg
 from bot.domain.reporting import Month, Quarter
@@ -46,7 +46,7 @@ from bot.storage.register import latest_plan, load_tasks, plan_meta
 
 SAMPLE_PLAN = "sample_plan.md"
 LAST_MONTH, QUARTER = Month(2026, 12), Quarter(2026, 4)
-START = datetime(2026, 10, 20, 9, 0, tzinfo=TZ)  # a week before October's dispatch
+START = datetime(2026, 10, 9, 9, 0, tzinfo=TZ)  # a week before October's dispatch (the 16th)
 
 
 def register(app: typer.Typer) -> None:
@@ -102,6 +102,8 @@ async def _tour(rt: Runtime, folder: Path, output: Path) -> None:
         assert plan is not None
         tasks = await load_tasks(plan.id)
         rt.out.print(register_view(rt, plan_meta(plan), tasks))
+        if (line := cadence_line(rt, outcome)) is not None:
+            rt.out.print(line, markup=False, soft_wrap=True)
         await _quarter(rt, folder, url, output)
         table = register_table(plan_meta(plan), tasks, list(plan.columns), dict(plan.headers))
         await asyncio.to_thread(_write_register, table, output / "register.xlsx")
