@@ -87,7 +87,7 @@ def import_command(  # noqa: PLR0917 - typer passes every option by keyword
             try:
                 steps = await plan_import(people, now=rt.now(), reissue=reissue)
             except SheetRefusedError as refused:
-                _refuse(rt, problems + refused.problems)
+                _refuse(rt, refused.problems + problems)  # the unit first, as the sheet reads
             if problems:
                 _refuse(rt, problems)
             if dry_run:
