@@ -80,6 +80,7 @@ class DubanApp:
         self.url = ""
         self.translator = Translator(settings.default_locale)
         self.status: dict[str, str] = {}  # channel → what the operator should know of it
+        self._linked: dict[str, asyncio.Event] = {}  # channel → set once it is in service
         deps = Deps(
             data_dir=settings.data_dir,
             timezone=ZoneInfo(settings.timezone),
@@ -156,12 +157,17 @@ class DubanApp:
         self._spawn(self.sender.run(self.stop_event))
         if "wecom" in self.channels:
             self.status["wecom"] = "connecting"
+            self._linked["wecom"] = asyncio.Event()
             self._spawn(self._watch_wecom())
         if self.settings.telegram_enabled:
             self._spawn_telegram()
         if self.settings.scheduler:
             self.scheduler.start(self.stop_event)
         log.info("duban running at %s", self.url)
+
+    async def linked(self) -> None:
+        """Wait until every configured channel is in service (tests and the demo)."""
+        await asyncio.gather(*(event.wait() for event in self._linked.values()))
 
     def _say(self, message: Message) -> str:
         return self.translator.render(message)
@@ -195,6 +201,7 @@ class DubanApp:
             log.error("telegram is off: %s", text)
             return
         self.status["telegram"] = "connecting"
+        self._linked["telegram"] = asyncio.Event()
         self._telegram_bot = telegram_session.make_bot(self.settings)
         self._spawn(self._link_telegram(self._telegram_bot))
 
@@ -221,7 +228,9 @@ class DubanApp:
                 secret_token=secret.get_secret_value() if secret else None,
                 allowed_updates=["message", "callback_query"],
             )
+            self._linked["telegram"].set()
             return
+        self._linked["telegram"].set()
         lock = ProcessLock(self.settings.database_url, "telegram-poll")
         try:
             if await lead(lock, self.stop_event, retry=POLL_LOCK_RETRY, log=log):
@@ -243,6 +252,7 @@ class DubanApp:
         if result is not None:
             self.status["wecom"] = self._say(result.detail)
             log.info("wecom connected: %s", self.status["wecom"])
+            self._linked["wecom"].set()
 
     def _spawn(self, coro: Any) -> None:
         self._tasks.append(asyncio.create_task(coro))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ async def world(tmp_path: Path, database_url: str, **values: Any) -> AsyncIterat
     )
     app = DubanApp(settings)
     await app.start()
+    await asyncio.wait_for(app.linked(), 30)  # both channels in service
     wecom.callback_url = app.url + WECOM_CALLBACK_PATH
     try:
         yield World(app, tg, wecom)

@@ -135,6 +135,7 @@ async def _start(
     clock = MovedClock(START)
     app = DubanApp(settings, clock=clock)
     await app.start()
+    await asyncio.wait_for(app.linked(), 30)
     wx.callback_url = app.url + WECOM_CALLBACK_PATH
     return app, tg, wx, clock
 

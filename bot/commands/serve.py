@@ -88,9 +88,10 @@ def _announce(rt: Runtime, app: DubanApp, wecom_path: str, telegram_path: str) -
             )
         ),
     )
+    # the label, then the URL as the line's last word (scripts and tests read it from there)
     if "wecom" in app.channels:
-        _print(rt, rt.say(msg(N_("  WeCom callback URL: {url}"), url=app.url + wecom_path)))
+        _print(rt, "  " + rt.say(msg(N_("WeCom callback URL:"))) + " " + app.url + wecom_path)
     if rt.settings.telegram_enabled and rt.settings.telegram_webhook_url:
-        _print(rt, rt.say(msg(N_("  Telegram webhook: {url}"), url=app.url + telegram_path)))
+        _print(rt, "  " + rt.say(msg(N_("Telegram webhook:"))) + " " + app.url + telegram_path)
     if not rt.settings.scheduler:
         _print(rt, rt.say(msg(N_("  The scheduler is off in this process (DUBAN_SCHEDULER)."))))
