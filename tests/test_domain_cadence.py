@@ -61,9 +61,13 @@ def test_holidays_and_make_up_days() -> None:
 def test_a_year_the_calendar_does_not_know() -> None:
     assert calendar_knows(2026)
     assert not calendar_knows(2027)
-    assert is_workday(date(2027, 1, 1))  # Monday to Friday until an admin says otherwise
-    holiday = {date(2027, 1, 1): False, date(2027, 2, 6): True}
+    assert not is_workday(date(2027, 1, 1))  # 元旦: a fixed-date holiday, known in advance
+    assert not is_workday(date(2027, 10, 1))  # 国庆
+    assert is_workday(date(2027, 1, 4))  # otherwise Monday to Friday until an admin says more
+    assert is_workday(date(2027, 2, 8))  # 春节 (lunar) is the admin's to enter
+    holiday = {date(2027, 1, 1): False, date(2027, 2, 6): True, date(2027, 10, 1): True}
     assert not is_workday(date(2027, 1, 1), holiday)
+    assert is_workday(date(2027, 10, 1), holiday)  # what an admin entered wins
     assert is_workday(date(2027, 2, 6), holiday)  # a Saturday entered as a make-up day
     december = month_schedule(Month(2026, 12), Cadence(), TZ, holiday)
     assert december.due_on == date(2027, 1, 4)
@@ -142,11 +146,12 @@ def test_a_due_day_on_a_holiday_moves_to_the_working_day_before() -> None:
     end = Cadence(due_day=31)
     assert month_schedule(Month(2026, 10), end, TZ).due_on == date(2026, 10, 30)  # Sat 31st
     assert month_schedule(Month(2027, 2), end, TZ).due_on == date(2027, 2, 26)  # Sun 28th
-    # 2027 is beyond chinesecalendar: Monday to Friday, plus what an admin entered
-    new_year = {date(2027, 1, 1): False}
+    # 2027 is beyond chinesecalendar: Monday to Friday without the fixed-date holidays, plus
+    # what an admin entered
     january = Cadence(due_day=1, due_next_month=True)
-    assert month_schedule(Month(2026, 12), january, TZ).due_on == date(2027, 1, 1)
-    assert month_schedule(Month(2026, 12), january, TZ, new_year).due_on == date(2026, 12, 31)
+    assert month_schedule(Month(2026, 12), january, TZ).due_on == date(2026, 12, 31)
+    worked = {date(2027, 1, 1): True}
+    assert month_schedule(Month(2026, 12), january, TZ, worked).due_on == date(2027, 1, 1)
 
 
 def test_the_quarterly_due_day_falls_in_the_quarters_last_month() -> None:

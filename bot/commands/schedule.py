@@ -94,9 +94,13 @@ def _day(rt: Runtime, day: date) -> str:
     return f"{day:%m-%d} {rt.translator.gettext(WEEKDAYS[day.weekday()])}"
 
 
-def _moment(rt: Runtime, at: datetime) -> str:
-    """``11-18 周三 09:00`` in the deployment's zone."""
-    return f"{_day(rt, at.astimezone(rt.zone).date())} {rt.local(at)[-5:]}"
+def _clock(rt: Runtime, at: datetime) -> str:
+    """``09:00`` in the deployment's zone."""
+    return rt.local(at)[-5:]
+
+
+def _local_day(rt: Runtime, at: datetime) -> str:
+    return _day(rt, at.astimezone(rt.zone).date())
 
 
 def _rules(rt: Runtime, cadence: Cadence, stored_json: dict[str, Any]) -> list[str]:
@@ -111,26 +115,33 @@ def _rules(rt: Runtime, cadence: Cadence, stored_json: dict[str, Any]) -> list[s
 
 
 def schedule_table(rt: Runtime, rows: list[MonthSchedule]) -> Table:
-    """The next months' dates, local, with weekday names in the operator's language."""
+    """The next months' dates, local, with weekday names in the operator's language.
+
+    Each job runs at one time of day, so the time stands in the column's header and the cells
+    hold only dates: the table fits an 80-column terminal.
+    """
     table = Table()
-    for label in (
-        N_("Month"),
-        N_("Dispatch"),
-        N_("Reminders"),
-        N_("Due"),
-        N_("Escalation"),
-        N_("Digest"),
-    ):
-        table.add_column(rt.translator.gettext(label))
+    first = rows[0] if rows else None
+    headers = (
+        (N_("Month"), ""),
+        (N_("Dispatch"), first and _clock(rt, first.dispatch_at)),
+        (N_("Reminders"), first and first.reminders and _clock(rt, first.reminders[0])),
+        (N_("Due"), ""),
+        (N_("Escalation"), first and _clock(rt, first.escalate_at)),
+        (N_("Digest"), first and _clock(rt, first.digest_at)),
+    )
+    for label, clock in headers:
+        header = rt.translator.gettext(label) + (f" {clock}" if clock else "")
+        table.add_column(header, no_wrap=True)
     for s in rows:
-        quarter = " " + rt.translator.gettext(N_("quarter end")) if s.quarter_end else ""
+        quarter = "\n" + rt.translator.gettext(N_("quarter end")) if s.quarter_end else ""
         table.add_row(
             s.month.key + quarter,
-            _moment(rt, s.dispatch_at),
-            "\n".join(_moment(rt, r) for r in s.reminders),
+            _local_day(rt, s.dispatch_at),
+            "\n".join(_local_day(rt, r) for r in s.reminders),
             _day(rt, s.due_on),
-            _moment(rt, s.escalate_at),
-            _moment(rt, s.digest_at),
+            _local_day(rt, s.escalate_at),
+            _local_day(rt, s.digest_at),
         )
     return table
 

@@ -21,14 +21,20 @@ def calendar_knows(year: int) -> bool:
     return True
 
 
+# Holidays on fixed solar dates under 《全国年节及纪念日放假办法》 (as amended in 2024): known
+# before the State Council publishes a year's schedule. The lunar ones (春节, 清明, 端午, 中秋)
+# and the 调休 days are not: an admin enters them (duban calendar import).
+FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
+
+
 def is_workday(day: date, overrides: Mapping[date, bool] | None = None) -> bool:
     """True on a working day, counting 调休 Saturdays and Sundays as working days."""
     if overrides and day in overrides:
         return overrides[day]
     try:
         return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:  # a year beyond its data: Monday to Friday
-        return day.weekday() < 5
+    except NotImplementedError:  # a year beyond its data: Monday to Friday, fixed holidays off
+        return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
 
 
 def add_workdays(start: date, count: int, overrides: Mapping[date, bool] | None = None) -> date:
