@@ -313,3 +313,57 @@ async def test_the_cli_starts_without_heavy_libraries(tmp_path: Path) -> None:
     assert "Commands" in english.out
     version = await duban(tmp_path, "--version")
     assert version.out.startswith("duban ")
+
+
+class ConnectProxy:
+    """A minimal HTTP CONNECT proxy on loopback that counts the tunnels it opened."""
+
+    def __init__(self) -> None:
+        self.tunnels = 0
+        self.server: asyncio.Server | None = None
+
+    async def start(self) -> int:
+        self.server = await asyncio.start_server(self._client, "127.0.0.1", 0)
+        return int(self.server.sockets[0].getsockname()[1])
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        method, target = head.split(b" ", 2)[:2]
+        if method != b"CONNECT":
+            writer.write(b"HTTP/1.1 405 Method Not Allowed\r\n\r\n")
+            writer.close()
+            return
+        host, port = target.decode().rsplit(":", 1)
+        up_reader, up_writer = await asyncio.open_connection(host, int(port))
+        self.tunnels += 1
+        writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            while data := await src.read(65536):
+                dst.write(data)
+                await dst.drain()
+            dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            self.server.close()
+
+
+async def test_telegram_through_the_configured_proxy(tmp_path: Path) -> None:
+    tg, proxy = TelegramEmulator(), ConnectProxy()
+    base, port = await tg.start(), await proxy.start()
+    example_env(tmp_path, telegram_token=tg.token, telegram_api_base=base)
+    try:
+        assert (await duban(tmp_path, "init")).code == 0
+        through = await duban(tmp_path, "doctor", DUBAN_TELEGRAM_PROXY=f"http://127.0.0.1:{port}")
+        assert f"✓ telegram       @{tg.username}" in through.out
+        assert proxy.tunnels >= 1
+        refused = await duban(tmp_path, "doctor", DUBAN_TELEGRAM_PROXY="ftp://127.0.0.1:1")
+        assert refused.code == 2
+        assert "DUBAN_TELEGRAM_PROXY" in refused.err
+        assert "ftp://" not in refused.err  # a proxy URL may hold a password: not echoed
+    finally:
+        await proxy.stop()
+        await tg.stop()
