@@ -7,16 +7,13 @@ app group chat (应用群聊) is created or named here: the app then posts diges
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from bot.commands.runtime import Runtime, runtime
+from bot.commands.runtime import runtime
 from bot.domain.messages import N_, msg
 from bot.services.binding import bind_chat, bound_chats, unbind_chat
-
-if TYPE_CHECKING:
-    from bot.channels.wecom.client import WecomClient
 
 chat_app = typer.Typer(
     help="The secretariat's group chats (Telegram groups, WeCom app chats).", no_args_is_help=True
@@ -26,17 +23,6 @@ chat_app = typer.Typer(
 def register(app: typer.Typer) -> None:
     """Attach the ``chat`` group."""
     app.add_typer(chat_app, name="chat")
-
-
-def _client(rt: Runtime) -> WecomClient:
-    from bot.channels.wecom.client import WecomClient  # noqa: PLC0415 - wechatpy is heavy
-
-    settings = rt.settings
-    if not (settings.wecom_corp_id and settings.wecom_secret):
-        rt.fail(msg(N_("WeCom is not configured: set DUBAN_WECOM_CORP_ID and DUBAN_WECOM_SECRET.")))
-    return WecomClient(
-        settings.wecom_corp_id, settings.wecom_secret.get_secret_value(), settings.wecom_api_base
-    )
 
 
 @chat_app.command("list")
@@ -66,7 +52,7 @@ def create_wecom(
     users = [m.strip() for m in members.replace("，", ",").split(",") if m.strip()]
     if len(users) < 2:
         rt.fail(msg(N_("A WeCom group chat needs at least two members.")))
-    client = _client(rt)
+    client = rt.wecom_client()
 
     async def body() -> str:
         try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -66,9 +66,7 @@ def import_command(  # noqa: PLR0917 - typer passes every option by keyword
     from bot.importers.sheet import read_sheet  # noqa: PLC0415
 
     rt = runtime(ctx)
-    chosen = locale or rt.settings.default_locale
-    if chosen not in ("zh_CN", "zh_TW", "en"):
-        rt.fail(msg(N_("Unknown locale “{locale}”: use zh_CN, zh_TW or en."), locale=chosen))
+    chosen = rt.locale_option(locale)
     try:
         people, problems = read_roster(read_sheet(file))
     except (PlanFileError, RosterError) as exc:
@@ -129,7 +127,7 @@ def sync_wecom(
     rt = runtime(ctx)
     if sheet is not None and sheet.suffix.lower() != ".xlsx":
         rt.fail(msg(N_("The sheet must be an .xlsx file.")))
-    client = _wecom_client(rt)
+    client = rt.wecom_client()
 
     async def body() -> Synced:
         from bot.channels.wecom.client import call  # noqa: PLC0415 - wechatpy is heavy
@@ -165,12 +163,3 @@ def sync_wecom(
     show_synced(rt, synced, sheet=sheet, bound=bind, as_json=as_json)
 
 
-def _wecom_client(rt: Runtime) -> Any:
-    from bot.channels.wecom.client import WecomClient  # noqa: PLC0415 - wechatpy is heavy
-
-    settings = rt.settings
-    if not (settings.wecom_corp_id and settings.wecom_secret):
-        rt.fail(msg(N_("WeCom is not configured: set DUBAN_WECOM_CORP_ID and DUBAN_WECOM_SECRET.")))
-    return WecomClient(
-        settings.wecom_corp_id, settings.wecom_secret.get_secret_value(), settings.wecom_api_base
-    )

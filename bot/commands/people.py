@@ -61,9 +61,7 @@ def invite(  # noqa: PLR0917 - typer passes every option by keyword
 ) -> None:
     """Create a single-use bind code (绑定码) for a unit's contact, leader or the secretariat."""
     rt = runtime(ctx)
-    chosen = locale or rt.settings.default_locale
-    if chosen not in ("zh_CN", "zh_TW", "en"):
-        rt.fail(msg(N_("Unknown locale “{locale}”: use zh_CN, zh_TW or en."), locale=chosen))
+    chosen = rt.locale_option(locale)
 
     async def body() -> NewInvite:
         async with rt.database():

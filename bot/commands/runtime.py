@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
@@ -16,7 +16,7 @@ from rich.console import Console
 from bot.config import Settings
 from bot.domain.localtime import local_iso, local_text
 from bot.domain.messages import N_, Message, msg
-from bot.i18n import Translator
+from bot.i18n import LOCALES, Translator
 from bot.storage.db import (
     CONNECT_TIMEOUT,
     SchemaState,
@@ -27,6 +27,9 @@ from bot.storage.db import (
     upgrade_schema,
     where,
 )
+
+if TYPE_CHECKING:
+    from bot.channels.wecom.client import WecomClient
 
 T = TypeVar("T")
 EXIT_REFUSED = 2  # the input was refused: one sentence on stderr, nothing written
@@ -50,6 +53,28 @@ class Runtime:
         """Print one localized sentence on stderr and exit with status 2."""
         self.err.print(self.say(message), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_REFUSED)
+
+    def locale_option(self, value: str | None) -> str:
+        """A ``--locale`` option: the deployment's language when absent, refused when unknown."""
+        chosen = value or self.settings.default_locale
+        if chosen not in LOCALES:
+            self.fail(msg(N_("Unknown locale “{locale}”: use zh_CN, zh_TW or en."), locale=chosen))
+        return chosen
+
+    def wecom_client(self) -> WecomClient:
+        """The WeCom API client of the configured app (refused when WeCom is not set up)."""
+        from bot.channels.wecom.client import WecomClient  # noqa: PLC0415 - wechatpy is heavy
+
+        settings = self.settings
+        if not (settings.wecom_corp_id and settings.wecom_secret):
+            self.fail(
+                msg(N_("WeCom is not configured: set DUBAN_WECOM_CORP_ID and DUBAN_WECOM_SECRET."))
+            )
+        return WecomClient(
+            settings.wecom_corp_id,
+            settings.wecom_secret.get_secret_value(),
+            settings.wecom_api_base,
+        )
 
     def now(self) -> datetime:
         """The current time (aware, UTC)."""

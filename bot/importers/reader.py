@@ -17,6 +17,7 @@ from bot.domain.plan import DEFAULT_COLUMNS, Column, ParsedPlan, PlanTask
 from bot.domain.units import resolve_aliases
 from bot.importers.delimited import delimited_rows
 from bot.importers.errors import PlanFileError
+from bot.importers.files import check_size, read_bounded
 from bot.importers.grid import MAX_TASKS, GridResult, require_unique_numbers, tasks_from_rows
 from bot.importers.markup import html_tables, markdown_tables
 from bot.importers.office import docx_content, office_kind, xlsx_content
@@ -24,6 +25,7 @@ from bot.importers.paragraphs import tasks_from_paragraphs
 from bot.importers.preamble import read_meta
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_TOO_LARGE = N_("The file is {size} MB, more than the {limit} MB a plan file may have.")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -36,33 +38,17 @@ def read_plan(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedPlan:
 
 def load_plan_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of a plan file, after checking it is a readable file within the size limit."""
-    if path.is_dir():
-        raise PlanFileError(N_("{name} is a folder, not a plan file."), name=path.name)
-    try:
-        _check_size(path.stat().st_size, max_bytes)  # before reading a 200 MB file into memory
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise PlanFileError(N_("The file {name} does not exist."), name=str(path)) from exc
-    except OSError as exc:
-        raise PlanFileError(
-            N_("The file {name} cannot be read: {reason}."),
-            name=path.name,
-            reason=exc.strerror or exc.__class__.__name__,
-        ) from exc
-
-
-def _check_size(size: int, max_bytes: int) -> None:
-    if size > max_bytes:
-        raise PlanFileError(
-            N_("The file is {size} MB, more than the {limit} MB a plan file may have."),
-            size=round(size / 1024 / 1024, 1),
-            limit=round(max_bytes / 1024 / 1024, 1),
-        )
+    return read_bounded(
+        path,
+        max_bytes,
+        folder=N_("{name} is a folder, not a plan file."),
+        too_large=_TOO_LARGE,
+    )
 
 
 def read_plan_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedPlan:
     """Parse a plan held in memory; ``name`` (the file name) gives the fallback title."""
-    _check_size(len(data), max_bytes)
+    check_size(len(data), max_bytes, _TOO_LARGE)
     if not data.strip():
         raise PlanFileError(N_("The file is empty."))
     stem = Path(name).stem

@@ -15,6 +15,7 @@ from typing import Any
 from bot.domain.messages import N_
 from bot.importers.delimited import delimited_rows
 from bot.importers.errors import PlanFileError
+from bot.importers.files import read_bounded
 from bot.importers.office import office_kind
 from bot.importers.reader import decode_text
 
@@ -24,27 +25,14 @@ _OLE = b"\xd0\xcf\x11\xe0"  # the container of .xls and .doc
 
 def read_sheet(path: Path, *, max_bytes: int = MAX_SHEET_BYTES) -> list[list[str]]:
     """Rows of the first visible worksheet (xlsx) or of the text (csv/tsv), as strings."""
-    if path.is_dir():
-        raise PlanFileError(
-            N_("{name} is a folder, not a contacts sheet (.xlsx or .csv)."), name=path.name
-        )
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise PlanFileError(
-                N_("The file is {size} MB, more than the {limit} MB a contacts sheet may have."),
-                size=round(size / 1024 / 1024, 1),
-                limit=round(max_bytes / 1024 / 1024, 1),
-            )
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise PlanFileError(N_("The file {name} does not exist."), name=str(path)) from exc
-    except OSError as exc:
-        raise PlanFileError(
-            N_("The file {name} cannot be read: {reason}."),
-            name=path.name,
-            reason=exc.strerror or exc.__class__.__name__,
-        ) from exc
+    data = read_bounded(
+        path,
+        max_bytes,
+        folder=N_("{name} is a folder, not a contacts sheet (.xlsx or .csv)."),
+        too_large=N_(
+            "The file is {size} MB, more than the {limit} MB a contacts sheet may have."
+        ),
+    )
     if data.startswith(_OLE):
         raise PlanFileError(
             N_("Old Excel (.xls) files cannot be read; save the sheet as .xlsx or .csv first.")
