@@ -6,11 +6,11 @@ every detail. Channels split the text where it is too long for one message.
 
 from __future__ import annotations
 
+from bot.domain.digest import Digest, TaskLine
 from bot.domain.lights import Light
 from bot.domain.reporting import Status
 from bot.domain.text import shorten
 from bot.i18n import Translator
-from bot.services.digest import Digest, TaskLine
 
 NAMES_SHOWN = 30
 

@@ -4,12 +4,11 @@ who cannot be reached, what changed since the previous period. Plain data; rende
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
 
 from bot.domain.cadence import previous_month
-from bot.domain.lights import Light, overall_status, task_light
+from bot.domain.digest import Digest, TaskLine, UnitLine
+from bot.domain.lights import overall_status, task_light
 from bot.domain.reporting import Month, Status
 from bot.domain.text import shorten
 from bot.services.records import month_period
@@ -24,80 +23,6 @@ from bot.storage.models import (
 )
 
 LATEST_CHARS = 80
-
-
-@dataclass(slots=True)
-class UnitLine:
-    """A unit's reporting for the period (counts of report requests)."""
-
-    unit: str
-    asked: int = 0
-    reported: int = 0
-    on_time: int = 0
-    late: int = 0
-    missing: int = 0
-
-
-@dataclass(slots=True)
-class TaskLine:
-    """A task's state for the period."""
-
-    number: str
-    title: str
-    lead: list[str]
-    light: Light
-    status: Status | None
-    latest: str
-    previous: Status | None = None
-    missing_units: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Digest:
-    """Everything a digest says, for one plan and month."""
-
-    plan_id: int
-    plan_title: str
-    period: str
-    due_on: date | None
-    units: list[UnitLine]
-    tasks: list[TaskLine]
-    overdue: list[dict[str, Any]]
-    unreachable: list[str]
-
-    @property
-    def units_asked(self) -> int:
-        """Units asked this period."""
-        return len(self.units)
-
-    @property
-    def units_reported(self) -> int:
-        """Units that answered every request."""
-        return sum(1 for u in self.units if u.missing == 0)
-
-    @property
-    def changes(self) -> list[TaskLine]:
-        """Tasks whose status moved since the previous period."""
-        return [t for t in self.tasks if t.previous is not None and t.status != t.previous]
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``duban digest --json`` shape."""
-        return {
-            "period": self.period,
-            "units": [asdict(u) for u in self.units],
-            "tasks": [
-                {
-                    "number": t.number,
-                    "title": t.title,
-                    "lead": "、".join(t.lead),
-                    "light": t.light.value,
-                    "status": t.status.value if t.status else None,
-                    "latest": t.latest,
-                }
-                for t in self.tasks
-            ],
-            "overdue": self.overdue,
-        }
 
 
 async def _latest_reports(period: ReportingPeriod) -> dict[tuple[int, int], ProgressReport]:

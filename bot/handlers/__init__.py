@@ -1,0 +1,1 @@
+"""Channel-neutral conversations: an Inbound in, Outbound replies out (no channel library)."""
