@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
 
-from bot.commands.runtime import runtime
+from bot.commands.runtime import Runtime, runtime
 from bot.domain.messages import N_, msg
 from bot.domain.payloads import is_id
 from bot.domain.text import shorten
-from bot.services.cadence import JobReport, run_escalation, run_reminders
+from bot.services.cadence import JobReport, nudge, run_escalation
 from bot.services.outbox import listing, requeue_failed
 
 outbox_app = typer.Typer(
@@ -102,9 +101,13 @@ def _run_job(
 
     async def body() -> JobReport:
         async with rt.database():
-            return await job(rt.now(), ZoneInfo(rt.settings.timezone), force=True)
+            return await job(rt.now(), rt.zone, force=True)
 
-    report = rt.run(body())
+    return _job_output(rt, name, rt.run(body()), as_json=as_json)
+
+
+def _job_output(rt: Runtime, name: str, report: JobReport, *, as_json: bool) -> JobReport | None:
+    """Print the JSON form and return None, or return the report for a sentence."""
     if as_json:
         rt.out.print_json(
             json.dumps({"job": name, "queued": report.queued, "periods": report.periods})
@@ -118,9 +121,14 @@ def remind(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Remind every unit that has not reported for the latest month, now (once a day)."""
-    report = _run_job(ctx, "remind", run_reminders, as_json=as_json)
+    rt = runtime(ctx)
+
+    async def body() -> JobReport:
+        async with rt.database():
+            return await nudge(rt.now(), rt.zone, actor="cli")
+
+    report = _job_output(rt, "remind", rt.run(body()), as_json=as_json)
     if report is not None:
-        rt = runtime(ctx)
         rt.out.print(rt.say(msg(N_("{count} reminders queued."), count=report.queued)))
 
 

@@ -25,7 +25,7 @@ from bot.services.binding import (
     active_contacts,
     contact_name,
     create_invite,
-    unbind,
+    revoke_contact,
 )
 from bot.services.errors import RefusedError
 from bot.storage.models import Contact
@@ -179,17 +179,14 @@ def revoke(
     ctx: typer.Context,
     contact_id: Annotated[int, typer.Argument(help="The number shown by “duban contacts”")],
 ) -> None:
-    """End a contact's binding (they get no more prompts)."""
+    """End a contact's binding; they are told, and get no more prompts."""
     rt = runtime(ctx)
 
     async def body() -> Contact | None:
         if not is_id(contact_id):
             return None
         async with rt.database():
-            contact = await Contact.get_or_none(id=contact_id, active=True).select_related("unit")
-            if contact is not None:
-                await unbind(contact, now=rt.now(), actor="cli")
-            return contact
+            return await revoke_contact(contact_id, now=rt.now(), actor="cli")
 
     contact = rt.run(body())
     if contact is None:

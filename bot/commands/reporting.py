@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.commands.cycle import month_option
 from bot.commands.runtime import Runtime, runtime
 from bot.domain.messages import N_, msg
 from bot.domain.reporting import Quarter
@@ -24,6 +23,7 @@ from bot.services.quarterly import (
     stored_quarter_period,
     write_materials,
 )
+from bot.services.records import reporting_month
 from bot.services.summary_flow import QuarterRow, quarter_rows
 
 
@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
 def digest(
     ctx: typer.Context,
     period: Annotated[
-        str | None, typer.Option(help="The month, YYYY-MM (default: this month)")
+        str | None, typer.Option(help="The month, YYYY-MM (default: the latest dispatched)")
     ] = None,
     plan: Annotated[int | None, typer.Option(help="The plan id (default: the latest)")] = None,
     post: Annotated[bool, typer.Option("--post", help="Also send it to the secretariat")] = False,
@@ -48,11 +48,11 @@ def digest(
     if quarter is not None:
         _quarter_digest(rt, quarter, plan, as_json=as_json)
         return
-    month = month_option(rt, period)
     zone = ZoneInfo(rt.settings.timezone)
 
     async def body() -> tuple[Digest, int]:
         async with rt.database():
+            month = await reporting_month(period, plan)
             if post:
                 stamp = rt.now().strftime("%Y%m%d%H%M%S")
                 published: Published = await post_digest(
@@ -105,7 +105,7 @@ def export(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option(help="The file to write")],
     period: Annotated[
-        str | None, typer.Option(help="The month, YYYY-MM (default: this month)")
+        str | None, typer.Option(help="The month, YYYY-MM (default: the latest dispatched)")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="xlsx | docx | png")] = "xlsx",
     plan: Annotated[int | None, typer.Option(help="The plan id (default: the latest)")] = None,
@@ -116,7 +116,6 @@ def export(
     quarter = Quarter.parse(period or "")
     if quarter is not None and fmt != "docx":
         rt.fail(msg(N_("A quarter is exported as the written material: use --format docx.")))
-    month = month_option(rt, None if quarter else period)
     if fmt not in FORMATS:
         rt.fail(msg(N_("Unknown export format “{value}”: use xlsx, docx or png."), value=fmt))
 
@@ -125,6 +124,7 @@ def export(
             if quarter is not None:
                 await write_materials(quarter, out, locale=rt.translator.locale, plan_id=plan)
                 return
+            month = await reporting_month(period, plan)
             await export_month(
                 month, fmt, out, today=rt.today(), zone=ZoneInfo(rt.settings.timezone),
                 locale=rt.translator.locale, plan_id=plan,

@@ -4,20 +4,17 @@
 from __future__ import annotations
 
 from bot.domain.conversation import Outbound, OutFile
-from bot.domain.messages import N_, msg
-from bot.domain.reporting import Month, Status
+from bot.domain.reporting import Status
 from bot.domain.text import shorten
 from bot.handlers.context import Turn
 from bot.handlers.report import status_label
-from bot.services.cadence import latest_period, run_reminders
+from bot.services.cadence import nudge as nudge_units
 from bot.services.digest import Digest, build_digest
-from bot.services.errors import RefusedError
 from bot.services.exports import FORMATS, export_month
 from bot.services.publish import digest_message
+from bot.services.records import reporting_month
 from bot.services.reporting import unit_tasks
 from bot.services.units import find_unit
-from bot.storage.models import AuditLog
-from bot.storage.register import latest_plan
 
 MIMES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -26,37 +23,17 @@ MIMES = {
 }
 
 
-async def _month(given: str = "") -> Month:
-    if given:
-        month = Month.parse(given)
-        if month is None:
-            raise RefusedError(
-                msg(
-                    N_("“{value}” is not a month; write it as YYYY-MM, e.g. 2026-11."),
-                    value=given[:20],
-                )
-            )
-        return month
-    plan = await latest_plan()
-    period = await latest_period(plan) if plan else None
-    if period is None:
-        raise RefusedError(msg(N_("Nothing has been dispatched yet.")))
-    month = Month.parse(period.key)
-    assert month is not None
-    return month
-
-
 def _said(turn: Turn, status: Status | None, percent: int | None) -> str:
     return status_label(turn, status, percent) if status else turn._("not reported")
 
 
 async def _digest(turn: Turn, given: str = "") -> Digest:
-    return await build_digest(await _month(given), today=turn.today)
+    return await build_digest(await reporting_month(given), today=turn.today)
 
 
 async def digest(turn: Turn) -> None:
     """The digest of the latest (or a named) month, with the filled table."""
-    month = await _month(turn.inbound.args.strip())
+    month = await reporting_month(turn.inbound.args.strip())
     _, outbound = await digest_message(
         month, locale=turn.tr.locale, data_dir=turn.deps.data_dir, today=turn.today,
         zone=turn.deps.timezone, plan_id=None,
@@ -127,13 +104,7 @@ async def overdue(turn: Turn) -> None:
 
 async def nudge(turn: Turn) -> None:
     """一键催办: remind every unit that has not reported, now, and record who asked."""
-    report = await run_reminders(turn.now, turn.deps.timezone, force=True)
-    await AuditLog.create(
-        actor=turn.inbound.identity,
-        action="nudge",
-        subject=",".join(report.periods),
-        detail={"queued": report.queued},
-    )
+    report = await nudge_units(turn.now, turn.deps.timezone, actor=turn.inbound.identity)
     turn.reply(
         turn._(
             "Reminders sent to {count} reporters of units that have not reported.",
@@ -150,7 +121,7 @@ async def export(turn: Turn) -> None:
             turn._("Unknown export format “{value}”: use xlsx, docx or png.", value=fmt[:20])
         )
         return
-    month = await _month()
+    month = await reporting_month()
     relative = f"exports/chat-{month.key}-{turn.tr.locale}.{fmt}"
     await export_month(
         month,

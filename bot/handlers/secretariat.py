@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from bot.domain.conversation import Outbound
 from bot.domain.payloads import is_id
 from bot.handlers.context import Turn
-from bot.services.binding import ROLE_LABELS, Role, active_contacts, unbind
-from bot.storage.models import Contact
+from bot.services.binding import ROLE_LABELS, Role, active_contacts, revoke_contact
 
 
 async def contacts(turn: Turn) -> None:
@@ -30,20 +28,9 @@ async def revoke(turn: Turn) -> None:
     if not arg.isdigit() or len(arg) > 10 or not is_id(int(arg)):
         turn.reply(turn._("Send the contact number from /contacts, for example “/revoke 12”."))
         return
-    contact = await Contact.get_or_none(id=int(arg), active=True).select_related("unit")
+    contact = await revoke_contact(int(arg), now=turn.now, actor=turn.inbound.identity)
     if contact is None:
         turn.reply(turn._("No bound contact has the number {number}.", number=arg))
         return
-    await unbind(contact, now=turn.now, actor=turn.inbound.identity)
     unit = contact.unit.name if contact.unit else turn._("secretariat")
     turn.reply(turn._("The binding of #{number} ({unit}) has ended.", number=arg, unit=unit))
-    from bot.i18n import Translator  # noqa: PLC0415 - the revoked person's own locale
-
-    theirs = Translator(contact.locale)
-    turn.send(
-        Outbound(
-            text=theirs.gettext("The secretariat has ended your binding to {unit}.", unit=unit),
-            recipient=contact.identity,
-            locale=contact.locale,
-        )
-    )

@@ -10,8 +10,11 @@ from enum import StrEnum
 
 from tortoise.transactions import in_transaction
 
+from bot.domain.conversation import Outbound
 from bot.domain.messages import N_, msg
+from bot.i18n import Translator
 from bot.services.errors import RefusedError
+from bot.services.outbox import enqueue
 from bot.services.units import find_unit
 from bot.storage.models import AuditLog, ChatBinding, Contact, ConversationState, Invite, Unit
 
@@ -240,6 +243,30 @@ async def unbind(contact: Contact, *, now: datetime, actor: str) -> None:
             subject=contact.identity,
             detail={"contact": contact.id},
         )
+
+
+async def revoke_contact(contact_id: int, *, now: datetime, actor: str) -> Contact | None:
+    """The secretariat ends a binding (``/revoke N``, ``duban revoke N``) and the person is told.
+
+    None when no bound contact has that number. The notice goes through the outbox in the
+    person's own language, in the same transaction as the unbinding.
+    """
+    async with in_transaction():
+        contact = await Contact.get_or_none(id=contact_id, active=True).select_related("unit")
+        if contact is None:
+            return None
+        await unbind(contact, now=now, actor=actor)
+        theirs = Translator(contact.locale)
+        unit = contact.unit.name if contact.unit else theirs.gettext(ROLE_LABELS[Role.SECRETARIAT])
+        notice = theirs.gettext("The secretariat has ended your binding to {unit}.", unit=unit)
+        await enqueue(
+            f"revoke:{contact.id}",
+            contact.identity,
+            Outbound(text=notice, recipient=contact.identity, locale=contact.locale),
+            now=now,
+            contact_id=contact.id,
+        )
+    return contact
 
 
 async def active_contacts() -> list[Contact]:

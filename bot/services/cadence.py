@@ -26,8 +26,9 @@ from bot.services import recipients
 from bot.services.dispatch import dispatch, workday_overrides
 from bot.services.outbox import enqueue
 from bot.services.prompts import request_buttons
+from bot.services.records import latest_period
 from bot.services.reporting import RequestView, request_view
-from bot.storage.models import Plan, ReportingPeriod, ReportRequest, Unit
+from bot.storage.models import AuditLog, Plan, ReportingPeriod, ReportRequest, Unit
 
 
 @dataclass(slots=True)
@@ -67,15 +68,6 @@ async def run_dispatch(now: datetime, zone: ZoneInfo) -> JobReport:
     return report
 
 
-async def latest_period(plan: Plan) -> ReportingPeriod | None:
-    """The plan's most recent dispatched month."""
-    return (
-        await ReportingPeriod.filter(plan=plan, kind="month", due_on__not_isnull=True)
-        .order_by("-starts")
-        .first()
-    )
-
-
 async def waiting_requests(period: ReportingPeriod) -> dict[int, list[RequestView]]:
     """Per unit, the requests of the period not answered yet."""
     rows = (
@@ -111,6 +103,21 @@ def reminder_message(tr: Translator, views: list[RequestView], *, due_today: boo
             **params,
         )
     return Outbound(text=text, buttons=request_buttons(tr, views), locale=tr.locale)
+
+
+async def nudge(now: datetime, zone: ZoneInfo, *, actor: str) -> JobReport:
+    """一键催办: remind every unit that has not reported, now, and record who asked.
+
+    The one use case behind ``/nudge`` in chat and ``duban remind`` on the command line.
+    """
+    report = await run_reminders(now, zone, force=True)
+    await AuditLog.create(
+        actor=actor,
+        action="nudge",
+        subject=",".join(report.periods),
+        detail={"queued": report.queued},
+    )
+    return report
 
 
 async def run_reminders(now: datetime, zone: ZoneInfo, *, force: bool = False) -> JobReport:

@@ -17,11 +17,12 @@ from bot.domain.reporting import Month
 from bot.i18n import Translator
 from bot.render.digest import digest_text, digest_title
 from bot.services import recipients
-from bot.services.cadence import active_plans, latest_period
+from bot.services.cadence import active_plans
 from bot.services.digest import Digest, build_digest
 from bot.services.dispatch import workday_overrides
 from bot.services.exports import export_month
 from bot.services.outbox import enqueue
+from bot.services.records import latest_period
 from bot.storage.models import OutboxMessage
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

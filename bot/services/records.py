@@ -7,8 +7,42 @@ from typing import Any
 from bot.domain.messages import N_, msg
 from bot.domain.reporting import Month
 from bot.services.errors import RefusedError
-from bot.storage.models import ProgressReport, ReportingPeriod
+from bot.storage.models import Plan, ProgressReport, ReportingPeriod
 from bot.storage.register import latest_plan
+
+
+async def latest_period(plan: Plan) -> ReportingPeriod | None:
+    """The plan's most recent dispatched month."""
+    return (
+        await ReportingPeriod.filter(plan=plan, kind="month", due_on__not_isnull=True)
+        .order_by("-starts")
+        .first()
+    )
+
+
+async def reporting_month(given: str | None = None, plan_id: int | None = None) -> Month:
+    """The month a digest, a status or an export is about, the same in chat and on the CLI.
+
+    The month named (``2026-11``), or else the plan's latest dispatched month: the one whose
+    reports are coming in, which early in a month is still the previous calendar month.
+    """
+    if given:
+        month = Month.parse(given)
+        if month is None:
+            raise RefusedError(
+                msg(
+                    N_("“{value}” is not a month; write it as YYYY-MM, e.g. 2026-11."),
+                    value=given[:20],
+                )
+            )
+        return month
+    plan = await latest_plan(plan_id)
+    period = await latest_period(plan) if plan else None
+    if period is None:
+        raise RefusedError(msg(N_("Nothing has been dispatched yet.")))
+    month = Month.parse(period.key)
+    assert month is not None
+    return month
 
 
 async def month_period(month: Month, plan_id: int | None = None) -> ReportingPeriod:
