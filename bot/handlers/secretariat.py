@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain.payloads import is_id
 from bot.handlers.context import Turn
-from bot.services.binding import ROLE_LABELS, Role, active_contacts, revoke_contact
+from bot.services.binding import ROLE_LABELS, Role, active_contacts, contact_name, revoke_contact
 
 
 async def contacts(turn: Turn) -> None:
@@ -15,7 +15,7 @@ async def contacts(turn: Turn) -> None:
         return
     lines = [
         f"#{c.id} {c.unit.name if c.unit else turn._('secretariat')} · "
-        f"{turn._(ROLE_LABELS[Role(c.role)])} · {c.display_name or '—'} · {c.channel}"
+        f"{turn._(ROLE_LABELS[Role(c.role)])} · {contact_name(c)} · {c.channel}"
         + (" ⚠" if c.unreachable_at else "")
         for c in people
     ]

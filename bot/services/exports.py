@@ -24,6 +24,7 @@ from bot.render.progress import (
     write_progress_xlsx,
 )
 from bot.render.register import register_table
+from bot.services.binding import contact_name
 from bot.services.digest import Digest, build_digest
 from bot.services.errors import RefusedError
 from bot.storage.models import Plan, ProgressReport, ReportingPeriod, ReportRequest
@@ -72,7 +73,7 @@ async def progress_document(digest: Digest, tr: Translator, zone: ZoneInfo) -> P
                 tr.gettext(Status(report.status).label),
                 "" if report.percent is None else f"{report.percent}%",
                 report.text,
-                (report.contact.display_name or report.contact.identity) if report.contact else "",
+                contact_name(report.contact) if report.contact else "",
                 report.submitted_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 str(report.version),
                 "是" if report.late else "",

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.domain.messages import N_, msg
 from bot.domain.reporting import Month
+from bot.services.binding import contact_name
 from bot.services.errors import RefusedError
 from bot.storage.models import Plan, ProgressReport, ReportingPeriod
 from bot.storage.register import latest_plan
@@ -82,7 +83,7 @@ async def period_reports(
                 {"name": a.original_name, "path": a.path, "sha256": a.sha256, "size": a.size}
                 for a in r.attachments
             ],
-            "contact": r.contact.display_name or r.contact.identity if r.contact else None,
+            "contact": contact_name(r.contact) if r.contact else None,
             "submitted_at": r.submitted_at.isoformat(),
             "version": r.version,
             "late": r.late,
