@@ -2,6 +2,9 @@
 
 Tests read as tables of (who, what they do, what the bot answers), Zulip-bot style. The only
 fake is at the edge: files "sent" by a person come from a dict instead of a chat server.
+People on WeCom go through the real WeCom adapter's numbered-choice fallback as the intake and
+the sender would use it: each answer to them is noted as sent, each typed reply is read
+against the last step before the handlers see it.
 """
 
 from __future__ import annotations
@@ -11,6 +14,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.channels.wecom.adapter import WecomChannel
+from bot.channels.wecom.client import WecomClient
+from bot.delivery.channel import Channel
+from bot.delivery.choices import note_sent, read_choice
 from bot.domain.conversation import Inbound, InboundFile, Outbound, text_inbound
 from bot.handlers.context import Deps
 from bot.handlers.router import handle
@@ -69,6 +76,9 @@ class Dialogue:
         self.deps = Deps(data_dir=data_dir, timezone=TZ, files=self.files, clock=self.clock)
         self.last: dict[str, list[Outbound]] = {}
         self._refs = 0
+        # channels without buttons, whose adapter reads typed answers (never sends here)
+        offline = WecomClient("ww-dialogue", "secret", "http://127.0.0.1:9")
+        self.channels: dict[str, Channel] = {"wecom": WecomChannel(offline, 1, data_dir)}
 
     def _inbound(self, who: Person, **fields: object) -> Inbound:
         return Inbound(
@@ -82,8 +92,14 @@ class Dialogue:
         )
 
     async def _run(self, who: Person, inbound: Inbound) -> str:
+        channel = self.channels.get(who.channel)
+        if channel is not None:
+            inbound = await read_choice(channel, inbound)
         replies = await handle(inbound, self.deps)
         mine = [r for r in replies if r.recipient in (None, who.identity)]
+        if channel is not None and who.group is None:
+            for reply in mine:  # as the sender notes them, in order
+                await note_sent(channel, who.identity, reply)
         if any(r.buttons for r in mine):  # older buttons stay pressable in the chat
             self.last[who.identity] = mine
         for i, other in enumerate(r for r in replies if r.recipient not in (None, who.identity)):

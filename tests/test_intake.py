@@ -11,7 +11,14 @@ import pytest
 
 from bot.delivery import intake as intake_module
 from bot.delivery.intake import MAX_ATTEMPTS, Intake
-from bot.domain.conversation import Inbound, InboundFile, Outbound, text_inbound
+from bot.domain.conversation import (
+    Capabilities,
+    Choices,
+    Inbound,
+    InboundFile,
+    Outbound,
+    text_inbound,
+)
 from bot.handlers.context import Deps
 from bot.storage.models import InboxUpdate, OutboxMessage
 from tests.dialogue import Clock, DictFiles
@@ -21,12 +28,15 @@ class PlainChannel:
     """A channel at the edge whose stored payloads are already neutral."""
 
     name = "plain"
-    has_buttons = True
+    capabilities = Capabilities(buttons=True, edits=False, cards=False)
 
     def parse(self, payload: dict[str, Any]) -> Inbound | None:
         return text_inbound(
             channel="plain", sender=payload["from"], chat=payload["from"], text=payload["text"]
         )
+
+    def read_choice(self, inbound: Inbound, offered: Choices) -> Inbound:
+        raise AssertionError("a channel with buttons is never asked to read choices")
 
     async def send(self, recipient: str, outbound: Outbound) -> str | None:
         raise AssertionError("the inbox worker never sends: the outbox does")

@@ -1,11 +1,16 @@
-"""The port every chat channel implements, and the two ways a send can fail."""
+"""The port every chat channel implements, and the two ways a send can fail.
+
+An adapter declares its :class:`~bot.domain.conversation.Capabilities` and renders every
+:class:`Outbound` natively; where it has no buttons it lists the options itself and reads a
+typed answer back into the press it stands for (:meth:`Channel.read_choice`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot.domain.conversation import Inbound, InboundFile, Outbound
+from bot.domain.conversation import Capabilities, Choices, Inbound, InboundFile, Outbound
 from bot.domain.messages import Message
 
 
@@ -38,10 +43,16 @@ class Channel(Protocol):
     """A chat channel: turns stored updates into :class:`Inbound`, sends :class:`Outbound`."""
 
     name: str
-    has_buttons: bool
+    capabilities: Capabilities
 
     def parse(self, payload: dict[str, Any]) -> Inbound | None:
         """The inbound a stored update stands for; None for updates that need no handling."""
+        ...
+
+    def read_choice(self, inbound: Inbound, offered: Choices) -> Inbound:
+        """A typed answer to the options this channel listed for want of buttons, as the press
+        it stands for (a bare number only at a pure choice step); anything else unchanged.
+        Called only on channels without buttons, with the options of the last step sent."""
         ...
 
     async def send(self, recipient: str, outbound: Outbound) -> str | None:

@@ -2,6 +2,8 @@
 
 Handling an update, queuing its replies in the outbox and marking it processed happen in
 one transaction, so a crash at any point either loses nothing or redoes the whole update.
+On a channel without buttons the channel first reads a typed answer against the options it
+last listed (a bare number picks one only at a pure choice step), in that same transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from bot.delivery.channel import Channel
+from bot.delivery.choices import read_choice
 from bot.delivery.flood import FloodGuard
 from bot.domain.conversation import Inbound, InboundFile, Outbound
 from bot.handlers.context import Deps
@@ -126,7 +129,7 @@ class Intake:
         try:
             async with in_transaction():
                 if inbound is not None:
-                    replies = await handle(inbound, deps)
+                    replies = await handle(await read_choice(channel, inbound), deps)
                     now = deps.clock()
                     for i, reply in enumerate(replies):
                         recipient = reply.recipient or inbound.chat_identity

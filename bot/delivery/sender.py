@@ -2,7 +2,8 @@
 
 A message is claimed (``sending``) before the network call and marked ``sent`` after it; a
 crash in between leaves one ``sending`` row, which :meth:`Sender.recover` requeues: at most
-that single in-flight message can go out twice.
+that single in-flight message can go out twice. On a channel without buttons the step a
+message poses is noted just before it goes out, so the person's answer is read against it.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from datetime import datetime, timedelta
 from tortoise.functions import Min
 
 from bot.delivery.channel import Channel, PermanentSendError, TransientSendError
+from bot.delivery.choices import note_sent
 from bot.delivery.pacing import Pacer
 from bot.domain.conversation import Outbound
 from bot.services import outbox
-from bot.services.options import remember_options
 from bot.services.watch import mark_unreachable
 from bot.storage.models import OutboxMessage
 
@@ -59,7 +60,8 @@ class Sender:
                 continue  # an older message to this recipient waits: keep their order
             channel = self.channels[row.channel]
             external = row.recipient.split(":", 1)[1]
-            edit = bool(row.payload.get("replaces"))  # edits in place are not new messages
+            # edits in place are not new messages, where the channel can edit
+            edit = channel.capabilities.edits and bool(row.payload.get("replaces"))
             wait = 0.0 if edit else self.pacer.recipient_delay(row.channel, external)
             if wait > 0:
                 held[row.recipient] = row.id
@@ -106,6 +108,8 @@ class Sender:
         if paced:
             self.pacer.record(row.channel, external)
         try:
+            # noted before the send: an answer may come as soon as the message arrives
+            await note_sent(channel, row.recipient, message)
             message_id = await channel.send(external, message)
         except TransientSendError as exc:
             log.info("outbox %s: retry (%s)", row.key, exc)
@@ -124,8 +128,6 @@ class Sender:
             await outbox.mark_retry(row, now=self.clock(), error=repr(exc))
             return 0
         await outbox.mark_sent(row, now=self.clock(), external_id=message_id)
-        if not channel.has_buttons and message.buttons:
-            await remember_options(row.recipient, message)
         return 1
 
     async def next_due_in(self) -> float:

@@ -47,13 +47,24 @@ COMMAND_WORDS = {
     "语言": "lang",
     "語言": "lang",
 }
-# What each channel can show. Where there are no buttons, options go out as numbered lines and
-# the person answers with the number (or the option's words).
-CHANNEL_HAS_BUTTONS = {"telegram": True, "wecom": False}
 COMMANDS_WITH_ARGUMENT = frozenset({"start", "history", "revoke", "digest", "export", "lang"})
 COMMANDS_WITH_NAME = frozenset({"status"})  # the argument may be a unit's name
 _ARGUMENT = re.compile(r"[A-Za-z0-9_-]{1,40}")
 _NAME_MAX = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a channel can show, declared by its adapter on the channel port.
+
+    ``buttons``: choices under a message that send a payload when pressed (else the adapter
+    lists them as numbered lines and reads the answer); ``edits``: a message can be changed in
+    place after a press; ``cards``: rich template cards (WeCom 模板卡片).
+    """
+
+    buttons: bool
+    edits: bool
+    cards: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +182,12 @@ class Outbound:
     ``title`` is shown emphasised where the channel can. ``replaces`` names the message a
     pressed button sat on, so channels that can edit advance the flow in place.
     ``recipient`` is None for a reply to the chat the inbound came from.
+
+    ``free_input`` marks a step that also takes typed input (a percentage, a narrative, a
+    comment): its buttons are shortcuts, and a number typed there is that number, never
+    option N. A message with buttons and without ``free_input`` is a pure choice step (a
+    status, a task from a list, submit or change), where channels without buttons read a
+    bare number as the option it numbers. See :attr:`pure_choice`.
     """
 
     text: str
@@ -181,6 +198,7 @@ class Outbound:
     recipient: str | None = None
     notice: str = ""  # a short toast answering a button press, where the channel has one
     locale: str = ""  # the reader's locale, for what a channel adds (numbered-choice hints)
+    free_input: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The outbox form."""
@@ -201,13 +219,26 @@ class Outbound:
             recipient=data.get("recipient"),
             notice=data.get("notice", ""),
             locale=data.get("locale", ""),
+            free_input=bool(data.get("free_input", False)),
         )
+
+    @property
+    def pure_choice(self) -> bool:
+        """Whether this step only offers its buttons (no typed input besides them)."""
+        return bool(self.buttons) and not self.free_input
 
     def options(self) -> list[Button]:
         """The buttons in reading order: what a numbered fallback lists as 1, 2, 3 …"""
         return [button for row in self.buttons for button in row]
 
 
-def numbered_options(outbound: Outbound) -> str:
-    """The buttons as numbered lines, for channels without buttons (answer by number)."""
-    return "\n".join(f"{i}. {b.label}" for i, b in enumerate(outbound.options(), 1))
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """The options of the last step sent to a person on a channel without buttons.
+
+    Kept so the channel can read a typed answer as the press it stands for: an option's
+    words at any step, a bare number only when ``numbered`` (the step was a pure choice).
+    """
+
+    options: tuple[Button, ...]
+    numbered: bool

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.domain.conversation import CHANNEL_HAS_BUTTONS, Button, Inbound, InboundFile, Outbound
+from bot.domain.conversation import Button, Inbound, InboundFile, Outbound
 from bot.domain.messages import Message
 from bot.i18n import Translator, normalise_locale
-from bot.services.options import OPTIONS_KEY, remember_options
+from bot.services.options import KEPT_KEYS
 from bot.storage.models import ChatBinding, Contact, ConversationState
 
 
@@ -93,8 +93,13 @@ class Turn:
         title: str = "",
         buttons: tuple[tuple[Button, ...], ...] = (),
         notice: str = "",
+        free_input: bool = False,
     ) -> None:
-        """Answer in the chat; the first answer to a pressed button replaces its message."""
+        """Answer in the chat; the first answer to a pressed button replaces its message.
+
+        ``free_input``: the step also takes typed input, so its buttons are only shortcuts
+        (see :class:`Outbound`); a step with buttons and without it is a pure choice.
+        """
         replaces = None
         if self.inbound.kind == "button" and not self.replies:
             replaces = self.inbound.message_ref
@@ -106,6 +111,7 @@ class Turn:
                 replaces=replaces,
                 notice=notice,
                 locale=self.tr.locale,
+                free_input=free_input,
             )
         )
 
@@ -129,10 +135,8 @@ class Turn:
 
     async def set_flow(self, flow: str, data: dict[str, Any]) -> None:
         """Store where the speaker is."""
-        options = self.data.get(OPTIONS_KEY)
-        payload = dict(data)
-        if options is not None:
-            payload[OPTIONS_KEY] = options
+        kept = {k: v for k, v in self.data.items() if k in KEPT_KEYS}  # the channel's choices
+        payload = {**data, **kept}
         if self.state is None:
             self.state = await ConversationState.create(
                 identity=self.inbound.identity, flow=flow, data=payload
@@ -142,26 +146,6 @@ class Turn:
             await self.state.save(update_fields=["flow", "data", "updated_at"])
 
     async def clear_flow(self) -> None:
-        """Leave any flow (numbered options stay until replaced)."""
-        if self.state is not None and (self.state.flow or set(self.state.data) - {OPTIONS_KEY}):
+        """Leave any flow (the options last offered stay until the next step replaces them)."""
+        if self.state is not None and (self.state.flow or set(self.state.data) - KEPT_KEYS):
             await self.set_flow("", {})
-
-    async def remember_options(self) -> None:
-        """On a channel without buttons, store the numbered choices just offered."""
-        if CHANNEL_HAS_BUTTONS.get(self.inbound.channel, True):
-            return
-        offered = [o for o in self.replies if o.buttons and o.recipient is None]
-        if offered:
-            await remember_options(self.inbound.identity, offered[-1])
-            self.state = await ConversationState.get_or_none(identity=self.inbound.identity)
-
-    def chosen_option(self, text: str) -> str | None:
-        """The payload a typed answer picks from the numbered choices, if it picks one."""
-        options = self.data.get(OPTIONS_KEY) or []
-        answer = text.strip().rstrip(".．、")
-        if answer.isdigit() and 1 <= int(answer) <= len(options):
-            return str(options[int(answer) - 1][1])
-        for label, payload in options:
-            if answer == label:
-                return str(payload)
-        return None

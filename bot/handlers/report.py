@@ -113,6 +113,7 @@ async def _ask_text(turn: Turn, data: dict[str, Any]) -> None:
     turn.reply(
         turn._("Write this month’s progress as one message (photos and files can follow)."),
         buttons=buttons,
+        free_input=True,
     )
 
 
@@ -128,6 +129,7 @@ async def _advance(turn: Turn, data: dict[str, Any]) -> None:
         turn.reply(
             turn._("How far along is it? Choose, or send a number such as 65."),
             buttons=(choices, (Button(turn._("Skip"), payload("n", data["request"])),)),
+            free_input=True,  # "5" is 5 %, never the fifth button
         )
     elif not data.get("text"):
         await _ask_text(turn, data)

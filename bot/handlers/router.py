@@ -1,12 +1,11 @@
 """The one entry point of the conversation layer: an :class:`Inbound` in, replies out.
 
 Decides who may do what (unknown people, reporters, leaders, the secretariat and its chats)
-and hands the inbound to the feature that owns it.
+and hands the inbound to the feature that owns it. Typed answers to numbered choices arrive
+here already read as button presses by their channel (``bot.delivery.choices``).
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from bot.domain.conversation import Inbound, Outbound
 from bot.domain.payloads import PayloadError, decode
@@ -29,15 +28,10 @@ SECRETARIAT_COMMANDS = {
 async def handle(inbound: Inbound, deps: Deps) -> list[Outbound]:
     """Handle one inbound; the replies are returned for the caller to queue in the outbox."""
     turn = await Turn.load(inbound, deps)
-    if inbound.kind == "text" and not inbound.is_group:
-        chosen = turn.chosen_option(inbound.text)
-        if chosen is not None:
-            turn.inbound = replace(inbound, kind="button", payload=chosen)
     try:
         await _route(turn)
     except RefusedError as refused:
         turn.reply(turn.say(refused.message))
-    await turn.remember_options()
     return turn.replies
 
 

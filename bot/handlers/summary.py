@@ -35,7 +35,9 @@ async def on_button(turn: Turn, p: Payload) -> None:
     elif p.action == "w":
         await authorised(turn.contact, summary_id, states=("draft", "returned"))
         await turn.set_flow(REWRITE_FLOW, {"summary": summary_id})
-        turn.reply(turn._("Send the whole summary as one message; it replaces the draft."))
+        turn.reply(
+            turn._("Send the whole summary as one message; it replaces the draft."), free_input=True
+        )
     elif p.action == "y":
         decided = await decide(turn.contact, summary_id, now=turn.now, approve=True)
         await announce_decision(decided, turn.now)
@@ -48,7 +50,7 @@ async def on_button(turn: Turn, p: Payload) -> None:
     else:
         await authorised(turn.contact, summary_id, states=("pending",))
         await turn.set_flow(RETURN_FLOW, {"summary": summary_id})
-        turn.reply(turn._("Write what should change; the reporter will see it."))
+        turn.reply(turn._("Write what should change; the reporter will see it."), free_input=True)
 
 
 async def on_text(turn: Turn, text: str) -> None:

@@ -1,25 +1,45 @@
-"""Numbered choices on channels without buttons: remember what "1", "2", … stood for.
+"""Choices on channels without buttons: remember what the last step sent to a person offered.
 
-WeCom text messages have no buttons, so options go out as numbered lines; when the person
-answers "2", the handler looks up the payload stored here (Rasa's fallback style).
+WeCom text messages have no buttons, so the channel lists a step's options itself (numbered
+at a pure choice step) and reads the answer back into a press. What was offered is kept in
+the database, beside the conversation state, because any process may handle the person's
+next message. Only steps are remembered: a message with buttons, or one that asks for typed
+input (which forgets the options before it); plain notices leave the last step's options.
 """
 
 from __future__ import annotations
 
-from bot.domain.conversation import Outbound
+from bot.domain.conversation import Button, Choices, Outbound
 from bot.storage.models import ConversationState
 
-OPTIONS_KEY = "options"
+OPTIONS_KEY = "options"  # [[label, payload], …] of the last step
+NUMBERED_KEY = "numbered"  # whether that step was a pure choice (a bare number picks)
+KEPT_KEYS = frozenset({OPTIONS_KEY, NUMBERED_KEY})  # kept when a flow's data is replaced
 
 
 async def remember_options(identity: str, outbound: Outbound) -> None:
-    """Store the options of ``outbound`` as the numbered choices of ``identity``."""
-    options = [[b.label, b.payload] for b in outbound.options()]
-    if not options:
-        return
+    """Note the step ``outbound`` poses to ``identity``: its options and whether it is a choice."""
+    if not outbound.buttons and not outbound.free_input:
+        return  # a notice, not a step: the last step's options still stand
     state = await ConversationState.get_or_none(identity=identity)
+    data = {k: v for k, v in (state.data if state else {}).items() if k not in KEPT_KEYS}
+    if outbound.buttons:
+        data[OPTIONS_KEY] = [[b.label, b.payload] for b in outbound.options()]
+        data[NUMBERED_KEY] = outbound.pure_choice
     if state is None:
-        await ConversationState.create(identity=identity, flow="", data={OPTIONS_KEY: options})
+        await ConversationState.create(identity=identity, flow="", data=data)
         return
-    state.data = {**state.data, OPTIONS_KEY: options}
-    await state.save(update_fields=["data", "updated_at"])
+    if data != state.data:
+        state.data = data
+        await state.save(update_fields=["data", "updated_at"])
+
+
+async def offered_options(identity: str) -> Choices | None:
+    """What the last step sent to ``identity`` offered, if it offered anything."""
+    state = await ConversationState.get_or_none(identity=identity)
+    options = state.data.get(OPTIONS_KEY) if state else None
+    if state is None or not options:
+        return None
+    # Rows written before the marker existed were all treated as numbered; keep that.
+    numbered = bool(state.data.get(NUMBERED_KEY, True))
+    return Choices(tuple(Button(str(label), str(payload)) for label, payload in options), numbered)

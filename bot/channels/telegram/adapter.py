@@ -25,7 +25,14 @@ from aiogram.types import FSInputFile, Message, Update
 
 from bot.channels.telegram.render import keyboard, render_pieces
 from bot.delivery.channel import PermanentSendError, TransientSendError
-from bot.domain.conversation import Inbound, InboundFile, Outbound, text_inbound
+from bot.domain.conversation import (
+    Capabilities,
+    Choices,
+    Inbound,
+    InboundFile,
+    Outbound,
+    text_inbound,
+)
 
 log = logging.getLogger(__name__)
 TOKEN_RETRY = 300.0  # seconds: a rejected token is the operator's to fix, not the recipient's
@@ -44,7 +51,7 @@ class TelegramChannel:
     """Speaks to the Bot API through an aiogram :class:`Bot`."""
 
     name = CHANNEL
-    has_buttons = True
+    capabilities = Capabilities(buttons=True, edits=True, cards=False)
 
     def __init__(
         self, bot: Bot, data_dir: Path, username: str | None = None, send_timeout: float = 20.0
@@ -122,6 +129,10 @@ class TelegramChannel:
             bot_username=self.username,
             **common,
         )
+
+    def read_choice(self, inbound: Inbound, offered: Choices) -> Inbound:  # noqa: ARG002
+        """Inline keyboards send their payloads: typed text is never read as a choice."""
+        return inbound
 
     async def fetch(self, channel: str, file: InboundFile) -> bytes:  # noqa: ARG002 - the port's shape
         """Download a file someone sent (getFile, then the file URL)."""

@@ -1,7 +1,8 @@
 """The WeCom channel: decrypted callback XML → Inbound; Outbound → text with numbered choices.
 
-WeCom app text messages have no buttons, so choices go out as numbered lines and the answer
-"2" is mapped back by the handlers (Rasa's fallback). Text is at most 2048 bytes per message.
+WeCom app text messages have no buttons, so this adapter lists a step's options itself
+(numbered at a pure choice step) and reads the answer "2" back into the press it stands for
+(Rasa's fallback, see ``bot.channels.numbered``). Text is at most 2048 bytes per message.
 """
 
 from __future__ import annotations
@@ -14,12 +15,19 @@ import requests
 from wechatpy.enterprise import parse_message
 from wechatpy.exceptions import APILimitedException, WeChatClientException
 
+from bot.channels.numbered import as_press, render_choices
 from bot.channels.text import split_lines
 from bot.channels.wecom.client import WecomClient, call
 from bot.config import Settings
 from bot.delivery.channel import PermanentSendError, TransientSendError
-from bot.domain.conversation import Inbound, InboundFile, Outbound, numbered_options, text_inbound
-from bot.i18n import Translator
+from bot.domain.conversation import (
+    Capabilities,
+    Choices,
+    Inbound,
+    InboundFile,
+    Outbound,
+    text_inbound,
+)
 from bot.services.attachments import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
@@ -39,15 +47,14 @@ def update_key(message: Any) -> str:
 
 
 def render_text(outbound: Outbound) -> str:
-    """The whole message as WeCom text: title, body, numbered choices and how to answer."""
+    """The whole message as WeCom text: title, body, the choices and how to answer."""
     parts = []
     if outbound.title:
         parts.append(f"【{outbound.title}】")
     if outbound.text:
         parts.append(outbound.text)
     if outbound.buttons:
-        hint = Translator(outbound.locale or None).gettext("Reply with the number of your choice.")
-        parts.append(numbered_options(outbound) + "\n" + hint)
+        parts.append(render_choices(outbound))
     return "\n".join(parts) or "…"
 
 
@@ -55,7 +62,8 @@ class WecomChannel:
     """Sends through the WeCom API of one self-built app (AgentId)."""
 
     name = CHANNEL
-    has_buttons = False
+    # Template cards (模板卡片) are not used yet: WeCom's 微信插件 may not render them.
+    capabilities = Capabilities(buttons=False, edits=False, cards=False)
 
     def __init__(self, client: WecomClient, agent_id: int, data_dir: Path) -> None:
         self.client = client
@@ -92,6 +100,10 @@ class WecomChannel:
                 channel=CHANNEL, sender=sender, chat=sender, kind="text", text=f"[{message.type}]"
             )
         return None  # events: entering the app, subscribing … need no answer
+
+    def read_choice(self, inbound: Inbound, offered: Choices) -> Inbound:
+        """A typed "2" (or "２", or an option’s words) as the press of the option it names."""
+        return as_press(inbound, offered)
 
     async def fetch(self, channel: str, file: InboundFile) -> bytes:  # noqa: ARG002 - the port's shape
         """A photo someone sent (media/get)."""
