@@ -131,6 +131,45 @@ async def test_numbered_options_are_remembered_when_sent(
     assert state.data["options"] == [["报送第1项", "v1:t:1"], ["报送第2项", "v1:t:2"]]
 
 
+async def test_only_pure_choice_steps_are_numbered_and_notices_keep_the_last_step(
+    wecom: tuple[WecomEmulator, Sender, Clocks],
+) -> None:
+    emulator, sender, clocks = wecom
+    status = Outbound(text="请选择进展状态", buttons=((Button("未启动", "v1:s:1:0"),),))
+    notice = Outbound(text="已记下")
+    percent = Outbound(
+        text="完成进度如何？",
+        buttons=((Button("20%", "v1:p:1:20"), Button("跳过", "v1:n:1")),),
+        free_input=True,
+    )
+    comment = Outbound(text="请写明需要修改的内容", free_input=True)
+    seen = []
+    for key, message in (("s", status), ("m", notice), ("p", percent), ("c", comment)):
+        await enqueue(key, "wecom:zhangsan", message, now=clocks.wall())
+        clocks.advance(3)
+        assert await sender.send_due() == 1
+        seen.append(dict((await ConversationState.get(identity="wecom:zhangsan")).data))
+    assert seen[0] == {"options": [["未启动", "v1:s:1:0"]], "numbered": True}
+    assert seen[1] == seen[0]  # a notice is not a step: "1" still answers the status
+    assert seen[2] == {"options": [["20%", "v1:p:1:20"], ["跳过", "v1:n:1"]], "numbered": False}
+    assert seen[3] == {}  # a free-text question: nothing is offered any more
+    texts = emulator.texts("zhangsan")
+    assert "1. 未启动" in texts[0]
+    assert "20% / 跳过" in texts[2]
+    assert "1. 20%" not in texts[2]
+
+
+async def test_wecom_cannot_edit_so_replacing_messages_are_paced(
+    wecom: tuple[WecomEmulator, Sender, Clocks],
+) -> None:
+    emulator, sender, clocks = wecom
+    for i in range(31):
+        message = Outbound(text=f"第{i}步", replaces=f"zhangsan:{i}")
+        await enqueue(f"r{i}", "wecom:zhangsan", message, now=clocks.wall())
+    assert await sender.send_due(limit=100) == 30  # new messages on WeCom: the member cap holds
+    assert emulator.dropped["zhangsan"] == 0
+
+
 async def test_telegram_order_pacing_and_crash_recovery(db: str, tmp_path: Path) -> None:
     emulator = TelegramEmulator()
     base = await emulator.start()

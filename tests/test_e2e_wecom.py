@@ -1,5 +1,6 @@
 """End to end over WeCom: wechatpy-encrypted callbacks into our endpoint, replies through the
-WeCom API emulator; numbered choices answered by number; hostile callbacks refused."""
+WeCom API emulator; numbered choices answered by number (only where the step is a pure
+choice: a number at the percent step is a percentage); hostile callbacks refused."""
 
 from __future__ import annotations
 
@@ -82,6 +83,46 @@ async def test_report_over_wecom(planned: str, tmp_path: Path) -> None:
     assert (tmp_path / "data" / photo.path).read_bytes().startswith(b"\x89PNG")
     assert await OutboxMessage.exclude(state="sent").count() == 0
     assert sum(wx.dropped.values()) == 0
+
+
+async def test_numbers_are_options_only_at_pure_choice_steps(planned: str, tmp_path: Path) -> None:
+    async with world(tmp_path, planned) as w:
+        wx = w.wecom
+        wx.member(ZHANG, "张三")
+        now = datetime.now(UTC)
+        code = (await create_invite("县财政局", Role.REPORTER, now=now, locale="zh_CN")).code
+        await wx.user_says(ZHANG, f"绑定 {code}")
+        await wx.wait_for(lambda: any("绑定成功" in t for t in wx.texts(ZHANG)))
+        await dispatch(Month(2026, 11), now=now, today=now.date())
+        w.app.sender.wakeup.set()
+        await wx.wait_for(lambda: "月度进展调度" in last(wx.texts(ZHANG)))
+        for answer, expect in (
+            ("1", "请选择进展状态"),
+            ("2", "完成进度如何"),  # the second status: 推进中
+            ("5", "请用一条消息写明本月进展"),  # 5 %, not the fifth option (跳过)
+            ("资金已拨付五成。", "确认报送吗"),
+            ("1", "第1版"),  # 1 = 确认报送
+            ("报送", "待报送事项"),
+            ("1", "上次报送"),
+            ("２", "完成进度如何"),  # full-width digits count alike
+            ("2", "沿用上次内容"),  # 2 %, not the second option (40 %)
+            ("沿用上次内容", "确认报送吗"),
+            ("1", "第2版"),
+        ):
+            await wx.user_says(ZHANG, answer)
+            await wx.wait_for(lambda expect=expect: expect in last(wx.texts(ZHANG)))
+        asked = next(t for t in wx.texts(ZHANG) if "完成进度如何" in t)
+        assert "20% / 40% / 60% / 80% / 跳过" in asked  # listed as words, not numbered
+        assert "1. 20%" not in asked
+        assert "请回复选项编号" not in asked
+        status = next(t for t in wx.texts(ZHANG) if "请选择进展状态" in t)
+        assert "2. 推进中" in status
+        assert "请回复选项编号" in status
+    reports = await ProgressReport.all().order_by("version")
+    assert [(r.version, r.status, r.percent) for r in reports] == [
+        (1, "in_progress", 5),
+        (2, "in_progress", 2),
+    ]
 
 
 async def test_hostile_callbacks_are_refused_and_store_nothing(

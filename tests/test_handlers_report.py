@@ -133,3 +133,41 @@ async def test_mytasks_and_history_by_role(world: Dialogue) -> None:
     assert not await ReportRequest.filter(
         period__key="2026-12", task__number="1", unit__name="县发改局"
     ).exists()
+
+
+async def test_wecom_numbers_pick_options_only_at_pure_choice_steps(world: Dialogue) -> None:
+    """WeCom has no buttons: a bare number is option N at a pure choice step (the task list,
+    the status, the confirmation) and the person's own number at the percent step."""
+    d = world
+    await d.says(BOB, f"绑定 {await code(d, '县财政局')}")
+    await dispatch(Month(2026, 11), now=d.clock(), today=d.clock.now.date())
+    await run_table(
+        d,
+        [
+            (BOB, "报送", "Open report requests"),
+            (BOB, "1", "Choose the status"),
+            (BOB, "2", "How far along"),  # the second status: In progress
+            (BOB, "5", "Write this month"),  # 5 %, not the fifth option (Skip)
+            (BOB, "资金已拨付五成。", "Status: In progress 5%"),
+            (BOB, "1", "(version 1): In progress 5%"),  # 1 = Submit
+            (BOB, "报送", "Open report requests"),
+            (BOB, "1", "Choose the status"),
+            (BOB, "２", "How far along"),  # full-width digits count alike
+            (BOB, "2", "Write this month"),  # 2 %, not the second option (40 %)
+            (BOB, "Keep the last text", "Status: In progress 2%"),  # an option's words
+            (BOB, "1", "(version 2): In progress 2%"),
+            (BOB, "报送", "Open report requests"),
+            (BOB, "1", "Choose the status"),
+            (BOB, "3", "How far along"),  # Behind
+            (BOB, "150", "whole number from 0 to 100"),
+            (BOB, "Skip", "Write this month"),  # the Skip option by its words
+            (BOB, "2", "Status: Behind"),  # a free-text step: "2" is the narrative
+            (BOB, "Submit", "(version 3): Behind"),
+        ],
+    )
+    reports = await ProgressReport.filter(contact__identity=BOB.identity).order_by("version")
+    assert [(r.version, r.status, r.percent, r.text) for r in reports] == [
+        (1, "in_progress", 5, "资金已拨付五成。"),
+        (2, "in_progress", 2, "资金已拨付五成。"),
+        (3, "behind", None, "2"),
+    ]
