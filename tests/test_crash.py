@@ -12,7 +12,8 @@ from pathlib import Path
 
 from bot.sandbox.telegram import TelegramEmulator
 from bot.storage.db import open_database, upgrade_schema
-from bot.storage.models import Contact, Unit
+from bot.storage.models import Contact, OutboxMessage, Unit
+from tests.waiting import outbox_settled
 
 FANOUT = 300
 
@@ -68,7 +69,12 @@ async def test_kill_9_during_fan_out(tmp_path: Path, sample_plan: Path) -> None:
             return sum(1 for u in range(1, FANOUT + 1) if tg.bot_messages(u))
 
         await tg.wait_for(lambda: prompted() == FANOUT, 90)
-        await asyncio.sleep(1.5)  # anything sent twice would arrive by now
+        # the barrier: once every outbox row is marked sent, the bot has nothing left to send
+        # (no scheduler, no inbound), so a copy sent twice has arrived by then or never will
+        async with open_database(url):
+            await outbox_settled(90)
+            assert await OutboxMessage.exclude(state="sent").count() == 0
+            assert await OutboxMessage.filter(state="sent").count() == FANOUT
         second.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(second.wait(), 30) == 0
     finally:

@@ -3,7 +3,6 @@ long answers split on lines, HTML in names, documents out, a user who blocked th
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +28,8 @@ from bot.storage.models import (
     ReportRequest,
 )
 from tests.e2e import world
+from tests.waiting import CEILING as WAIT
+from tests.waiting import eventually, settled
 
 SECRET = "s3cr3t-token_for-webhook"  # noqa: S105 - a test value
 
@@ -52,7 +53,7 @@ async def test_webhook_mode_checks_the_secret(planned: str, tmp_path: Path) -> N
         tg.webhook = (w.app.url + TELEGRAM_WEBHOOK_PATH, SECRET)  # where the test server listens
         tg.user(5, "访客", "en")
         await tg.user_sends(5, "hello")
-        await tg.wait_for(lambda: any("not bound" in m.text for m in tg.bot_messages(5)))
+        await tg.wait_for(lambda: any("not bound" in m.text for m in tg.bot_messages(5)), WAIT)
         update = {"update_id": 999, "message": {"message_id": 1, "date": 0, "text": "hi",
                   "chat": {"id": 5, "type": "private"},
                   "from": {"id": 5, "is_bot": False, "first_name": "x"}}}  # fmt: skip
@@ -81,12 +82,14 @@ async def test_group_forgery_long_answers_html_documents_blocked(
         secretariat = (await create_invite(None, Role.SECRETARIAT, now=now, locale="zh_CN")).code
         await tg.user_sends(1, f"/start {reporter}")
         await tg.user_sends(2, f"/start@{tg.username} {secretariat}", chat_id=-1001)
-        await tg.wait_for(lambda: any("秘书组群" in m.text for m in tg.bot_messages(-1001)))
+        await tg.wait_for(lambda: any("秘书组群" in m.text for m in tg.bot_messages(-1001)), WAIT)
         assert await ChatBinding.filter(identity="telegram:-1001").exists()
 
         # names with HTML are shown as text: escaped on the wire, intact for the reader
         await tg.user_sends(2, "/contacts", chat_id=-1001)
-        await tg.wait_for(lambda: any("<b>王</b> & 李" in m.text for m in tg.bot_messages(-1001)))
+        await tg.wait_for(
+            lambda: any("<b>王</b> & 李" in m.text for m in tg.bot_messages(-1001)), WAIT
+        )
         listing = next(m for m in tg.bot_messages(-1001) if "<b>王</b>" in m.text)
         assert "&lt;b&gt;王&lt;/b&gt; &amp; 李" in listing.markup
 
@@ -95,12 +98,12 @@ async def test_group_forgery_long_answers_html_documents_blocked(
         w.app.sender.wakeup.set()
         foreign = await ReportRequest.exclude(unit__name="县发改局").first()
         assert foreign is not None
-        await tg.wait_for(lambda: any("月度进展调度" in m.text for m in tg.bot_messages(1)))
+        await tg.wait_for(lambda: any("月度进展调度" in m.text for m in tg.bot_messages(1)), WAIT)
         prompt = next(m for m in tg.bot_messages(1) if "月度进展调度" in m.text)
         await tg.user_sends_callback(1, prompt.message_id, payload("t", foreign.id))
         await tg.user_sends_callback(1, prompt.message_id, "v1:s:" + "9" * 12 + ":1")
-        await tg.wait_for(lambda: not tg.open_callbacks)  # answered all the same
-        await tg.wait_for(lambda: "该按钮无效" in prompt.text)  # the last forgery, in place
+        await tg.wait_for(lambda: not tg.open_callbacks, WAIT)  # answered all the same
+        await tg.wait_for(lambda: "该按钮无效" in prompt.text, WAIT)  # the last forgery, in place
 
         # an answer longer than 4096 characters arrives in pieces cut between lines
         long = Outbound(text="\n".join(f"第{i}行：" + "进展" * 40 for i in range(120)))
@@ -111,17 +114,18 @@ async def test_group_forgery_long_answers_html_documents_blocked(
         files = Outbound(text="导出文件", files=(OutFile("exports/table.xlsx", "进展表.xlsx"),))
         await enqueue("test:doc", "telegram:1", files, now=now)
         w.app.sender.wakeup.set()
-        await tg.wait_for(lambda: any(m.document for m in tg.bot_messages(1)), 30)
-        pieces = [m for m in tg.bot_messages(1) if "第0行" in m.text or "第119行" in m.text]
-        assert len({p.message_id for p in pieces}) == 2
-        assert all(len(m.text) <= 4096 for m in tg.bot_messages(1))
-        assert all(not m.text.endswith("进") for m in tg.bot_messages(1) if "行：" in m.text)
+        await tg.wait_for(lambda: any(m.document for m in tg.bot_messages(1)), WAIT)
+        # lines of 84-86 characters: as many whole lines as fit in 4096 (47 lines, 4031 and
+        # 4041 characters), the rest in a third message; together again they are the text
+        pieces = [m.text for m in tg.bot_messages(1) if "行：" in m.text]
+        assert [p.split("：", 1)[0] for p in pieces] == ["第0行", "第47行", "第94行"]
+        assert "\n".join(pieces) == long.text
         doc = next(m.document for m in tg.bot_messages(1) if m.document)
         assert doc["file_name"] == "进展表.xlsx"
 
         # a document sent outside a flow is kept and the bot asks which task it is for
         await tg.user_sends_document(1, b"%PDF-1.4 report", "十一月进展.pdf")
-        await tg.wait_for(lambda: "这条内容属于哪项任务" in tg.bot_messages(1)[-1].text, 30)
+        await tg.wait_for(lambda: "这条内容属于哪项任务" in tg.bot_messages(1)[-1].text, WAIT)
         kept = await Attachment.get(original_name="十一月进展.pdf")
         assert (kept.kind, kept.report_id, kept.size) == ("document", None, 15)
 
@@ -129,23 +133,30 @@ async def test_group_forgery_long_answers_html_documents_blocked(
         tg.block(1)
         await enqueue("test:blocked", "telegram:1", Outbound(text="提醒"), now=now)
         w.app.sender.wakeup.set()
-        for _ in range(300):
-            row = await OutboxMessage.get(key="test:blocked")
-            if row.state == "failed":
-                break
-            await asyncio.sleep(0.05)
+
+        async def marked_unreachable() -> bool:  # the contact is marked after the row fails
+            return await Contact.exclude(unreachable_at=None).filter(identity="telegram:1").exists()
+
+        await eventually(marked_unreachable, what="the contact who blocked the bot is marked")
+        row = await OutboxMessage.get(key="test:blocked")
         assert row.state == "failed"
-        assert "blocked" in (row.last_error or "")
-        contact = await Contact.get(identity="telegram:1")
-        assert contact.unreachable_at is not None
+        assert row.last_error == "Telegram server says - Forbidden: bot was blocked by the user"
         # the secretariat's group hears of it once, whatever else fails for this contact
+        await tg.wait_for(lambda: any("无法送达" in m.text for m in tg.bot_messages(-1001)), WAIT)
         await enqueue("test:blocked-again", "telegram:1", Outbound(text="再次提醒"), now=now)
         w.app.sender.wakeup.set()
-        await tg.wait_for(lambda: any("无法送达" in m.text for m in tg.bot_messages(-1001)), 30)
-        for _ in range(100):
-            if (await OutboxMessage.get(key="test:blocked-again")).state == "failed":
-                break
-            await asyncio.sleep(0.05)
+
+        async def failed_again() -> bool:
+            return await OutboxMessage.filter(key="test:blocked-again", state="failed").exists()
+
+        await eventually(failed_again, what="the second message to the blocked contact fails")
+        # a barrier: the sender handles one message at a time, so once a message queued after
+        # that failure has arrived, whatever the failure led to has been queued as well
+        await enqueue("test:barrier", "telegram:2", Outbound(text="屏障"), now=now)
+        w.app.sender.wakeup.set()
+        await tg.wait_for(lambda: any(m.text == "屏障" for m in tg.bot_messages(2)), WAIT)
+        await settled()
         notices = await OutboxMessage.filter(key__startswith="unreachable:").count()
         assert notices == 1
+        assert sum("无法送达" in m.text for m in tg.bot_messages(-1001)) == 1
     assert await ProgressReport.all().count() == 0

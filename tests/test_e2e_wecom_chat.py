@@ -18,6 +18,7 @@ from bot.services.plans import import_plan
 from bot.services.publish import post_digest
 from bot.storage.models import OutboxMessage
 from tests.e2e import world
+from tests.waiting import CEILING, settled
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -46,10 +47,14 @@ async def test_digest_into_a_wecom_app_chat(planned: str, tmp_path: Path) -> Non
         )
         assert published.queued == 1
         w.app.sender.wakeup.set()
-        await wx.wait_for(lambda: any(d.msgtype == "file" for d in wx.chat_inbox[chat_id]), 30)
+        await wx.wait_for(lambda: any(d.msgtype == "file" for d in wx.chat_inbox[chat_id]), CEILING)
+        await settled()  # received is not yet marked sent: wait for the outbox to record it
         text = wx.chat_inbox[chat_id][0]  # the digest (in 2 048-byte pieces), then the table
         file = next(d for d in wx.chat_inbox[chat_id] if d.msgtype == "file")
         assert "2026-11 月度调度汇总" in text.content
         assert (file.msgtype, wx.media[file.media_id][1]) == ("file", "2026-11进展情况.xlsx")
+        assert await OutboxMessage.filter(recipient=f"wecom:chat:{chat_id}").count() == 1
+        assert (
+            await OutboxMessage.filter(recipient=f"wecom:chat:{chat_id}", state="sent").count() == 1
+        )
         assert await unbind_chat(f"wecom:chat:{chat_id}", actor="test")
-    assert await OutboxMessage.filter(recipient=f"wecom:chat:{chat_id}", state="sent").count() == 1

@@ -17,6 +17,7 @@ from bot.domain.conversation import Outbound
 from bot.sandbox.telegram import TelegramEmulator
 from bot.services.outbox import enqueue
 from bot.storage.models import OutboxMessage
+from tests.waiting import CEILING, outbox_settled
 
 USERS = 20
 
@@ -28,9 +29,12 @@ def now() -> datetime:
 async def test_429_storm_5xx_and_hangs(db: str, tmp_path: Path) -> None:
     emulator = TelegramEmulator()
     base = await emulator.start()
-    emulator.hang_seconds = 2.5
+    # the hang outlasts the send timeout (both timers run on this test's event loop, so the
+    # timeout fires first however busy the machine); the timeout is long enough that no
+    # healthy request on loopback reaches it, so each fault costs exactly one extra attempt
+    emulator.hang_seconds = 6.0
     bot = Bot(emulator.token, session=AiohttpSession(api=TelegramAPIServer.from_base(base)))
-    channel = TelegramChannel(bot, tmp_path, send_timeout=1)
+    channel = TelegramChannel(bot, tmp_path, send_timeout=5)
     sender = Sender({"telegram": channel}, now)
     stop = asyncio.Event()
     try:
@@ -41,7 +45,8 @@ async def test_429_storm_5xx_and_hangs(db: str, tmp_path: Path) -> None:
             )
         emulator.faults = ["429"] * 6 + ["500", "502", "hang", "429", "500"]
         task = asyncio.create_task(sender.run(stop))
-        await emulator.wait_for(lambda: emulator.stats["sent"] >= USERS, 60)
+        await emulator.wait_for(lambda: emulator.stats["sent"] >= USERS, CEILING)
+        await outbox_settled()  # the last one received is marked sent too
         stop.set()
         sender.wakeup.set()
         await task

@@ -1,11 +1,17 @@
-"""Refusals and hostile input, as dialogue tables: nothing stored is touched by any of them."""
+"""Refusals and hostile input, as dialogue tables: nothing stored is touched by any of them.
+
+Every answer is compared whole: a refusal that also did something, or said something else
+besides, fails the row.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from bot.domain.conversation import InboundFile
 from bot.domain.payloads import payload
 from bot.domain.reporting import Month
 from bot.importers import read_plan
@@ -13,6 +19,7 @@ from bot.services.binding import Role, create_invite
 from bot.services.dispatch import dispatch
 from bot.services.plans import import_plan
 from bot.storage.models import (
+    Attachment,
     ChatBinding,
     Contact,
     ConversationState,
@@ -21,7 +28,7 @@ from bot.storage.models import (
     ProgressReport,
     ReportRequest,
 )
-from tests.dialogue import Dialogue, Person, run_table
+from tests.dialogue import Dialogue, DictFiles, Person, run_table
 
 ALICE = Person("telegram:1001", "王联络")
 MALLORY = Person("telegram:666", "<b>Mallory</b>")
@@ -30,6 +37,102 @@ SEC = Person("telegram:3003", "秘书组小刘")
 GROUP = Person("telegram:3003", "秘书组群", group="-100555")
 STRANGER_GROUP = Person("telegram:3003", "闲聊群", group="-100777")
 BOB = Person("wecom:zhangsan", "张三")
+
+
+def reply(text: str, title: str = "") -> str:
+    """One answer as the dialogue harness shows it: its title line, then its text."""
+    return f"{title}\n{text}"
+
+
+def replies(*answers: str) -> str:
+    """Several answers to one action, in order, as the dialogue harness joins them."""
+    return "\n---\n".join(answers)
+
+
+NOT_BOUND = reply(
+    "You are not bound to a unit yet. Ask the secretariat (秘书组) for a bind code, then send "
+    "“/start CODE” (Telegram) or “绑定 CODE” (WeCom)."
+)
+NOT_VALID = reply("That button is not valid.")
+NOT_YOURS = reply("That task is not one of your unit’s open requests.")
+REPORTER_HELP = reply(
+    "Commands:\n"
+    "/report (报送) — report progress on your unit’s open requests\n"
+    "/mytasks (我的任务) — your unit’s tasks and their last status\n"
+    "/history N (历史 N) — the reports on task N\n"
+    "/cancel (取消) — abandon the report you are writing\n"
+    "Or simply write your progress: I will ask which task it is for.\n"
+    "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
+    "/unbind (解绑) — stop receiving messages as reporter"
+)
+LEADER_HELP = reply(
+    "Commands:\n"
+    "/mytasks (我的任务) — your unit’s tasks and their last status\n"
+    "/history N (历史 N) — the reports on task N\n"
+    "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
+    "/unbind (解绑) — stop receiving messages as leader"
+)
+SECRETARIAT_HELP = reply(
+    "Commands:\n"
+    "/history N (历史 N) — every unit’s reports on task N\n"
+    "/contacts (联系人) — who is bound, with their numbers\n"
+    "/revoke N (撤销 N) — end the binding of contact N\n"
+    "/digest [YYYY-MM] (汇总) — the monthly digest with the filled table\n"
+    "/status [N|unit] (状态) — lights, one task, or one unit\n"
+    "/overdue (逾期) — tasks past their deadline, units past the due day\n"
+    "/nudge (一键催办) — remind every unit that has not reported\n"
+    "/export [xlsx|docx|png] (导出) — the table, the written material, the chart\n"
+    "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
+    "/unbind (解绑) — stop receiving messages as secretariat"
+)
+TASK_1 = reply(
+    "Task 1: 深化“一件事一次办”改革。\nPeriod 2026-11, due 2026-12-02\n\n"
+    "No earlier report on this task.\n\nChoose the status:",
+    title="Report 2026-11",
+)
+WRITE = reply("Write this month’s progress as one message (photos and files can follow).")
+HOW_FAR = reply("How far along is it? Choose, or send a number such as 65.")
+WHICH_TASK = reply("Which task is this for?")
+CONTACT_LINES = [
+    "#4 secretariat · secretariat · 秘书组小刘 · telegram",
+    "#3 县发改局 · leader · 李局长 · telegram",
+    "#1 县发改局 · reporter · 王联络 · telegram",
+    "#2 县财政局 · reporter · <b>Mallory</b> · telegram",  # stored and shown as text
+]
+CONTACTS = reply("\n".join(CONTACT_LINES), title="Bound contacts (4)")
+
+
+def listed(answer: str) -> tuple[str, list[str]]:
+    """The title and the sorted lines of /contacts (whose order differs by database)."""
+    title, *lines = answer.split("\n")
+    return title, sorted(lines)
+
+
+def check(status: str, text: str, files: int = 0) -> str:
+    """The card asking to confirm a report."""
+    attached = f"\nFiles attached: {files}" if files else ""
+    return reply(
+        f"Status: {status}\nProgress: {text}{attached}\n\n"
+        "Submit this report? You can still send photos or files first.",
+        title="Check your report",
+    )
+
+
+def reported(status: str) -> str:
+    """The answer to a submitted first report on task 1 of 县发改局 (7 open requests)."""
+    return reply(f"Reported task 1 for 2026-11 (version 1): {status}.\n\nStill to report: 6.")
+
+
+class CountingFiles(DictFiles):
+    """The people's files, noting each one the handlers fetch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fetched: list[str] = []
+
+    async def fetch(self, channel: str, file: InboundFile) -> bytes:
+        self.fetched.append(file.ref)
+        return await super().fetch(channel, file)
 
 
 @pytest.fixture
@@ -58,87 +161,117 @@ async def test_unknown_people_get_the_hint_and_nothing_else(world: Dialogue) -> 
     await run_table(
         world,
         [
-            (stranger, "/mytasks", "not bound"),
-            (stranger, "/contacts", "not bound"),
-            (stranger, "进展顺利", "not bound"),
-            (stranger, "/start WRONGCODE1", "not valid"),
-            (stranger, "/start", "not bound"),
-            (stranger, "/help", "not bound"),
+            (stranger, "/mytasks", NOT_BOUND),
+            (stranger, "/contacts", NOT_BOUND),
+            (stranger, "进展顺利", NOT_BOUND),
+            (
+                stranger,
+                "/start WRONGCODE1",
+                reply("This code is not valid. Check it, or ask the secretariat."),
+            ),
+            (stranger, "/start", NOT_BOUND),
+            (stranger, "/help", NOT_BOUND),
         ],
     )
-    answer = await world.sends_payload(stranger, payload("s", request.id, 3))
-    assert "not bound" in answer
+    assert await world.sends_payload(stranger, payload("s", request.id, 3)) == NOT_BOUND
     assert await ProgressReport.all().count() == 0
     assert not await Contact.filter(identity=stranger.identity).exists()
 
 
 async def test_forged_and_foreign_buttons_are_refused(world: Dialogue) -> None:
     alices = await alice_request()
-    for forged in (
-        payload("t", alices.id),  # another unit's request
-        payload("s", alices.id, 3),
-        payload("c", alices.id),
-        "v1:t:999999",  # no such request
-        "v1:t:999999999999",  # beyond a 32-bit id (PostgreSQL would overflow)
-        "v2:t:1",  # unknown version
-        "v1:t:1:" + "9" * 60,  # too long
-        "v1:zz:1",
-        "",
-        "v1:t:-1",
-        "'; DROP TABLE report_request; --",
+    for forged, expected in (
+        (payload("t", alices.id), NOT_YOURS),  # another unit's request
+        (payload("s", alices.id, 3), NOT_YOURS),
+        (payload("c", alices.id), NOT_YOURS),
+        ("v1:t:999999", NOT_YOURS),  # no such request
+        ("v1:t:999999999999", NOT_VALID),  # beyond a 32-bit id (PostgreSQL would overflow)
+        ("v2:t:1", NOT_VALID),  # unknown version
+        ("v1:t:1:" + "9" * 60, NOT_VALID),  # too long
+        ("v1:zz:1", NOT_VALID),
+        ("", NOT_VALID),
+        ("v1:t:-1", NOT_VALID),
+        ("'; DROP TABLE report_request; --", NOT_VALID),
     ):
-        answer = await world.sends_payload(MALLORY, forged)
-        assert "not valid" in answer or "not one of your unit" in answer, (forged, answer)
+        assert await world.sends_payload(MALLORY, forged) == expected, forged
     # a replayed confirm after the flow ended does not store a second report
-    await world.sends_payload(ALICE, payload("t", alices.id))
+    assert await world.sends_payload(ALICE, payload("t", alices.id)) == TASK_1
     await run_table(
         world,
         [
-            (ALICE, "[Done]", "Write this month"),
-            (ALICE, "全部完成", "Submit this report?"),
-            (ALICE, "[Submit]", "version 1"),
+            (ALICE, "[Done]", WRITE),
+            (ALICE, "全部完成", check("Done", "全部完成")),
+            (ALICE, "[Submit]", reported("Done")),
         ],
     )
-    answer = await world.sends_payload(ALICE, payload("c", alices.id))
-    assert "finished or was cancelled" in answer
-    answer = await world.sends_payload(ALICE, payload("s", alices.id, 9))
-    assert "finished or was cancelled" in answer
+    finished = replies(
+        reply("That button belongs to a report that is finished or was cancelled."),
+        reply(
+            "Open report requests (✓ = reported, can still be revised):\n\n"
+            "[2026-11] Task 1 深化“一件事一次办”改革。 ✓\n"
+            "[2026-11] Task 3 优化工程建设项目审批。\n"
+            "[2026-11] Task 4 提升获得电力、用水用气服务水平。\n"
+            "[2026-11] Task 12 构建亲清政商关系。\n"
+            "[2026-11] Task 18 开展营商环境监督评价。\n"
+            "[2026-11] Task 19 加强营商环境宣传推介。\n"
+            "[2026-11] Task 20 推进信用体系建设。"
+        ),
+    )
+    assert await world.sends_payload(ALICE, payload("c", alices.id)) == finished
+    assert await world.sends_payload(ALICE, payload("s", alices.id, 9)) == finished
     assert await ProgressReport.all().count() == 1
 
 
 async def test_leaders_and_secretariat_cannot_report(world: Dialogue) -> None:
     request = await alice_request()
+    reporters_only = reply("That command is for a unit’s reporter.")
+    secretariat_only = reply("Only the secretariat can use that command.")
+    tasks = reply(
+        "1. 深化“一件事一次办”改革。 — not reported yet ⏰2026-12-31\n"
+        "3. 优化工程建设项目审批。 — not reported yet ⏰2026-12-31\n"
+        "4. 提升获得电力、用水用气服务水平。 — not reported yet ⏰2026-11-30\n"
+        "12. 构建亲清政商关系。 — not reported yet ⏰2026-12-31\n"
+        "18. 开展营商环境监督评价。 — not reported yet ⏰2026-12-31\n"
+        "19. 加强营商环境宣传推介。 — not reported yet\n"
+        "20. 推进信用体系建设。 — not reported yet ⏰2026-12-31",
+        title="Tasks of 县发改局 (7)",
+    )
     await run_table(
         world,
         [
-            (LEADER, "/report", "for a unit’s reporter"),
-            (LEADER, "/mytasks", "Tasks of 县发改局"),
-            (LEADER, "完成了", "Commands:"),
-            (LEADER, "/contacts", "Only the secretariat"),
-            (ALICE, "/revoke 1", "Only the secretariat"),
-            (SEC, "/report", "for a unit’s reporter"),
+            (LEADER, "/report", replies(reporters_only, LEADER_HELP)),
+            (LEADER, "/mytasks", tasks),
+            (LEADER, "完成了", LEADER_HELP),
+            (LEADER, "/contacts", secretariat_only),
+            (ALICE, "/revoke 1", secretariat_only),
+            (SEC, "/report", replies(reporters_only, SECRETARIAT_HELP)),
         ],
     )
     for who in (LEADER, SEC):
         answer = await world.sends_payload(who, payload("t", request.id))
-        assert "Only your unit’s reporter" in answer
+        assert answer == reply("Only your unit’s reporter can report progress.")
     assert await ProgressReport.all().count() == 0
 
 
 async def test_long_text_html_and_unknown_commands(world: Dialogue) -> None:
     request = await alice_request()
-    await world.sends_payload(ALICE, payload("t", request.id))
+    assert await world.sends_payload(ALICE, payload("t", request.id)) == TASK_1
+    too_long = reply(
+        "The text has 50000 characters; a report takes at most 2000. Shorten it, or attach "
+        "the full text as a file."
+    )
+    html = "<script>alert(1)</script> & <b>"
     await run_table(
         world,
         [
-            (ALICE, "[Behind]", "How far along"),
-            (ALICE, "250", "whole number from 0 to 100"),
-            (ALICE, "[Skip]", "Write this month"),
-            (ALICE, "字" * 50_000, "The text has 50000 characters"),
-            (ALICE, "   ", "empty"),
-            (ALICE, "/frobnicate", "Unknown command"),
-            (ALICE, "<script>alert(1)</script> & <b>", "Submit this report?"),
-            (ALICE, "[Submit]", "Behind schedule"),
+            (ALICE, "[Behind]", HOW_FAR),
+            (ALICE, "250", reply("Send a whole number from 0 to 100, or choose below.")),
+            (ALICE, "[Skip]", WRITE),
+            (ALICE, "字" * 50_000, too_long),
+            (ALICE, "   ", reply("The progress text is empty; write what was done this month.")),
+            (ALICE, "/frobnicate", replies(reply("Unknown command “frobnicate”."), REPORTER_HELP)),
+            (ALICE, html, check("Behind schedule", html)),
+            (ALICE, "[Submit]", reported("Behind schedule")),
         ],
     )
     report = await ProgressReport.get()
@@ -147,20 +280,15 @@ async def test_long_text_html_and_unknown_commands(world: Dialogue) -> None:
 
 
 async def test_free_text_shortcut_asks_which_task(world: Dialogue) -> None:
-    await run_table(
-        world,
-        [
-            (ALICE, "本月完成重大项目谋划12个。", "Which task is this for?"),
-        ],
-    )
+    await run_table(world, [(ALICE, "本月完成重大项目谋划12个。", WHICH_TASK)])
     label = world.buttons(ALICE)[0][0]
     await run_table(
         world,
         [
-            (ALICE, f"[{label}]", "Choose the status"),
-            (ALICE, "[In progress]", "How far along"),
-            (ALICE, "[40%]", "Progress: 本月完成重大项目谋划12个。"),
-            (ALICE, "[Submit]", "version 1"),
+            (ALICE, f"[{label}]", TASK_1),
+            (ALICE, "[In progress]", HOW_FAR),
+            (ALICE, "[40%]", check("In progress 40%", "本月完成重大项目谋划12个。")),
+            (ALICE, "[Submit]", reported("In progress 40%")),
         ],
     )
     report = await ProgressReport.get()
@@ -168,15 +296,19 @@ async def test_free_text_shortcut_asks_which_task(world: Dialogue) -> None:
 
 
 async def test_photo_outside_a_flow_is_kept_until_a_task_is_chosen(world: Dialogue) -> None:
-    await run_table(world, [(ALICE, "@scene.jpg", "Which task is this for?")])
+    await run_table(world, [(ALICE, "@scene.jpg", WHICH_TASK)])
     label = world.buttons(ALICE)[0][0]
     await run_table(
         world,
         [
-            (ALICE, f"[{label}]", "Choose the status"),
-            (ALICE, "[Not started]", "Write this month"),
-            (ALICE, "尚未启动，已完成前期调研。", "Files attached: 1"),
-            (ALICE, "[Submit]", "version 1"),
+            (ALICE, f"[{label}]", TASK_1),
+            (ALICE, "[Not started]", WRITE),
+            (
+                ALICE,
+                "尚未启动，已完成前期调研。",
+                check("Not started", "尚未启动，已完成前期调研。", 1),
+            ),
+            (ALICE, "[Submit]", reported("Not started")),
         ],
     )
     report = await ProgressReport.get().prefetch_related("attachments")
@@ -185,13 +317,14 @@ async def test_photo_outside_a_flow_is_kept_until_a_task_is_chosen(world: Dialog
 
 async def test_cancel_keeps_nothing(world: Dialogue) -> None:
     request = await alice_request()
-    await world.sends_payload(ALICE, payload("t", request.id))
+    assert await world.sends_payload(ALICE, payload("t", request.id)) == TASK_1
+    cancelled = reply("Cancelled; nothing was saved.")
     await run_table(
         world,
         [
-            (ALICE, "[Done]", "Write this month"),
-            (ALICE, "/cancel", "nothing was saved"),
-            (ALICE, "/cancel", "nothing was saved"),
+            (ALICE, "[Done]", WRITE),
+            (ALICE, "/cancel", cancelled),
+            (ALICE, "/cancel", cancelled),
         ],
     )
     assert await ProgressReport.all().count() == 0
@@ -201,22 +334,29 @@ async def test_cancel_keeps_nothing(world: Dialogue) -> None:
 
 async def test_secretariat_lists_and_revokes_and_people_can_leave(world: Dialogue) -> None:
     mallory = await Contact.get(identity=MALLORY.identity, active=True)
-    listing = await world.says(SEC, "/contacts")
-    assert "县发改局" in listing
-    assert "<b>Mallory</b>" in listing  # stored and shown as text; channels escape it
+    assert mallory.id == 2  # the contacts are numbered in the order they bound
+    assert listed(await world.says(SEC, "/contacts")) == listed(CONTACTS)
     await run_table(
         world,
         [
-            (SEC, f"/revoke {mallory.id}", "has ended"),
-            (SEC, f"/revoke {mallory.id}", "No bound contact"),
-            (SEC, "/revoke abc", "contact number"),
-            (MALLORY, "/mytasks", "not bound"),
-            (ALICE, "/unbind", "no longer bound"),
-            (ALICE, "/mytasks", "not bound"),
+            (SEC, "/revoke 2", reply("The binding of #2 (县财政局) has ended.")),
+            (SEC, "/revoke 2", reply("No bound contact has the number 2.")),
+            (
+                SEC,
+                "/revoke abc",
+                reply("Send the contact number from /contacts, for example “/revoke 12”."),
+            ),
+            (MALLORY, "/mytasks", NOT_BOUND),
+            (
+                ALICE,
+                "/unbind",
+                reply("You are no longer bound (县发改局). Send a new code to bind again."),
+            ),
+            (ALICE, "/mytasks", NOT_BOUND),
         ],
     )
-    notice = await OutboxMessage.get(recipient=MALLORY.identity, key__startswith="test:")
-    assert "ended your binding" in notice.payload["text"]
+    notice = await OutboxMessage.get(recipient=MALLORY.identity, key=f"revoke:{mallory.id}")
+    assert notice.payload["text"] == "The secretariat has ended your binding to 县财政局."
 
 
 async def test_group_chats(world: Dialogue) -> None:
@@ -224,17 +364,22 @@ async def test_group_chats(world: Dialogue) -> None:
         await create_invite("县财政局", Role.REPORTER, now=world.clock(), locale="en")
     ).code
     sec_code = (await create_invite(None, Role.SECRETARIAT, now=world.clock(), locale="en")).code
+    bound = reply("This chat is now bound as the secretariat’s chat: digests will be posted here.")
     await run_table(
         world,
         [
             (STRANGER_GROUP, "大家好", ""),
             (STRANGER_GROUP, "/contacts", ""),
-            (STRANGER_GROUP, f"/start {reporter_code}", "private chat"),
-            (GROUP, f"/start {sec_code}", "secretariat’s chat"),
+            (
+                STRANGER_GROUP,
+                f"/start {reporter_code}",
+                reply("Reporter and leader codes are used in a private chat with me."),
+            ),
+            (GROUP, f"/start {sec_code}", replies(bound, SECRETARIAT_HELP)),
             (GROUP, "随便聊聊", ""),
-            (GROUP, "/contacts", "Bound contacts"),
         ],
     )
+    assert listed(await world.says(GROUP, "/contacts")) == listed(CONTACTS)
     assert await ChatBinding.filter(identity="telegram:-100555", role="secretariat").exists()
     assert await Invite.filter(used_at=None, revoked_at=None).count() == 1  # the reporter code
 
@@ -242,11 +387,15 @@ async def test_group_chats(world: Dialogue) -> None:
 async def test_codes_expire_and_a_new_code_replaces_a_binding(world: Dialogue) -> None:
     old = (await create_invite("县财政局", Role.REPORTER, now=world.clock(), locale="en")).code
     world.clock.advance(days=8)
-    await run_table(world, [(ALICE, f"/start {old}", "expired")])
+    expired = reply("This code has expired. Ask the secretariat for a new one.")
+    await run_table(world, [(ALICE, f"/start {old}", expired)])
     fresh = (await create_invite("县财政局", Role.REPORTER, now=world.clock(), locale="en")).code
-    await run_table(
-        world, [(ALICE, f"绑定 {fresh.lower()}", "earlier binding (县发改局) has ended")]
+    rebound = replies(
+        reply("Bound: you are the reporter of 县财政局."),
+        reply("Your earlier binding (县发改局) has ended."),
+        REPORTER_HELP,
     )
+    await run_table(world, [(ALICE, f"绑定 {fresh.lower()}", rebound)])
     contact = await Contact.get(identity=ALICE.identity, active=True).select_related("unit")
     assert contact.unit is not None
     assert contact.unit.name == "县财政局"
@@ -255,34 +404,93 @@ async def test_codes_expire_and_a_new_code_replaces_a_binding(world: Dialogue) -
 async def test_wecom_numbered_options_and_late_revision(world: Dialogue) -> None:
     invite = await create_invite("县财政局", Role.REPORTER, now=world.clock(), locale="zh_CN")
     await world.says(BOB, f"绑定 {invite.code}")
-    answer = await world.says(BOB, "报送")
-    assert "1." not in answer  # the numbering is the WeCom renderer's job, the options are stored
+
+    def waiting(first_reported: bool) -> str:  # no numbers: WeCom's renderer adds them
+        mark = " ✓" if first_reported else ""
+        return reply(
+            "待报送事项（✓ 表示已报送，截止前仍可修改）：\n\n"
+            f"[2026-11] 第1项 深化“一件事一次办”改革。{mark}\n"
+            "[2026-11] 第6项 便利纳税缴费。\n"
+            "[2026-11] 第7项 破解融资难融资贵。\n"
+            "[2026-11] 第13项 清理拖欠企业账款。"
+        )
+
+    def task_1(before: str) -> str:
+        return reply(
+            f"第1项：深化“一件事一次办”改革。\n调度期 2026-11，截止 2026-12-02\n\n{before}\n\n"
+            "请选择进展状态：",
+            title="2026-11 进展报送",
+        )
+
+    def confirm(text: str) -> str:
+        return reply(
+            f"进展状态：已完成\n进展情况：{text}\n\n确认报送吗？报送前仍可继续发送照片或文件。",
+            title="请核对报送内容",
+        )
+
+    write = reply("请用一条消息写明本月进展（之后可发送照片或文件）。")
+    assert await world.says(BOB, "报送") == waiting(first_reported=False)
     state = await ConversationState.get(identity=BOB.identity)
-    assert len(state.data["options"]) >= 1
-    await world.says(BOB, "1")
-    state = await ConversationState.get(identity=BOB.identity)
-    assert state.flow == "report"
-    await world.says(BOB, "4")  # the 4th status: done
-    await world.says(BOB, "已完成全部工作")
-    await world.says(BOB, "1")  # submit
+    requests = {
+        r.task.number: r.id
+        for r in await ReportRequest.filter(unit__name="县财政局").select_related("task")
+    }
+    assert state.data["options"] == [
+        [f"报送第{number}项", payload("t", requests[number])] for number in ("1", "6", "7", "13")
+    ]  # the options the numbers stand for are stored
+    await run_table(
+        world,
+        [
+            (BOB, "1", task_1("该任务此前没有报送记录。")),
+            (BOB, "4", write),  # the 4th status: done
+            (BOB, "已完成全部工作", confirm("已完成全部工作")),
+            (BOB, "1", reply("已报送第1项 2026-11 进展（第1版）：已完成。\n\n还有3项待报送。")),
+        ],
+    )
     assert await ProgressReport.filter(contact__identity=BOB.identity).count() == 1
     # after the deadline a first report is late, a revision is refused
     world.clock.advance(days=30)
-    await world.says(BOB, "报送")
-    await world.says(BOB, "1")
-    await world.says(BOB, "4")
-    await world.says(BOB, "已完成")
-    answer = await world.says(BOB, "1")
-    assert "no more revisions" in answer or "不能再修改" in answer
+    await run_table(
+        world,
+        [
+            (BOB, "报送", waiting(first_reported=True)),
+            (BOB, "1", task_1("上次报送（2026-11-25，第1版）：已完成\n已完成全部工作")),
+            (BOB, "4", write),
+            (BOB, "已完成", confirm("已完成")),
+            (BOB, "1", reply("2026-11报送已过截止日（2026-12-02），不能再修改。")),
+        ],
+    )
     assert await ProgressReport.filter(contact__identity=BOB.identity).count() == 1
 
 
 async def test_an_oversized_file_is_refused_before_download(world: Dialogue) -> None:
-    from bot.domain.conversation import InboundFile  # noqa: PLC0415
-
-    huge = InboundFile(kind="document", ref="never-fetched", name="全年台账.zip", size=25 * 2**20)
-    inbound = world._inbound(ALICE, kind="file", file=huge)
-    answer = await world._run(ALICE, inbound)
-    assert "larger than 20 MB" in answer
-    assert "never-fetched" not in world.files.content  # nothing was downloaded
+    files = CountingFiles()
+    world.deps = replace(world.deps, files=files)
+    # the bytes are at hand, so a handler that fetched them anyway would keep the file
+    files.content["huge"] = b"PK\x03\x04 stands in for 25 MB"
+    huge = InboundFile(kind="document", ref="huge", name="全年台账.zip", size=25 * 2**20)
+    answer = await world._run(ALICE, world._inbound(ALICE, kind="file", file=huge))
+    assert answer == reply("The file is larger than 20 MB and was not kept.")
+    assert files.fetched == []  # refused from its stated size: nothing was downloaded
+    assert await Attachment.all().count() == 0
     assert await ProgressReport.all().count() == 0
+    # the same file, stated small, is fetched and kept: the counting above can see a fetch
+    small = InboundFile(kind="document", ref="huge", name="全年台账.zip", size=30)
+    answer = await world._run(ALICE, world._inbound(ALICE, kind="file", file=small))
+    assert answer == WHICH_TASK
+    assert files.fetched == ["huge"]
+    assert await Attachment.all().count() == 1
+
+
+async def test_contacts_are_listed_alike_on_every_database(
+    world: Dialogue, db: str, request: pytest.FixtureRequest
+) -> None:
+    if db.startswith("postgres"):
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="product bug: bot/services/binding.py orders contacts by unit__name, and "
+                "the secretariat's NULL unit sorts first on SQLite, last on PostgreSQL",
+            )
+        )
+    assert await world.says(SEC, "/contacts") == CONTACTS

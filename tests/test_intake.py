@@ -19,8 +19,13 @@ from bot.domain.conversation import (
     Outbound,
     text_inbound,
 )
+from bot.domain.reporting import Month
 from bot.handlers.context import Deps
-from bot.storage.models import InboxUpdate, OutboxMessage
+from bot.importers import read_plan
+from bot.services.binding import Role, create_invite, redeem_invite
+from bot.services.dispatch import dispatch
+from bot.services.plans import import_plan
+from bot.storage.models import Attachment, InboxUpdate, OutboxMessage
 from tests.dialogue import Clock, DictFiles
 
 
@@ -46,6 +51,27 @@ class PlainChannel:
 
     async def acknowledge(self, payload: dict[str, Any], replies: list[Outbound]) -> None:
         return None
+
+
+class FileChannel(PlainChannel):
+    """A channel whose updates carry a file of a stated size; it counts what it downloads."""
+
+    name = "files"
+
+    def __init__(self) -> None:
+        self.fetched: list[str] = []
+
+    def parse(self, payload: dict[str, Any]) -> Inbound | None:
+        file = InboundFile(
+            kind="document", ref=payload["ref"], name=payload["name"], size=payload["size"]
+        )
+        return Inbound(
+            channel="files", sender=payload["from"], chat=payload["from"], kind="file", file=file
+        )
+
+    async def fetch(self, channel: str, file: InboundFile) -> bytes:
+        self.fetched.append(file.ref)
+        return b"%PDF-1.4 small stand-in for the stated size"
 
 
 @pytest.fixture
@@ -79,13 +105,16 @@ async def test_a_failing_update_is_retried_then_apologised_for(
         assert await worker.process_pending() == 0
     row = await InboxUpdate.get(external_key="7")
     assert row.attempts == MAX_ATTEMPTS
-    assert "database went away" in (row.error or "")
+    assert row.error == "RuntimeError('database went away')"
     apology = await OutboxMessage.get(recipient="plain:u2")
-    assert "未能处理" in apology.payload["text"]
+    assert apology.key == f"apology:{row.id}"
+    assert apology.payload["text"] == "抱歉，该消息未能处理。请稍后再试；如仍失败，请告知秘书组。"
     assert await worker.process_pending() == 0  # given up: not retried forever
 
 
 async def test_a_flood_is_recorded_not_handled_and_answered_once(worker: Intake) -> None:
+    # the guard's minute stands still: a pass that crossed a minute would owe a second notice
+    worker.flood.clock = lambda: 90.0
     for n in range(35):
         await worker.store("plain", f"f{n}", {"from": "flooder", "text": f"消息{n}"})
     await worker.store("plain", "calm", {"from": "calm", "text": "你好"})
@@ -93,11 +122,46 @@ async def test_a_flood_is_recorded_not_handled_and_answered_once(worker: Intake)
     replies = await OutboxMessage.filter(recipient="plain:flooder").order_by("id")
     assert len([r for r in replies if r.key.startswith("reply:")]) == 20  # the first 20 handled
     notices = [r for r in replies if r.key.startswith("flood:")]
-    assert len(notices) == 1
-    assert (
-        "slow" in notices[0].payload["text"]
-        or "频繁" in notices[0].payload["text"]
-        or "快" in notices[0].payload["text"]
-    )
+    assert [n.key for n in notices] == ["flood:plain:flooder:1"]
+    assert notices[0].payload["text"] == "您发送消息过于频繁，请稍等一分钟再试。"
     assert await InboxUpdate.filter(error="flood: not handled").count() == 15  # kept, not lost
     assert await OutboxMessage.filter(recipient="plain:calm").count() == 1  # others unaffected
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="product bug: Intake._deps_for prefetches every file of a bound contact, whatever "
+    "its stated size, before the handler refuses files over MAX_FILE_BYTES",
+)
+async def test_an_oversized_file_is_not_downloaded_by_the_inbox(
+    db: str, sample_plan: Path, tmp_path: Path
+) -> None:
+    """A 25 MB file from a bound reporter: refused from its stated size, never fetched.
+
+    The handler refuses it before fetching (tests/test_handlers_refusals.py), but the inbox
+    fetches the file of a bound contact before the handler runs, outside its transaction.
+    """
+    clock = Clock()
+    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    code = (await create_invite("县发改局", Role.REPORTER, now=clock(), locale="en")).code
+    await redeem_invite(
+        code, identity="files:u9", channel="files", display_name="王",
+        chat_identity="files:u9", is_group=False, now=clock(),
+    )  # fmt: skip
+    await dispatch(Month(2026, 11), now=clock(), today=clock.now.date())
+    channel = FileChannel()
+    deps = Deps(
+        data_dir=tmp_path, timezone=ZoneInfo("Asia/Shanghai"), files=DictFiles(), clock=clock
+    )
+    inbox = Intake({"files": channel}, deps)
+    small = {"from": "u9", "ref": "small", "name": "现场.pdf", "size": 43}
+    huge = {"from": "u9", "ref": "huge", "name": "全年台账.zip", "size": 25 * 2**20}
+    await inbox.store("files", "small", small)
+    await inbox.store("files", "huge", huge)
+    assert await inbox.process_pending() == 2
+    rows = await OutboxMessage.filter(recipient="files:u9").order_by("id")
+    replies = [r.payload["text"] for r in rows]
+    assert replies[-1] == "The file is larger than 20 MB and was not kept."
+    assert [a.original_name for a in await Attachment.all()] == ["现场.pdf"]
+    assert channel.fetched == ["small"]  # the small file was fetched, the huge one never

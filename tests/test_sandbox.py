@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from types import SimpleNamespace
 
 import pytest
 from aiogram import Bot
@@ -11,6 +12,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.sandbox import telegram as telegram_module
 from bot.sandbox.telegram import TelegramEmulator
 
 
@@ -26,8 +28,12 @@ async def telegram() -> AsyncIterator[tuple[TelegramEmulator, Bot]]:
     await emulator.stop()
 
 
-async def test_telegram_limits_and_errors(telegram: tuple[TelegramEmulator, Bot]) -> None:
+async def test_telegram_limits_and_errors(
+    telegram: tuple[TelegramEmulator, Bot], monkeypatch: pytest.MonkeyPatch
+) -> None:
     emulator, bot = telegram
+    clock = SimpleNamespace(now=1000.0)  # the rate windows' clock stands still unless moved
+    monkeypatch.setattr(telegram_module, "time", SimpleNamespace(monotonic=lambda: clock.now))
     me = await bot.get_me()
     assert me.username == emulator.username
     with pytest.raises(TelegramBadRequest, match="message is too long"):
@@ -46,9 +52,11 @@ async def test_telegram_limits_and_errors(telegram: tuple[TelegramEmulator, Bot]
         await bot.send_message(404, "hello")
     with pytest.raises(TelegramRetryAfter) as too_fast:
         await bot.send_message(1, "again within a second")
-    assert too_fast.value.retry_after >= 1
+    assert too_fast.value.retry_after == 1
+    clock.now += 1.0  # a second later the chat's window is open again
+    await bot.send_message(1, "a second later")
     emulator.block(2)
     with pytest.raises(TelegramForbiddenError, match="blocked"):
         await bot.send_message(2, "hello")
     assert emulator.stats["429"] == 1
-    assert [m.text for m in emulator.bot_messages(1)] == ["<" * 4096]
+    assert [m.text for m in emulator.bot_messages(1)] == ["<" * 4096, "a second later"]

@@ -15,6 +15,7 @@ from bot.storage.models import OutboxMessage
 from scheduler.jobs import JOBS
 from scheduler.lock import SchedulerLock
 from scheduler.service import MISFIRE_GRACE, SchedulerService
+from tests.waiting import CEILING, eventually
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -40,17 +41,15 @@ async def test_leader_catches_up_and_schedules_every_job(db: str, sample_plan: P
     service = SchedulerService(db, TZ, lambda: late, woken.set)
     stop = asyncio.Event()
     service.start(stop)
-    await asyncio.wait_for(woken.wait(), 30)
-    for _ in range(100):
-        if service.scheduler is not None:
-            break
-        await asyncio.sleep(0.05)
     try:
+        await asyncio.wait_for(woken.wait(), CEILING)  # the catch-up run queued something
+        await eventually(lambda: service.scheduler is not None, what="the jobs are scheduled")
         assert (
             await OutboxMessage.filter(key__startswith="dispatch:", recipient="telegram:1").count()
             == 1
         )
-        jobs = service.scheduler.get_jobs() if service.scheduler else []
+        assert service.scheduler is not None
+        jobs = service.scheduler.get_jobs()
         assert sorted(job.id for job in jobs) == sorted(JOBS)
         assert all(job.misfire_grace_time == MISFIRE_GRACE and job.coalesce for job in jobs)
         assert all(job.next_run_time is not None for job in jobs)
