@@ -23,6 +23,7 @@ from bot.storage.models import (
     CalendarDay,
     Contact,
     OutboxMessage,
+    ProgressReport,
     ReportingPeriod,
     ReportRequest,
     Task,
@@ -181,10 +182,13 @@ async def test_a_quarter_on_a_moved_clock(db: str, tmp_path: Path) -> None:
     assert len({row.key for _, row in sent}) == len(sent)
     kinds = Counter((row.recipient, row.key.rsplit(":unit:", 1)[0]) for _, row in sent)
     assert max(kinds.values()) == 1
-    late = await ReportRequest.filter(
-        unit_id=people["b"].unit_id, state__in=("answered", "closed")
-    ).count()
-    assert late > 0
+    # b answered each of its unit's 4 requests a month, every one of them late
+    reports = await ProgressReport.filter(contact_id=people["b"].id).prefetch_related(
+        "request__period"
+    )
+    assert sorted((r.request.period.key, r.version, r.late) for r in reports) == [
+        (month, 1, True) for month in ("2026-09", "2026-10", "2026-11", "2026-12") for _ in "abcd"
+    ]
 
 
 async def test_a_quarter_by_the_plans_due_day(db: str, tmp_path: Path) -> None:

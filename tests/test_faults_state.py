@@ -66,13 +66,15 @@ async def test_disk_full_when_a_photo_arrives(
     code = (await create_invite("县发改局", Role.REPORTER, now=d.clock(), locale="en")).code
     await d.says(alice, f"/start {code}")
     await dispatch(Month(2026, 11), now=d.clock(), today=d.clock.now.date())
-    await d.says(alice, "本月进展：完成谋划。")  # kept while the bot asks which task
+    # kept while the bot asks which task
+    assert await d.says(alice, "本月进展：完成谋划。") == "\nWhich task is this for?"
 
     def full(target: Path, data: bytes) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(attachments_module, "_write", full)
-    await run_table(d, [(alice, "@photo.jpg", "could not be stored (No space left on device)")])
+    refused = "The file could not be stored (No space left on device); please send it again later."
+    await run_table(d, [(alice, "@photo.jpg", f"\n{refused}")])  # an answer without a title
     assert await Attachment.all().count() == 0
     state = await ConversationState.get(identity=alice.identity)
     assert (

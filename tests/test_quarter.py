@@ -43,6 +43,11 @@ OTHER_LEADER = Person("telegram:14", "财政局局长")
 SEC = Person("telegram:15", "秘书组")
 
 
+def reply(text: str, title: str = "") -> str:
+    """One answer as the dialogue harness shows it: its title line, then its text."""
+    return f"{title}\n{text}"
+
+
 def at(day: str, hour: int = 10) -> datetime:
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=TZ).astimezone(UTC)
 
@@ -92,10 +97,14 @@ async def test_drafts_approval_and_return(quarter: Dialogue) -> None:
     d = quarter
     # before the December dispatch: the 18th, 5 working days before the plan's 25th
     assert await run_quarter(at("2026-12-17"), TZ) == 0
-    queued = await run_quarter(at("2026-12-25"), TZ)
-    assert queued > 0
+    # a draft card for each task led by a unit with a reporter: 县发改局 3, 县财政局 1
+    assert await run_quarter(at("2026-12-25"), TZ) == 4
     assert await run_quarter(at("2026-12-25", 11), TZ) == 0  # once
-    task = await Task.filter(assignments__unit__name="县发改局", assignments__role="lead").first()
+    task = (
+        await Task.filter(assignments__unit__name="县发改局", assignments__role="lead")
+        .order_by("id")
+        .first()
+    )
     assert task is not None
     draft = await QuarterlySummary.get(task=task, unit__name="县发改局")
     assert draft.state == "draft"
@@ -114,38 +123,59 @@ async def test_drafts_approval_and_return(quarter: Dialogue) -> None:
     assert period.due_on.isoformat() == "2026-12-31"
 
     # refusals: other units, wrong roles, forged ids
-    for who, token, words in (
-        (OTHER, payload("a", draft.id), "another unit"),
-        (OTHER_LEADER, payload("y", draft.id), "another unit"),
-        (LEADER, payload("a", draft.id), "reporter"),
-        (REPORTER, payload("y", draft.id), "leader"),
-        (REPORTER, payload("a", 999999), "does not exist"),
-        (LEADER, payload("y", draft.id), "already draft"),
+    another_unit = reply("That summary belongs to another unit.")
+    for who, token, expected in (
+        (OTHER, payload("a", draft.id), another_unit),
+        (OTHER_LEADER, payload("y", draft.id), another_unit),
+        (LEADER, payload("a", draft.id), reply("Only your unit’s reporter can report progress.")),
+        (
+            REPORTER,
+            payload("y", draft.id),
+            reply("Only the unit’s leader can approve or return a summary."),
+        ),
+        (REPORTER, payload("a", 999999), reply("That summary does not exist.")),
+        (LEADER, payload("y", draft.id), reply("This summary is already draft; nothing to do.")),
     ):
-        answer = await d.sends_payload(who, token)
-        assert words in answer, (who, token, answer)
+        assert await d.sends_payload(who, token) == expected, (who, token)
 
-    await d.sends_payload(REPORTER, payload("w", draft.id))
-    await run_table(
-        d, [(REPORTER, "本季度完成项目储备，推进滞后环节。", "Submit it to your leader")]
+    rewrite = reply("Send the whole summary as one message; it replaces the draft.")
+    assert await d.sends_payload(REPORTER, payload("w", draft.id)) == rewrite
+    text = "本季度完成项目储备，推进滞后环节。"
+    card = reply(
+        f"{text}\n\nSubmit it to your leader for approval by 2026-12-31, or send a rewritten text.",
+        title=f"Quarterly summary 2026-Q4 · task {task.number} {task.title} · version 2",
     )
     await run_table(
         d,
-        [(REPORTER, "[Submit for approval]", "Submitted to your leader for approval (version 2)")],
+        [
+            (REPORTER, text, card),
+            (
+                REPORTER,
+                "[Submit for approval]",
+                reply("Submitted to your leader for approval (version 2)."),
+            ),
+        ],
     )
     review = await OutboxMessage.get(key__contains=":review:", recipient=LEADER.identity)
     pending = review.payload["buttons"][0][0]["payload"]
-    await d.sends_payload(LEADER, review.payload["buttons"][1][0]["payload"])
-    await run_table(d, [(LEADER, "请补充具体数据。", "Returned to the reporter")])
+    ask = reply("Write what should change; the reporter will see it.")
+    assert await d.sends_payload(LEADER, review.payload["buttons"][1][0]["payload"]) == ask
+    await run_table(
+        d, [(LEADER, "请补充具体数据。", reply("Returned to the reporter with your comment."))]
+    )
     returned = await OutboxMessage.get(
         key__contains=":decided-returned:", recipient=REPORTER.identity
     )
-    assert "请补充具体数据。" in returned.payload["text"]
-    assert "approved" not in (await d.sends_payload(LEADER, pending))  # no longer pending
+    assert returned.payload["text"] == (
+        f"Your leader returned the summary: 请补充具体数据。\n\n{text}\n\n"
+        "Submit it to your leader for approval by 2026-12-31, or send a rewritten text."
+    )
+    # the first review's approve button: no longer pending, so nothing is approved
+    stale = await d.sends_payload(LEADER, pending)
+    assert stale == reply("This summary is already returned; nothing to do.")
     again = returned.payload["buttons"][0][0]["payload"]
-    await run_table(d, [])
     answer = await d.sends_payload(REPORTER, again)
-    assert "version 3" in answer
+    assert answer == reply("Submitted to your leader for approval (version 3).")
     review = (
         await OutboxMessage.filter(key__contains=":review:", recipient=LEADER.identity)
         .order_by("-id")
@@ -153,7 +183,7 @@ async def test_drafts_approval_and_return(quarter: Dialogue) -> None:
     )
     assert review is not None
     answer = await d.sends_payload(LEADER, review.payload["buttons"][0][0]["payload"])
-    assert "Approved (version 3)" in answer
+    assert answer == reply("Approved (version 3); it has gone to the secretariat.")
     versions = await QuarterlySummary.filter(task=task, unit__name="县发改局").order_by("version")
     assert [(v.version, v.state) for v in versions] == [
         (1, "draft"),
@@ -196,10 +226,12 @@ async def test_digest_figures_match_the_records(quarter: Dialogue) -> None:
     assert fagai.missing == 0
     assert fagai.late == fagai.reported > 0
     assert digest.units_reported == 1
+    assert {line.unit for line in digest.units} == {r.unit.name for r in requests}
     by_number = {t.number: t for t in digest.tasks}
-    for task in digest.tasks:
-        if task.status is Status.BEHIND:
-            assert task.light.value in ("yellow", "red")
+    behind = [t for t in digest.tasks if t.status is Status.BEHIND]
+    assert [t.number for t in behind] == ["1", "3", "4", "12", "18", "19", "20"]  # 县发改局's
+    for task in behind:
+        assert task.light.value in ("yellow", "red")  # behind is never green
     lead_task = await Task.filter(
         assignments__unit__name="县发改局", assignments__role="lead"
     ).first()
@@ -232,11 +264,14 @@ async def test_exports_read_back(quarter: Dialogue, tmp_path: Path) -> None:
     filled = [r for r in rows if r[progress].value]
     assert filled
     assert all("县发改局（滞后 40%）：2026-11 发改局进展" in str(r[progress].value) for r in filled)
-    assert {r[progress].fill.fgColor.rgb[-6:] for r in filled} <= {"FFEB9C", "FFC7CE", "C6EFCE"}
-    assert "县发改局" in book.sheetnames
+    assert [r[0].value for r in filled] == ["1", "3", "4", "12", "18", "19", "20"]
+    assert {r[progress].fill.fgColor.rgb[-6:] for r in filled} == {"FFC7CE"}  # all red
+    assert book.sheetnames == ["进展情况", "县发改局"]  # a record sheet per reporting unit
     record = book["县发改局"]
     assert [c.value for c in record[2]][:3] == ["序号", "目标任务", "状态"]
-    assert record.max_row >= 3
+    assert [row[0].value for row in record.iter_rows(min_row=3)] == [
+        "1", "3", "4", "12", "18", "19", "20"
+    ]  # fmt: skip
     assert sheet.freeze_panes is not None
     assert sheet.page_setup.orientation == "landscape"
     written = docx.Document(str(docx_path))
