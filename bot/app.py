@@ -16,11 +16,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
 
 from bot.channels.telegram import session as telegram_session
 from bot.channels.telegram.adapter import TelegramChannel
 from bot.channels.telegram.intake import poll, webhook_handler
+from bot.channels.telegram.menu import set_menus
 from bot.channels.wecom import probe as wecom_probe
 from bot.channels.wecom.adapter import WecomChannel
 from bot.channels.wecom.callback import callback_routes, crypto_from
@@ -219,6 +221,10 @@ class DubanApp:
         )
         self.status["telegram"] = self._say(result.detail)
         log.info("telegram connected: %s", self.status["telegram"])
+        try:
+            await set_menus(bot, self.settings.default_locale)
+        except TelegramAPIError as exc:  # the menu is a comfort: the bot works without it
+            log.warning("telegram command menu not set: %s", exc)
         self.intake.wakeup.set()
         self.sender.wakeup.set()
         if self.settings.telegram_webhook_url:

@@ -61,20 +61,21 @@ REPORTER_HELP = reply(
     "/mytasks (我的任务) — your unit’s tasks and their last status\n"
     "/history N (历史 N) — the reports on task N\n"
     "/cancel (取消) — abandon the report you are writing\n"
-    "Or simply write your progress: I will ask which task it is for.\n"
     "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
-    "/unbind (解绑) — stop receiving messages as reporter"
+    "/unbind (解绑) — stop receiving messages as reporter\n"
+    "Or simply write your progress: I will ask which task it is for."
 )
 LEADER_HELP = reply(
     "Commands:\n"
     "/mytasks (我的任务) — your unit’s tasks and their last status\n"
     "/history N (历史 N) — the reports on task N\n"
+    "/cancel (取消) — abandon the report you are writing\n"
     "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
     "/unbind (解绑) — stop receiving messages as leader"
 )
 SECRETARIAT_HELP = reply(
     "Commands:\n"
-    "/history N (历史 N) — every unit’s reports on task N\n"
+    "/history N (历史 N) — the reports on task N\n"
     "/contacts (联系人) — who is bound, with their numbers\n"
     "/revoke N (撤销 N) — end the binding of contact N\n"
     "/digest [YYYY-MM] (汇总) — the monthly digest with the filled table\n"
@@ -85,6 +86,9 @@ SECRETARIAT_HELP = reply(
     "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
     "/unbind (解绑) — stop receiving messages as secretariat"
 )
+# a bound secretariat chat: the secretariat's commands, but no /unbind (a chat is unbound
+# from the CLI, ``duban chat unbind``)
+GROUP_HELP = SECRETARIAT_HELP.replace("\n/unbind (解绑) — stop receiving messages as secretariat", "")
 TASK_1 = reply(
     "Task 1: 深化“一件事一次办”改革。\nPeriod 2026-11, due 2026-12-02\n\n"
     "No earlier report on this task.\n\nChoose the status:",
@@ -375,7 +379,7 @@ async def test_group_chats(world: Dialogue) -> None:
                 f"/start {reporter_code}",
                 reply("Reporter and leader codes are used in a private chat with me."),
             ),
-            (GROUP, f"/start {sec_code}", replies(bound, SECRETARIAT_HELP)),
+            (GROUP, f"/start {sec_code}", replies(bound, GROUP_HELP)),
             (GROUP, "随便聊聊", ""),
         ],
     )

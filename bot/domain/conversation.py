@@ -6,51 +6,12 @@ Channel adapters turn their wire format into an :class:`Inbound` and render each
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-InboundKind = Literal["text", "command", "button", "file"]
+from bot.domain.commands import recognise
 
-# Words that act as commands on channels without a command menu (WeCom), mapped to the
-# command they stand for. A leading slash works everywhere: /start, /mytasks, …
-COMMAND_WORDS = {
-    "绑定": "start",
-    "綁定": "start",
-    "bind": "start",
-    "解绑": "unbind",
-    "解綁": "unbind",
-    "报送": "report",
-    "報送": "report",
-    "我的任务": "mytasks",
-    "我的任務": "mytasks",
-    "历史": "history",
-    "歷史": "history",
-    "取消": "cancel",
-    "帮助": "help",
-    "幫助": "help",
-    "联系人": "contacts",
-    "聯繫人": "contacts",
-    "撤销": "revoke",
-    "撤銷": "revoke",
-    "汇总": "digest",
-    "匯總": "digest",
-    "状态": "status",
-    "狀態": "status",
-    "逾期": "overdue",
-    "催办": "nudge",
-    "催辦": "nudge",
-    "一键催办": "nudge",
-    "一鍵催辦": "nudge",
-    "导出": "export",
-    "導出": "export",
-    "语言": "lang",
-    "語言": "lang",
-}
-COMMANDS_WITH_ARGUMENT = frozenset({"start", "history", "revoke", "digest", "export", "lang"})
-COMMANDS_WITH_NAME = frozenset({"status"})  # the argument may be a unit's name
-_ARGUMENT = re.compile(r"[A-Za-z0-9_-]{1,40}")
-_NAME_MAX = 40
+InboundKind = Literal["text", "command", "button", "file"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,31 +68,6 @@ class Inbound:
         return f"{self.channel}:{self.chat}"
 
 
-def classify_text(text: str, bot_username: str | None = None) -> tuple[str, str] | None:
-    """``(command, args)`` when ``text`` is a command (``/start X``, ``绑定 X``), else None."""
-    stripped = text.strip()
-    if not stripped:
-        return None
-    head, _, rest = stripped.partition(" ")
-    if head.startswith("/") and len(head) > 1:
-        name, _, addressee = head[1:].partition("@")
-        if addressee and bot_username and addressee.lower() != bot_username.lower():
-            return None
-        return name.lower(), rest.strip()
-    for word, command in COMMAND_WORDS.items():
-        if not stripped.startswith(word):
-            continue
-        rest = stripped[len(word) :].strip()
-        if not rest:
-            return command, ""
-        if command in COMMANDS_WITH_ARGUMENT and _ARGUMENT.fullmatch(rest):
-            return command, rest
-        spaced = stripped[len(word) : len(word) + 1].isspace()
-        if command in COMMANDS_WITH_NAME and spaced and len(rest) <= _NAME_MAX:
-            return command, rest
-    return None
-
-
 def text_inbound(
     *,
     channel: str,
@@ -142,7 +78,7 @@ def text_inbound(
     **extra: Any,
 ) -> Inbound:
     """An :class:`Inbound` for typed text: a command if it reads as one, plain text otherwise."""
-    command = classify_text(text, bot_username)
+    command = recognise(text, bot_username)
     if command is None:
         return Inbound(channel=channel, sender=sender, chat=chat, kind="text", text=text, **extra)
     name, args = command

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.commands import SECRETARIAT, for_role
 from bot.domain.messages import N_, msg
 from bot.handlers.context import Turn
 from bot.i18n import Translator, normalise_locale
@@ -20,41 +21,18 @@ def hint(turn: Turn) -> None:
 
 
 def help_text(turn: Turn) -> str:
-    """The commands the speaker may use, by role."""
-    role = turn.contact.role if turn.contact else ("secretariat" if turn.chat else "")
+    """The commands the speaker may use here, by role, from the command declarations."""
+    in_group = turn.inbound.is_group and turn.chat is not None
+    role = SECRETARIAT if in_group else (turn.contact.role if turn.contact else "")
     lines = [turn._("Commands:")]
+    label = turn._(ROLE_LABELS[Role(role)]) if role else ""
+    lines += [
+        turn._(c.usage, role=label)
+        for c in for_role(role, in_group=in_group)
+        if c.name not in ("start", "help")
+    ]
     if role == Role.REPORTER:
-        lines += [
-            turn._("/report (报送) — report progress on your unit’s open requests"),
-            turn._("/mytasks (我的任务) — your unit’s tasks and their last status"),
-            turn._("/history N (历史 N) — the reports on task N"),
-            turn._("/cancel (取消) — abandon the report you are writing"),
-            turn._("Or simply write your progress: I will ask which task it is for."),
-        ]
-    elif role == Role.LEADER:
-        lines += [
-            turn._("/mytasks (我的任务) — your unit’s tasks and their last status"),
-            turn._("/history N (历史 N) — the reports on task N"),
-        ]
-    elif role == Role.SECRETARIAT:
-        lines += [
-            turn._("/history N (历史 N) — every unit’s reports on task N"),
-            turn._("/contacts (联系人) — who is bound, with their numbers"),
-            turn._("/revoke N (撤销 N) — end the binding of contact N"),
-            turn._("/digest [YYYY-MM] (汇总) — the monthly digest with the filled table"),
-            turn._("/status [N|unit] (状态) — lights, one task, or one unit"),
-            turn._("/overdue (逾期) — tasks past their deadline, units past the due day"),
-            turn._("/nudge (一键催办) — remind every unit that has not reported"),
-            turn._("/export [xlsx|docx|png] (导出) — the table, the written material, the chart"),
-        ]
-    lines.append(turn._("/lang zh_CN|zh_TW|en (语言) — the language I write in"))
-    if turn.contact:
-        lines.append(
-            turn._(
-                "/unbind (解绑) — stop receiving messages as {role}",
-                role=turn._(ROLE_LABELS[Role(role)]),
-            )
-        )
+        lines.append(turn._("Or simply write your progress: I will ask which task it is for."))
     return "\n".join(lines)
 
 

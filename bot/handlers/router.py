@@ -7,6 +7,9 @@ here already read as button presses by their channel (``bot.delivery.choices``).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from bot.domain.commands import BY_NAME, SECRETARIAT, allowed
 from bot.domain.conversation import Inbound, Outbound
 from bot.domain.payloads import PayloadError, decode
 from bot.handlers import bind, oversight, queries, report, secretariat, summary
@@ -14,7 +17,30 @@ from bot.handlers.context import Deps, Turn
 from bot.services.binding import Role
 from bot.services.errors import RefusedError
 
-SECRETARIAT_COMMANDS = {
+Handler = Callable[[Turn], Awaitable[None]]
+
+
+async def _cancel(turn: Turn) -> None:
+    await turn.clear_flow()
+    turn.reply(turn._("Cancelled; nothing was saved."))
+
+
+async def _help(turn: Turn) -> None:
+    if turn.inbound.is_group and turn.chat is None:
+        turn.reply(turn._("This chat is not bound. Send a secretariat code here: “/start CODE”."))
+    elif not turn.inbound.is_group and turn.contact is None:
+        bind.hint(turn)
+    else:
+        turn.reply(bind.help_text(turn))
+
+
+# The handler of each command declared in bot.domain.commands (who may run it is there too).
+HANDLERS: dict[str, Handler] = {
+    "start": bind.start,
+    "report": report.show_open,
+    "mytasks": queries.my_tasks,
+    "history": queries.history,
+    "cancel": _cancel,
     "contacts": secretariat.contacts,
     "revoke": secretariat.revoke,
     "digest": oversight.digest,
@@ -22,7 +48,12 @@ SECRETARIAT_COMMANDS = {
     "overdue": oversight.overdue,
     "nudge": oversight.nudge,
     "export": oversight.export,
+    "lang": bind.language,
+    "unbind": bind.leave,
+    "help": _help,
 }
+if set(HANDLERS) != set(BY_NAME):  # a declaration without a handler, or the reverse
+    raise RuntimeError(f"commands and handlers differ: {set(HANDLERS) ^ set(BY_NAME)}")
 
 
 async def handle(inbound: Inbound, deps: Deps) -> list[Outbound]:
@@ -41,9 +72,7 @@ async def _route(turn: Turn) -> None:
         await _group(turn)
         return
     if inbound.kind == "command" and inbound.command in ("start", "help"):
-        await bind.start(turn) if inbound.command == "start" else turn.reply(
-            bind.help_text(turn) if turn.contact else _hint_text(turn)
-        )
+        await HANDLERS[inbound.command](turn)
         return
     if turn.contact is None:
         bind.hint(turn)
@@ -62,38 +91,21 @@ async def _route(turn: Turn) -> None:
         await report.on_text(turn, inbound.text)
 
 
-def _hint_text(turn: Turn) -> str:
-    bind.hint(turn)
-    return turn.replies.pop().text
-
-
 async def _command(turn: Turn) -> None:
     assert turn.contact is not None
-    name, role = turn.inbound.command, turn.contact.role
-    if name == "unbind":
-        await bind.leave(turn)
-    elif name == "lang":
-        await bind.language(turn)
-    elif name == "cancel":
-        await turn.clear_flow()
-        turn.reply(turn._("Cancelled; nothing was saved."))
-    elif name in SECRETARIAT_COMMANDS:
-        if role != Role.SECRETARIAT:
-            turn.reply(turn._("Only the secretariat can use that command."))
-            return
-        await SECRETARIAT_COMMANDS[name](turn)
-    elif name == "history":
-        await queries.history(turn)
-    elif name == "mytasks" and role in (Role.REPORTER, Role.LEADER):
-        await queries.my_tasks(turn)
-    elif name == "report" and role == Role.REPORTER:
-        await report.show_open(turn)
-    elif name in ("mytasks", "report"):
-        turn.reply(turn._("That command is for a unit’s reporter."))
-        turn.reply(bind.help_text(turn))
-    else:
+    command = BY_NAME.get(turn.inbound.command)
+    if command is None:
         turn.reply(turn._("Unknown command “{command}”.", command=turn.inbound.command[:30]))
         turn.reply(bind.help_text(turn))
+        return
+    if not allowed(command, turn.contact.role, in_group=False):
+        if command.roles == {SECRETARIAT}:
+            turn.reply(turn._("Only the secretariat can use that command."))
+        else:
+            turn.reply(turn._("That command is for a unit’s reporter."))
+            turn.reply(bind.help_text(turn))
+        return
+    await HANDLERS[command.name](turn)
 
 
 async def _button(turn: Turn) -> None:
@@ -114,21 +126,10 @@ async def _button(turn: Turn) -> None:
 
 async def _group(turn: Turn) -> None:
     """In groups only commands count; a bound secretariat chat gets the secretariat's."""
-    inbound = turn.inbound
-    if inbound.kind != "command":
+    command = BY_NAME.get(turn.inbound.command) if turn.inbound.kind == "command" else None
+    if command is None:
         return
-    if inbound.command == "start":
-        await bind.start(turn)
-    elif turn.chat is None:
-        if inbound.command == "help":
-            turn.reply(
-                turn._("This chat is not bound. Send a secretariat code here: “/start CODE”.")
-            )
-    elif inbound.command in SECRETARIAT_COMMANDS:
-        await SECRETARIAT_COMMANDS[inbound.command](turn)
-    elif inbound.command == "lang":
-        await bind.language(turn)
-    elif inbound.command == "history":
-        await queries.history(turn)
-    elif inbound.command == "help":
-        turn.reply(bind.help_text(turn))
+    if command.name in ("start", "help") or (
+        turn.chat is not None and allowed(command, SECRETARIAT, in_group=True)
+    ):
+        await HANDLERS[command.name](turn)

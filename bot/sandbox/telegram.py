@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import re
 import time
 from collections import defaultdict, deque
 from typing import Any
@@ -26,6 +27,16 @@ from bot.sandbox.telegram_users import Message, User, UserActions
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
 TOLERANCE = 0.9  # a window shorter by this factor absorbs scheduling jitter, nothing more
+
+
+MAX_COMMANDS = 100
+MAX_COMMAND_DESCRIPTION = 256
+COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+
+
+def _json_field(value: Any) -> Any:
+    """A structured parameter as sent: JSON in a form field, or already decoded."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 class ApiError(Exception):
@@ -53,6 +64,7 @@ class TelegramEmulator(UserActions):
         self.files: dict[str, tuple[bytes, str]] = {}
         self.updates: list[dict[str, Any]] = []
         self.webhook: tuple[str, str] | None = None
+        self.menus: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (scope, language)
         self.stats: dict[str, int] = defaultdict(int)
         self.open_callbacks: set[str] = set()
         self.limits_on = True
@@ -237,6 +249,25 @@ class TelegramEmulator(UserActions):
 
     async def _m_setWebhook(self, params: dict[str, Any]) -> bool:  # noqa: N802
         self.webhook = (str(params["url"]), str(params.get("secret_token", "")))
+        return True
+
+    async def _m_setMyCommands(self, params: dict[str, Any]) -> bool:  # noqa: N802
+        commands = _json_field(params.get("commands"))
+        if not isinstance(commands, list) or len(commands) > MAX_COMMANDS:
+            raise ApiError(400, "Bad Request: too many commands")
+        for entry in commands:
+            name, about = str(entry.get("command", "")), str(entry.get("description", ""))
+            if not COMMAND_NAME.fullmatch(name):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(about) <= MAX_COMMAND_DESCRIPTION:
+                raise ApiError(400, "Bad Request: command description is too long")
+        scope = _json_field(params.get("scope")) or {"type": "default"}
+        language = str(params.get("language_code") or "")
+        if language and not re.fullmatch(r"[a-z]{2}", language):
+            raise ApiError(400, "Bad Request: invalid language code specified")
+        self.menus[(str(scope.get("type")), language)] = [
+            (str(e["command"]), str(e["description"])) for e in commands
+        ]
         return True
 
     async def _m_deleteWebhook(self, _: dict[str, Any]) -> bool:  # noqa: N802

@@ -42,6 +42,7 @@ class ProcessLock:
         self.key = lock_key(f"duban-{name}")
         self._conn: Any = None
         self._file: Any = None
+        self._acquiring: asyncio.Future[bool] | None = None  # in flight, finished even if cancelled
 
     @property
     def held(self) -> bool:
@@ -62,9 +63,18 @@ class ProcessLock:
         )
 
     async def try_acquire(self) -> bool:
-        """Take the lock if nobody holds it; never waits."""
+        """Take the lock if nobody holds it; never waits.
+
+        The attempt runs to its end even when the caller is cancelled meanwhile (a thread or a
+        connection cannot be abandoned half-way), and :meth:`release` waits for it, so a lock
+        taken just as the process stops is still given back.
+        """
         if self.held:
             return True
+        self._acquiring = asyncio.ensure_future(self._acquire())
+        return await asyncio.shield(self._acquiring)
+
+    async def _acquire(self) -> bool:
         if is_sqlite(self.url):
             return await asyncio.to_thread(self._flock)
         conn = await self._connect()
@@ -123,7 +133,10 @@ class ProcessLock:
         )
 
     async def release(self) -> None:
-        """Give the role up."""
+        """Give the role up (after any attempt still in flight)."""
+        if self._acquiring is not None and not self._acquiring.done():
+            with contextlib.suppress(Exception):
+                await self._acquiring
         if self._conn is not None:
             with contextlib.suppress(Exception):
                 await self._conn.close()  # closing the session releases the advisory lock

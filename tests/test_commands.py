@@ -1,0 +1,82 @@
+"""The command declarations drive the words, the router, /help and Telegram's menu alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import BotCommand
+
+from bot.domain.commands import BY_NAME, COMMANDS, REPORTER, SECRETARIAT, allowed, recognise
+from bot.handlers.router import HANDLERS
+from bot.sandbox.telegram import TelegramEmulator
+from tests.e2e import world
+
+
+def test_every_declared_command_has_a_handler_and_words() -> None:
+    assert set(HANDLERS) == set(BY_NAME)
+    for command in COMMANDS:
+        assert command.words, command.name
+        assert command.usage.startswith(f"/{command.name}"), command.name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("汇总 2026-11", ("digest", "2026-11")),
+        ("匯總", ("digest", "")),
+        ("一键催办", ("nudge", "")),
+        ("催办", ("nudge", "")),
+        ("状态 县教育局", ("status", "县教育局")),
+        ("状态县教育局", None),  # a name needs the space: this is prose, not a command
+        ("绑定 ABCD234567", ("start", "ABCD234567")),
+        ("取消报送", None),
+        ("/digest@duban_bot 2026-10", ("digest", "2026-10")),
+        ("/digest@someone_else", None),
+        ("今天推进顺利", None),
+    ],
+)
+def test_words_are_read_from_the_declarations(
+    text: str, expected: tuple[str, str] | None
+) -> None:
+    assert recognise(text, "duban_bot") == expected
+
+
+def test_who_may_run_what() -> None:
+    assert allowed(BY_NAME["report"], REPORTER, in_group=False)
+    assert not allowed(BY_NAME["report"], SECRETARIAT, in_group=False)
+    assert allowed(BY_NAME["digest"], SECRETARIAT, in_group=False)
+    assert allowed(BY_NAME["digest"], "", in_group=True)  # a bound secretariat chat
+    assert not allowed(BY_NAME["unbind"], SECRETARIAT, in_group=True)
+    assert allowed(BY_NAME["start"], "", in_group=False)
+
+
+async def test_telegram_menus_are_set_from_the_declarations(db: str, tmp_path: Path) -> None:
+    async with world(tmp_path, db) as w:
+        private = w.tg.menus[("all_private_chats", "zh")]
+        assert [name for name, _ in private] == [
+            "report", "mytasks", "history", "cancel", "lang", "unbind", "help",
+        ]  # fmt: skip
+        assert dict(private)["report"] == "报送进展"
+        group = dict(w.tg.menus[("all_group_chats", "en")])
+        assert group["nudge"] == "Remind units that have not reported"
+        assert "unbind" not in group
+        assert ("all_private_chats", "") in w.tg.menus  # the deployment's language
+
+
+async def test_the_emulator_refuses_a_menu_telegram_would_refuse() -> None:
+    tg = TelegramEmulator()
+    base = await tg.start()
+    bot = Bot(tg.token, session=AiohttpSession(api=TelegramAPIServer.from_base(base)))
+    try:
+        with pytest.raises(TelegramBadRequest, match="BOT_COMMAND_INVALID"):
+            await bot.set_my_commands([BotCommand(command="Bad-Name", description="x")])
+        with pytest.raises(TelegramBadRequest, match="too long"):
+            await bot.set_my_commands([BotCommand(command="ok", description="x" * 257)])
+    finally:
+        await bot.session.close()
+        await tg.stop()
