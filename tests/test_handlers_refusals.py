@@ -88,7 +88,8 @@ SECRETARIAT_HELP = reply(
 )
 # a bound secretariat chat: the secretariat's commands, but no /unbind (a chat is unbound
 # from the CLI, ``duban chat unbind``)
-GROUP_HELP = SECRETARIAT_HELP.replace("\n/unbind (解绑) — stop receiving messages as secretariat", "")
+UNBIND_LINE = "\n/unbind (解绑) — stop receiving messages as secretariat"
+GROUP_HELP = SECRETARIAT_HELP.replace(UNBIND_LINE, "")
 TASK_1 = reply(
     "Task 1: 深化“一件事一次办”改革。\nPeriod 2026-11, due 2026-12-02\n\n"
     "No earlier report on this task.\n\nChoose the status:",
