@@ -25,6 +25,7 @@ from bot.domain.conversation import Inbound, InboundFile, Outbound
 from bot.handlers.context import Deps
 from bot.handlers.router import handle
 from bot.i18n import Translator
+from bot.services.attachments import MAX_FILE_BYTES
 from bot.services.outbox import enqueue
 from bot.storage.models import Contact, InboxUpdate
 
@@ -109,6 +110,8 @@ class Intake:
         file = inbound.file
         if file is None or not await Contact.exists(identity=inbound.identity, active=True):
             return self.deps
+        if file.size is not None and file.size > MAX_FILE_BYTES:
+            return self.deps  # the handler refuses it by its stated size: nothing to download
         try:
             content = await channel.fetch(inbound.channel, file)
         except Exception:
