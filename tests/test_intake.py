@@ -128,19 +128,13 @@ async def test_a_flood_is_recorded_not_handled_and_answered_once(worker: Intake)
     assert await OutboxMessage.filter(recipient="plain:calm").count() == 1  # others unaffected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="product bug: Intake._deps_for prefetches every file of a bound contact, whatever "
-    "its stated size, before the handler refuses files over MAX_FILE_BYTES",
-)
 async def test_an_oversized_file_is_not_downloaded_by_the_inbox(
     db: str, sample_plan: Path, tmp_path: Path
 ) -> None:
     """A 25 MB file from a bound reporter: refused from its stated size, never fetched.
 
-    The handler refuses it before fetching (tests/test_handlers_refusals.py), but the inbox
-    fetches the file of a bound contact before the handler runs, outside its transaction.
+    The handler refuses it before fetching (tests/test_handlers_refusals.py), and the inbox,
+    which fetches a bound contact's file before the handler runs, skips it by its size too.
     """
     clock = Clock()
     await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
