@@ -487,15 +487,5 @@ async def test_an_oversized_file_is_refused_before_download(world: Dialogue) -> 
     assert await Attachment.all().count() == 1
 
 
-async def test_contacts_are_listed_alike_on_every_database(
-    world: Dialogue, db: str, request: pytest.FixtureRequest
-) -> None:
-    if db.startswith("postgres"):
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="product bug: bot/services/binding.py orders contacts by unit__name, and "
-                "the secretariat's NULL unit sorts first on SQLite, last on PostgreSQL",
-            )
-        )
+async def test_contacts_are_listed_alike_on_every_database(world: Dialogue) -> None:
     assert await world.says(SEC, "/contacts") == CONTACTS

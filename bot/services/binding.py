@@ -270,11 +270,11 @@ async def revoke_contact(contact_id: int, *, now: datetime, actor: str) -> Conta
 
 
 async def active_contacts() -> list[Contact]:
-    """Every bound person, by unit then role."""
-    return (
-        await Contact.filter(active=True)
-        .select_related("unit")
-        .order_by("unit__name", "role", "id")
+    """Every bound person: the secretariat first, then by unit and role (alike on every
+    database: SQLite sorts a NULL unit first, PostgreSQL last)."""
+    people = await Contact.filter(active=True).select_related("unit")
+    return sorted(
+        people, key=lambda c: (c.unit is not None, c.unit.name if c.unit else "", c.role, c.id)
     )
 
 
