@@ -367,3 +367,34 @@ async def test_telegram_through_the_configured_proxy(tmp_path: Path) -> None:
     finally:
         await proxy.stop()
         await tg.stop()
+
+
+async def test_a_wrong_wecom_secret_leaves_telegram_up(tmp_path: Path, sample_plan: Path) -> None:
+    tg, wx = TelegramEmulator(), WecomEmulator()
+    tg_base, wx_base = await tg.start(), await wx.start()
+    example_env(
+        tmp_path, telegram_token=tg.token, telegram_api_base=tg_base,
+        wecom_corp_id=wx.corp_id, wecom_agent_id=str(wx.agent_id),
+        wecom_secret="not-the-secret",  # noqa: S106 - a wrong one
+        wecom_token=wx.token, wecom_aes_key=wx.aes_key, wecom_api_base=wx_base,
+    )  # fmt: skip
+    try:
+        assert (await duban(tmp_path, "init")).code == 0
+        doctor = await duban(tmp_path, "doctor")
+        assert doctor.code == 1
+        assert "✗ wecom" in doctor.out
+        assert "40001" in doctor.out
+        wrong_corp = await duban(tmp_path, "doctor", DUBAN_WECOM_CORP_ID="ww-other")
+        assert "40013" in wrong_corp.out
+        assert (await duban(tmp_path, "import", str(sample_plan))).code == 0
+        code = json.loads((await duban(tmp_path, "invite", "县发改局", "--json")).out)["code"]
+        async with running(tmp_path) as run:
+            await run.wait_log("wecom", "40001")
+            await run.wait_log("telegram", f"@{tg.username}")
+            tg.user(7, "王联络")
+            await tg.user_sends(7, f"/start {code}")
+            await tg.wait_for(lambda: any("县发改局" in m.text for m in tg.bot_messages(7)), 30)
+            assert run.process.returncode is None
+    finally:
+        await tg.stop()
+        await wx.stop()

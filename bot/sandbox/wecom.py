@@ -114,10 +114,9 @@ class WecomEmulator:
             self.tokens[token] = 0.0
 
     async def _gettoken(self, request: web.Request) -> web.Response:
-        if (
-            request.query.get("corpid") != self.corp_id
-            or request.query.get("corpsecret") != self.secret
-        ):
+        if request.query.get("corpid") != self.corp_id:
+            return self._error(40013, "invalid corpid")
+        if request.query.get("corpsecret") != self.secret:
             return self._error(40001, "invalid credential")
         token = secrets.token_hex(16)
         self.tokens[token] = time.time() + 7200
