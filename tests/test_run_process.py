@@ -52,7 +52,7 @@ async def test_run_serves_both_channels_until_sigterm(tmp_path: Path, sample_pla
         assert process.stdout is not None
         banner = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
         assert "telegram, wecom" in banner
-        callback = (await asyncio.wait_for(process.stdout.readline(), 5)).decode().split()[-1]
+        callback = (await asyncio.wait_for(process.stdout.readline(), 30)).decode().split()[-1]
         wx.callback_url = callback
         tg.user(7, "王联络")
         wx.member("lisi", "李四")

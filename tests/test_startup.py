@@ -305,12 +305,16 @@ async def test_the_cli_starts_without_heavy_libraries(tmp_path: Path) -> None:
     assert process.returncode == 0, err.decode()
     assert out.decode().strip() == ""
     example_env(tmp_path)
-    for args in (["--help"], ["-h"], ["import", "--help"]):
+    # help in the deployment's locale (zh_CN by default), English when asked
+    for args, panel in ((["--help"], "命令"), (["-h"], "命令"), (["import", "--help"], "参数")):
         shown = await duban(tmp_path, *args)
         assert shown.code == 0
-        assert "选项" in shown.out or "命令" in shown.out  # help in the deployment's locale
+        assert panel in shown.out
+        assert "选项" in shown.out
+    assert "导入分工方案" in (await duban(tmp_path, "--help")).out  # a command's own help line
     english = await duban(tmp_path, "--help", DUBAN_DEFAULT_LOCALE="en")
     assert "Commands" in english.out
+    assert "Import a task-division plan" in english.out
     version = await duban(tmp_path, "--version")
     assert version.out.startswith("duban ")
 
