@@ -24,6 +24,24 @@ from bot.handlers.router import handle
 from bot.services.outbox import enqueue
 
 TZ = ZoneInfo("Asia/Shanghai")
+SEPARATOR = "\n---\n"  # between the answers to one action, as :meth:`Dialogue._run` joins them
+
+
+def reply(text: str, title: str = "") -> str:
+    """One answer as the dialogue harness shows it: its title line, then its text."""
+    return f"{title}\n{text}"
+
+
+def replies(*answers: str) -> str:
+    """Several answers to one action, in order, as the dialogue harness joins them."""
+    return SEPARATOR.join(answers)
+
+
+@dataclass(frozen=True)
+class Contains:
+    """An expected answer whose text is genuinely variable: only ``text`` must appear in it."""
+
+    text: str
 
 
 class DictFiles:
@@ -31,8 +49,10 @@ class DictFiles:
 
     def __init__(self) -> None:
         self.content: dict[str, bytes] = {}
+        self.fetched: list[str] = []  # the references the handlers fetched, in order
 
     async def fetch(self, channel: str, file: InboundFile) -> bytes:
+        self.fetched.append(file.ref)
         return self.content[file.ref]
 
 
@@ -95,17 +115,17 @@ class Dialogue:
         channel = self.channels.get(who.channel)
         if channel is not None:
             inbound = await read_choice(channel, inbound)
-        replies = await handle(inbound, self.deps)
-        mine = [r for r in replies if r.recipient in (None, who.identity)]
+        answers = await handle(inbound, self.deps)
+        mine = [r for r in answers if r.recipient in (None, who.identity)]
         if channel is not None and who.group is None:
-            for reply in mine:  # as the sender notes them, in order
-                await note_sent(channel, who.identity, reply)
+            for answer in mine:  # as the sender notes them, in order
+                await note_sent(channel, who.identity, answer)
         if any(r.buttons for r in mine):  # older buttons stay pressable in the chat
             self.last[who.identity] = mine
-        for i, other in enumerate(r for r in replies if r.recipient not in (None, who.identity)):
+        for i, other in enumerate(r for r in answers if r.recipient not in (None, who.identity)):
             assert other.recipient is not None
             await enqueue(f"test:{id(other)}:{i}", other.recipient, other, now=self.clock())
-        return "\n---\n".join(r.title + "\n" + r.text for r in replies)
+        return replies(*(reply(r.text, r.title) for r in answers))
 
     async def says(self, who: Person, text: str) -> str:
         """``who`` types ``text``; the bot's answers, joined."""
@@ -125,9 +145,13 @@ class Dialogue:
         return [(b.label, b.payload) for o in self.last.get(who.identity, []) for b in o.options()]
 
     async def presses(self, who: Person, label: str) -> str:
-        """``who`` presses the button whose label contains ``label``."""
-        matches = [p for lab, p in self.buttons(who) if label in lab]
-        assert matches, f"no button {label!r} in {self.buttons(who)}"
+        """``who`` presses the button labelled ``label``, or the one button containing it."""
+        buttons = self.buttons(who)
+        matches = [p for lab, p in buttons if lab == label]
+        if not matches:
+            matches = [p for lab, p in buttons if label in lab]
+        assert matches, f"no button {label!r} in {buttons}"
+        assert len(matches) == 1, f"{len(matches)} buttons match {label!r} in {buttons}"
         return await self.sends_payload(who, matches[0])
 
     async def sends_payload(self, who: Person, payload: str) -> str:
@@ -144,10 +168,12 @@ class Dialogue:
         return await self._run(who, self._inbound(who, kind="file", file=file))
 
 
-async def run_table(dialogue: Dialogue, table: list[tuple[Person, str, str]]) -> None:
+async def run_table(dialogue: Dialogue, table: list[tuple[Person, str, str | Contains]]) -> None:
     """Play (who, action, expected) rows: action is text, ``[label]`` presses, ``@file`` sends.
 
-    ``expected`` must appear in the answer; ``""`` expects no answer at all.
+    ``expected`` is the whole answer (:func:`reply`, :func:`replies`); ``""`` expects no
+    answer at all; ``Contains(text)``, for genuinely variable answers, only that ``text``
+    appears in it.
     """
     for row, (who, action, expected) in enumerate(table, 1):
         if action.startswith("[") and action.endswith("]"):
@@ -156,7 +182,11 @@ async def run_table(dialogue: Dialogue, table: list[tuple[Person, str, str]]) ->
             answer = await dialogue.sends_file(who, action.encode() * 100, action[1:])
         else:
             answer = await dialogue.says(who, action)
-        if expected:
-            assert expected in answer, f"row {row} {action!r}: {expected!r} not in {answer!r}"
+        if isinstance(expected, Contains):
+            assert expected.text in answer, (
+                f"row {row} {action!r}: {expected.text!r} not in {answer!r}"
+            )
         else:
-            assert answer == "", f"row {row} {action!r}: expected silence, got {answer!r}"
+            assert answer == expected, (
+                f"row {row} {action!r}: expected {expected!r}, got {answer!r}"
+            )

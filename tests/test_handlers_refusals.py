@@ -28,7 +28,7 @@ from bot.storage.models import (
     ProgressReport,
     ReportRequest,
 )
-from tests.dialogue import Dialogue, DictFiles, Person, run_table
+from tests.dialogue import Dialogue, DictFiles, Person, replies, reply, run_table
 
 ALICE = Person("telegram:1001", "王联络")
 MALLORY = Person("telegram:666", "<b>Mallory</b>")
@@ -37,16 +37,6 @@ SEC = Person("telegram:3003", "秘书组小刘")
 GROUP = Person("telegram:3003", "秘书组群", group="-100555")
 STRANGER_GROUP = Person("telegram:3003", "闲聊群", group="-100777")
 BOB = Person("wecom:zhangsan", "张三")
-
-
-def reply(text: str, title: str = "") -> str:
-    """One answer as the dialogue harness shows it: its title line, then its text."""
-    return f"{title}\n{text}"
-
-
-def replies(*answers: str) -> str:
-    """Several answers to one action, in order, as the dialogue harness joins them."""
-    return "\n---\n".join(answers)
 
 
 NOT_BOUND = reply(
@@ -120,18 +110,6 @@ def check(status: str, text: str, files: int = 0) -> str:
 def reported(status: str) -> str:
     """The answer to a submitted first report on task 1 of 县发改局 (7 open requests)."""
     return reply(f"Reported task 1 for 2026-11 (version 1): {status}.\n\nStill to report: 6.")
-
-
-class CountingFiles(DictFiles):
-    """The people's files, noting each one the handlers fetch."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fetched: list[str] = []
-
-    async def fetch(self, channel: str, file: InboundFile) -> bytes:
-        self.fetched.append(file.ref)
-        return await super().fetch(channel, file)
 
 
 @pytest.fixture
@@ -463,7 +441,7 @@ async def test_wecom_numbered_options_and_late_revision(world: Dialogue) -> None
 
 
 async def test_an_oversized_file_is_refused_before_download(world: Dialogue) -> None:
-    files = CountingFiles()
+    files = DictFiles()
     world.deps = replace(world.deps, files=files)
     # the bytes are at hand, so a handler that fetched them anyway would keep the file
     files.content["huge"] = b"PK\x03\x04 stands in for 25 MB"
@@ -473,7 +451,7 @@ async def test_an_oversized_file_is_refused_before_download(world: Dialogue) -> 
     assert files.fetched == []  # refused from its stated size: nothing was downloaded
     assert await Attachment.all().count() == 0
     assert await ProgressReport.all().count() == 0
-    # the same file, stated small, is fetched and kept: the counting above can see a fetch
+    # the same file, stated small, is fetched and kept: the record above can see a fetch
     small = InboundFile(kind="document", ref="huge", name="全年台账.zip", size=30)
     answer = await world._run(ALICE, world._inbound(ALICE, kind="file", file=small))
     assert answer == WHICH_TASK
