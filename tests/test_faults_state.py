@@ -18,7 +18,7 @@ from bot.services.binding import Role, create_invite
 from bot.services.dispatch import dispatch
 from bot.services.plans import import_plan
 from bot.storage.models import Attachment, ConversationState, OutboxMessage
-from tests.dialogue import Dialogue, Person, run_table
+from tests.dialogue import Dialogue, Person, reply, run_table
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -67,14 +67,14 @@ async def test_disk_full_when_a_photo_arrives(
     await d.says(alice, f"/start {code}")
     await dispatch(Month(2026, 11), now=d.clock(), today=d.clock.now.date())
     # kept while the bot asks which task
-    assert await d.says(alice, "本月进展：完成谋划。") == "\nWhich task is this for?"
+    assert await d.says(alice, "本月进展：完成谋划。") == reply("Which task is this for?")
 
     def full(target: Path, data: bytes) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(attachments_module, "_write", full)
     refused = "The file could not be stored (No space left on device); please send it again later."
-    await run_table(d, [(alice, "@photo.jpg", f"\n{refused}")])  # an answer without a title
+    await run_table(d, [(alice, "@photo.jpg", reply(refused))])  # an answer without a title
     assert await Attachment.all().count() == 0
     state = await ConversationState.get(identity=alice.identity)
     assert (

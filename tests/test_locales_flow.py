@@ -14,12 +14,7 @@ from bot.services.binding import Role, create_invite
 from bot.services.dispatch import dispatch
 from bot.services.plans import import_plan
 from bot.storage.models import Contact, OutboxMessage, ProgressReport
-from tests.dialogue import Dialogue, Person, run_table
-
-
-def reply(text: str, title: str = "") -> str:
-    """One answer as the dialogue harness shows it: its title line, then its text."""
-    return f"{title}\n{text}"
+from tests.dialogue import Dialogue, Person, reply, run_table
 
 
 @pytest.fixture

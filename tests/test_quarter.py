@@ -33,7 +33,7 @@ from bot.storage.models import (
     ReportRequest,
     Task,
 )
-from tests.dialogue import Dialogue, Person, run_table
+from tests.dialogue import Dialogue, Person, reply, run_table
 
 TZ = ZoneInfo("Asia/Shanghai")
 REPORTER = Person("telegram:11", "发改局联络员")
@@ -41,11 +41,6 @@ LEADER = Person("telegram:12", "发改局局长")
 OTHER = Person("telegram:13", "财政局联络员")
 OTHER_LEADER = Person("telegram:14", "财政局局长")
 SEC = Person("telegram:15", "秘书组")
-
-
-def reply(text: str, title: str = "") -> str:
-    """One answer as the dialogue harness shows it: its title line, then its text."""
-    return f"{title}\n{text}"
 
 
 def at(day: str, hour: int = 10) -> datetime:
