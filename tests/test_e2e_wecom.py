@@ -4,8 +4,9 @@ choice: a number at the percent step is a percentage); hostile callbacks refused
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,8 +17,76 @@ from bot.services.dispatch import dispatch
 from bot.services.plans import import_plan
 from bot.storage.models import Attachment, InboxUpdate, OutboxMessage, ProgressReport
 from tests.e2e import world
+from tests.waiting import settled
 
 ZHANG = "zhangsan"
+TZ = ZoneInfo("Asia/Shanghai")  # the bot's default timezone, in which it writes dates
+CHOOSE = "\n请回复选项编号。"
+BOUND = "绑定成功：您是县财政局的联络员。"
+HELP = (
+    "可用指令：\n报送 — 报送本单位待报任务的进展\n我的任务 — 本单位任务及最近进展\n"
+    "历史 N — 查看第N项任务的报送记录\n取消 — 放弃正在填写的报送\n"
+    "语言 zh_CN|zh_TW|en — 设置回复所用的语言\n解绑 — 不再以联络员身份接收消息\n"
+    "也可直接发送进展文字，我会询问属于哪项任务。"
+)
+HOW_FAR = (
+    "完成进度如何？请选择，或直接发送数字，如 65。\n也可以直接回复：20% / 40% / 60% / 80% / 跳过"
+)
+TASKS = (
+    "第1项 深化“一件事一次办”改革。\n第6项 便利纳税缴费。\n"
+    "第7项 破解融资难融资贵。\n第13项 清理拖欠企业账款。"
+)
+OPTIONS = "\n1. 报送第1项\n2. 报送第6项\n3. 报送第7项\n4. 报送第13项" + CHOOSE
+STILL = "\n\n还有3项待报送。\n1. 报送第6项\n2. 报送第7项\n3. 报送第13项" + CHOOSE
+WAITING = (
+    "待报送事项（✓ 表示已报送，截止前仍可修改）：\n\n"
+    "[2026-11] 第1项 深化“一件事一次办”改革。 ✓\n[2026-11] 第6项 便利纳税缴费。\n"
+    "[2026-11] 第7项 破解融资难融资贵。\n[2026-11] 第13项 清理拖欠企业账款。" + OPTIONS
+)
+
+
+def write(*options: str) -> str:
+    """The step asking for the narrative, with the options WeCom lists as words."""
+    return "请用一条消息写明本月进展（之后可发送照片或文件）。\n也可以直接回复：" + " / ".join(
+        (*options, "取消")
+    )
+
+
+def prompt(due: date) -> str:
+    """The month's dispatch prompt, numbered for WeCom."""
+    return (
+        f"【2026-11 月度进展调度】\n县财政局：请于{due}前报送以下4项任务的本月进展。\n\n"
+        f"{TASKS}\n\n请点选下方任务；随时发送“报送”可再次查看本清单。" + OPTIONS
+    )
+
+
+def task_1(due: date, before: str = "该任务此前没有报送记录。") -> str:
+    """The card of task 1, asking for its status."""
+    return (
+        f"【2026-11 进展报送】\n第1项：深化“一件事一次办”改革。\n调度期 2026-11，截止 {due}\n\n"
+        f"{before}\n\n请选择进展状态：\n1. 未启动\n2. 推进中\n3. 滞后\n4. 已完成\n5. 取消" + CHOOSE
+    )
+
+
+def check(status: str, text: str, files: int = 0) -> str:
+    """The card asking to confirm a report."""
+    attached = f"\n附件：{files}个" if files else ""
+    return (
+        f"【请核对报送内容】\n进展状态：{status}\n进展情况：{text}{attached}\n\n"
+        "确认报送吗？报送前仍可继续发送照片或文件。\n"
+        "1. 确认报送\n2. 修改状态\n3. 重写内容\n4. 取消" + CHOOSE
+    )
+
+
+def reported(version: int, status: str) -> str:
+    return f"已报送第1项 2026-11 进展（第{version}版）：{status}。" + STILL
+
+
+async def last_report(version: int, status: str) -> str:
+    """How the task card recalls the report of ``version``: its day in the bot's timezone."""
+    report = await ProgressReport.get(version=version)
+    day = report.submitted_at.astimezone(TZ).date()
+    return f"上次报送（{day}，第{version}版）：{status}\n{report.text}"
 
 
 @pytest.fixture
@@ -39,12 +108,9 @@ async def test_report_over_wecom(planned: str, tmp_path: Path) -> None:
         code = (await create_invite("县财政局", Role.REPORTER, now=now, locale="zh_CN")).code
         assert await wx.user_says(ZHANG, f"绑定 {code}", repeat=3) == 200  # WeCom's retries
         await wx.wait_for(lambda: any("绑定成功" in t for t in wx.texts(ZHANG)))
-        await dispatch(Month(2026, 11), now=now, today=now.date())
+        due = (await dispatch(Month(2026, 11), now=now, today=now.date())).due_on
         w.app.sender.wakeup.set()
         await wx.wait_for(lambda: "月度进展调度" in last(wx.texts(ZHANG)))
-        prompt = last(wx.texts(ZHANG))
-        assert "1. 报送第" in prompt
-        assert "请回复选项编号" in prompt
         for answer, expect in (
             ("1", "请选择进展状态"),
             ("3", "完成进度如何"),  # 3rd status: 滞后
@@ -69,16 +135,36 @@ async def test_report_over_wecom(planned: str, tmp_path: Path) -> None:
         ):
             await wx.user_says(ZHANG, answer)
             await wx.wait_for(lambda expect=expect: expect in last(wx.texts(ZHANG)))
-        bind_replies = [t for t in wx.texts(ZHANG) if "绑定成功" in t]
+        await settled()  # every update handled and every answer sent (or failed)
+        texts = wx.texts(ZHANG)
 
-    assert len(bind_replies) == 1  # three deliveries of one message, handled once
+    first = await last_report(1, "滞后 30%")
+    text = "资金拨付滞后，正在协调。"
+    assert texts == [
+        BOUND,  # once: three deliveries of one message, handled once
+        HELP,
+        prompt(due),
+        task_1(due),
+        HOW_FAR,  # 3rd status: 滞后
+        write(),
+        check("滞后 30%", text),
+        "已附上文件（共1个）。",
+        check("滞后 30%", text, 1),
+        reported(1, "滞后 30%"),
+        WAITING,
+        task_1(due, first),
+        HOW_FAR,
+        write("沿用上次内容"),
+        check("推进中 50%", text),
+        reported(2, "推进中 50%"),
+    ]
     assert await InboxUpdate.filter(channel="wecom").count() == 13
     reports = await ProgressReport.all().order_by("version")
     assert [(r.version, r.status, r.percent) for r in reports] == [
         (1, "behind", 30),
         (2, "in_progress", 50),
     ]
-    assert reports[1].text == "资金拨付滞后，正在协调。"
+    assert reports[1].text == text
     photo = await Attachment.get(report_id=reports[0].id)
     assert (tmp_path / "data" / photo.path).read_bytes().startswith(b"\x89PNG")
     assert await OutboxMessage.exclude(state="sent").count() == 0
@@ -93,7 +179,7 @@ async def test_numbers_are_options_only_at_pure_choice_steps(planned: str, tmp_p
         code = (await create_invite("县财政局", Role.REPORTER, now=now, locale="zh_CN")).code
         await wx.user_says(ZHANG, f"绑定 {code}")
         await wx.wait_for(lambda: any("绑定成功" in t for t in wx.texts(ZHANG)))
-        await dispatch(Month(2026, 11), now=now, today=now.date())
+        due = (await dispatch(Month(2026, 11), now=now, today=now.date())).due_on
         w.app.sender.wakeup.set()
         await wx.wait_for(lambda: "月度进展调度" in last(wx.texts(ZHANG)))
         for answer, expect in (
@@ -111,13 +197,25 @@ async def test_numbers_are_options_only_at_pure_choice_steps(planned: str, tmp_p
         ):
             await wx.user_says(ZHANG, answer)
             await wx.wait_for(lambda expect=expect: expect in last(wx.texts(ZHANG)))
-        asked = next(t for t in wx.texts(ZHANG) if "完成进度如何" in t)
-        assert "20% / 40% / 60% / 80% / 跳过" in asked  # listed as words, not numbered
-        assert "1. 20%" not in asked
-        assert "请回复选项编号" not in asked
-        status = next(t for t in wx.texts(ZHANG) if "请选择进展状态" in t)
-        assert "2. 推进中" in status
-        assert "请回复选项编号" in status
+        await settled()
+        texts = wx.texts(ZHANG)
+    text = "资金已拨付五成。"
+    assert texts == [
+        BOUND,
+        HELP,
+        prompt(due),
+        task_1(due),  # a pure choice: numbered
+        HOW_FAR,  # the percent step: options listed as words, not numbered
+        write(),
+        check("推进中 5%", text),
+        reported(1, "推进中 5%"),
+        WAITING,
+        task_1(due, await last_report(1, "推进中 5%")),
+        HOW_FAR,
+        write("沿用上次内容"),
+        check("推进中 2%", text),
+        reported(2, "推进中 2%"),
+    ]
     reports = await ProgressReport.all().order_by("version")
     assert [(r.version, r.status, r.percent) for r in reports] == [
         (1, "in_progress", 5),
@@ -140,7 +238,7 @@ async def test_hostile_callbacks_are_refused_and_store_nothing(
             assert r.status == 400
         query = "?msg_signature=abc&timestamp=1&nonce=2"
         async with wx.session.post(url + query, data=b"not xml at all") as r:
-            assert r.status in (400, 403)
+            assert r.status == 400  # unreadable before its signature can be checked
         async with wx.session.post(url + query, data=b"x" * 100_000) as r:
             assert r.status == 413
         other = type(wx)(aes_key="ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut")
@@ -148,5 +246,10 @@ async def test_hostile_callbacks_are_refused_and_store_nothing(
         assert await other.post_callback(plain) == 403  # encrypted with another app's key
         # a stranger gets the bind hint only; a 50 000-character message is refused politely
         assert await wx.user_says(ZHANG, "你好") == 200
-        await wx.wait_for(lambda: any("尚未绑定" in t for t in wx.texts(ZHANG)))
+        await settled()
+        texts = wx.texts(ZHANG)
+    assert texts == [
+        "您尚未绑定单位。请向秘书组索取绑定码，然后发送“绑定 绑定码”（企业微信）"
+        "或“/start 绑定码”（Telegram）。"
+    ]
     assert await InboxUpdate.filter(channel="wecom").count() == 1
