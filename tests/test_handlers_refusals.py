@@ -28,6 +28,7 @@ from bot.storage.models import (
     ProgressReport,
     ReportRequest,
 )
+from tests.answers import HOW_FAR, LEADER_HELP, REPORTER_HELP, SECRETARIAT_HELP, WRITE
 from tests.dialogue import Dialogue, DictFiles, Person, replies, reply, run_table
 
 ALICE = Person("telegram:1001", "王联络")
@@ -45,37 +46,6 @@ NOT_BOUND = reply(
 )
 NOT_VALID = reply("That button is not valid.")
 NOT_YOURS = reply("That task is not one of your unit’s open requests.")
-REPORTER_HELP = reply(
-    "Commands:\n"
-    "/report (报送) — report progress on your unit’s open requests\n"
-    "/mytasks (我的任务) — your unit’s tasks and their last status\n"
-    "/history N (历史 N) — the reports on task N\n"
-    "/cancel (取消) — abandon the report you are writing\n"
-    "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
-    "/unbind (解绑) — stop receiving messages as reporter\n"
-    "Or simply write your progress: I will ask which task it is for."
-)
-LEADER_HELP = reply(
-    "Commands:\n"
-    "/mytasks (我的任务) — your unit’s tasks and their last status\n"
-    "/history N (历史 N) — the reports on task N\n"
-    "/cancel (取消) — abandon the report you are writing\n"
-    "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
-    "/unbind (解绑) — stop receiving messages as leader"
-)
-SECRETARIAT_HELP = reply(
-    "Commands:\n"
-    "/history N (历史 N) — the reports on task N\n"
-    "/contacts (联系人) — who is bound, with their numbers\n"
-    "/revoke N (撤销 N) — end the binding of contact N\n"
-    "/digest [YYYY-MM] (汇总) — the monthly digest with the filled table\n"
-    "/status [N|unit] (状态) — lights, one task, or one unit\n"
-    "/overdue (逾期) — tasks past their deadline, units past the due day\n"
-    "/nudge (一键催办) — remind every unit that has not reported\n"
-    "/export [xlsx|docx|png] (导出) — the table, the written material, the chart\n"
-    "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
-    "/unbind (解绑) — stop receiving messages as secretariat"
-)
 # a bound secretariat chat: the secretariat's commands, but no /unbind (a chat is unbound
 # from the CLI, ``duban chat unbind``)
 UNBIND_LINE = "\n/unbind (解绑) — stop receiving messages as secretariat"
@@ -85,8 +55,6 @@ TASK_1 = reply(
     "No earlier report on this task.\n\nChoose the status:",
     title="Report 2026-11",
 )
-WRITE = reply("Write this month’s progress as one message (photos and files can follow).")
-HOW_FAR = reply("How far along is it? Choose, or send a number such as 65.")
 WHICH_TASK = reply("Which task is this for?")
 CONTACTS = reply(
     "#4 secretariat · secretariat · 秘书组小刘 · telegram\n"

@@ -1,0 +1,39 @@
+"""The bot's standard answers in English, shared by the dialogue tables."""
+
+from __future__ import annotations
+
+from tests.dialogue import reply
+
+REPORTER_HELP = reply(
+    "Commands:\n"
+    "/report (报送) — report progress on your unit’s open requests\n"
+    "/mytasks (我的任务) — your unit’s tasks and their last status\n"
+    "/history N (历史 N) — the reports on task N\n"
+    "/cancel (取消) — abandon the report you are writing\n"
+    "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
+    "/unbind (解绑) — stop receiving messages as reporter\n"
+    "Or simply write your progress: I will ask which task it is for."
+)
+LEADER_HELP = reply(
+    "Commands:\n"
+    "/mytasks (我的任务) — your unit’s tasks and their last status\n"
+    "/history N (历史 N) — the reports on task N\n"
+    "/cancel (取消) — abandon the report you are writing\n"
+    "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
+    "/unbind (解绑) — stop receiving messages as leader"
+)
+SECRETARIAT_HELP = reply(
+    "Commands:\n"
+    "/history N (历史 N) — the reports on task N\n"
+    "/contacts (联系人) — who is bound, with their numbers\n"
+    "/revoke N (撤销 N) — end the binding of contact N\n"
+    "/digest [YYYY-MM] (汇总) — the monthly digest with the filled table\n"
+    "/status [N|unit] (状态) — lights, one task, or one unit\n"
+    "/overdue (逾期) — tasks past their deadline, units past the due day\n"
+    "/nudge (一键催办) — remind every unit that has not reported\n"
+    "/export [xlsx|docx|png] (导出) — the table, the written material, the chart\n"
+    "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
+    "/unbind (解绑) — stop receiving messages as secretariat"
+)
+WRITE = reply("Write this month’s progress as one message (photos and files can follow).")
+HOW_FAR = reply("How far along is it? Choose, or send a number such as 65.")
