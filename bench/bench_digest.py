@@ -19,8 +19,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.reporting import Month, Status
-from bot.services.digest import build_digest
-from bot.services.exports import export_month
+from bot.oversight.digest import build_digest
+from bot.oversight.exports import export_month
 from bot.storage.db import open_database, upgrade_schema
 from bot.storage.models import (
     Assignment,

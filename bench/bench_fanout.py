@@ -19,13 +19,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import DubanApp
+from bot.cadence.dispatch import dispatch
 from bot.config import Settings
 from bot.delivery.pacing import Pacer
 from bot.domain.reporting import Month
 from bot.importers import read_plan
+from bot.plans.importing import import_plan
 from bot.sandbox.telegram import TelegramEmulator
-from bot.services.dispatch import dispatch
-from bot.services.plans import import_plan
 from bot.storage.db import open_database, upgrade_schema
 from bot.storage.models import Contact, Unit
 

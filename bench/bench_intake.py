@@ -22,13 +22,13 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Message
 
 from bot.app import DubanApp
+from bot.cadence.dispatch import dispatch
 from bot.config import Settings
 from bot.delivery.pacing import Pacer
 from bot.domain.reporting import Month
 from bot.importers import read_plan
+from bot.plans.importing import import_plan
 from bot.sandbox.telegram import TelegramEmulator
-from bot.services.dispatch import dispatch
-from bot.services.plans import import_plan
 from bot.storage.db import open_database, upgrade_schema
 from bot.storage.models import Contact, InboxUpdate, Unit
 

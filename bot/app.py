@@ -21,18 +21,18 @@ from aiohttp import web
 
 from bot.channels.telegram import session as telegram_session
 from bot.channels.telegram.adapter import TelegramChannel
-from bot.channels.telegram.intake import poll, webhook_handler
 from bot.channels.telegram.menu import set_menus
+from bot.channels.telegram.polling import poll, webhook_handler
 from bot.channels.wecom import probe as wecom_probe
 from bot.channels.wecom.adapter import WecomChannel
 from bot.channels.wecom.callback import callback_routes, crypto_from
 from bot.config import Settings
+from bot.conversation.context import Deps
 from bot.delivery.channel import Channel, Probe
 from bot.delivery.intake import Intake
 from bot.delivery.sender import Sender
 from bot.domain.conversation import InboundFile
 from bot.domain.messages import N_, Message, msg
-from bot.handlers.context import Deps
 from bot.i18n import Translator
 from bot.storage.locks import ProcessLock, lead
 from scheduler.service import SchedulerService

@@ -16,27 +16,25 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from bot.commands import (
-    admin,
-    chats,
-    cycle,
-    database,
-    delivery,
-    demo_command,
-    doctor,
-    people,
-    plans,
-    reporting,
-    schedule,
-    serve,
-    units,
-)
-from bot.commands.boot import configured_locale, settings_problems, setup_logging
-from bot.commands.help import localize_help
-from bot.commands.runtime import EXIT_REFUSED, Runtime
+from bot.cadence import cli as cycle
+from bot.cadence import cli_schedule as schedule
 from bot.config import Settings
 from bot.domain.messages import N_, msg
 from bot.i18n import Translator
+from bot.operations import cli_admin as admin
+from bot.operations import cli_database as database
+from bot.operations import cli_demo as demo_command
+from bot.operations import cli_doctor as doctor
+from bot.operations import cli_outbox as delivery
+from bot.operations import cli_serve as serve
+from bot.oversight import cli as reporting
+from bot.people import cli as people
+from bot.people import cli_chats as chats
+from bot.plans import cli as plans
+from bot.plans import cli_units as units
+from bot.shell.boot import configured_locale, settings_problems, setup_logging
+from bot.shell.help import localize_help
+from bot.shell.runtime import EXIT_REFUSED, Runtime
 
 EXIT_FAILED = 1
 log = logging.getLogger("duban")

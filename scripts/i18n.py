@@ -63,7 +63,7 @@ def cli() -> None:
     from babel.messages.pofile import read_po as read
 
     from bot.cli import build_app
-    from bot.commands.help import help_texts
+    from bot.shell.help import help_texts
 
     pot_path = LOCALES / "duban.pot"
     with pot_path.open("rb") as fh:

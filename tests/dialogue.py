@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 from bot.channels.wecom.adapter import WecomChannel
 from bot.channels.wecom.client import WecomClient
+from bot.conversation.context import Deps
+from bot.conversation.router import handle
 from bot.delivery.channel import Channel
 from bot.delivery.choices import note_sent, read_choice
+from bot.delivery.outbox import enqueue
 from bot.domain.conversation import Inbound, InboundFile, Outbound, text_inbound
-from bot.handlers.context import Deps
-from bot.handlers.router import handle
-from bot.services.outbox import enqueue
 
 TZ = ZoneInfo("Asia/Shanghai")
 SEPARATOR = "\n---\n"  # between the answers to one action, as :meth:`Dialogue._run` joins them
@@ -88,7 +88,7 @@ class Person:
 
 
 class Dialogue:
-    """Drives :func:`bot.handlers.router.handle` and remembers each person's last answers."""
+    """Drives :func:`bot.conversation.router.handle` and remembers each person's last answers."""
 
     def __init__(self, data_dir: Path) -> None:
         self.clock = Clock()

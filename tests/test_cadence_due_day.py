@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.cadence.jobs import run_dispatch
 from bot.domain.cadence import ADMIN, Cadence, stored
 from bot.importers import read_plan
-from bot.services.cadence import run_dispatch
-from bot.services.plans import import_plan
+from bot.plans.importing import import_plan
 from bot.storage.models import Plan, ReportingPeriod
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.reporting import Status
 from bot.importers import read_plan_bytes
-from bot.services.binding import Role, create_invite, redeem_invite
-from bot.services.plans import import_plan
-from bot.services.reporting import Draft, submit_report
+from bot.people.binding import Role, create_invite, redeem_invite
+from bot.plans.importing import import_plan
+from bot.reporting.reports import Draft, submit_report
 from bot.storage.models import (
     CalendarDay,
     Contact,

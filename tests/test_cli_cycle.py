@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.domain.reporting import Status
-from bot.services.binding import code_hash, redeem_invite
-from bot.services.reporting import Draft, submit_report
+from bot.people.binding import code_hash, redeem_invite
+from bot.reporting.reports import Draft, submit_report
 from bot.storage.db import open_database
 from bot.storage.models import Contact, Invite, ReportRequest
 

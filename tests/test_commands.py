@@ -11,8 +11,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BotCommand
 
+from bot.conversation.router import HANDLERS
 from bot.domain.commands import BY_NAME, COMMANDS, REPORTER, SECRETARIAT, allowed, recognise
-from bot.handlers.router import HANDLERS
 from bot.sandbox.telegram import TelegramEmulator
 from tests.e2e import world
 

@@ -13,9 +13,9 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
-from bot.channels.telegram import intake as telegram_intake
+from bot.channels.telegram import polling as telegram_polling
+from bot.conversation.context import Deps
 from bot.delivery.intake import Intake
-from bot.handlers.context import Deps
 from bot.sandbox.telegram import TelegramEmulator
 from bot.storage.models import InboxUpdate
 from tests.dialogue import Clock, DictFiles
@@ -57,7 +57,7 @@ async def test_polling_keeps_its_offset_through_an_outage(db: str, tmp_path: Pat
     stop = asyncio.Event()
     for text in ("一", "二", "三"):
         await emulator.user_sends(1, text)
-    task = asyncio.create_task(telegram_intake.poll(bot, store, stop, wait=1))
+    task = asyncio.create_task(telegram_polling.poll(bot, store, stop, wait=1))
     try:
         await emulator.wait_for(lambda: store.calls >= 3 and not emulator.updates, 30)
     finally:
@@ -72,7 +72,7 @@ async def test_polling_keeps_its_offset_through_an_outage(db: str, tmp_path: Pat
 async def test_the_webhook_answers_503_until_the_database_is_back(db: str, tmp_path: Path) -> None:
     store = Outage(inbox(tmp_path), failures=3)
     app = web.Application()
-    app.router.add_post("/hook", telegram_intake.webhook_handler(store, "s3cret"))
+    app.router.add_post("/hook", telegram_polling.webhook_handler(store, "s3cret"))
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -15,12 +15,12 @@ from aiogram.client.telegram import TelegramAPIServer
 from bot.channels.telegram.adapter import TelegramChannel
 from bot.channels.wecom.adapter import WecomChannel
 from bot.channels.wecom.client import WecomClient
+from bot.delivery.outbox import enqueue
 from bot.delivery.pacing import Pacer
 from bot.delivery.sender import Sender
 from bot.domain.conversation import Button, Outbound
 from bot.sandbox.telegram import TelegramEmulator
 from bot.sandbox.wecom import WecomEmulator
-from bot.services.outbox import enqueue
 from bot.storage.models import Contact, ConversationState, OutboxMessage
 
 

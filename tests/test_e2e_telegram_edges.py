@@ -10,14 +10,14 @@ import pytest
 from aiohttp import ClientSession
 
 from bot.app import TELEGRAM_WEBHOOK_PATH
+from bot.cadence.dispatch import dispatch
+from bot.delivery.outbox import enqueue
 from bot.domain.conversation import Outbound, OutFile
 from bot.domain.payloads import payload
 from bot.domain.reporting import Month
 from bot.importers import read_plan
-from bot.services.binding import Role, create_invite
-from bot.services.dispatch import dispatch
-from bot.services.outbox import enqueue
-from bot.services.plans import import_plan
+from bot.people.binding import Role, create_invite
+from bot.plans.importing import import_plan
 from bot.storage.models import (
     Attachment,
     ChatBinding,

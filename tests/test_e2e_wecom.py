@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.cadence.dispatch import dispatch
 from bot.domain.reporting import Month
 from bot.importers import read_plan
-from bot.services.binding import Role, create_invite
-from bot.services.dispatch import dispatch
-from bot.services.plans import import_plan
+from bot.people.binding import Role, create_invite
+from bot.plans.importing import import_plan
 from bot.storage.models import Attachment, InboxUpdate, OutboxMessage, ProgressReport
 from tests.e2e import world
 from tests.waiting import settled

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.cadence.dispatch import dispatch
 from bot.channels.wecom.client import call
 from bot.domain.reporting import Month
 from bot.importers import read_plan
-from bot.services.binding import bind_chat, unbind_chat
-from bot.services.dispatch import dispatch
-from bot.services.plans import import_plan
-from bot.services.publish import post_digest
+from bot.oversight.publish import post_digest
+from bot.people.binding import bind_chat, unbind_chat
+from bot.plans.importing import import_plan
 from bot.storage.models import OutboxMessage
 from tests.e2e import world
 from tests.waiting import CEILING, settled

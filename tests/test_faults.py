@@ -12,10 +12,10 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
 from bot.channels.telegram.adapter import TelegramChannel
+from bot.delivery.outbox import enqueue
 from bot.delivery.sender import Sender
 from bot.domain.conversation import Outbound
 from bot.sandbox.telegram import TelegramEmulator
-from bot.services.outbox import enqueue
 from bot.storage.models import OutboxMessage
 from tests.waiting import CEILING, outbox_settled
 

@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.cadence.dispatch import dispatch
 from bot.domain.reporting import Month
 from bot.importers import read_plan
-from bot.services import attachments as attachments_module
-from bot.services import publish
-from bot.services.binding import Role, create_invite
-from bot.services.dispatch import dispatch
-from bot.services.plans import import_plan
+from bot.oversight import publish
+from bot.people.binding import Role, create_invite
+from bot.plans.importing import import_plan
+from bot.reporting import attachments as attachments_module
 from bot.storage.models import Attachment, ConversationState, OutboxMessage
 from tests.dialogue import Dialogue, Person, reply, run_table
 

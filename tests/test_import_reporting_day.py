@@ -12,7 +12,7 @@ from bot.domain.plan import ReportingDay
 from bot.domain.text import to_halfwidth_digits
 from bot.importers import read_plan, read_plan_bytes
 from bot.importers.preamble import read_meta
-from bot.services.plans import ImportOutcome, import_plan
+from bot.plans.importing import ImportOutcome, import_plan
 from bot.storage.models import AuditLog, Plan
 
 SAMPLE_SENTENCE = "每月25日前各单位报送工作进展"

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.cadence.dispatch import dispatch
+from bot.conversation.context import Deps
 from bot.delivery import intake as intake_module
 from bot.delivery.intake import MAX_ATTEMPTS, Intake
 from bot.domain.conversation import (
@@ -20,11 +22,9 @@ from bot.domain.conversation import (
     text_inbound,
 )
 from bot.domain.reporting import Month
-from bot.handlers.context import Deps
 from bot.importers import read_plan
-from bot.services.binding import Role, create_invite, redeem_invite
-from bot.services.dispatch import dispatch
-from bot.services.plans import import_plan
+from bot.people.binding import Role, create_invite, redeem_invite
+from bot.plans.importing import import_plan
 from bot.storage.models import Attachment, InboxUpdate, OutboxMessage
 from tests.dialogue import Clock, DictFiles
 

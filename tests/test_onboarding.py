@@ -10,8 +10,8 @@ import pytest
 from bot.domain.roster import RosterRow
 from bot.i18n import Translator
 from bot.importers import read_plan
-from bot.services.binding import NewInvite, Role, create_invite, redeem_invite
-from bot.services.onboarding import (
+from bot.people.binding import NewInvite, Role, create_invite, redeem_invite
+from bot.people.onboarding import (
     BIND,
     BOUND,
     INVITE,
@@ -21,8 +21,8 @@ from bot.services.onboarding import (
     apply_import,
     plan_import,
 )
-from bot.services.plans import import_plan
-from bot.services.units import UnitError, add_alias, find_unit
+from bot.plans.importing import import_plan
+from bot.plans.units import UnitError, add_alias, find_unit
 from bot.storage.models import AuditLog, Contact, Invite
 
 EN = Translator("en")

@@ -17,11 +17,11 @@ from aiohttp import ClientSession
 
 from bot.channels.wecom.client import WecomClient, call
 from bot.importers import read_plan
+from bot.people.binding import Role, create_invite
+from bot.people.directory import BOUND, INVITED, NEW, AddressBook, sync_address_book
+from bot.plans.importing import import_plan
+from bot.plans.units import find_unit
 from bot.sandbox.wecom import WecomEmulator
-from bot.services.binding import Role, create_invite
-from bot.services.directory import BOUND, INVITED, NEW, AddressBook, sync_address_book
-from bot.services.plans import import_plan
-from bot.services.units import find_unit
 from bot.storage.models import AuditLog, Contact, Invite
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

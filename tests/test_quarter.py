@@ -14,17 +14,15 @@ import docx
 import pytest
 from openpyxl import load_workbook
 
+from bot.cadence.dispatch import dispatch
 from bot.domain.payloads import payload
 from bot.domain.reporting import Month, Quarter, Status
 from bot.importers import read_plan
-from bot.services.binding import Role, create_invite
-from bot.services.digest import build_digest
-from bot.services.dispatch import dispatch
-from bot.services.exports import export_month
-from bot.services.plans import import_plan
-from bot.services.quarterly import quarter_rows, stored_quarter_period, write_materials
-from bot.services.reporting import Draft, submit_report
-from bot.services.summary_flow import run_quarter
+from bot.oversight.digest import build_digest
+from bot.oversight.exports import export_month
+from bot.people.binding import Role, create_invite
+from bot.plans.importing import import_plan
+from bot.reporting.reports import Draft, submit_report
 from bot.storage.models import (
     Contact,
     OutboxMessage,
@@ -33,6 +31,8 @@ from bot.storage.models import (
     ReportRequest,
     Task,
 )
+from bot.summaries.cycle import run_quarter
+from bot.summaries.quarterly import quarter_rows, stored_quarter_period, write_materials
 from tests.dialogue import Dialogue, Person, reply, run_table
 
 TZ = ZoneInfo("Asia/Shanghai")

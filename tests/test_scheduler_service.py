@@ -9,8 +9,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.importers import read_plan
-from bot.services.binding import Role, create_invite, redeem_invite
-from bot.services.plans import import_plan
+from bot.people.binding import Role, create_invite, redeem_invite
+from bot.plans.importing import import_plan
 from bot.storage.models import OutboxMessage
 from scheduler.jobs import JOBS
 from scheduler.lock import SchedulerLock

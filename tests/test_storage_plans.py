@@ -10,8 +10,8 @@ from tortoise.exceptions import IntegrityError
 
 from bot.domain.plan import ParsedPlan, Role
 from bot.importers import read_plan, read_plan_bytes
-from bot.services.plans import import_plan
-from bot.services.units import UnitError, add_alias, list_units, merge_units
+from bot.plans.importing import import_plan
+from bot.plans.units import UnitError, add_alias, list_units, merge_units
 from bot.storage.models import (
     Assignment,
     AuditLog,
@@ -135,7 +135,7 @@ async def test_a_failed_import_leaves_nothing_behind(
     async def broken(*_: object) -> None:
         raise IntegrityError("simulated failure half-way through")
 
-    monkeypatch.setattr("bot.services.plans._store_aliases", broken)
+    monkeypatch.setattr("bot.plans.importing._store_aliases", broken)
     revised = read_plan(sample_plan)
     revised.tasks[0].title = "改过的标题"
     revised.tasks.append(revised.tasks[0].__class__("99", "新任务", [], []))

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from bot.cadence.dispatch import dispatch
 from bot.cli import app
 from bot.domain.reporting import Month
 from bot.importers import read_plan
-from bot.services.binding import Role, create_invite, redeem_invite
-from bot.services.dispatch import dispatch
-from bot.services.plans import import_plan
+from bot.people.binding import Role, create_invite, redeem_invite
+from bot.plans.importing import import_plan
 from bot.storage.db import open_database
 from bot.storage.models import AuditLog, Contact, OutboxMessage
 from tests.dialogue import Dialogue, Person

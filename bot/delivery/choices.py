@@ -8,8 +8,8 @@ last noted step before the handlers see it. Handlers only ever see real button p
 from __future__ import annotations
 
 from bot.delivery.channel import Channel
+from bot.delivery.options import offered_options, remember_options
 from bot.domain.conversation import Inbound, Outbound
-from bot.services.options import offered_options, remember_options
 
 
 async def read_choice(channel: Channel, inbound: Inbound) -> Inbound:

@@ -18,15 +18,15 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from bot.conversation.context import Deps
+from bot.conversation.router import handle
 from bot.delivery.channel import Channel
 from bot.delivery.choices import read_choice
 from bot.delivery.flood import FloodGuard
+from bot.delivery.outbox import enqueue
 from bot.domain.conversation import Inbound, InboundFile, Outbound
-from bot.handlers.context import Deps
-from bot.handlers.router import handle
 from bot.i18n import Translator
-from bot.services.attachments import MAX_FILE_BYTES
-from bot.services.outbox import enqueue
+from bot.reporting.attachments import MAX_FILE_BYTES
 from bot.storage.models import Contact, InboxUpdate
 
 log = logging.getLogger(__name__)

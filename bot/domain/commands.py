@@ -3,7 +3,7 @@
 The router dispatches from this table, ``/help`` lists from it, text is recognised as a
 command from it (``/digest`` and 汇总 alike), and Telegram's command menu is set from it. Each
 command names the roles that may run it in a private chat and whether a bound secretariat
-chat (a group) may run it too; the handler behind each name lives in ``bot.handlers.router``.
+chat (a group) may run it too; the handler behind each name lives in ``bot.conversation.router``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What a digest (调度汇总) says, as plain values: unit lines, task lines, the whole digest.
 
-Built from the records by ``bot.services.digest``; rendered as chat text by
+Built from the records by ``bot.oversight.digest``; rendered as chat text by
 ``bot.render.digest`` and as tables by the exports. Pure: no storage, no I/O.
 """
 

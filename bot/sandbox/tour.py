@@ -17,12 +17,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import DubanApp
+from bot.cadence.dispatch import workday_overrides
 from bot.domain.cadence import Cadence, MonthSchedule, month_schedule
 from bot.domain.reporting import Month
 from bot.sandbox import scenario
 from bot.sandbox.telegram import TelegramEmulator
 from bot.sandbox.wecom import WecomEmulator
-from bot.services.dispatch import workday_overrides
 from bot.storage.register import latest_plan
 from scheduler.jobs import JobContext, run_all
 

@@ -28,7 +28,7 @@ from bot.domain.conversation import (
     Outbound,
     text_inbound,
 )
-from bot.services.attachments import MAX_FILE_BYTES
+from bot.reporting.attachments import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
 CHANNEL = "wecom"

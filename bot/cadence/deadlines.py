@@ -1,0 +1,172 @@
+"""Watching dates and reachability: task deadlines (完成时间), the working-day calendar's
+coverage, and contacts who can no longer be reached. Each notice goes out once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.delivery.outbox import enqueue
+from bot.domain.cadence import DEADLINE_WARNINGS
+from bot.domain.conversation import Outbound
+from bot.domain.reporting import Status
+from bot.domain.text import shorten
+from bot.domain.workdays import calendar_knows
+from bot.i18n import Translator
+from bot.people import recipients
+from bot.storage.models import Assignment, AuditLog, Contact, ProgressReport, Task
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineState:
+    """A task with a deadline, from its lead units' point of view."""
+
+    task: Task
+    lead_units: list[int]
+    done: bool
+
+    def days_left(self, today: date) -> int:
+        """Days until the deadline (negative once past)."""
+        assert self.task.deadline is not None
+        return (self.task.deadline - today).days
+
+
+async def deadline_states() -> list[DeadlineState]:
+    """Every active task with a deadline; done when every lead unit last reported it done."""
+    tasks = await Task.filter(deadline__not_isnull=True, retired_at=None, plan__retired_at=None)
+    if not tasks:
+        return []
+    leads: dict[int, list[int]] = defaultdict(list)
+    for task_id, unit_id in await Assignment.filter(
+        task_id__in=[t.id for t in tasks], role="lead", retired_at=None
+    ).values_list("task_id", "unit_id"):
+        leads[task_id].append(unit_id)
+    latest: dict[tuple[int, int], str] = {}
+    for task_id, unit_id, status in (
+        await ProgressReport.filter(task_id__in=[t.id for t in tasks])
+        .order_by("submitted_at", "id")
+        .values_list("task_id", "unit_id", "status")
+    ):
+        latest[(task_id, unit_id)] = status
+    return [
+        DeadlineState(
+            task=t,
+            lead_units=leads[t.id],
+            done=bool(leads[t.id])
+            and all(latest.get((t.id, u)) == Status.DONE.value for u in leads[t.id]),
+        )
+        for t in tasks
+    ]
+
+
+def overdue(states: list[DeadlineState], today: date) -> list[DeadlineState]:
+    """Tasks past their deadline and not reported done (they stay in the digest until done)."""
+    return [s for s in states if not s.done and s.days_left(today) < 0]
+
+
+def _deadline_text(tr: Translator, state: DeadlineState, days: int) -> str:
+    task = state.task
+    params = {
+        "number": task.number,
+        "title": shorten(task.title, 40),
+        "deadline": task.deadline.isoformat() if task.deadline else "",
+        "days": days,
+    }
+    if days < 0:
+        return tr.gettext(
+            "Task {number} ({title}) passed its deadline {deadline} and is not reported done.",
+            **params,
+        )
+    return tr.gettext(
+        "Task {number} ({title}) is due on {deadline}, in {days} days.",
+        **params,
+    )
+
+
+async def run_deadline_warnings(now: datetime, zone: ZoneInfo) -> int:
+    """Warn lead units 30 and 7 days before a task's deadline, and once when it has passed."""
+    today = now.astimezone(zone).date()
+    queued = 0
+    for state in await deadline_states():
+        if state.done or not state.lead_units:
+            continue
+        left = state.days_left(today)
+        stage = (
+            "overdue"
+            if left < 0
+            else next((str(w) for w in sorted(DEADLINE_WARNINGS) if left <= w), None)
+        )
+        if stage is None:
+            continue
+        people = await recipients.unit_contacts(state.lead_units, "reporter")
+        leaders = await recipients.unit_contacts(state.lead_units, "leader")
+        for unit_id in state.lead_units:
+            for person in people.get(unit_id, []) + leaders.get(unit_id, []):
+                tr = Translator(person.locale)
+                message = Outbound(text=_deadline_text(tr, state, left), locale=tr.locale)
+                key = f"deadline:{state.task.id}:{stage}:unit:{unit_id}:{person.key}"
+                if await enqueue(
+                    key, person.identity, message, now=now, contact_id=person.contact_id
+                ):
+                    queued += 1
+    return queued
+
+
+async def run_calendar_check(now: datetime, zone: ZoneInfo) -> int:
+    """Tell the secretariat once per year when the working-day calendar lacks that year."""
+    today = now.astimezone(zone).date()
+    years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
+    queued = 0
+    for year in years:
+        if calendar_knows(year):
+            continue
+        for person in await recipients.secretariat():
+            tr = Translator(person.locale)
+            text = tr.gettext(
+                "The working-day calendar has no official holidays for {year}: until they are "
+                "entered, Monday to Friday count as working days. Enter the holidays and "
+                "make-up working days with “duban calendar add” or “duban calendar import”.",
+                year=year,
+            )
+            message = Outbound(text=text, locale=tr.locale)
+            key = f"calendar:{year}:{person.key}"
+            if await enqueue(key, person.identity, message, now=now, contact_id=person.contact_id):
+                queued += 1
+    return queued
+
+
+async def mark_unreachable(identity: str, *, now: datetime, reason: str) -> int:
+    """A permanent delivery failure: mark the contact and tell the secretariat, once."""
+    changed = 0
+    for contact in await Contact.filter(
+        identity=identity, active=True, unreachable_at=None
+    ).select_related("unit"):
+        contact.unreachable_at = now
+        await contact.save(update_fields=["unreachable_at"])
+        await AuditLog.create(
+            actor="outbox",
+            action="contact.unreachable",
+            subject=identity,
+            detail={"reason": reason[:500]},
+        )
+        changed += 1
+        for person in await recipients.secretariat():
+            if person.identity == identity:
+                continue
+            tr = Translator(person.locale)
+            text = tr.gettext(
+                "Contact #{number} ({unit}, {name}, {channel}) can no longer be reached: "
+                "{reason}. Ask them to bind again, or bind someone else.",
+                number=contact.id,
+                unit=contact.unit.name if contact.unit else tr.gettext("secretariat"),
+                name=contact.display_name or "—",
+                channel=contact.channel,
+                reason=reason[:200],
+            )
+            await enqueue(
+                f"unreachable:{contact.id}:{person.key}", person.identity,
+                Outbound(text=text, locale=tr.locale), now=now, contact_id=person.contact_id,
+            )  # fmt: skip
+    return changed

@@ -1,0 +1,175 @@
+"""Monthly dispatch (月调度): create a month's report requests and queue each unit's prompt.
+
+Idempotent: dispatching a month twice creates nothing new and queues nothing twice, so the
+scheduler and ``duban dispatch`` can both call it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from tortoise.transactions import in_transaction
+
+from bot.delivery.outbox import enqueue
+from bot.domain.cadence import Cadence, due_date
+from bot.domain.errors import RefusedError
+from bot.domain.messages import N_, msg
+from bot.domain.reporting import Month, Status
+from bot.domain.workdays import add_workdays
+from bot.i18n import Translator
+from bot.reporting.prompts import monthly_prompt
+from bot.reporting.reports import RequestView, request_view
+from bot.storage.models import (
+    Assignment,
+    AuditLog,
+    CalendarDay,
+    Contact,
+    Plan,
+    ProgressReport,
+    ReportingPeriod,
+    ReportRequest,
+    UnitMember,
+)
+from bot.storage.register import latest_plan
+
+
+@dataclass(slots=True)
+class DispatchOutcome:
+    """What a dispatch did."""
+
+    plan_id: int
+    period: str
+    due_on: date
+    new_requests: int = 0
+    requests: int = 0
+    units: int = 0
+    prompts: int = 0  # queued by this call
+    closed: int = 0  # earlier months' requests closed
+    units_without_contact: list[str] = field(default_factory=list)
+
+
+async def workday_overrides() -> dict[date, bool]:
+    """Holidays and make-up days an admin entered."""
+    return {d.day: d.kind == "workday" for d in await CalendarDay.all()}
+
+
+async def _default_due(plan: Plan, month: Month, today: date) -> date:
+    """The month's scheduled due day, or (dispatched late) the cadence's span from today."""
+    cadence = Cadence.from_json(plan.cadence)
+    overrides = await workday_overrides()
+    scheduled = due_date(month, cadence, overrides)
+    return scheduled if scheduled > today else add_workdays(today, cadence.span_workdays, overrides)
+
+
+async def _targets(plan: Plan) -> set[tuple[int, int]]:
+    """(task, unit) pairs to ask: collectives expand to their members where known."""
+    assignments = await Assignment.filter(
+        task__plan_id=plan.id, task__retired_at=None, retired_at=None
+    ).values_list("task_id", "unit_id")
+    members: dict[int, list[int]] = defaultdict(list)
+    for collective, member in await UnitMember.all().values_list("collective_id", "member_id"):
+        members[collective].append(member)
+    pairs: set[tuple[int, int]] = set()
+    for task_id, unit_id in assignments:
+        for target in members.get(unit_id) or [unit_id]:
+            pairs.add((task_id, target))
+    done: set[tuple[int, int]] = set()
+    latest: dict[tuple[int, int], str] = {}
+    for task_id, unit_id, status in (
+        await ProgressReport.filter(task__plan_id=plan.id)
+        .order_by("submitted_at", "id")
+        .values_list("task_id", "unit_id", "status")
+    ):
+        latest[(task_id, unit_id)] = status
+    done = {pair for pair, status in latest.items() if status == Status.DONE.value}
+    return pairs - done
+
+
+async def dispatch(
+    month: Month,
+    *,
+    now: datetime,
+    today: date,
+    plan_id: int | None = None,
+    due_on: date | None = None,
+) -> DispatchOutcome:
+    """Ensure the month's requests exist and every reporter of every asked unit is prompted."""
+    plan = await latest_plan(plan_id)
+    if plan is None:
+        raise RefusedError(msg(N_("No plan has been imported yet; run “duban import FILE” first.")))
+    if not plan.monthly_dispatch:
+        raise RefusedError(msg(N_("This plan has no monthly dispatch (一月一调度).")))
+    async with in_transaction():
+        period = await ReportingPeriod.get_or_none(plan=plan, kind="month", key=month.key)
+        if period is None:
+            due = due_on or await _default_due(plan, month, today)
+            period = await ReportingPeriod.create(
+                plan=plan,
+                kind="month",
+                key=month.key,
+                starts=month.starts,
+                ends=month.ends,
+                dispatch_on=today,
+                due_on=due,
+            )
+        elif due_on is not None and due_on != period.due_on:
+            period.due_on = due_on
+            await period.save(update_fields=["due_on"])
+        assert period.due_on is not None
+        outcome = DispatchOutcome(plan.id, month.key, period.due_on)
+        stale = await ReportRequest.filter(
+            period__plan_id=plan.id,
+            period__kind="month",
+            period__starts__lt=month.starts,
+            state__in=("open", "answered"),
+        ).values_list("id", flat=True)
+        if stale:
+            outcome.closed = await ReportRequest.filter(id__in=list(stale)).update(
+                state="closed", closed_at=now
+            )
+        existing = set(await ReportRequest.filter(period=period).values_list("task_id", "unit_id"))
+        missing = sorted(await _targets(plan) - existing)
+        await ReportRequest.bulk_create(
+            [ReportRequest(period=period, task_id=t, unit_id=u) for t, u in missing]
+        )
+        outcome.new_requests = len(missing)
+        if missing:
+            await AuditLog.create(
+                actor="dispatch",
+                action="dispatch",
+                subject=month.key,
+                detail={"plan": plan.id, "requests": len(missing)},
+            )
+    await _queue_prompts(period, outcome, now)
+    return outcome
+
+
+async def _queue_prompts(period: ReportingPeriod, outcome: DispatchOutcome, now: datetime) -> None:
+    requests = (
+        await ReportRequest.filter(period=period, state__in=("open", "answered"))
+        .select_related("period", "task", "unit")
+        .order_by("unit__name", "task__position")
+    )
+    by_unit: dict[int, list[RequestView]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for request in requests:
+        by_unit[request.unit_id].append(request_view(request))
+        names[request.unit_id] = request.unit.name
+    outcome.requests, outcome.units = len(requests), len(by_unit)
+    contacts: dict[int, list[Contact]] = defaultdict(list)
+    for contact in await Contact.filter(
+        active=True, role="reporter", unit_id__in=list(by_unit)
+    ).order_by("id"):
+        contacts[contact.unit_id or 0].append(contact)
+    for unit_id, views in by_unit.items():
+        if not contacts.get(unit_id):
+            outcome.units_without_contact.append(names[unit_id])
+            continue
+        for contact in contacts[unit_id]:
+            prompt = monthly_prompt(Translator(contact.locale), names[unit_id], period.key, views)
+            key = f"dispatch:{period.plan_id}:{period.key}:unit:{unit_id}:contact:{contact.id}"
+            if await enqueue(key, contact.identity, prompt, now=now, contact_id=contact.id):
+                outcome.prompts += 1
+    outcome.units_without_contact.sort()

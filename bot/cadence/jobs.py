@@ -1,0 +1,235 @@
+"""The cadence's jobs as idempotent use cases: dispatch, remind, escalate.
+
+Each takes ``now`` and does what is due by then and has not been done: outbox keys make a
+second run a no-op, so the scheduler can call them often, and at start-up to catch up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.cadence.dispatch import dispatch, workday_overrides
+from bot.delivery.outbox import enqueue
+from bot.domain.cadence import (
+    Cadence,
+    escalation_time,
+    month_schedule,
+    next_month,
+    previous_month,
+    reminder_times,
+)
+from bot.domain.conversation import Outbound
+from bot.domain.reporting import Month
+from bot.i18n import Translator
+from bot.people import recipients
+from bot.reporting.prompts import request_buttons
+from bot.reporting.records import latest_period
+from bot.reporting.reports import RequestView, request_view
+from bot.storage.models import AuditLog, Plan, ReportingPeriod, ReportRequest, Unit
+
+
+@dataclass(slots=True)
+class JobReport:
+    """What a job run did, for logs and ``duban remind`` / ``duban escalate``."""
+
+    queued: int = 0
+    periods: list[str] = field(default_factory=list)
+
+
+async def active_plans() -> list[Plan]:
+    """Plans with a monthly cadence."""
+    return list(await Plan.filter(retired_at=None, monthly_dispatch=True).order_by("id"))
+
+
+async def run_dispatch(now: datetime, zone: ZoneInfo) -> JobReport:
+    """Dispatch every month whose dispatch time has come and whose due day has not passed.
+
+    A due day early in a month (or moved back over a holiday) can put a month's dispatch in
+    the month before it, and a due day in the following month puts its deadline there: the
+    months on either side of the current one are looked at too.
+    """
+    report = JobReport()
+    overrides = await workday_overrides()
+    local = now.astimezone(zone)
+    current = Month.of(local.date())
+    for plan in await active_plans():
+        cadence = Cadence.from_json(plan.cadence)
+        for month in (previous_month(current), current, next_month(current)):
+            schedule = month_schedule(month, cadence, zone, overrides)
+            if schedule.dispatch_at <= local and local.date() <= schedule.due_on:
+                outcome = await dispatch(
+                    month, now=now, today=local.date(), plan_id=plan.id, due_on=schedule.due_on
+                )
+                report.queued += outcome.prompts
+                report.periods.append(f"{plan.id}:{month.key}")
+    return report
+
+
+async def waiting_requests(period: ReportingPeriod) -> dict[int, list[RequestView]]:
+    """Per unit, the requests of the period not answered yet."""
+    rows = (
+        await ReportRequest.filter(period=period, state="open")
+        .select_related("period", "task", "unit")
+        .order_by("unit__name", "task__position")
+    )
+    waiting: dict[int, list[RequestView]] = defaultdict(list)
+    for row in rows:
+        waiting[row.unit_id].append(request_view(row))
+    return waiting
+
+
+def reminder_message(tr: Translator, views: list[RequestView], *, due_today: bool) -> Outbound:
+    """A reminder (催报) listing the unit's unanswered requests as buttons."""
+    first = views[0]
+    params = {
+        "period": first.period,
+        "unit": first.unit,
+        "due": first.due_on.isoformat() if first.due_on else "—",
+        "count": len(views),
+    }
+    if due_today:
+        text = tr.gettext(
+            "Reminder: the {period} reports of {unit} are due today ({due}); "
+            "{count} tasks are not reported yet.",
+            **params,
+        )
+    else:
+        text = tr.gettext(
+            "Reminder: the {period} reports of {unit} are due on {due}; "
+            "{count} tasks are not reported yet.",
+            **params,
+        )
+    return Outbound(text=text, buttons=request_buttons(tr, views), locale=tr.locale)
+
+
+async def nudge(now: datetime, zone: ZoneInfo, *, actor: str) -> JobReport:
+    """一键催办: remind every unit that has not reported, now, and record who asked.
+
+    The one use case behind ``/nudge`` in chat and ``duban remind`` on the command line.
+    """
+    report = await run_reminders(now, zone, force=True)
+    await AuditLog.create(
+        actor=actor,
+        action="nudge",
+        subject=",".join(report.periods),
+        detail={"queued": report.queued},
+    )
+    return report
+
+
+async def run_reminders(now: datetime, zone: ZoneInfo, *, force: bool = False) -> JobReport:
+    """Remind units that have not reported: the latest reminder moment reached, once each.
+
+    ``force`` (``duban remind``) sends a reminder now, whatever the schedule, once per day.
+    """
+    report = JobReport()
+    overrides = await workday_overrides()
+    local = now.astimezone(zone)
+    for plan in await active_plans():
+        period = await latest_period(plan)
+        if period is None or period.due_on is None:
+            continue
+        if force:
+            tag = f"manual-{local.date().isoformat()}"
+        else:
+            if local.date() > period.due_on:
+                continue
+            moments = reminder_times(
+                period.due_on, Cadence.from_json(plan.cadence), zone, overrides
+            )
+            reached = [i for i, moment in enumerate(moments) if moment <= local]
+            if not reached:
+                continue
+            tag = str(reached[-1])  # after downtime only the latest reminder is worth sending
+        report.queued += await _remind_units(plan, period, tag, now, local.date() == period.due_on)
+        report.periods.append(f"{plan.id}:{period.key}")
+    return report
+
+
+async def _remind_units(
+    plan: Plan, period: ReportingPeriod, tag: str, now: datetime, due_today: bool
+) -> int:
+    waiting = await waiting_requests(period)
+    contacts = await recipients.unit_contacts(list(waiting), "reporter")
+    queued = 0
+    for unit_id, views in waiting.items():
+        for person in contacts.get(unit_id, []):
+            message = reminder_message(Translator(person.locale), views, due_today=due_today)
+            key = f"remind:{plan.id}:{period.key}:{tag}:unit:{unit_id}:{person.key}"
+            if await enqueue(key, person.identity, message, now=now, contact_id=person.contact_id):
+                queued += 1
+    return queued
+
+
+async def run_escalation(now: datetime, zone: ZoneInfo, *, force: bool = False) -> JobReport:
+    """After the due day, tell each silent unit's leader and the secretariat (催办), once."""
+    report = JobReport()
+    overrides = await workday_overrides()
+    local = now.astimezone(zone)
+    for plan in await active_plans():
+        period = await latest_period(plan)
+        if period is None or period.due_on is None:
+            continue
+        cadence = Cadence.from_json(plan.cadence)
+        if not force and escalation_time(period.due_on, cadence, zone, overrides) > local:
+            continue
+        if force and local.date() <= period.due_on:
+            continue  # nobody is late before the due day has passed
+        waiting = await waiting_requests(period)
+        if not waiting:
+            continue
+        report.queued += await _escalate(plan, period, waiting, now)
+        report.periods.append(f"{plan.id}:{period.key}")
+    return report
+
+
+async def _escalate(
+    plan: Plan, period: ReportingPeriod, waiting: dict[int, list[RequestView]], now: datetime
+) -> int:
+    queued = 0
+    names = dict(await Unit.filter(id__in=list(waiting)).values_list("id", "name"))
+    due = period.due_on.isoformat() if period.due_on else "—"
+    leaders = await recipients.unit_contacts(list(waiting), "leader")
+    reporters = await recipients.unit_contacts(list(waiting), "reporter")
+    for unit_id, views in waiting.items():
+        for person in leaders.get(unit_id, []):
+            tr = Translator(person.locale)
+            text = tr.gettext(
+                "{unit} has not reported {count} tasks for {period}; the deadline was {due}.",
+                unit=names[unit_id], count=len(views), period=period.key, due=due,
+            )  # fmt: skip
+            lines = [text, "", *(f"{v.number}. {v.title[:60]}" for v in views)]
+            key = f"escalate:{plan.id}:{period.key}:unit:{unit_id}:{person.key}"
+            if await enqueue(
+                key,
+                person.identity,
+                Outbound(text="\n".join(lines), locale=tr.locale),
+                now=now,
+                contact_id=person.contact_id,
+            ):
+                queued += 1
+    for person in await recipients.secretariat():
+        tr = Translator(person.locale)
+        lines = [
+            tr.gettext(
+                "{count} units have not reported for {period} (deadline {due}):",
+                count=len(waiting),
+                period=period.key,
+                due=due,
+            )
+        ]
+        for unit_id, views in sorted(waiting.items(), key=lambda item: names[item[0]]):
+            reach = "" if reporters.get(unit_id) else " · " + tr.gettext("no reachable reporter")
+            lines.append(
+                tr.gettext("{unit}: {count} tasks", unit=names[unit_id], count=len(views)) + reach
+            )
+        key = f"escalate:{plan.id}:{period.key}:secretariat:{person.key}"
+        outbound = Outbound(
+            text="\n".join(lines), title=tr.gettext("Overdue reports (催办)"), locale=tr.locale
+        )
+        if await enqueue(key, person.identity, outbound, now=now, contact_id=person.contact_id):
+            queued += 1
+    return queued

@@ -1,1 +1,0 @@
-"""CLI command groups; ``bot/cli.py`` assembles them into the ``duban`` command."""

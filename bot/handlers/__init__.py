@@ -1,1 +1,0 @@
-"""Channel-neutral conversations: an Inbound in, Outbound replies out (no channel library)."""

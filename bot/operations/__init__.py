@@ -1,0 +1,1 @@
+"""Running a deployment: start the bot, check it, back it up, the offline demo."""

@@ -1,0 +1,1 @@
+"""Oversight (督办): the secretariat's digest, lights, overdue lists, nudges and exports."""

@@ -1,0 +1,140 @@
+"""The secretariat's view in chat (秘书组): ``/digest``, ``/status``, ``/overdue``, ``/nudge``,
+``/export``. Every answer is about the latest dispatched month unless one is named."""
+
+from __future__ import annotations
+
+from bot.cadence.jobs import nudge as nudge_units
+from bot.conversation.context import Turn
+from bot.domain.conversation import Outbound, OutFile
+from bot.domain.reporting import Status
+from bot.domain.text import shorten
+from bot.oversight.digest import Digest, build_digest
+from bot.oversight.exports import FORMATS, export_month
+from bot.oversight.publish import digest_message
+from bot.plans.units import find_unit
+from bot.reporting.chat import status_label
+from bot.reporting.records import reporting_month
+from bot.reporting.reports import unit_tasks
+
+MIMES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "png": "image/png",
+}
+
+
+def _said(turn: Turn, status: Status | None, percent: int | None) -> str:
+    return status_label(turn, status, percent) if status else turn._("not reported")
+
+
+async def _digest(turn: Turn, given: str = "") -> Digest:
+    return await build_digest(await reporting_month(given), today=turn.today)
+
+
+async def digest(turn: Turn) -> None:
+    """The digest of the latest (or a named) month, with the filled table."""
+    month = await reporting_month(turn.inbound.args.strip())
+    _, outbound = await digest_message(
+        month, locale=turn.tr.locale, data_dir=turn.deps.data_dir, today=turn.today,
+        zone=turn.deps.timezone, plan_id=None,
+    )  # fmt: skip
+    turn.send(outbound)
+
+
+async def status(turn: Turn) -> None:
+    """``/status``: the lights; ``/status N``: one task; ``/status UNIT``: a unit's tasks."""
+    arg = turn.inbound.args.strip()
+    current = await _digest(turn)
+    if not arg:
+        lines = [
+            f"{t.light.symbol} {t.number}. {shorten(t.title, 24)} — {_said(turn, t.status, None)}"
+            for t in current.tasks
+        ]
+        turn.reply("\n".join(lines), title=turn._("Status {period}", period=current.period))
+        return
+    task = next((t for t in current.tasks if t.number == arg), None)
+    if task is not None:
+        lines = [
+            f"{task.light.symbol} {task.number}. {task.title}",
+            turn._("Lead: {units}", units="、".join(task.lead) or "—"),
+        ]
+        if task.latest:
+            lines.append(task.latest)
+        if task.missing_units:
+            lines.append(turn._("not reported: {units}", units="、".join(task.missing_units)))
+        turn.reply("\n".join(lines), title=turn._("Status {period}", period=current.period))
+        return
+    unit = await find_unit(arg)
+    tasks = await unit_tasks(unit.id)
+    lines = [
+        f"{t.number}. {shorten(t.title, 30)} — {_said(turn, t.status, t.percent)}" for t in tasks
+    ]
+    turn.reply(
+        "\n".join(lines) or "—",
+        title=turn._("Tasks of {unit} ({count})", unit=unit.name, count=len(tasks)),
+    )
+
+
+async def overdue(turn: Turn) -> None:
+    """Tasks past their deadline, and units that missed the latest due day."""
+    current = await _digest(turn)
+    lines = [
+        turn._("Task {number} {title} — deadline {deadline}, lead {lead}", number=o["number"],
+               title=shorten(o["title"], 30), deadline=o["deadline"], lead=o["lead"] or "—")
+        for o in current.overdue
+    ]  # fmt: skip
+    late_units = (
+        [u.unit for u in current.units if u.missing]
+        if current.due_on and turn.today > current.due_on
+        else []
+    )
+    if late_units:
+        lines.append(
+            turn._(
+                "Not reported after the deadline {due}: {units}",
+                due=current.due_on.isoformat() if current.due_on else "",
+                units="、".join(late_units),
+            )
+        )
+    turn.reply(
+        "\n".join(lines) or turn._("Nothing is overdue."),
+        title=turn._("Overdue ({period})", period=current.period),
+    )
+
+
+async def nudge(turn: Turn) -> None:
+    """一键催办: remind every unit that has not reported, now, and record who asked."""
+    report = await nudge_units(turn.now, turn.deps.timezone, actor=turn.inbound.identity)
+    turn.reply(
+        turn._(
+            "Reminders sent to {count} reporters of units that have not reported.",
+            count=report.queued,
+        )
+    )
+
+
+async def export(turn: Turn) -> None:
+    """``/export [xlsx|docx|png]``: the file of the latest month."""
+    fmt = turn.inbound.args.strip().lower() or "xlsx"
+    if fmt not in FORMATS:
+        turn.reply(
+            turn._("Unknown export format “{value}”: use xlsx, docx or png.", value=fmt[:20])
+        )
+        return
+    month = await reporting_month()
+    relative = f"exports/chat-{month.key}-{turn.tr.locale}.{fmt}"
+    await export_month(
+        month,
+        fmt,
+        turn.deps.data_dir / relative,
+        today=turn.today,
+        zone=turn.deps.timezone,
+        locale=turn.tr.locale,
+    )
+    name = turn._("Progress {period}.xlsx", period=month.key).rsplit(".", 1)[0] + f".{fmt}"
+    turn.send(
+        Outbound(
+            text=turn._("The {format} export of {period}.", format=fmt, period=month.key),
+            files=(OutFile(relative, name, MIMES[fmt]),),
+        )
+    )

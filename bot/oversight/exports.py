@@ -1,0 +1,160 @@
+"""Exports of a month: the filled table (xlsx), the written material (docx), the chart (png).
+
+Built from the digest and the stored reports; written off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.domain.cadence import previous_month
+from bot.domain.errors import RefusedError
+from bot.domain.lights import Light
+from bot.domain.messages import N_, msg
+from bot.domain.reporting import Month, Status
+from bot.i18n import Translator
+from bot.oversight.digest import Digest, build_digest
+from bot.people.binding import contact_name
+from bot.render.chart import ChartData, write_chart_png
+from bot.render.progress import (
+    ProgressDocument,
+    UnitRecord,
+    write_progress_docx,
+    write_progress_xlsx,
+)
+from bot.render.register import register_table
+from bot.storage.models import Plan, ProgressReport, ReportingPeriod, ReportRequest
+from bot.storage.register import load_tasks, plan_meta
+
+FORMATS = ("xlsx", "docx", "png")
+RATE_MONTHS = 6
+
+
+def _status_text(tr: Translator, status: str, percent: int | None) -> str:
+    label = tr.gettext(Status(status).label)
+    return (
+        f"{label} {percent}%"
+        if percent is not None and status in ("in_progress", "behind")
+        else label
+    )
+
+
+async def progress_document(digest: Digest, tr: Translator, zone: ZoneInfo) -> ProgressDocument:
+    """The filled table, the per-unit records and the written sections of a month."""
+    plan = await Plan.get(id=digest.plan_id)
+    tasks = await load_tasks(plan.id)
+    reports = (
+        await ProgressReport.filter(
+            request__period__plan_id=plan.id,
+            request__period__key=digest.period,
+            request__period__kind="month",
+        )
+        .select_related("task", "unit", "contact")
+        .order_by("task__position", "unit__name", "version")
+    )
+    latest: dict[tuple[int, int], ProgressReport] = {}
+    for report in reports:
+        latest[(report.task_id, report.unit_id)] = report
+    progress: dict[str, list[str]] = defaultdict(list)
+    records: dict[str, UnitRecord] = {}
+    for report in latest.values():
+        status = _status_text(tr, report.status, report.percent)
+        progress[report.task.number].append(f"{report.unit.name}（{status}）：{report.text}")
+    for report in reports:
+        record = records.setdefault(report.unit.name, UnitRecord(report.unit.name))
+        record.rows.append(
+            [
+                report.task.number,
+                report.task.title,
+                tr.gettext(Status(report.status).label),
+                "" if report.percent is None else f"{report.percent}%",
+                report.text,
+                contact_name(report.contact) if report.contact else "",
+                report.submitted_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                str(report.version),
+                "是" if report.late else "",
+            ]
+        )
+    filled = {number: "\n".join(lines) for number, lines in progress.items()}
+    table = register_table(plan_meta(plan), tasks, list(plan.columns), dict(plan.headers), filled)
+    heading = tr.gettext("Progress as of {period}", period=digest.period)
+    sections = [
+        (f"{t.number}. {t.title}", filled.get(t.number) or tr.gettext("not reported"))
+        for t in tasks
+    ]
+    return ProgressDocument(
+        table=table,
+        lights={t.number: t.light.value for t in digest.tasks},
+        records=sorted(records.values(), key=lambda r: r.unit),
+        heading=heading,
+        sections=sections,
+    )
+
+
+async def chart_data(digest: Digest, tr: Translator) -> ChartData:
+    """Lights per lead unit now, and the share of requests answered over recent months."""
+    lead_lights: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for task in digest.tasks:
+        for unit in task.lead or ["—"]:
+            lead_lights[unit][task.light.value] += 1
+    rates: list[tuple[str, float]] = []
+    month = Month.parse(digest.period)
+    assert month is not None
+    for _ in range(RATE_MONTHS):
+        period = await ReportingPeriod.get_or_none(
+            plan_id=digest.plan_id, kind="month", key=month.key
+        )
+        if period is not None:
+            asked = await ReportRequest.filter(period=period).count()
+            answered = (
+                await ReportRequest.filter(period=period, reports__id__not_isnull=True)
+                .distinct()
+                .count()
+            )
+            rates.insert(0, (month.key, answered / asked if asked else 0.0))
+        month = previous_month(month)
+    return ChartData(
+        title=f"{digest.plan_title} {digest.period}",
+        lead_lights={u: dict(v) for u, v in lead_lights.items()},
+        rates=rates,
+        labels={
+            Light.GREEN.value: tr.gettext("green"),
+            Light.YELLOW.value: tr.gettext("yellow"),
+            Light.RED.value: tr.gettext("red"),
+            "tasks": tr.gettext("Tasks"),
+            "lights_title": tr.gettext("Lights by lead unit"),
+            "rate": tr.gettext("Reports in (%)"),
+            "rate_title": tr.gettext("Reporting rate by month"),
+        },
+    )
+
+
+async def export_month(
+    month: Month,
+    fmt: str,
+    out: Path,
+    *,
+    today: date,
+    zone: ZoneInfo,
+    locale: str,
+    plan_id: int | None = None,
+) -> Digest:
+    """Write one export file; returns the digest it was built from."""
+    if fmt not in FORMATS:
+        raise RefusedError(
+            msg(N_("Unknown export format “{value}”: use xlsx, docx or png."), value=fmt)
+        )
+    digest = await build_digest(month, today=today, plan_id=plan_id)
+    tr = Translator(locale)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "png":
+        await asyncio.to_thread(write_chart_png, await chart_data(digest, tr), out)
+    else:
+        document = await progress_document(digest, tr, zone)
+        writer = write_progress_xlsx if fmt == "xlsx" else write_progress_docx
+        await asyncio.to_thread(writer, document, out)
+    return digest

@@ -1,0 +1,326 @@
+"""Binding people and chats to units and roles with single-use invite codes (绑定码)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from tortoise.transactions import in_transaction
+
+from bot.delivery.outbox import enqueue
+from bot.domain.conversation import Outbound
+from bot.domain.errors import RefusedError
+from bot.domain.messages import N_, msg
+from bot.i18n import Translator
+from bot.plans.units import find_unit
+from bot.storage.models import AuditLog, ChatBinding, Contact, ConversationState, Invite, Unit
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: read aloud without doubt
+CODE_LENGTH = 10  # 30**10 ≈ 2**49: at least 40 bits, as the issue asks
+INVITE_DAYS = 7
+
+
+class Role(StrEnum):
+    """What a bound person does."""
+
+    REPORTER = "reporter"  # 联络员
+    LEADER = "leader"  # 领导
+    SECRETARIAT = "secretariat"  # 秘书组
+
+
+ROLE_LABELS = {
+    Role.REPORTER: N_("reporter"),
+    Role.LEADER: N_("leader"),
+    Role.SECRETARIAT: N_("secretariat"),
+}
+
+
+def normalise_code(code: str) -> str:
+    """Codes are read case-insensitively, with spaces and dashes ignored."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def code_hash(code: str) -> str:
+    """What is stored instead of the code."""
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class NewInvite:
+    """A freshly created code: the only time it exists in clear."""
+
+    code: str
+    unit: str | None
+    role: Role
+    expires_at: datetime
+    name: str = ""
+
+
+async def create_invite(
+    unit_name: str | None,
+    role: Role,
+    *,
+    now: datetime,
+    locale: str,
+    days: int = INVITE_DAYS,
+    actor: str = "cli",
+    name: str = "",
+    phone: str = "",
+) -> NewInvite:
+    """Create a single-use code binding its redeemer to ``unit_name`` in ``role``.
+
+    ``name`` and ``phone`` say whom the code is for (from a contacts sheet): the contact
+    made when it is redeemed carries them.
+    """
+    unit: Unit | None = None
+    if unit_name:
+        unit = await find_unit(unit_name)
+    elif role is not Role.SECRETARIAT:
+        raise RefusedError(msg(N_("A reporter or leader code needs the unit it is for.")))
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    expires_at = now + timedelta(days=days)
+    async with in_transaction():
+        await Invite.create(
+            code_hash=code_hash(code),
+            unit=unit,
+            role=role.value,
+            name=name[:200],
+            phone=phone[:32],
+            locale=locale,
+            created_by=actor,
+            expires_at=expires_at,
+        )
+        await AuditLog.create(
+            actor=actor,
+            action="invite.create",
+            subject=unit.name if unit else "",
+            detail={"role": role.value, "expires_at": expires_at.isoformat(), "name": name},
+        )
+    return NewInvite(code, unit.name if unit else None, role, expires_at, name)
+
+
+@dataclass(frozen=True, slots=True)
+class BindOutcome:
+    """Who or what got bound."""
+
+    unit: str | None
+    role: Role
+    chat: bool  # a group chat was bound, not a person
+    replaced: str | None = None  # the unit of a binding this one replaced
+
+
+async def redeem_invite(
+    code: str,
+    *,
+    identity: str,
+    channel: str,
+    display_name: str,
+    chat_identity: str,
+    is_group: bool,
+    now: datetime,
+) -> tuple[BindOutcome, Contact | ChatBinding]:
+    """Use a code: bind the person (or, for a secretariat code in a group, the chat)."""
+    clean = normalise_code(code)
+    if not clean:
+        raise RefusedError(
+            msg(N_("Send the code after the command, for example “/start ABCD234567”."))
+        )
+    async with in_transaction():
+        invite = await Invite.get_or_none(code_hash=code_hash(clean)).select_related("unit")
+        if invite is None:
+            raise RefusedError(msg(N_("This code is not valid. Check it, or ask the secretariat.")))
+        if invite.revoked_at is not None:
+            raise RefusedError(msg(N_("This code was revoked. Ask the secretariat for a new one.")))
+        if invite.used_at is not None:
+            raise RefusedError(msg(N_("This code has already been used. Each code binds once.")))
+        if invite.expires_at <= now:
+            raise RefusedError(msg(N_("This code has expired. Ask the secretariat for a new one.")))
+        role = Role(invite.role)
+        unit = invite.unit
+        bound: Contact | ChatBinding
+        if is_group:
+            if role is not Role.SECRETARIAT:
+                raise RefusedError(
+                    msg(N_("Reporter and leader codes are used in a private chat with me."))
+                )
+            binding = await ChatBinding.get_or_none(identity=chat_identity)
+            if binding is None:
+                binding = await ChatBinding.create(
+                    identity=chat_identity,
+                    channel=channel,
+                    title=display_name[:200],
+                    role=role.value,
+                    locale=invite.locale,
+                )
+            else:
+                binding.active, binding.role, binding.locale = True, role.value, invite.locale
+                await binding.save()
+            outcome = BindOutcome(None, role, chat=True)
+            bound = binding
+        else:
+            previous = await Contact.filter(identity=identity, active=True).select_related("unit")
+            replaced = None
+            for old in previous:
+                replaced = old.unit.name if old.unit else ""
+                old.active, old.left_at = False, now
+                await old.save()
+            contact = await Contact.create(
+                unit=unit,
+                role=role.value,
+                identity=identity,
+                channel=channel,
+                display_name=(invite.name or display_name)[:200],
+                phone=invite.phone,
+                locale=invite.locale,
+            )
+            outcome = BindOutcome(unit.name if unit else None, role, chat=False, replaced=replaced)
+            bound = contact
+        invite.used_at, invite.used_by = now, identity
+        await invite.save()
+        await AuditLog.create(
+            actor=identity,
+            action="bind.chat" if is_group else "bind.contact",
+            subject=unit.name if unit else chat_identity,
+            detail={"role": role.value},
+        )
+    return outcome, bound
+
+
+async def bind_known(
+    identity: str,
+    *,
+    unit: Unit | None,
+    role: Role,
+    name: str,
+    phone: str = "",
+    locale: str,
+    actor: str,
+    via: str,
+) -> Contact:
+    """Bind a person whose account is already known (a WeCom userid): no code to type.
+
+    Refused when the account is bound already; ``via`` (``import``, ``wecom-sync``) is noted
+    in the audit log beside the role.
+    """
+    async with in_transaction():
+        if await Contact.filter(identity=identity, active=True).exists():
+            raise RefusedError(msg(N_("{account} is already bound."), account=identity))
+        contact = await Contact.create(
+            unit=unit,
+            role=role.value,
+            identity=identity,
+            channel=identity.split(":", 1)[0],
+            display_name=name[:200],
+            phone=phone[:32],
+            locale=locale,
+        )
+        await AuditLog.create(
+            actor=actor,
+            action="bind.contact",
+            subject=unit.name if unit else identity,
+            detail={"role": role.value, "via": via, "identity": identity, "name": name},
+        )
+    return contact
+
+
+def contact_name(contact: Contact) -> str:
+    """How a contact is shown to a person: the name, else the account without its channel."""
+    return contact.display_name or contact.identity.split(":", 1)[-1]
+
+
+async def unbind(contact: Contact, *, now: datetime, actor: str) -> None:
+    """End a binding (the person left, or the secretariat revoked it)."""
+    async with in_transaction():
+        contact.active, contact.left_at = False, now
+        await contact.save()
+        await ConversationState.filter(identity=contact.identity).delete()
+        await AuditLog.create(
+            actor=actor,
+            action="unbind" if actor == contact.identity else "revoke",
+            subject=contact.identity,
+            detail={"contact": contact.id},
+        )
+
+
+async def revoke_contact(contact_id: int, *, now: datetime, actor: str) -> Contact | None:
+    """The secretariat ends a binding (``/revoke N``, ``duban revoke N``) and the person is told.
+
+    None when no bound contact has that number. The notice goes through the outbox in the
+    person's own language, in the same transaction as the unbinding.
+    """
+    async with in_transaction():
+        contact = await Contact.get_or_none(id=contact_id, active=True).select_related("unit")
+        if contact is None:
+            return None
+        await unbind(contact, now=now, actor=actor)
+        theirs = Translator(contact.locale)
+        unit = contact.unit.name if contact.unit else theirs.gettext(ROLE_LABELS[Role.SECRETARIAT])
+        notice = theirs.gettext("The secretariat has ended your binding to {unit}.", unit=unit)
+        await enqueue(
+            f"revoke:{contact.id}",
+            contact.identity,
+            Outbound(text=notice, recipient=contact.identity, locale=contact.locale),
+            now=now,
+            contact_id=contact.id,
+        )
+    return contact
+
+
+async def active_contacts() -> list[Contact]:
+    """Every bound person: the secretariat first, then by unit and role (alike on every
+    database: SQLite sorts a NULL unit first, PostgreSQL last)."""
+    people = await Contact.filter(active=True).select_related("unit")
+    return sorted(
+        people, key=lambda c: (c.unit is not None, c.unit.name if c.unit else "", c.role, c.id)
+    )
+
+
+async def open_invites(now: datetime) -> list[Invite]:
+    """Codes not yet used, revoked or expired."""
+    return (
+        await Invite.filter(used_at=None, revoked_at=None, expires_at__gt=now)
+        .select_related("unit")
+        .order_by("created_at")
+    )
+
+
+async def bound_chats() -> list[ChatBinding]:
+    """Active group chats."""
+    return await ChatBinding.filter(active=True).order_by("id")
+
+
+async def bind_chat(identity: str, *, title: str, locale: str, actor: str) -> ChatBinding:
+    """Bind a group chat as the secretariat's (a WeCom app chat ``wecom:chat:ID`` from the CLI)."""
+    channel = identity.split(":", 1)[0]
+    async with in_transaction():
+        binding = await ChatBinding.get_or_none(identity=identity)
+        if binding is None:
+            binding = await ChatBinding.create(
+                identity=identity,
+                channel=channel,
+                title=title[:200],
+                role=Role.SECRETARIAT.value,
+                locale=locale,
+            )
+        else:
+            binding.active, binding.title, binding.locale = (
+                True,
+                title[:200] or binding.title,
+                locale,
+            )
+            await binding.save()
+        await AuditLog.create(
+            actor=actor, action="bind.chat", subject=identity, detail={"title": title}
+        )
+    return binding
+
+
+async def unbind_chat(identity: str, *, actor: str) -> bool:
+    """Stop posting to a bound chat; False when it was not bound."""
+    changed = await ChatBinding.filter(identity=identity, active=True).update(active=False)
+    if changed:
+        await AuditLog.create(actor=actor, action="unbind.chat", subject=identity)
+    return bool(changed)

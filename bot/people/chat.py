@@ -1,0 +1,119 @@
+"""Binding and leaving: ``/start CODE`` (绑定 CODE), ``/unbind``, ``/help``, the unbound hint."""
+
+from __future__ import annotations
+
+from bot.conversation.context import Turn
+from bot.domain.commands import SECRETARIAT, for_role
+from bot.domain.errors import RefusedError
+from bot.domain.messages import N_, msg
+from bot.i18n import Translator, normalise_locale
+from bot.people.binding import ROLE_LABELS, Role, redeem_invite, unbind
+
+
+def hint(turn: Turn) -> None:
+    """What an unknown person gets, whatever they sent: how to bind, nothing else."""
+    turn.reply(
+        turn._(
+            "You are not bound to a unit yet. Ask the secretariat (秘书组) for a bind code, "
+            "then send “/start CODE” (Telegram) or “绑定 CODE” (WeCom)."
+        )
+    )
+
+
+def help_text(turn: Turn) -> str:
+    """The commands the speaker may use here, by role, from the command declarations."""
+    in_group = turn.inbound.is_group and turn.chat is not None
+    role = SECRETARIAT if in_group else (turn.contact.role if turn.contact else "")
+    lines = [turn._("Commands:")]
+    label = turn._(ROLE_LABELS[Role(role)]) if role else ""
+    lines += [
+        turn._(c.usage, role=label)
+        for c in for_role(role, in_group=in_group)
+        if c.name not in ("start", "help")
+    ]
+    if role == Role.REPORTER:
+        lines.append(turn._("Or simply write your progress: I will ask which task it is for."))
+    return "\n".join(lines)
+
+
+async def start(turn: Turn) -> None:
+    """``/start CODE``: redeem a code; ``/start`` alone greets or hints."""
+    code = turn.inbound.args
+    if not code:
+        if turn.contact or turn.chat:
+            turn.reply(help_text(turn))
+        elif not turn.inbound.is_group:
+            hint(turn)
+        return
+    try:
+        outcome, _bound = await redeem_invite(
+            code,
+            identity=turn.inbound.identity,
+            channel=turn.inbound.channel,
+            display_name=turn.inbound.display_name,
+            chat_identity=turn.inbound.chat_identity,
+            is_group=turn.inbound.is_group,
+            now=turn.now,
+        )
+    except RefusedError as refused:
+        turn.reply(turn.say(refused.message))
+        return
+    await turn.clear_flow()
+    fresh = await Turn.load(turn.inbound, turn.deps)  # the new binding decides locale and help
+    role = fresh._(ROLE_LABELS[outcome.role])
+    if outcome.chat:
+        fresh.reply(
+            fresh._(
+                "This chat is now bound as the secretariat’s chat: digests will be posted here."
+            )
+        )
+    elif outcome.unit:
+        fresh.reply(fresh._("Bound: you are the {role} of {unit}.", role=role, unit=outcome.unit))
+    else:
+        fresh.reply(fresh._("Bound: you are a member of the secretariat."))
+    if outcome.replaced is not None:
+        fresh.reply(
+            fresh._("Your earlier binding ({unit}) has ended.", unit=outcome.replaced or "—")
+        )
+    fresh.reply(help_text(fresh))
+    turn.replies.extend(fresh.replies)
+
+
+async def leave(turn: Turn) -> None:
+    """``/unbind``: the person stops receiving messages for the unit."""
+    if turn.contact is None:
+        hint(turn)
+        return
+    unit = turn.contact.unit.name if turn.contact.unit else ""
+    await unbind(turn.contact, now=turn.now, actor=turn.inbound.identity)
+    turn.state = None
+    turn.reply(
+        turn.say(
+            msg(
+                N_("You are no longer bound{unit}. Send a new code to bind again."),
+                unit=f" ({unit})" if unit else "",
+            )
+        )
+    )
+
+
+async def language(turn: Turn) -> None:
+    """``/lang zh_CN|zh_TW|en``: the language of everything sent to this person (or chat)."""
+    choice = turn.inbound.args.strip()
+    if not choice.lower().startswith(("zh", "en")):
+        turn.reply(
+            turn._(
+                "Choose a language: /lang zh_CN (简体中文), /lang zh_TW (繁體中文), "
+                "/lang en (English)."
+            )
+        )
+        return
+    normalised = normalise_locale(choice)
+    target = turn.chat if turn.inbound.is_group and turn.chat else turn.contact
+    if target is None:
+        hint(turn)
+        return
+    target.locale = normalised
+    await target.save(update_fields=["locale"])
+    turn.tr = Translator(normalised)
+    turn.reply(turn._("Language set: English.") if normalised == "en" else turn._("Language set."))

@@ -1,0 +1,231 @@
+"""``duban init``, ``duban import``, ``duban plan show`` and ``duban export-plan``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from bot.domain.cadence_text import due_rule, stated_rule
+from bot.domain.messages import N_, Message, msg
+from bot.domain.plan import ParsedPlan, PlanMeta, PlanTask, Role
+from bot.importers import PlanFileError, load_plan_file, read_plan_bytes
+from bot.plans.importing import ImportOutcome, import_plan
+from bot.render.register import register_table, write_csv, write_docx, write_xlsx
+from bot.shell.runtime import Runtime, runtime
+from bot.storage.models import Plan, PlanImport
+from bot.storage.register import latest_plan, load_tasks, plan_meta
+
+plan_app = typer.Typer(help="Look at the stored plan.", no_args_is_help=True)
+_WRITERS = {".xlsx": write_xlsx, ".docx": write_docx, ".csv": write_csv}
+
+
+def register(app: typer.Typer) -> None:
+    """Attach these commands to the ``duban`` app."""
+    app.command("import")(import_command)
+    app.command("export-plan")(export_plan)
+    app.add_typer(plan_app, name="plan")
+
+
+def import_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The plan: .md, .html, .docx, .xlsx, .csv or .txt")],
+    title: Annotated[str | None, typer.Option(help="Use this title instead of the file's")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and check only")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+) -> None:
+    """Import a task-division plan (分工方案), or a revision of one already stored."""
+    rt = runtime(ctx)
+    try:
+        data = load_plan_file(file, max_bytes=rt.settings.import_max_bytes)
+        parsed = read_plan_bytes(data, name=file.name, max_bytes=rt.settings.import_max_bytes)
+    except PlanFileError as exc:
+        rt.fail(exc.message)
+    if title:
+        parsed.meta.title = title.strip()
+    outcome = None
+    if not dry_run:
+        digest = hashlib.sha256(data).hexdigest()  # the bytes parsed, not a second read
+        outcome = rt.run(_store(rt, parsed, file.name, digest))
+    if as_json:
+        rt.out.print_json(json.dumps(parsed.to_json(rt.say), ensure_ascii=False))
+        if outcome is not None:
+            _print_outcome(rt, outcome, stderr=True)
+        return
+    rt.out.print(register_view(rt, parsed.meta, parsed.tasks))
+    for warning in parsed.warnings:
+        rt.err.print("⚠ " + rt.say(warning), markup=False)
+    if outcome is None:
+        rt.out.print(
+            rt.say(
+                msg(N_("Dry run: {count} tasks read, nothing was stored."), count=len(parsed.tasks))
+            )
+        )
+    else:
+        _print_outcome(rt, outcome, stderr=False)
+
+
+async def _store(rt: Runtime, parsed: ParsedPlan, name: str, digest: str) -> ImportOutcome:
+    async with rt.database():
+        return await import_plan(parsed, source_name=name, sha256=digest)
+
+
+def _print_outcome(rt: Runtime, outcome: ImportOutcome, *, stderr: bool) -> None:
+    console = rt.err if stderr else rt.out
+    d = outcome.diff
+    if outcome.created:
+        text = msg(
+            N_("Stored as plan {plan}, revision 1, with {count} tasks."),
+            plan=outcome.plan_id,
+            count=len(d.added),
+        )
+    elif not outcome.changed_anything:
+        text = msg(
+            N_("Plan {plan} already holds exactly this register; nothing changed."),
+            plan=outcome.plan_id,
+        )
+    else:
+        text = msg(
+            N_(
+                "Plan {plan} is now at revision {revision}: {added} added ({added_list}), "
+                "{changed} changed ({changed_list}), {removed} retired ({removed_list}), "
+                "{unchanged} unchanged."
+            ),
+            plan=outcome.plan_id,
+            revision=outcome.revision,
+            added=len(d.added),
+            added_list=", ".join(d.added) or "-",
+            changed=len(d.changed),
+            changed_list=", ".join(d.changed) or "-",
+            removed=len(d.removed),
+            removed_list=", ".join(d.removed) or "-",
+            unchanged=len(d.unchanged),
+        )
+    console.print(rt.say(text), markup=False)
+    if (line := cadence_line(rt, outcome)) is not None:
+        console.print(line, markup=False, soft_wrap=True)
+
+
+def cadence_line(rt: Runtime, outcome: ImportOutcome) -> str | None:
+    """What the import made of the reporting day the plan states, if it states one."""
+    note = outcome.cadence
+    if note is None or (rule := due_rule(note.cadence)) is None:
+        return None
+    due = rt.say(rule)
+    if note.adopted:
+        return rt.say(stated_rule(note.cadence, due, note.quote))
+    return rt.say(
+        msg(
+            N_(
+                "The plan says reports are due {due} (“{quote}”); the schedule set with "
+                "“duban schedule set” is kept: change it there to follow the plan."
+            ),
+            due=due,
+            quote=note.quote,
+        )
+    )
+
+
+def register_view(rt: Runtime, meta: PlanMeta, tasks: list[PlanTask]) -> Table:
+    """The register as a rich table, for the terminal."""
+    caption = " · ".join(str(x) for x in (meta.doc_number, meta.issuer, meta.issued) if x)
+    table = Table(title=meta.title, caption=caption or None, show_lines=True, expand=True)
+    for label in (
+        N_("No."),
+        N_("Task"),
+        N_("Lead unit"),
+        N_("Responsible / cooperating"),
+        N_("Liaison office"),
+        N_("Deadline"),
+    ):
+        table.add_column(rt.translator.gettext(label), overflow="fold")
+    for task in tasks:
+        others = task.units(Role.RESPONSIBLE) + task.units(Role.COOPERATING)
+        table.add_row(
+            task.number,
+            task.title,
+            "、".join(task.units(Role.LEAD)),
+            "、".join(others),
+            task.liaison or "",
+            task.deadline.isoformat() if task.deadline else "",
+        )
+    return table
+
+
+async def _stored_register(rt: Runtime, plan_id: int | None) -> tuple[Plan, list[PlanTask]]:
+    plan = await latest_plan(plan_id)
+    if plan is None:
+        rt.fail(msg(N_("No plan is stored yet; import one with “duban import FILE”.")))
+    return plan, await load_tasks(plan.id)
+
+
+@plan_app.command("show")
+def show(
+    ctx: typer.Context,
+    plan_id: Annotated[int | None, typer.Option("--plan", help="Plan id (default: latest)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+) -> None:
+    """Show the stored register of a plan."""
+    rt = runtime(ctx)
+
+    async def body() -> tuple[Plan, list[PlanTask], list[str]]:
+        async with rt.database():
+            plan, tasks = await _stored_register(rt, plan_id)
+            last = await PlanImport.filter(plan_id=plan.id).order_by("-revision").first()
+            warnings = [rt.say(Message(**w)) for w in (last.warnings if last else [])]
+            return plan, tasks, warnings
+
+    plan, tasks, warnings = rt.run(body())
+    meta = plan_meta(plan)
+    if as_json:
+        payload = ParsedPlan(meta=meta, tasks=tasks).to_json(rt.say)
+        payload["warnings"] = warnings
+        payload["plan"] |= {"id": plan.id, "revision": plan.revision}
+        rt.out.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+    rt.out.print(register_view(rt, meta, tasks))
+    rt.out.print(
+        rt.say(
+            msg(
+                N_("Plan {plan}, revision {revision}: {count} tasks."),
+                plan=plan.id,
+                revision=plan.revision,
+                count=len(tasks),
+            )
+        )
+    )
+
+
+def export_plan(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="FILE.xlsx, FILE.docx or FILE.csv")],
+    plan_id: Annotated[int | None, typer.Option("--plan", help="Plan id (default: latest)")] = None,
+) -> None:
+    """Write the register in the plan's own column layout; importing it back gives the same."""
+    rt = runtime(ctx)
+    writer = _WRITERS.get(out.suffix.lower())
+    if writer is None:
+        rt.fail(msg(N_("The output file must end in .xlsx, .docx or .csv.")))
+
+    async def body() -> tuple[Plan, list[PlanTask]]:
+        async with rt.database():
+            return await _stored_register(rt, plan_id)
+
+    plan, tasks = rt.run(body())
+    table = register_table(plan_meta(plan), tasks, list(plan.columns), dict(plan.headers))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        writer(table, out)
+    except OSError as exc:
+        rt.fail(
+            msg(
+                N_("The file {name} cannot be written: {reason}."),
+                name=str(out),
+                reason=exc.strerror or exc.__class__.__name__,
+            )
+        )
+    rt.out.print(rt.say(msg(N_("Wrote {count} tasks to {path}."), count=len(tasks), path=str(out))))

@@ -1,0 +1,235 @@
+"""Progress reports (进展情况): open requests, versioned reports, a unit's tasks, history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from tortoise.transactions import in_transaction
+
+from bot.domain.errors import RefusedError
+from bot.domain.messages import N_, msg
+from bot.domain.reporting import ATTACHMENTS_MAX, NARRATIVE_MAX_CHARS, Status
+from bot.storage.models import (
+    Assignment,
+    Attachment,
+    AuditLog,
+    Contact,
+    ProgressReport,
+    ReportRequest,
+    UnitMember,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestView:
+    """A report request as a reporter sees it."""
+
+    id: int
+    period: str
+    due_on: date | None
+    number: str
+    title: str
+    unit: str
+    answered: bool
+
+
+def _view(request: ReportRequest) -> RequestView:
+    return RequestView(
+        id=request.id,
+        period=request.period.key,
+        due_on=request.period.due_on,
+        number=request.task.number,
+        title=request.task.title,
+        unit=request.unit.name,
+        answered=request.state == "answered",
+    )
+
+
+async def unit_scope(unit_id: int) -> list[int]:
+    """The unit and the collectives it belongs to (a township reports for 各乡镇党委、政府 too)."""
+    rows = await UnitMember.filter(member_id=unit_id).values_list("collective_id", flat=True)
+    return [unit_id, *(int(str(c)) for c in rows)]
+
+
+async def open_requests(unit_id: int | None) -> list[RequestView]:
+    """The unit's requests not yet closed, oldest period first, then by task order."""
+    if unit_id is None:
+        return []
+    rows = (
+        await ReportRequest.filter(unit_id=unit_id, state__in=("open", "answered"))
+        .select_related("period", "task", "unit")
+        .order_by("period__starts", "task__position")
+    )
+    return [_view(r) for r in rows]
+
+
+async def authorised_request(contact: Contact, request_id: int) -> ReportRequest:
+    """The request ``request_id`` if ``contact`` may report on it; refused otherwise."""
+    request = await ReportRequest.get_or_none(id=request_id).select_related(
+        "period", "task", "unit"
+    )
+    if request is None or contact.unit_id is None or request.unit_id != contact.unit_id:
+        raise RefusedError(msg(N_("That task is not one of your unit’s open requests.")))
+    if request.state == "closed":
+        raise RefusedError(
+            msg(
+                N_("The {period} request for task {number} is closed."),
+                period=request.period.key,
+                number=request.task.number,
+            )
+        )
+    return request
+
+
+def request_view(request: ReportRequest) -> RequestView:
+    """The view of a request loaded with its period, task and unit."""
+    return _view(request)
+
+
+async def previous_report(request: ReportRequest) -> ProgressReport | None:
+    """The starting point: this request's last version, else the unit's last report on the task."""
+    latest = await ProgressReport.filter(request_id=request.id).order_by("-version").first()
+    if latest is not None:
+        return latest
+    return (
+        await ProgressReport.filter(task_id=request.task_id, unit_id=request.unit_id)
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What a reporter is about to submit."""
+
+    status: Status
+    percent: int | None
+    text: str
+    attachments: tuple[int, ...] = ()
+
+
+def check_narrative(text: str) -> str:
+    """The narrative, trimmed; refused when empty or too long."""
+    clean = text.strip()
+    if not clean:
+        raise RefusedError(msg(N_("The progress text is empty; write what was done this month.")))
+    if len(clean) > NARRATIVE_MAX_CHARS:
+        raise RefusedError(
+            msg(
+                N_(
+                    "The text has {count} characters; a report takes at most {limit}. "
+                    "Shorten it, or attach the full text as a file."
+                ),
+                count=len(clean),
+                limit=NARRATIVE_MAX_CHARS,
+            )
+        )
+    return clean
+
+
+async def submit_report(
+    contact: Contact, request_id: int, draft: Draft, *, now: datetime, today: date
+) -> ProgressReport:
+    """Store a new version of the unit's report on the request (never overwrites one)."""
+    text = check_narrative(draft.text)
+    if len(draft.attachments) > ATTACHMENTS_MAX:
+        raise RefusedError(msg(N_("At most {limit} files per report."), limit=ATTACHMENTS_MAX))
+    async with in_transaction():
+        request = await authorised_request(contact, request_id)
+        latest = await ProgressReport.filter(request_id=request.id).order_by("-version").first()
+        last_version = latest.version if latest else 0
+        due_on = request.period.due_on
+        late = due_on is not None and today > due_on
+        if last_version and late:
+            raise RefusedError(
+                msg(
+                    N_("The {period} deadline ({due}) has passed; no more revisions."),
+                    period=request.period.key,
+                    due=due_on.isoformat() if due_on else "",
+                )
+            )
+        report = await ProgressReport.create(
+            request=request,
+            task_id=request.task_id,
+            unit_id=request.unit_id,
+            contact=contact,
+            version=last_version + 1,
+            status=draft.status.value,
+            percent=draft.percent,
+            text=text,
+            late=late,
+            submitted_at=now,
+        )
+        if draft.attachments:
+            await Attachment.filter(
+                id__in=list(draft.attachments), contact_id=contact.id, report_id=None
+            ).update(report_id=report.id)
+        request.state = "answered"
+        await request.save(update_fields=["state"])
+        await AuditLog.create(
+            actor=contact.identity,
+            action="report.submit",
+            subject=f"{request.period.key}:{request.task.number}",
+            detail={"request": request.id, "version": report.version, "status": draft.status.value},
+        )
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class UnitTask:
+    """One of a unit's tasks with its last reported status."""
+
+    number: str
+    title: str
+    role: str
+    deadline: date | None
+    status: Status | None
+    percent: int | None
+    reported_at: datetime | None
+
+
+async def unit_tasks(unit_id: int) -> list[UnitTask]:
+    """The unit's active tasks (its own and its collectives'), in plan order."""
+    scope = await unit_scope(unit_id)
+    rows = (
+        await Assignment.filter(unit_id__in=scope, retired_at=None, task__retired_at=None)
+        .select_related("task")
+        .order_by("task__position", "position")
+    )
+    reports = await ProgressReport.filter(
+        unit_id__in=scope, task_id__in=[a.task_id for a in rows]
+    ).order_by("submitted_at", "id")
+    latest = {r.task_id: r for r in reports}
+    seen: set[int] = set()
+    tasks = []
+    for a in rows:
+        if a.task_id in seen:
+            continue
+        seen.add(a.task_id)
+        report = latest.get(a.task_id)
+        tasks.append(
+            UnitTask(
+                number=a.task.number,
+                title=a.task.title,
+                role=a.role,
+                deadline=a.task.deadline,
+                status=Status(report.status) if report else None,
+                percent=report.percent if report else None,
+                reported_at=report.submitted_at if report else None,
+            )
+        )
+    return tasks
+
+
+async def task_history(number: str, unit_id: int | None, limit: int = 10) -> list[ProgressReport]:
+    """The latest reports on task ``number`` (of the unit, or of every unit when None)."""
+    query = ProgressReport.filter(task__number=number, task__plan__retired_at=None)
+    if unit_id is not None:
+        query = query.filter(unit_id__in=await unit_scope(unit_id))
+    return list(
+        await query.select_related("unit", "request__period", "contact")
+        .prefetch_related("attachments")
+        .order_by("-submitted_at", "-id")
+        .limit(limit)
+    )

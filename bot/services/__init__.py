@@ -1,1 +1,0 @@
-"""Use cases: importing plans, managing units, and (later) dispatch, reports and digests."""

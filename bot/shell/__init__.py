@@ -1,0 +1,1 @@
+"""What every ``duban`` command runs in: settings, logging, the locale, localized help."""

@@ -1,0 +1,69 @@
+"""The quarterly summary in chat (季总结): the reporter submits or rewrites the draft, the
+leader approves (审定) or returns it with a comment. Every payload is re-checked."""
+
+from __future__ import annotations
+
+from bot.conversation.context import Turn
+from bot.domain.payloads import Payload
+from bot.summaries.cycle import announce_decision, announce_submitted, draft_card
+from bot.summaries.drafts import authorised, decide, rewrite, submit
+
+SUMMARY_ACTIONS = frozenset("awyr")
+REWRITE_FLOW = "summary"
+RETURN_FLOW = "summary-return"
+
+
+async def on_button(turn: Turn, p: Payload) -> None:
+    """A summary button: a/w for the reporter, y/r for the leader."""
+    assert turn.contact is not None
+    summary_id = p.args[0] if p.args else 0
+    if p.action in ("a", "w") and turn.contact.role != "reporter":
+        turn.reply(turn._("Only your unit’s reporter can report progress."))
+        return
+    if p.action in ("y", "r") and turn.contact.role != "leader":
+        turn.reply(turn._("Only the unit’s leader can approve or return a summary."))
+        return
+    if p.action == "a":
+        submitted = await submit(turn.contact, summary_id)
+        await announce_submitted(submitted, turn.now)
+        turn.reply(
+            turn._(
+                "Submitted to your leader for approval (version {version}).",
+                version=submitted.version,
+            )
+        )
+    elif p.action == "w":
+        await authorised(turn.contact, summary_id, states=("draft", "returned"))
+        await turn.set_flow(REWRITE_FLOW, {"summary": summary_id})
+        turn.reply(
+            turn._("Send the whole summary as one message; it replaces the draft."), free_input=True
+        )
+    elif p.action == "y":
+        decided = await decide(turn.contact, summary_id, now=turn.now, approve=True)
+        await announce_decision(decided, turn.now)
+        turn.reply(
+            turn._(
+                "Approved (version {version}); it has gone to the secretariat.",
+                version=decided.version,
+            )
+        )
+    else:
+        await authorised(turn.contact, summary_id, states=("pending",))
+        await turn.set_flow(RETURN_FLOW, {"summary": summary_id})
+        turn.reply(turn._("Write what should change; the reporter will see it."), free_input=True)
+
+
+async def on_text(turn: Turn, text: str) -> None:
+    """The rewritten summary (reporter) or the return comment (leader)."""
+    assert turn.contact is not None
+    summary_id = int(turn.data.get("summary", 0))
+    if turn.flow == REWRITE_FLOW:
+        version = await rewrite(turn.contact, summary_id, text)
+        await version.fetch_related("task", "unit", "period")
+        await turn.clear_flow()
+        turn.send(draft_card(turn.tr, version))
+        return
+    decided = await decide(turn.contact, summary_id, now=turn.now, approve=False, comment=text)
+    await turn.clear_flow()
+    await announce_decision(decided, turn.now)
+    turn.reply(turn._("Returned to the reporter with your comment."))
