@@ -9,11 +9,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.services.cadence import run_dispatch, run_escalation, run_reminders
-from bot.services.publish import run_digest
-from bot.services.quarterly import run_quarter_digest
-from bot.services.summary_flow import run_quarter
-from bot.services.watch import run_calendar_check, run_deadline_warnings
+from bot.cadence.deadlines import run_calendar_check, run_deadline_warnings
+from bot.cadence.jobs import run_dispatch, run_escalation, run_reminders
+from bot.oversight.publish import run_digest
+from bot.summaries.cycle import run_quarter
+from bot.summaries.quarterly import run_quarter_digest
 
 log = logging.getLogger(__name__)
 
