@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.reporting import Status
 from bot.importers import read_plan_bytes
-from bot.people.binding import Role, create_invite, redeem_invite
+from bot.people.binding import ContactRole, create_invite, redeem_invite
 from bot.plans.importing import import_plan
 from bot.reporting.reports import Draft, submit_report
 from bot.storage.models import (
@@ -34,11 +34,11 @@ TZ = ZoneInfo("Asia/Shanghai")
 SAMPLE_PLAN = Path(__file__).resolve().parent.parent / "bot" / "data" / "sample_plan.md"
 STATED = "每月25日前各单位报送工作进展，"  # the sample plan's reporting day
 PEOPLE = {
-    "a": ("县发改局", Role.REPORTER),  # reports on dispatch day
-    "b": ("县财政局", Role.REPORTER),  # reports the morning after the due day: late
-    "c": ("县人社局", Role.REPORTER),  # never reports
-    "lc": ("县人社局", Role.LEADER),
-    "sec": (None, Role.SECRETARIAT),
+    "a": ("县发改局", ContactRole.REPORTER),  # reports on dispatch day
+    "b": ("县财政局", ContactRole.REPORTER),  # reports the morning after the due day: late
+    "c": ("县人社局", ContactRole.REPORTER),  # never reports
+    "lc": ("县人社局", ContactRole.LEADER),
+    "sec": (None, ContactRole.SECRETARIAT),
 }
 
 

@@ -14,7 +14,7 @@ import pytest
 from bot.cadence.dispatch import dispatch
 from bot.domain.reporting import Month
 from bot.importers import read_plan
-from bot.people.binding import Role, create_invite
+from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.storage.models import Attachment, InboxUpdate, OutboxMessage, ProgressReport
 from tests.e2e import world
@@ -35,7 +35,7 @@ async def test_report_over_telegram(planned: str, tmp_path: Path) -> None:
         tg, app = w.tg, w.app
         tg.user(ALICE, "王联络", "zh-hans")
         now = datetime.now(UTC)
-        code = (await create_invite("县发改局", Role.REPORTER, now=now, locale="zh_CN")).code
+        code = (await create_invite("县发改局", ContactRole.REPORTER, now=now, locale="zh_CN")).code
         await tg.user_sends(ALICE, f"/start {code}")
         await tg.wait_for(lambda: any("绑定成功" in m.text for m in tg.bot_messages(ALICE)), WAIT)
 

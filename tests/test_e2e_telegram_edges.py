@@ -16,7 +16,7 @@ from bot.domain.conversation import Outbound, OutFile
 from bot.domain.payloads import payload
 from bot.domain.reporting import Month
 from bot.importers import read_plan
-from bot.people.binding import Role, create_invite
+from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.storage.models import (
     Attachment,
@@ -78,8 +78,12 @@ async def test_group_forgery_long_answers_html_documents_blocked(
         tg.user(1, "<b>王</b> & 李", "zh-hans")
         tg.user(2, "秘书组小刘", "zh-hans")
         tg.group(-1001, "县营商办秘书组")
-        reporter = (await create_invite("县发改局", Role.REPORTER, now=now, locale="zh_CN")).code
-        secretariat = (await create_invite(None, Role.SECRETARIAT, now=now, locale="zh_CN")).code
+        reporter = (
+            await create_invite("县发改局", ContactRole.REPORTER, now=now, locale="zh_CN")
+        ).code
+        secretariat = (
+            await create_invite(None, ContactRole.SECRETARIAT, now=now, locale="zh_CN")
+        ).code
         await tg.user_sends(1, f"/start {reporter}")
         await tg.user_sends(2, f"/start@{tg.username} {secretariat}", chat_id=-1001)
         await tg.wait_for(lambda: any("秘书组群" in m.text for m in tg.bot_messages(-1001)), WAIT)

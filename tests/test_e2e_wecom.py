@@ -13,7 +13,7 @@ import pytest
 from bot.cadence.dispatch import dispatch
 from bot.domain.reporting import Month
 from bot.importers import read_plan
-from bot.people.binding import Role, create_invite
+from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.storage.models import Attachment, InboxUpdate, OutboxMessage, ProgressReport
 from tests.e2e import world
@@ -105,7 +105,7 @@ async def test_report_over_wecom(planned: str, tmp_path: Path) -> None:
         wx.member(ZHANG, "张三")
         assert await wx.verify_url() == (200, "echo-ok")
         now = datetime.now(UTC)
-        code = (await create_invite("县财政局", Role.REPORTER, now=now, locale="zh_CN")).code
+        code = (await create_invite("县财政局", ContactRole.REPORTER, now=now, locale="zh_CN")).code
         assert await wx.user_says(ZHANG, f"绑定 {code}", repeat=3) == 200  # WeCom's retries
         await wx.wait_for(lambda: any("绑定成功" in t for t in wx.texts(ZHANG)))
         due = (await dispatch(Month(2026, 11), now=now, today=now.date())).due_on
@@ -176,7 +176,7 @@ async def test_numbers_are_options_only_at_pure_choice_steps(planned: str, tmp_p
         wx = w.wecom
         wx.member(ZHANG, "张三")
         now = datetime.now(UTC)
-        code = (await create_invite("县财政局", Role.REPORTER, now=now, locale="zh_CN")).code
+        code = (await create_invite("县财政局", ContactRole.REPORTER, now=now, locale="zh_CN")).code
         await wx.user_says(ZHANG, f"绑定 {code}")
         await wx.wait_for(lambda: any("绑定成功" in t for t in wx.texts(ZHANG)))
         due = (await dispatch(Month(2026, 11), now=now, today=now.date())).due_on

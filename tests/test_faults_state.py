@@ -14,7 +14,7 @@ from bot.cadence.dispatch import dispatch
 from bot.domain.reporting import Month
 from bot.importers import read_plan
 from bot.oversight import publish
-from bot.people.binding import Role, create_invite
+from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.reporting import attachments as attachments_module
 from bot.storage.models import Attachment, ConversationState, OutboxMessage
@@ -34,7 +34,9 @@ async def test_a_digest_cut_short_is_completed_once(
 ) -> None:
     d = world
     for n in (1, 2):
-        code = (await create_invite(None, Role.SECRETARIAT, now=d.clock(), locale="zh_CN")).code
+        code = (
+            await create_invite(None, ContactRole.SECRETARIAT, now=d.clock(), locale="zh_CN")
+        ).code
         await d.says(Person(f"telegram:{900 + n}"), f"/start {code}")
     await dispatch(Month(2026, 11), now=d.clock(), today=d.clock.now.date())
     after_due = datetime(2026, 12, 4, 10, 30, tzinfo=TZ).astimezone(UTC)
@@ -63,7 +65,7 @@ async def test_disk_full_when_a_photo_arrives(
 ) -> None:
     d = world
     alice = Person("telegram:77")
-    code = (await create_invite("县发改局", Role.REPORTER, now=d.clock(), locale="en")).code
+    code = (await create_invite("县发改局", ContactRole.REPORTER, now=d.clock(), locale="en")).code
     await d.says(alice, f"/start {code}")
     await dispatch(Month(2026, 11), now=d.clock(), today=d.clock.now.date())
     # kept while the bot asks which task

@@ -16,7 +16,7 @@ from bot.domain.conversation import InboundFile
 from bot.domain.payloads import payload
 from bot.domain.reporting import Month
 from bot.importers import read_plan
-from bot.people.binding import Role, create_invite
+from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.storage.models import (
     Attachment,
@@ -85,10 +85,10 @@ async def world(db: str, sample_plan: Path, tmp_path: Path) -> Dialogue:
     await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
     d = Dialogue(tmp_path / "data")
     for who, unit, role in (
-        (ALICE, "县发改局", Role.REPORTER),
-        (MALLORY, "县财政局", Role.REPORTER),
-        (LEADER, "县发改局", Role.LEADER),
-        (SEC, None, Role.SECRETARIAT),
+        (ALICE, "县发改局", ContactRole.REPORTER),
+        (MALLORY, "县财政局", ContactRole.REPORTER),
+        (LEADER, "县发改局", ContactRole.LEADER),
+        (SEC, None, ContactRole.SECRETARIAT),
     ):
         invite = await create_invite(unit, role, now=d.clock(), locale="en")
         await d.says(who, f"/start {invite.code}")
@@ -306,9 +306,11 @@ async def test_secretariat_lists_and_revokes_and_people_can_leave(world: Dialogu
 
 async def test_group_chats(world: Dialogue) -> None:
     reporter_code = (
-        await create_invite("县财政局", Role.REPORTER, now=world.clock(), locale="en")
+        await create_invite("县财政局", ContactRole.REPORTER, now=world.clock(), locale="en")
     ).code
-    sec_code = (await create_invite(None, Role.SECRETARIAT, now=world.clock(), locale="en")).code
+    sec_code = (
+        await create_invite(None, ContactRole.SECRETARIAT, now=world.clock(), locale="en")
+    ).code
     bound = reply("This chat is now bound as the secretariat’s chat: digests will be posted here.")
     await run_table(
         world,
@@ -330,11 +332,15 @@ async def test_group_chats(world: Dialogue) -> None:
 
 
 async def test_codes_expire_and_a_new_code_replaces_a_binding(world: Dialogue) -> None:
-    old = (await create_invite("县财政局", Role.REPORTER, now=world.clock(), locale="en")).code
+    old = (
+        await create_invite("县财政局", ContactRole.REPORTER, now=world.clock(), locale="en")
+    ).code
     world.clock.advance(days=8)
     expired = reply("This code has expired. Ask the secretariat for a new one.")
     await run_table(world, [(ALICE, f"/start {old}", expired)])
-    fresh = (await create_invite("县财政局", Role.REPORTER, now=world.clock(), locale="en")).code
+    fresh = (
+        await create_invite("县财政局", ContactRole.REPORTER, now=world.clock(), locale="en")
+    ).code
     rebound = replies(
         reply("Bound: you are the reporter of 县财政局."),
         reply("Your earlier binding (县发改局) has ended."),
@@ -347,7 +353,9 @@ async def test_codes_expire_and_a_new_code_replaces_a_binding(world: Dialogue) -
 
 
 async def test_wecom_numbered_options_and_late_revision(world: Dialogue) -> None:
-    invite = await create_invite("县财政局", Role.REPORTER, now=world.clock(), locale="zh_CN")
+    invite = await create_invite(
+        "县财政局", ContactRole.REPORTER, now=world.clock(), locale="zh_CN"
+    )
     await world.says(BOB, f"绑定 {invite.code}")
 
     def waiting(first_reported: bool) -> str:  # no numbers: WeCom's renderer adds them

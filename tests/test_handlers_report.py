@@ -9,7 +9,7 @@ import pytest
 from bot.cadence.dispatch import dispatch
 from bot.domain.reporting import Month
 from bot.importers import read_plan
-from bot.people.binding import Role, create_invite
+from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.storage.models import Attachment, Contact, OutboxMessage, ProgressReport, ReportRequest
 from tests.answers import HOW_FAR, REPORTER_HELP, SECRETARIAT_HELP, WRITE
@@ -62,7 +62,7 @@ async def world(db: str, sample_plan: Path, tmp_path: Path) -> Dialogue:
 
 
 async def code(
-    dialogue: Dialogue, unit: str, role: Role = Role.REPORTER, locale: str = "en"
+    dialogue: Dialogue, unit: str, role: ContactRole = ContactRole.REPORTER, locale: str = "en"
 ) -> str:
     invite = await create_invite(unit, role, now=dialogue.clock(), locale=locale)
     return invite.code
@@ -154,10 +154,10 @@ async def test_mytasks_and_history_by_role(world: Dialogue) -> None:
     sec = Person("telegram:3003", "秘书组")
     other = Person("telegram:4004", "财政局联络员")
     for who, unit, role in (
-        (ALICE, "县发改局", Role.REPORTER),
-        (leader, "县发改局", Role.LEADER),
-        (sec, None, Role.SECRETARIAT),
-        (other, "县财政局", Role.REPORTER),
+        (ALICE, "县发改局", ContactRole.REPORTER),
+        (leader, "县发改局", ContactRole.LEADER),
+        (sec, None, ContactRole.SECRETARIAT),
+        (other, "县财政局", ContactRole.REPORTER),
     ):
         invite = await create_invite(unit, role, now=d.clock(), locale="en")
         await d.says(who, f"/start {invite.code}")

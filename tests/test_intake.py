@@ -23,7 +23,7 @@ from bot.domain.conversation import (
 )
 from bot.domain.reporting import Month
 from bot.importers import read_plan
-from bot.people.binding import Role, create_invite, redeem_invite
+from bot.people.binding import ContactRole, create_invite, redeem_invite
 from bot.plans.importing import import_plan
 from bot.storage.models import Attachment, InboxUpdate, OutboxMessage
 from tests.dialogue import Clock, DictFiles
@@ -138,7 +138,7 @@ async def test_an_oversized_file_is_not_downloaded_by_the_inbox(
     """
     clock = Clock()
     await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
-    code = (await create_invite("县发改局", Role.REPORTER, now=clock(), locale="en")).code
+    code = (await create_invite("县发改局", ContactRole.REPORTER, now=clock(), locale="en")).code
     await redeem_invite(
         code, identity="files:u9", channel="files", display_name="王",
         chat_identity="files:u9", is_group=False, now=clock(),

@@ -11,7 +11,7 @@ from bot.cadence.dispatch import dispatch
 from bot.domain.reporting import Month
 from bot.i18n import Translator
 from bot.importers import read_plan
-from bot.people.binding import Role, create_invite
+from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.storage.models import Contact, OutboxMessage, ProgressReport
 from tests.dialogue import Dialogue, Person, reply, run_table
@@ -27,7 +27,9 @@ async def world(db: str, sample_plan: Path, tmp_path: Path) -> Dialogue:
 async def test_report_flow_in_each_language(world: Dialogue, locale: str) -> None:
     d, tr = world, Translator(locale)
     who = Person(f"telegram:{len(locale)}{ord(locale[-1])}", language=None)
-    code = (await create_invite("县发改局", Role.REPORTER, now=d.clock(), locale=locale)).code
+    code = (
+        await create_invite("县发改局", ContactRole.REPORTER, now=d.clock(), locale=locale)
+    ).code
     bound, help_ = (await d.says(who, f"/start {code}")).split("\n---\n")
     assert bound == reply(
         tr.gettext(
@@ -102,7 +104,9 @@ async def test_report_flow_in_each_language(world: Dialogue, locale: str) -> Non
 async def test_lang_switches_a_contact(world: Dialogue) -> None:
     d = world
     who = Person("wecom:lisi", language=None)
-    code = (await create_invite("县财政局", Role.REPORTER, now=d.clock(), locale="zh_CN")).code
+    code = (
+        await create_invite("县财政局", ContactRole.REPORTER, now=d.clock(), locale="zh_CN")
+    ).code
     bound = (await d.says(who, f"绑定 {code}")).split("\n---\n")[0]
     assert bound == reply("绑定成功：您是县财政局的联络员。")
     tasks = reply(

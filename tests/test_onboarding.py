@@ -10,7 +10,7 @@ import pytest
 from bot.domain.roster import RosterRow
 from bot.i18n import Translator
 from bot.importers import read_plan
-from bot.people.binding import NewInvite, Role, create_invite, redeem_invite
+from bot.people.binding import ContactRole, NewInvite, create_invite, redeem_invite
 from bot.people.onboarding import (
     BIND,
     BOUND,
@@ -61,9 +61,9 @@ async def test_a_sheet_binds_wecom_people_and_invites_the_rest(planned: str) -> 
     done = await apply_import(steps, now=NOW, locale="zh_CN", publish=publish)
     assert done.count(BIND) == 1
     assert [(s.row.name, c.role) for s, c in published] == [
-        ("赵局长", Role.LEADER),
-        ("钱会计", Role.REPORTER),
-        ("周秘书", Role.SECRETARIAT),
+        ("赵局长", ContactRole.LEADER),
+        ("钱会计", ContactRole.REPORTER),
+        ("周秘书", ContactRole.SECRETARIAT),
     ]
     (contact,) = await Contact.all().select_related("unit")
     assert (contact.identity, contact.channel, contact.display_name, contact.phone) == (
@@ -109,7 +109,7 @@ async def test_importing_again_changes_nothing_unless_codes_are_reissued(planned
 
 
 async def test_a_bad_sheet_is_refused_with_every_problem_and_nothing_stored(planned: str) -> None:
-    await create_invite("县财政局", Role.REPORTER, now=NOW, locale="zh_CN")  # unrelated
+    await create_invite("县财政局", ContactRole.REPORTER, now=NOW, locale="zh_CN")  # unrelated
     other = await Contact.create(
         unit=await find_unit("县财政局"),
         role="reporter",

@@ -17,7 +17,7 @@ from aiohttp import ClientSession
 
 from bot.channels.wecom.client import WecomClient, call
 from bot.importers import read_plan
-from bot.people.binding import Role, create_invite
+from bot.people.binding import ContactRole, create_invite
 from bot.people.directory import BOUND, INVITED, NEW, AddressBook, sync_address_book
 from bot.plans.importing import import_plan
 from bot.plans.units import find_unit
@@ -112,7 +112,7 @@ async def test_sync_fills_names_offers_members_and_binds_waiting_codes(
     await Contact.create(
         unit=fagai, role="leader", identity="wecom:ghost", channel="wecom", display_name="离职者"
     )
-    await create_invite("县财政局", Role.REPORTER, now=NOW, locale="zh_CN", name="钱会计")
+    await create_invite("县财政局", ContactRole.REPORTER, now=NOW, locale="zh_CN", name="钱会计")
     client = WecomClient(wx.corp_id, wx.secret, wx.base)
     try:
         book = AddressBook.from_api(*await call(client.address_book))
@@ -140,7 +140,7 @@ async def test_sync_fills_names_offers_members_and_binds_waiting_codes(
 
     # With --bind the code waiting for 钱会计 becomes a binding; a department matched by its
     # agency alone is not trusted that far.
-    await create_invite("县发改局", Role.REPORTER, now=NOW, locale="zh_CN", name="刘干事")
+    await create_invite("县发改局", ContactRole.REPORTER, now=NOW, locale="zh_CN", name="刘干事")
     synced = await sync_address_book(book, now=NOW, bind=True)
     assert [(s.userid, s.status) for s in synced.suggestions] == [
         ("fagai2", INVITED),

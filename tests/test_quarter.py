@@ -20,7 +20,7 @@ from bot.domain.reporting import Month, Quarter, Status
 from bot.importers import read_plan
 from bot.oversight.digest import build_digest
 from bot.oversight.exports import export_month
-from bot.people.binding import Role, create_invite
+from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.reporting.reports import Draft, submit_report
 from bot.storage.models import (
@@ -53,11 +53,11 @@ async def quarter(db: str, sample_plan: Path, tmp_path: Path) -> Dialogue:
     await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
     d = Dialogue(tmp_path / "data")
     for who, unit, role in (
-        (REPORTER, "县发改局", Role.REPORTER),
-        (LEADER, "县发改局", Role.LEADER),
-        (OTHER, "县财政局", Role.REPORTER),
-        (OTHER_LEADER, "县财政局", Role.LEADER),
-        (SEC, None, Role.SECRETARIAT),
+        (REPORTER, "县发改局", ContactRole.REPORTER),
+        (LEADER, "县发改局", ContactRole.LEADER),
+        (OTHER, "县财政局", ContactRole.REPORTER),
+        (OTHER_LEADER, "县财政局", ContactRole.LEADER),
+        (SEC, None, ContactRole.SECRETARIAT),
     ):
         code = (await create_invite(unit, role, now=d.clock(), locale="en")).code
         await d.says(who, f"/start {code}")

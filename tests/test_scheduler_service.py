@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.importers import read_plan
-from bot.people.binding import Role, create_invite, redeem_invite
+from bot.people.binding import ContactRole, create_invite, redeem_invite
 from bot.plans.importing import import_plan
 from bot.storage.models import OutboxMessage
 from scheduler.jobs import JOBS
@@ -32,7 +32,7 @@ async def test_one_leader_per_database(database_url: str) -> None:
 async def test_leader_catches_up_and_schedules_every_job(db: str, sample_plan: Path) -> None:
     await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
     late = datetime(2026, 11, 20, 15, 0, tzinfo=TZ)  # down on the 18th, the dispatch day
-    code = (await create_invite("县发改局", Role.REPORTER, now=late, locale="zh_CN")).code
+    code = (await create_invite("县发改局", ContactRole.REPORTER, now=late, locale="zh_CN")).code
     await redeem_invite(
         code, identity="telegram:1", channel="telegram", display_name="王",
         chat_identity="telegram:1", is_group=False, now=late,

@@ -19,7 +19,7 @@ from bot.cadence.dispatch import dispatch
 from bot.cli import app
 from bot.domain.reporting import Month
 from bot.importers import read_plan
-from bot.people.binding import Role, create_invite, redeem_invite
+from bot.people.binding import ContactRole, create_invite, redeem_invite
 from bot.plans.importing import import_plan
 from bot.storage.db import open_database
 from bot.storage.models import AuditLog, Contact, OutboxMessage
@@ -44,7 +44,7 @@ def _bound_reporter(sample_plan: Path) -> int:
         await import_plan(read_plan(sample_plan), source_name="s.md", sha256="0" * 64)
         now = datetime(2026, 10, 20, 1, 0, tzinfo=UTC)
         await dispatch(Month(2026, 10), now=now, today=now.date())
-        code = (await create_invite("县发改局", Role.REPORTER, now=now, locale="zh_CN")).code
+        code = (await create_invite("县发改局", ContactRole.REPORTER, now=now, locale="zh_CN")).code
         _, contact = await redeem_invite(
             code, identity="wecom:wanglian", channel="wecom", display_name="王联络",
             chat_identity="wecom:wanglian", is_group=False, now=now,
@@ -86,7 +86,10 @@ async def test_the_chat_revokes_nudges_and_digests_like_the_cli(
 ) -> None:
     await import_plan(read_plan(sample_plan), source_name="s.md", sha256="0" * 64)
     world = Dialogue(tmp_path / "data")
-    for who, unit, role in ((ALICE, "县发改局", Role.REPORTER), (SEC, None, Role.SECRETARIAT)):
+    for who, unit, role in (
+        (ALICE, "县发改局", ContactRole.REPORTER),
+        (SEC, None, ContactRole.SECRETARIAT),
+    ):
         invite = await create_invite(unit, role, now=world.clock(), locale="en")
         await world.says(who, f"/start {invite.code}")
     await dispatch(Month(2026, 10), now=world.clock(), today=world.clock.now.date())

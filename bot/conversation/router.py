@@ -17,7 +17,7 @@ from bot.domain.payloads import PayloadError, decode
 from bot.oversight import chat as oversight
 from bot.people import chat as bind
 from bot.people import chat_contacts as secretariat
-from bot.people.binding import Role
+from bot.people.binding import ContactRole
 from bot.reporting import chat as report
 from bot.reporting import chat_queries as queries
 from bot.summaries import chat as summary
@@ -88,7 +88,7 @@ async def _route(turn: Turn) -> None:
         await _button(turn)
     elif inbound.kind == "text" and turn.flow in (summary.REWRITE_FLOW, summary.RETURN_FLOW):
         await summary.on_text(turn, inbound.text)
-    elif turn.contact.role != Role.REPORTER:
+    elif turn.contact.role != ContactRole.REPORTER:
         turn.reply(bind.help_text(turn))
     elif inbound.kind == "file":
         await report.on_file(turn)
@@ -123,7 +123,7 @@ async def _button(turn: Turn) -> None:
     if payload.action in summary.SUMMARY_ACTIONS:
         await summary.on_button(turn, payload)
         return
-    if turn.contact.role != Role.REPORTER:
+    if turn.contact.role != ContactRole.REPORTER:
         turn.reply(turn._("Only your unit’s reporter can report progress."))
         return
     await report.on_button(turn, payload)

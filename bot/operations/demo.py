@@ -29,7 +29,7 @@ from bot.domain.reporting import Month, Quarter
 from bot.importers import read_plan_bytes
 from bot.oversight.digest import build_digest
 from bot.oversight.exports import export_month
-from bot.people.binding import Role, create_invite
+from bot.people.binding import ContactRole, create_invite
 from bot.plans.cli import cadence_line, register_view
 from bot.plans.importing import import_plan
 from bot.render.digest import digest_text, digest_title
@@ -151,10 +151,10 @@ async def _bind(rt: Runtime, app: DubanApp, tg: TelegramEmulator, wx: WecomEmula
     codes = [
         await create_invite(unit, role, now=now, locale="zh_CN")
         for unit, role in (
-            ("县发改局", Role.REPORTER),
-            ("县发改局", Role.LEADER),
-            (None, Role.SECRETARIAT),
-            ("县财政局", Role.REPORTER),
+            ("县发改局", ContactRole.REPORTER),
+            ("县发改局", ContactRole.LEADER),
+            (None, ContactRole.SECRETARIAT),
+            ("县财政局", ContactRole.REPORTER),
         )
     ]
     await scenario.telegram_contact_binds(tg, REPORTER, codes[0].code)

@@ -23,7 +23,7 @@ CODE_LENGTH = 10  # 30**10 ≈ 2**49: at least 40 bits, as the issue asks
 INVITE_DAYS = 7
 
 
-class Role(StrEnum):
+class ContactRole(StrEnum):
     """What a bound person does."""
 
     REPORTER = "reporter"  # 联络员
@@ -32,9 +32,9 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.REPORTER: N_("reporter"),
-    Role.LEADER: N_("leader"),
-    Role.SECRETARIAT: N_("secretariat"),
+    ContactRole.REPORTER: N_("reporter"),
+    ContactRole.LEADER: N_("leader"),
+    ContactRole.SECRETARIAT: N_("secretariat"),
 }
 
 
@@ -54,14 +54,14 @@ class NewInvite:
 
     code: str
     unit: str | None
-    role: Role
+    role: ContactRole
     expires_at: datetime
     name: str = ""
 
 
 async def create_invite(
     unit_name: str | None,
-    role: Role,
+    role: ContactRole,
     *,
     now: datetime,
     locale: str,
@@ -78,7 +78,7 @@ async def create_invite(
     unit: Unit | None = None
     if unit_name:
         unit = await find_unit(unit_name)
-    elif role is not Role.SECRETARIAT:
+    elif role is not ContactRole.SECRETARIAT:
         raise RefusedError(msg(N_("A reporter or leader code needs the unit it is for.")))
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     expires_at = now + timedelta(days=days)
@@ -107,7 +107,7 @@ class BindOutcome:
     """Who or what got bound."""
 
     unit: str | None
-    role: Role
+    role: ContactRole
     chat: bool  # a group chat was bound, not a person
     replaced: str | None = None  # the unit of a binding this one replaced
 
@@ -138,11 +138,11 @@ async def redeem_invite(
             raise RefusedError(msg(N_("This code has already been used. Each code binds once.")))
         if invite.expires_at <= now:
             raise RefusedError(msg(N_("This code has expired. Ask the secretariat for a new one.")))
-        role = Role(invite.role)
+        role = ContactRole(invite.role)
         unit = invite.unit
         bound: Contact | ChatBinding
         if is_group:
-            if role is not Role.SECRETARIAT:
+            if role is not ContactRole.SECRETARIAT:
                 raise RefusedError(
                     msg(N_("Reporter and leader codes are used in a private chat with me."))
                 )
@@ -193,7 +193,7 @@ async def bind_known(
     identity: str,
     *,
     unit: Unit | None,
-    role: Role,
+    role: ContactRole,
     name: str,
     phone: str = "",
     locale: str,
@@ -257,7 +257,11 @@ async def revoke_contact(contact_id: int, *, now: datetime, actor: str) -> Conta
             return None
         await unbind(contact, now=now, actor=actor)
         theirs = Translator(contact.locale)
-        unit = contact.unit.name if contact.unit else theirs.gettext(ROLE_LABELS[Role.SECRETARIAT])
+        unit = (
+            contact.unit.name
+            if contact.unit
+            else theirs.gettext(ROLE_LABELS[ContactRole.SECRETARIAT])
+        )
         notice = theirs.gettext("The secretariat has ended your binding to {unit}.", unit=unit)
         await enqueue(
             f"revoke:{contact.id}",
@@ -302,7 +306,7 @@ async def bind_chat(identity: str, *, title: str, locale: str, actor: str) -> Ch
                 identity=identity,
                 channel=channel,
                 title=title[:200],
-                role=Role.SECRETARIAT.value,
+                role=ContactRole.SECRETARIAT.value,
                 locale=locale,
             )
         else:

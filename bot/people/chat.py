@@ -7,7 +7,7 @@ from bot.domain.commands import SECRETARIAT, for_role
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.i18n import Translator, normalise_locale
-from bot.people.binding import ROLE_LABELS, Role, redeem_invite, unbind
+from bot.people.binding import ROLE_LABELS, ContactRole, redeem_invite, unbind
 
 
 def hint(turn: Turn) -> None:
@@ -25,13 +25,13 @@ def help_text(turn: Turn) -> str:
     in_group = turn.inbound.is_group and turn.chat is not None
     role = SECRETARIAT if in_group else (turn.contact.role if turn.contact else "")
     lines = [turn._("Commands:")]
-    label = turn._(ROLE_LABELS[Role(role)]) if role else ""
+    label = turn._(ROLE_LABELS[ContactRole(role)]) if role else ""
     lines += [
         turn._(c.usage, role=label)
         for c in for_role(role, in_group=in_group)
         if c.name not in ("start", "help")
     ]
-    if role == Role.REPORTER:
+    if role == ContactRole.REPORTER:
         lines.append(turn._("Or simply write your progress: I will ask which task it is for."))
     return "\n".join(lines)
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from bot.conversation.context import Turn
 from bot.domain.payloads import is_id
-from bot.people.binding import ROLE_LABELS, Role, active_contacts, contact_name, revoke_contact
+from bot.people.binding import (
+    ROLE_LABELS,
+    ContactRole,
+    active_contacts,
+    contact_name,
+    revoke_contact,
+)
 
 
 async def contacts(turn: Turn) -> None:
@@ -15,7 +21,7 @@ async def contacts(turn: Turn) -> None:
         return
     lines = [
         f"#{c.id} {c.unit.name if c.unit else turn._('secretariat')} · "
-        f"{turn._(ROLE_LABELS[Role(c.role)])} · {contact_name(c)} · {c.channel}"
+        f"{turn._(ROLE_LABELS[ContactRole(c.role)])} · {contact_name(c)} · {c.channel}"
         + (" ⚠" if c.unreachable_at else "")
         for c in people
     ]

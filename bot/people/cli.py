@@ -19,8 +19,8 @@ from bot.people import cli_onboarding as onboarding
 from bot.people.binding import (
     INVITE_DAYS,
     ROLE_LABELS,
+    ContactRole,
     NewInvite,
-    Role,
     active_contacts,
     contact_name,
     create_invite,
@@ -49,7 +49,9 @@ def register(app: typer.Typer) -> None:
 def invite(  # noqa: PLR0917 - typer passes every option by keyword
     ctx: typer.Context,
     unit: Annotated[str | None, typer.Argument(help="The unit (or one of its aliases)")] = None,
-    role: Annotated[Role, typer.Option(help="reporter | leader | secretariat")] = Role.REPORTER,
+    role: Annotated[
+        ContactRole, typer.Option(help="reporter | leader | secretariat")
+    ] = ContactRole.REPORTER,
     days: Annotated[
         int, typer.Option(min=1, max=90, help="Days the code stays valid")
     ] = INVITE_DAYS,
@@ -86,7 +88,7 @@ def invite(  # noqa: PLR0917 - typer passes every option by keyword
             )
         )
         return
-    who = created.unit or rt.translator.gettext(ROLE_LABELS[Role.SECRETARIAT])
+    who = created.unit or rt.translator.gettext(ROLE_LABELS[ContactRole.SECRETARIAT])
     rt.out.print(
         rt.say(
             msg(
@@ -166,7 +168,7 @@ def contacts(
         table.add_row(
             str(contact.id),
             contact.unit.name if contact.unit else "—",
-            rt.translator.gettext(ROLE_LABELS[Role(contact.role)]),
+            rt.translator.gettext(ROLE_LABELS[ContactRole(contact.role)]),
             contact_name(contact) + (" ⚠" if contact.unreachable_at else ""),
             contact.phone or "—",
             f"{rt.translator.gettext(CHANNEL_NAMES.get(channel, channel))} {account}",

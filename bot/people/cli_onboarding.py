@@ -161,5 +161,3 @@ def sync_wecom(
                 )
             )
     show_synced(rt, synced, sheet=sheet, bound=bind, as_json=as_json)
-
-

@@ -16,7 +16,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from bot.people.binding import Role, bind_known
+from bot.people.binding import ContactRole, bind_known
 from bot.plans.units import UnitIndex
 from bot.storage.models import AuditLog, Contact, Invite, Unit
 
@@ -186,7 +186,7 @@ def _suggest(
             role = (
                 code.role
                 if code
-                else Role.LEADER.value
+                else ContactRole.LEADER.value
                 if member.userid in department.leaders
                 else None
             )
@@ -219,7 +219,7 @@ async def _bind(
         await bind_known(
             f"wecom:{s.userid}",
             unit=invite.unit,
-            role=Role(invite.role),
+            role=ContactRole(invite.role),
             name=s.name,
             phone=invite.phone,
             locale=invite.locale,

@@ -12,7 +12,7 @@ from pathlib import Path
 from rich.table import Table
 
 from bot.domain.messages import N_, msg
-from bot.people.binding import ROLE_LABELS, Role, contact_name
+from bot.people.binding import ROLE_LABELS, ContactRole, contact_name
 from bot.people.directory import BOUND, INVITED, NEW, Suggestion, Synced
 from bot.shell.runtime import Runtime
 
@@ -24,7 +24,7 @@ STATUS_LABELS = {
 
 
 def _role(rt: Runtime, role: str | None) -> str:
-    return rt.translator.gettext(ROLE_LABELS[Role(role)]) if role else ""
+    return rt.translator.gettext(ROLE_LABELS[ContactRole(role)]) if role else ""
 
 
 def _department(rt: Runtime, offer: Suggestion) -> str:

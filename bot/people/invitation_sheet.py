@@ -13,7 +13,7 @@ from typing import Any
 from rich.table import Table
 
 from bot.domain.messages import N_, msg
-from bot.people.binding import ROLE_LABELS, NewInvite, Role
+from bot.people.binding import ROLE_LABELS, ContactRole, NewInvite
 from bot.people.onboarding import BIND, BOUND, INVITE, INVITED, Imported, Step
 from bot.render.invitations import Card, Labels
 from bot.shell.runtime import Runtime
@@ -35,7 +35,9 @@ def telegram_link(rt: Runtime, code: str) -> str | None:
 def card_for(rt: Runtime, step: Step, created: NewInvite) -> Card:
     role = rt.translator.gettext(ROLE_LABELS[created.role])
     return Card(
-        unit=step.unit.name if step.unit else rt.translator.gettext(ROLE_LABELS[Role.SECRETARIAT]),
+        unit=step.unit.name
+        if step.unit
+        else rt.translator.gettext(ROLE_LABELS[ContactRole.SECRETARIAT]),
         role=role,
         name=step.row.name,
         phone=step.row.phone,
@@ -127,7 +129,7 @@ def show_plan(rt: Runtime, steps: list[Step], *, as_json: bool) -> None:
         table.add_row(
             str(step.row.line),
             step.unit.name if step.unit else "—",
-            rt.translator.gettext(ROLE_LABELS[Role(step.row.role)]),
+            rt.translator.gettext(ROLE_LABELS[ContactRole(step.row.role)]),
             step.row.name or "—",
             step.row.phone or "—",
             action_text(rt, step),

@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, Message, msg
 from bot.domain.roster import RosterRow, duplicate_problems
-from bot.people.binding import INVITE_DAYS, NewInvite, Role, bind_known, create_invite
+from bot.people.binding import INVITE_DAYS, ContactRole, NewInvite, bind_known, create_invite
 from bot.plans.units import UnitIndex
 from bot.storage.models import Contact, Invite, Unit
 
@@ -193,7 +193,7 @@ async def apply_import(
                 await bind_known(
                     f"wecom:{person.wecom}",
                     unit=step.unit,
-                    role=Role(person.role),
+                    role=ContactRole(person.role),
                     name=person.name,
                     phone=person.phone,
                     locale=locale,
@@ -206,7 +206,7 @@ async def apply_import(
                     await old.save(update_fields=["revoked_at"])
                 created = await create_invite(
                     step.unit.name if step.unit else None,
-                    Role(person.role),
+                    ContactRole(person.role),
                     now=now,
                     locale=locale,
                     days=days,
