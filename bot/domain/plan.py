@@ -33,6 +33,9 @@ class Column(StrEnum):
     COOPERATING = "cooperating"  # 配合部门 / 配合单位
     LIAISON = "liaison"  # 联络股室
     DEADLINE = "deadline"  # 完成时间
+    # 责任领导 / 牵头县领导: a person, never a unit. Read by the importer into PlanTask.leader;
+    # never listed in ParsedPlan.columns until the exports know how to lay it out.
+    LEADER = "leader"
 
 
 ROLE_OF_COLUMN = {
@@ -58,6 +61,31 @@ class Assignment:
 
     unit: str
     role: Role
+    # 分别牵头: this unit leads its own part of the task. A mark only: it takes no part in
+    # equality, so stored assignments (which do not keep it yet) compare equal.
+    separately: bool = field(default=False, compare=False)
+
+
+class NoteKind(StrEnum):
+    """What the importer was unsure of, or decided on its own, about one task."""
+
+    GUESSED_COLUMN = "guessed_column"  # the task column had no known name: the longest text
+    CUT_OFF = "cut_off"  # the unit list (or the task) ends where the file ends
+    CONVENTION = "convention"  # 排名第一位的为牵头单位: the first unit listed became the lead
+    COLLECTIVE = "collective"  # 各乡镇党委、政府, 相关乡镇: a collective, not one unit
+    SEPARATELY = "separately"  # 县农业农村局分别牵头: each marked unit leads its own part
+    NOT_A_UNIT = "not_a_unit"  # a bare level word (县) or note found in a unit list, dropped
+    NO_UNIT = "no_unit"  # the task names no unit
+    DEADLINE = "deadline"  # the deadline names no date, or was read from the text
+    SPLIT = "split"  # one numbered paragraph held several tasks, each with its own units
+
+
+@dataclass(frozen=True, slots=True)
+class TaskNote:
+    """One uncertainty about a task, for the review sheet's 备注 column and warnings."""
+
+    kind: NoteKind
+    message: Message
 
 
 @dataclass(slots=True)
@@ -70,6 +98,9 @@ class PlanTask:
     assignments: list[Assignment] = field(default_factory=list)
     liaison: str | None = None
     deadline: date | None = None
+    section: str | None = None  # the headings above the task: 二、主要任务 / (一)开办企业领域
+    leader: str | None = None  # 牵头领导 / 责任领导: a person's name as written, never a unit
+    notes: list[TaskNote] = field(default_factory=list)
 
     def units(self, role: Role) -> list[str]:
         """Names of the units that have ``role`` in this task, in plan order."""
@@ -95,6 +126,32 @@ class PlanTask:
             "liaison": self.liaison,
             "deadline": self.deadline.isoformat() if self.deadline else None,
         }
+
+    def details_json(self, render: Callable[[Message], str]) -> dict[str, Any]:
+        """What the import contract does not carry yet: section, leader, notes, marks."""
+        return {
+            "number": self.number,
+            "section": self.section,
+            "leader": self.leader,
+            "separately": [a.unit for a in self.assignments if a.separately],
+            "notes": [{"kind": n.kind.value, "text": render(n.message)} for n in self.notes],
+        }
+
+    def note(self, kind: NoteKind, message: Message) -> None:
+        """Record an uncertainty once."""
+        entry = TaskNote(kind, message)
+        if entry not in self.notes:
+            self.notes.append(entry)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanPart:
+    """One version found in a file that holds several (drafts, a feedback table)."""
+
+    label: str  # the part's own title line, or where it stands ("the first table")
+    tasks: int  # how many tasks it held
+    used: bool  # True for the one version that was imported
+    feedback: bool = False  # a table of comments (意见反馈表), never a version
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +196,7 @@ class ParsedPlan:
     headers: dict[str, str] = field(default_factory=dict)  # column → header text as written
     aliases: dict[str, str] = field(default_factory=dict)  # bare name → canonical unit
     warnings: list[Message] = field(default_factory=list)
+    parts: list[PlanPart] = field(default_factory=list)  # empty: the file held one version
 
     def to_json(self, render: Callable[[Message], str]) -> dict[str, Any]:
         """The exact object ``duban import --json`` prints; ``render`` localizes the warnings."""
@@ -147,6 +205,10 @@ class ParsedPlan:
             "tasks": [t.to_json() for t in self.tasks],
             "warnings": [render(w) for w in self.warnings],
         }
+
+    def task_notes(self) -> list[tuple[str, TaskNote]]:
+        """Every task's notes with its number, in plan order (the review sheet's 备注)."""
+        return [(t.number, n) for t in self.tasks for n in t.notes]
 
     def unit_names(self) -> list[str]:
         """Every unit the plan names, in order of first appearance."""

@@ -95,6 +95,20 @@ def chinese_numeral(value: str) -> int | None:
     return total + current
 
 
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+# 區(qū)教育局, 發(fā)展: a reading in brackets right after a character, as mirror sites insert.
+# At least one toned vowel (or ü), so a Latin word in brackets after Chinese text stays.
+_PINYIN = re.compile(
+    rf"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s?[(（]\s*"
+    rf"(?=[a-z{_TONED}]{{0,6}}[{_TONED}])[a-z{_TONED}]{{1,7}}\s*[)）]"
+)
+
+
+def strip_pinyin(value: str) -> str:
+    """Remove pinyin readings inserted after characters: ``發(fā)展`` → ``發展``."""
+    return _PINYIN.sub("", value)
+
+
 def shorten(value: str, limit: int) -> str:
     """``value`` on one line, cut to ``limit`` characters with an ellipsis when longer."""
     flat = " ".join(value.split())

@@ -1,7 +1,11 @@
 """Tables of cells → plan tasks: find the header by its words, read the rows under it.
 
-Every table format (Markdown/HTML, .docx, .xlsx, .csv) is first turned into rows of cell strings;
-this module does the rest, so the formats agree on what a plan is.
+Every table format (Markdown/HTML, .docx, .xlsx, .csv, tables pasted from web pages) is first
+turned into rows of cell strings; this module does the rest, so the formats agree on what a
+plan is. A row holding one heading (``一、公共文化设施``) is the section of the tasks below it.
+A table whose numbers start again at 1 after a new header is another version of the plan (a
+draft, a revision): the last complete one is read. A table of another kind (a feedback table:
+序号 | 意见建议 | 采纳情况) is skipped.
 """
 
 from __future__ import annotations
@@ -10,77 +14,37 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from bot.domain.deadlines import parse_deadline
-from bot.domain.messages import N_, Message, msg
-from bot.domain.plan import ROLE_OF_COLUMN, Assignment, Column, PlanTask, Role, split_requirements
+from bot.domain.messages import N_, Message
+from bot.domain.plan import ROLE_OF_COLUMN, Column, PlanPart, PlanTask
 from bot.domain.text import chinese_numeral, clean_cell, squeeze, strip_tags, to_halfwidth_digits
-from bot.domain.units import split_units
 from bot.importers.errors import PlanFileError
+from bot.importers.header import (
+    PartialHeader,
+    column_of,
+    header_map,
+    longest_column,
+    looks_like_header,
+    partial_header,
+)
+from bot.importers.rows import Draft, task_from_draft
+
+__all__ = ["MAX_TASKS", "GridResult", "column_of", "header_map", "parse_number", "tasks_from_rows"]
 
 MAX_TASKS = 20_000  # a county or city plan has tens to hundreds; a province's fits
 
 Row = Sequence[str]
 
-# Checked in this order: 县教育局牵头联络股室 is the liaison column, not the lead column.
-_HEADER_WORDS: tuple[tuple[Column, tuple[str, ...]], ...] = (
-    (Column.LIAISON, ("联络",)),
-    (Column.DEADLINE, ("完成时间", "完成时限", "时间节点", "完成期限", "时限", "完成日期")),
-    (Column.PROGRESS, ("进展情况", "完成情况", "推进情况", "进展", "进度")),
-    (Column.NUMBER, ("序号", "编号")),
-    (Column.COOPERATING, ("配合", "协办", "协同")),
-    (Column.RESPONSIBLE, ("责任", "主责", "承办")),
-    (Column.LEAD, ("牵头",)),
-    (
-        Column.REQUIREMENTS,
-        (
-            "具体要求",
-            "工作目标",
-            "工作措施",
-            "具体措施",
-            "主要措施",
-            "工作要求",
-            "任务要求",
-            "具体内容",
-            "主要内容",
-        ),
-    ),
-    (Column.TITLE, ("任务", "事项", "工作内容", "项目", "内容")),
-)
-_NOT_A_UNIT_COLUMN = ("领导", "责任人", "联系人", "电话")
 _NUMBER = re.compile(
     r"^[（(]?\s*(\d{1,6}(?:[.\-]\d{1,3})*|[一二三四五六七八九十百零〇]{1,4})\s*[)）.、．]?$"
 )
-_FIRST_LISTED_IS_LEAD = re.compile(r"(?:排在?第一位|排名第一|第一个|首位)的?(?:单位|部门)?为牵头")
-
-
-def column_of(header_cell: str) -> Column | None:
-    """Which register column a header cell names, if any."""
-    word = squeeze(strip_tags(header_cell)).replace(" ", "")
-    if not word or len(word) > 30:
-        return None
-    for column, keywords in _HEADER_WORDS:
-        if any(k in word for k in keywords):
-            if column in ROLE_OF_COLUMN and any(n in word for n in _NOT_A_UNIT_COLUMN):
-                return None
-            return column
-    return None
-
-
-def header_map(row: Row) -> dict[int, Column] | None:
-    """Column positions if ``row`` is a plan header (序号, a task column and a unit column)."""
-    found: dict[int, Column] = {}
-    for index, cell in enumerate(row):
-        column = column_of(cell)
-        if column is not None and column not in found.values():
-            found[index] = column
-    kinds = set(found.values())
-    if (
-        Column.NUMBER in kinds
-        and kinds & {Column.TITLE, Column.REQUIREMENTS}
-        and kinds & set(ROLE_OF_COLUMN)
-    ):
-        return found
-    return None
+_FIRST_LISTED_IS_LEAD = re.compile(
+    r"(?:(?:排名|排在|排列|排|列|列在)(?:在)?(?:第一|首)(?:位|个)?|排名第一|第一个|首位)"
+    r"(?:的|者)?(?:单位|部门)?(?:为|是)(?:工作)?牵头"
+)
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|第.{1,3}[部篇章])"
+)
+_FEEDBACK = re.compile(r"意见|建议|采纳|反馈")
 
 
 def parse_number(cell: str) -> str | None:
@@ -103,110 +67,172 @@ class GridResult:
     columns: list[Column] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     warnings: list[Message] = field(default_factory=list)
+    parts: list[PlanPart] = field(default_factory=list)  # several versions: which was read
+    guessed: str | None = None  # the header of a task column guessed by its text
+    partial: PartialHeader | None = None  # a header lacking the task column, nothing guessed
+    convention: str | None = None  # the words saying the first unit listed leads
 
 
 @dataclass(slots=True)
-class _Draft:
-    number: str
-    cells: dict[Column, list[str]] = field(default_factory=dict)
+class _Part:
+    label: str
+    drafts: list[Draft] = field(default_factory=list)
+    feedback: bool = False
 
-    def add(self, column: Column, text: str) -> None:
-        if text and text not in self.cells.get(column, []):
-            self.cells.setdefault(column, []).append(text)
+
+@dataclass(slots=True)
+class _State:
+    mapping: dict[int, Column] | None = None
+    section: str | None = None
+    section_ordinal: int = 0
+    qualify: str = ""  # numbers restart per section: "2." before each number of section 二
+    heading_since_task: bool = False
+    parts: list[_Part] = field(default_factory=list)
+    skipping: bool = False  # inside a table of another kind
+
+
+def _guess(rows: list[list[str]], result: GridResult) -> None:
+    """Find a header lacking a task column and complete it with the longest-text column."""
+    for index, row in enumerate(rows):
+        if header_map(row) is not None:
+            return
+        partial = partial_header(row)
+        if partial is None:
+            continue
+        best = longest_column(partial, rows[index + 1 :])
+        if best is None:
+            result.partial = partial
+            return
+        mapping = dict(partial.mapping)
+        mapping[best] = Column.TITLE
+        result.guessed = clean_cell(row[best]) if best < len(row) else ""
+        rows[index] = ["" for _ in row]
+        rows.insert(index, _header_row(row, mapping))
+        return
+
+
+_WORDS = {Column.NUMBER: "序号", Column.TITLE: "任务"}
+
+
+def _header_row(row: Sequence[str], mapping: dict[int, Column]) -> list[str]:
+    return [_WORDS.get(mapping[i], row[i]) if i in mapping else "" for i in range(len(row))]
 
 
 def tasks_from_rows(rows: Iterable[Row], *, context: str = "") -> GridResult:
-    """Read every task under the first header row; repeated headers and blank rows are skipped.
+    """Read every task under the plan's header row; repeated headers and blank rows are skipped.
 
     ``context`` is the text around the table (the notice), read for conventions such as
     "排在第一位的为牵头单位" (the first listed unit leads).
     """
-    mapping: dict[int, Column] | None = None
+    table = [[c if isinstance(c, str) else "" if c is None else str(c) for c in r] for r in rows]
     result = GridResult()
-    drafts: list[_Draft] = []
-    for row in rows:
-        cells = [c if isinstance(c, str) else "" if c is None else str(c) for c in row]
+    _guess(table, result)
+    state = _State()
+    for cells in table:
         if not any(cell.strip() for cell in cells):
             continue
-        found = header_map(cells)
-        if found is not None:
-            if mapping is None:
-                mapping = found
-                result.columns = [found[i] for i in sorted(found)]
-                result.headers = {found[i].value: clean_cell(cells[i]) for i in sorted(found)}
-            continue  # a header repeated on every page
-        if mapping is None:
-            continue  # the document's title rows above the table
-        _read_row(cells, mapping, drafts)
-        if len(drafts) > MAX_TASKS:  # stop reading: a plan this size is refused anyway
+        _read(cells, state, result)
+        if sum(len(p.drafts) for p in state.parts) > MAX_TASKS:
             raise PlanFileError(
                 N_("The plan has more than {limit} tasks; one plan may have at most {limit}."),
                 limit=MAX_TASKS,
             )
-    if mapping is None:
+    if state.mapping is None and not state.parts:
         return result
-    first_leads = bool(_FIRST_LISTED_IS_LEAD.search(context)) and Column.LEAD not in result.columns
-    for draft in drafts:
-        result.tasks.append(_task_from_draft(draft, first_leads, result.warnings))
+    convention = _FIRST_LISTED_IS_LEAD.search(context)
+    first_leads = convention is not None and Column.LEAD not in result.columns
+    result.convention = convention.group(0) if first_leads and convention else None
+    chosen = _choose(state.parts, result)
+    for draft in chosen.drafts if chosen else []:
+        result.tasks.append(task_from_draft(draft, first_leads, result.guessed, result.warnings))
     return result
 
 
-def _read_row(cells: list[str], mapping: dict[int, Column], drafts: list[_Draft]) -> None:
-    values = {col: cells[i] if i < len(cells) else "" for i, col in mapping.items()}
-    number = parse_number(values.get(Column.NUMBER, ""))
+def _choose(parts: list[_Part], result: GridResult) -> _Part | None:
+    versions = [p for p in parts if not p.feedback and p.drafts]
+    if not versions:
+        return None
+    most = max(len(p.drafts) for p in versions)
+    chosen = [p for p in versions if len(p.drafts) * 2 >= most][-1]
+    if len(parts) > 1:
+        result.parts = [
+            PlanPart(p.label, len(p.drafts), p is chosen, p.feedback)
+            for p in parts
+            if p.drafts or p.feedback
+        ]
+    return chosen
+
+
+def _read(cells: list[str], state: _State, result: GridResult) -> None:
+    found = header_map(cells)
+    if found is not None:
+        state.skipping = False
+        if state.mapping is None:
+            state.mapping = found
+            result.columns = [found[i] for i in sorted(found) if found[i] is not Column.LEADER]
+            result.headers = {found[i].value: clean_cell(cells[i]) for i in sorted(found)}
+        if not state.parts:
+            state.parts.append(_Part(_ordinal_label(1)))
+        state.heading_since_task = False
+        return  # a header repeated on every page
+    if looks_like_header(cells) and state.mapping is not None:
+        state.skipping = True  # a table of another kind after the plan's
+        label = "、".join(c for c in (clean_cell(x) for x in cells) if c)
+        state.parts.append(_Part(label, feedback=bool(_FEEDBACK.search(label))))
+        return
+    if state.mapping is None or state.skipping:
+        return  # the document's title rows above the table
+    number = parse_number(cells_value(cells, state.mapping, Column.NUMBER))
     distinct = {clean_cell(c) for c in cells if clean_cell(c)}
     if number is None:
-        if len(distinct) <= 1 or not drafts:
-            return  # a section heading merged across the row, or text above the first task
-        target = drafts[-1]  # a task continued on the next row (page break in Word)
+        if len(distinct) <= 1:
+            text = next(iter(distinct), "")
+            merged = sum(1 for c in cells if clean_cell(c)) >= 2
+            if _HEADING.match(text) or (merged and len(text) <= 40):
+                state.section = text or state.section
+                state.section_ordinal += 1
+                state.heading_since_task = True
+            return  # a section heading merged across the row
+        if not state.parts[-1].drafts:
+            return  # text above the first task
+        target = state.parts[-1].drafts[-1]  # a task continued on the next row (page break)
     else:
-        target = _Draft(number)
-        drafts.append(target)
-    for column, raw in values.items():
+        part = state.parts[-1]
+        if number == "1" and len(part.drafts) >= 2:
+            if state.heading_since_task:
+                state.qualify = f"{_heading_ordinal(state)}."
+            else:  # the numbers start again under a new header: another version
+                part = _Part(_ordinal_label(len(state.parts) + 1))
+                state.parts.append(part)
+                state.qualify = ""
+        target = Draft(state.qualify + number if state.qualify else number, section=state.section)
+        state.heading_since_task = False
+        part.drafts.append(target)
+    for index, column in state.mapping.items():
         if column is Column.NUMBER:
             continue
+        raw = cells[index] if index < len(cells) else ""
         keep_lines = column in ROLE_OF_COLUMN or column is Column.REQUIREMENTS
-        text = squeeze(strip_tags(raw), keep_newlines=keep_lines) if keep_lines else clean_cell(raw)
+        text = squeeze(strip_tags(raw), keep_newlines=True) if keep_lines else clean_cell(raw)
         target.add(column, text)
 
 
-def _task_from_draft(draft: _Draft, first_leads: bool, warnings: list[Message]) -> PlanTask:
-    def text(column: Column, sep: str = "") -> str:
-        return sep.join(draft.cells.get(column, []))
+def cells_value(cells: Sequence[str], mapping: dict[int, Column], column: Column) -> str:
+    """The cell of ``column`` in a row, or "" when the row is short."""
+    for index, col in mapping.items():
+        if col is column:
+            return cells[index] if index < len(cells) else ""
+    return ""
 
-    requirements = split_requirements(text(Column.REQUIREMENTS, "\n"))
-    title = text(Column.TITLE)
-    if not title and requirements:
-        title = re.split(r"[。；;]", requirements[0], maxsplit=1)[0]
-    assignments: list[Assignment] = []
-    for column, role in ROLE_OF_COLUMN.items():
-        for mention in split_units(text(column, "、")):
-            unit_role = Role.LEAD if mention.marked_lead else role
-            if first_leads and role is Role.RESPONSIBLE and not assignments:
-                unit_role = Role.LEAD
-            assignment = Assignment(mention.name, unit_role)
-            if assignment not in assignments:
-                assignments.append(assignment)
-    deadline_text = text(Column.DEADLINE)
-    deadline, understood = parse_deadline(deadline_text)
-    if not understood:
-        warnings.append(
-            msg(
-                N_("Task {number}: the deadline “{text}” names no date; it was left empty."),
-                number=draft.number,
-                text=deadline_text,
-            )
-        )
-    if not assignments:
-        warnings.append(msg(N_("Task {number} names no unit."), number=draft.number))
-    return PlanTask(
-        number=draft.number,
-        title=title,
-        requirements=requirements,
-        assignments=assignments,
-        liaison=text(Column.LIAISON, "、") or None,
-        deadline=deadline,
-    )
+
+def _heading_ordinal(state: _State) -> int:
+    text = state.section or ""
+    m = re.match(r"^[（(]?([一二三四五六七八九十]{1,3})", text)
+    return (chinese_numeral(m.group(1)) if m else None) or state.section_ordinal
+
+
+def _ordinal_label(n: int) -> str:
+    return f"#{n}"
 
 
 def require_unique_numbers(tasks: list[PlanTask]) -> None:

@@ -1,8 +1,11 @@
-"""Plans written as numbered paragraphs with the units inline at the end.
+"""Plans written as numbered paragraphs, their units stated in words.
 
-``7．加强图书馆建设。推进……（牵头单位：县文旅局；配合单位：县财政局、住建局）`` — the paragraph may
-wrap across lines, the punctuation may be full- or half-width, and the units may stand in
-parentheses or after the last sentence.
+``7．加强图书馆建设。推进……（牵头单位：县文旅局；配合单位：县财政局、住建局）``: the units may
+stand in brackets at the end, on lines of their own under the task (``牵头单位:区教育局``), as a
+list without labels (``(县教育局、县财政局牵头,各乡镇按职责分工负责)``), or as fields separated
+by spaces. A task is a numbered paragraph that names units; the numbered paragraphs above it
+(``一、`` ``(一)``) are its section. One paragraph may hold several tasks, each sentence group
+closed by its own unit bracket: they become tasks ``N.1``, ``N.2`` ….
 """
 
 from __future__ import annotations
@@ -10,147 +13,99 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot.domain.deadlines import parse_deadline
 from bot.domain.messages import N_, Message, msg
 from bot.domain.plan import Assignment, PlanTask, Role, split_requirements
-from bot.domain.text import chinese_numeral, is_cjk, squeeze, to_halfwidth_digits
-from bot.domain.units import split_units
+from bot.domain.text import squeeze
+from bot.importers import notes
+from bot.importers.outline import Block, outline
+from bot.importers.statement import FIRST_LISTED_IS_LEAD, Statement
+from bot.importers.statements import Cut, Found, find_statements
 
-_ARABIC = re.compile(r"^\s*(\d{1,3})\s*[.．、](?!\d)\s*")
-_PAREN_CN = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]{1,3})\s*[)）]\s*")
-_PLAIN_CN = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.．]\s*")
-_LABEL = re.compile(
-    r"(牵头单位|牵头部门|责任单位|责任部门|主责单位|配合单位|配合部门|协办单位|参与单位|"
-    r"完成时限|完成时间|时间节点|时限要求)\s*[:：]"
+_BODY_DEADLINE = re.compile(
+    r"(?:^|[。；;，,\s])((?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?:份)?(?:底|末|中旬|上旬|下旬)?(?:前|底前))"
 )
-_ROLE_OF_LABEL = {
-    "牵头": Role.LEAD,
-    "责任": Role.RESPONSIBLE,
-    "主责": Role.RESPONSIBLE,
-    "配合": Role.COOPERATING,
-    "协办": Role.COOPERATING,
-    "参与": Role.COOPERATING,
-}
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_TITLE_WORDS = ("方案", "计划", "要点", "分工", "任务", "清单", "分解")
+_ENDS_SENTENCE = ("。", "！", "？", "”", "）", ")", "；", ";")
 
 
 @dataclass(slots=True)
-class _Block:
-    level: int  # 0 一、  1 （一）  2 1.
-    number: int
-    lines: list[str] = field(default_factory=list)
+class ParagraphResult:
+    """Tasks read from numbered paragraphs, the lines about the plan, and what was seen."""
 
-    @property
-    def text(self) -> str:
-        out = ""
-        for line in self.lines:
-            if out and not (is_cjk(out[-1]) or is_cjk(line[0])):
-                out += " "
-            out += line
-        return out
+    tasks: list[PlanTask] = field(default_factory=list)
+    meta_lines: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+    blocks: int = 0  # numbered paragraphs seen, tasks or not
+    convention: str | None = None  # the words of a first-listed-leads convention, if any
 
 
-def _start(line: str) -> tuple[int, int, str] | None:
-    line = to_halfwidth_digits(line)
-    for level, pattern in ((2, _ARABIC), (1, _PAREN_CN), (0, _PLAIN_CN)):
-        if m := pattern.match(line):
-            value = m.group(1)
-            number = int(value) if value.isdigit() else chinese_numeral(value) or 0
-            return level, number, line[m.end() :]
-    return None
+def plan_year(lines: Sequence[str]) -> int | None:
+    """The plan's year, for deadlines written without one (``6月底前``)."""
+    for line in lines:
+        if len(line) <= 60 and any(w in line for w in _TITLE_WORDS) and (m := _YEAR.search(line)):
+            return int(m.group(1))
+    years = [int(m.group(1)) for line in lines for m in _YEAR.finditer(line)]
+    return years[-1] if years else None
 
 
-def _units_part(text: str) -> tuple[str, str] | None:
-    """Split a paragraph into (body, units part) if it ends with a units statement."""
-    first = _LABEL.search(text)
-    if first is None:
-        return None
-    opening = max(text.rfind("（", 0, first.start()), text.rfind("(", 0, first.start()))
-    between = text[opening + 1 : first.start()] if opening >= 0 else ""
-    if opening >= 0 and not re.search(r"[）)]", between):
-        body, units = text[:opening], text[opening + 1 :]
-        units = re.sub(r"[）)]\s*[。.；;]?\s*$", "", units)
-    else:
-        body, units = text[: first.start()], text[first.start() :]
-    return body.rstrip(" ，,；;"), units
-
-
-def _complete(text: str) -> bool:
-    """True once a paragraph has its units statement and every parenthesis is closed."""
-    if _units_part(text) is None:
-        return False
-    return text.count("（") + text.count("(") <= text.count("）") + text.count(")")
-
-
-def _task(number: str, body: str, units: str, warnings: list[Message]) -> PlanTask:
+def _title_and_requirements(body: str) -> tuple[str, list[str]]:
+    body = squeeze(body).strip(" ，,；;")
     title, _, rest = body.partition("。")
     if not rest and "；" in title:
         title, _, rest = title.partition("；")
-    assignments: list[Assignment] = []
-    deadline = None
-    labels = list(_LABEL.finditer(units))
-    for index, label in enumerate(labels):
-        end = labels[index + 1].start() if index + 1 < len(labels) else len(units)
-        value = units[label.end() : end].strip(" ；;，,。.")
-        word = label.group(1)
-        if word[:2] in _ROLE_OF_LABEL:
-            for mention in split_units(value):
-                role = Role.LEAD if mention.marked_lead else _ROLE_OF_LABEL[word[:2]]
-                if Assignment(mention.name, role) not in assignments:
-                    assignments.append(Assignment(mention.name, role))
-        else:
-            deadline, understood = parse_deadline(value)
-            if not understood:
-                warnings.append(
-                    msg(
-                        N_(
-                            "Task {number}: the deadline “{text}” names no date; it was left empty."
-                        ),
-                        number=number,
-                        text=value,
-                    )
-                )
-    return PlanTask(
-        number=number,
-        title=squeeze(title).rstrip("。"),
-        requirements=split_requirements(rest),
-        assignments=assignments,
-        deadline=deadline,
-    )
+    return title.rstrip("。").strip(), split_requirements(rest)
 
 
-def tasks_from_paragraphs(lines: Sequence[str]) -> tuple[list[PlanTask], list[str], list[Message]]:
-    """Tasks found in numbered paragraphs, the lines before the first one, and warnings."""
-    blocks: list[_Block] = []
-    preamble: list[str] = []
-    for raw in lines:
-        line = squeeze(raw)
-        if not line:
-            continue
-        start = _start(line)
-        if start is not None:
-            level, ordinal, rest = start
-            blocks.append(_Block(level, ordinal, [rest] if rest else []))
-        elif blocks and not _complete(blocks[-1].text):
-            blocks[-1].lines.append(line)  # the paragraph wraps onto this line
-        elif not blocks:
-            preamble.append(line)
-    tasks: list[PlanTask] = []
-    warnings: list[Message] = []
-    seen: set[str] = set()
-    section: dict[int, int] = {}
-    for block in blocks:
-        split = _units_part(block.text) if block.lines else None
-        if split is None:
-            section[block.level] = block.number
-            continue
+def _deadline(task: PlanTask, statement: Statement, body: str, year: int | None) -> Message | None:
+    for text in statement.deadlines:
+        value = text if _YEAR.search(text) or year is None else f"{year}年{text}"
+        found, understood = parse_deadline(value)
+        if found or understood:
+            task.deadline = found
+            return None
+        return notes.unreadable_deadline(task, text)
+    dates: list[tuple[date, str]] = []
+    for m in _BODY_DEADLINE.finditer(squeeze(body)):
+        if m["y"] or year:
+            found, _ = parse_deadline(m.group(1) if m["y"] else f"{year}年{m.group(1)}")
+            if found:
+                dates.append((found, m.group(1)))
+    if dates:
+        task.deadline, text = max(dates)
+        notes.deadline_from_text(task, text)
+    return None
+
+
+@dataclass(slots=True)
+class _Reader:
+    year: int | None
+    last_block: int
+    result: ParagraphResult = field(default_factory=ParagraphResult)
+    first_leads: bool = False  # a convention holds from here on
+    seen: set[str] = field(default_factory=set)
+    sections: dict[int, int] = field(default_factory=dict)  # level → its current number
+    headings: list[Block] = field(default_factory=list)
+
+    def convention(self, text: str) -> bool:
+        if m := FIRST_LISTED_IS_LEAD.search(text):
+            self.result.convention = self.result.convention or m.group(0)
+            return True
+        return False
+
+    def number(self, block: Block) -> str:
         number = str(block.number)
-        if number in seen:  # numbering restarts in each section: qualify it
-            outer = [section[level] for level in sorted(section) if level < block.level]
+        if number in self.seen:  # numbering restarts in each section: qualify it
+            outer = [self.sections[lv] for lv in sorted(self.sections) if lv < block.level]
             number = ".".join(str(n) for n in [*outer[-1:], block.number])
-            if number in seen:
-                number = f"{len(tasks) + 1}"
-            warnings.append(
+            if number in self.seen:
+                number = ".".join(str(n) for n in [*outer, block.number])
+            while number in self.seen:
+                number += "'"
+            self.result.warnings.append(
                 msg(
                     N_(
                         "Task numbers restart in a new section; the repeated number "
@@ -160,9 +115,113 @@ def tasks_from_paragraphs(lines: Sequence[str]) -> tuple[list[PlanTask], list[st
                     new=number,
                 )
             )
-        seen.add(number)
-        tasks.append(_task(number, *split, warnings))
-    for task in tasks:
-        if not task.assignments:
-            warnings.append(msg(N_("Task {number} names no unit."), number=task.number))
-    return tasks, preamble, warnings
+        self.seen.add(number)
+        return number
+
+    def section(self, block: Block, extra: str | None = None) -> str | None:
+        parts = [h.heading() for h in self.headings if h.level < block.level]
+        return " / ".join([*parts, extra] if extra else parts) or None
+
+    def read(self, block: Block, position: int) -> None:
+        self.headings = [h for h in self.headings if h.level < block.level]
+        at_end = position == self.last_block
+        found, cut = find_statements(block.text, at_end=at_end)
+        groups = [f for f in found if f.statement.is_task]
+        for f in found:
+            if not f.statement.is_task and f.statement.first_leads:
+                self.first_leads = True
+                self.convention(block.text[f.start : f.end])
+        if not groups and cut is None:
+            self.first_leads |= self.convention(block.text)
+            self.sections[block.level] = block.number
+            self.headings.append(block)
+            if not self.result.tasks:
+                self.result.meta_lines.extend(block.lines[1:])
+            return
+        self._tasks(block, groups, cut, at_end)
+
+    def _tasks(self, block: Block, groups: list[Found], cut: Cut | None, at_end: bool) -> None:
+        text = block.text
+        number = self.number(block)
+        pieces: list[tuple[str, Statement, str | None]] = []
+        ends = 0
+        for f in groups:
+            if cut is not None and f.start > cut.start:
+                break
+            pieces.append((text[ends : f.start], f.statement, None))
+            ends = f.end
+        trailing = text[ends:].strip(" ，,；;")
+        if cut is not None:  # the file ends inside this paragraph's last unit list
+            pieces.append((text[ends : cut.start], Statement(), cut.text))
+        elif at_end and trailing and not trailing.endswith(_ENDS_SENTENCE):
+            pieces.append((trailing, Statement(), squeeze(trailing)[-12:]))  # a cut-off task
+        if len(pieces) == 1:
+            self._task(number, block, *pieces[0])
+            return
+        head, _ = _title_and_requirements(pieces[0][0])
+        title, _, rest = squeeze(pieces[0][0]).partition("。")
+        pieces[0] = (rest or title, pieces[0][1], pieces[0][2])
+        section = self.section(block, block.marker + head)
+        for k, (body, statement, cut_text) in enumerate(pieces, start=1):
+            task = self._task(f"{number}.{k}", block, body, statement, cut_text, section=section)
+            notes.split_paragraph(task)
+
+    def _task(
+        self,
+        number: str,
+        block: Block,
+        body: str,
+        statement: Statement,
+        cut: str | None = None,
+        *,
+        section: str | None = None,
+    ) -> PlanTask:
+        title, requirements = _title_and_requirements(body)
+        task = PlanTask(
+            number=number,
+            title=title,
+            requirements=requirements,
+            assignments=list(statement.assignments),
+            section=section or self.section(block),
+            leader="、".join(statement.leaders) or None,
+        )
+        if warning := _deadline(task, statement, body, self.year):
+            self.result.warnings.append(warning)
+        local = statement.first_leads
+        if statement.first_leads and statement.carries_on:
+            self.first_leads = True
+        if (local or self.first_leads) and not any(a.separately for a in task.assignments):
+            _first_listed_leads(task)
+        for word in statement.dropped:
+            if cut is not None:
+                continue
+            notes.not_a_unit(task, word)
+        if cut is not None:
+            self.result.warnings.append(notes.cut_off(task, cut))
+        elif not task.assignments:
+            self.result.warnings.append(notes.no_unit(task))
+        notes.unit_marks(task)
+        self.result.tasks.append(task)
+        return task
+
+
+def _first_listed_leads(task: PlanTask) -> None:
+    if not task.assignments or any(a.role is Role.LEAD for a in task.assignments):
+        return
+    first = task.assignments[0]
+    task.assignments[0] = Assignment(first.unit, Role.LEAD, separately=first.separately)
+    notes.first_listed_leads(task, first.unit)
+
+
+def tasks_from_paragraphs(lines: Sequence[str], *, context: str = "") -> ParagraphResult:
+    """Tasks found in numbered paragraphs, the lines that describe the plan, and warnings."""
+    blocks, preamble = outline(lines)
+    reader = _Reader(year=plan_year(preamble), last_block=len(blocks) - 1)
+    reader.result.meta_lines = list(preamble)
+    reader.result.blocks = len(blocks)
+    reader.first_leads = reader.convention("\n".join([context, *preamble]))
+    for position, block in enumerate(blocks):
+        if not reader.result.tasks and reader.year is None:
+            reader.year = plan_year(reader.result.meta_lines)
+        reader.read(block, position)
+    return reader.result

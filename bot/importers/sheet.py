@@ -29,9 +29,7 @@ def read_sheet(path: Path, *, max_bytes: int = MAX_SHEET_BYTES) -> list[list[str
         path,
         max_bytes,
         folder=N_("{name} is a folder, not a contacts sheet (.xlsx or .csv)."),
-        too_large=N_(
-            "The file is {size} MB, more than the {limit} MB a contacts sheet may have."
-        ),
+        too_large=N_("The file is {size} MB, more than the {limit} MB a contacts sheet may have."),
     )
     if data.startswith(_OLE):
         raise PlanFileError(

@@ -1,0 +1,135 @@
+"""Where a paragraph states its units: brackets holding labels or a bare unit list, and labels
+outside brackets (``牵头单位:X`` on its own line, ``责任单位:X 配合单位:Y`` as fields).
+
+Statements side by side (``(牵头单位:X)(配合单位:Y)``, or one label line under another) are one
+statement. A bracket or label still open where the file ends is a cut-off list: it is reported,
+never read as units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.importers.labels import LabelKind, find_labels
+from bot.importers.statement import (
+    FIRST_LISTED_IS_LEAD,
+    Statement,
+    read_labelled,
+    read_unlabelled,
+)
+
+_OPEN = "（(〔【"
+_CLOSE = "）)〕】"
+_BEFORE_STATEMENT = "。；;，,：:！!？?"
+_AFTER_STATEMENT = "。；;，,.！!？?"
+_BETWEEN = " \t\n。；;，,."
+
+
+@dataclass(slots=True)
+class Found:
+    """A statement and where it stands in the paragraph's text."""
+
+    start: int
+    end: int
+    statement: Statement
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """A unit list the file ends in: where it starts and its words."""
+
+    start: int
+    text: str
+
+
+def _spans(text: str) -> list[tuple[int, int, bool]]:
+    """Top-level brackets: (start, end, closed)."""
+    spans: list[tuple[int, int, bool]] = []
+    depth, start = 0, 0
+    for index, char in enumerate(text):
+        if char in _OPEN:
+            if depth == 0:
+                start = index
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, index + 1, True))
+    if depth:
+        spans.append((start, len(text), False))
+    return spans
+
+
+def _at_statement_place(text: str, start: int, end: int) -> bool:
+    before, after = text[:start].rstrip(), text[end:].lstrip()
+    return (not before or before[-1] in _BEFORE_STATEMENT) or (
+        not after or after[0] in _AFTER_STATEMENT
+    )
+
+
+def _named(labels_text: str) -> bool:
+    return any(label.kind is not LabelKind.IGNORED for label in find_labels(labels_text))
+
+
+def _bracket(text: str, start: int, end: int, closed: bool) -> Statement | None:
+    inner = text[start + 1 : end - 1 if closed else end]
+    if _named(inner):
+        return read_labelled(inner, bracketed=True)
+    if _at_statement_place(text, start, end):
+        statement = read_unlabelled(inner)
+        if statement is not None:
+            return statement
+    if FIRST_LISTED_IS_LEAD.search(inner):
+        return read_unlabelled(inner) or Statement(first_leads=True)
+    return None
+
+
+def _outside(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
+    """Regions from a label outside brackets to the next bracket (or the end)."""
+    regions: list[tuple[int, int]] = []
+    for label in find_labels(text):
+        if label.kind is LabelKind.IGNORED:
+            continue
+        if any(s <= label.start < e for s, e, _ in spans):
+            continue
+        if regions and label.start < regions[-1][1]:
+            continue
+        end = min((s for s, _, _ in spans if s > label.start), default=len(text))
+        regions.append((label.start, end))
+    return regions
+
+
+def find_statements(text: str, *, at_end: bool) -> tuple[list[Found], Cut | None]:
+    """Every statement in ``text``, side-by-side ones merged, and a cut-off list if any.
+
+    ``at_end``: the text is the last of the file, so a list still open at its end was cut off.
+    """
+    spans = _spans(text)
+    found: list[Found] = []
+    cut: Cut | None = None
+    for start, end, closed in spans:
+        statement = _bracket(text, start, end, closed)
+        if statement is None:
+            continue
+        if not closed and at_end:
+            cut = Cut(start, text[start + 1 :].strip())
+            continue
+        found.append(Found(start, end, statement))
+    for start, end in _outside(text, spans):
+        statement = read_labelled(text[start:end], bracketed=False)
+        if statement is None:
+            continue
+        reaches_end = not text[end:].strip()
+        if at_end and reaches_end and not statement.names_units and cut is None:
+            cut = Cut(start, text[start:end].strip())
+            continue
+        found.append(Found(start, end, statement))
+    found.sort(key=lambda f: f.start)
+    merged: list[Found] = []
+    for item in found:
+        if merged and not text[merged[-1].end : item.start].strip(_BETWEEN):
+            merged[-1].statement.merge(item.statement)
+            merged[-1].end = item.end
+        else:
+            merged.append(item)
+    return merged, cut
