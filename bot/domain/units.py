@@ -83,8 +83,17 @@ def _has_level(name: str) -> bool:
     return any(ch in _LEVEL for ch in name.replace("市场", ""))
 
 
+# Enterprises and banks keep their own names: 宁波电业局 after 市交通委 is no 市宁波电业局.
+_ENTERPRISE = re.compile(r"(?:电业局|供电局|供电公司|公司|集团|银行|分行|支行|电信|移动|联通)$")
+
+
 def _needs_prefix(name: str) -> bool:
-    return not is_generic(name) and not _has_level(name) and bool(_AGENCY_SUFFIX.search(name))
+    return (
+        not is_generic(name)
+        and not _has_level(name)
+        and not _ENTERPRISE.search(name)
+        and bool(_AGENCY_SUFFIX.search(name))
+    )
 
 
 def is_generic(name: str) -> bool:

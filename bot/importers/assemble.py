@@ -16,7 +16,7 @@ from bot.domain.plan import DEFAULT_COLUMNS, Column, ParsedPlan, PlanMeta, PlanP
 from bot.domain.text import clean_cell, shorten
 from bot.domain.units import resolve_aliases
 from bot.importers import notes
-from bot.importers.drafts import choose, parts_warning, split_parts
+from bot.importers.drafts import choose, draft_title, parts_warning, plain_title, split_parts
 from bot.importers.errors import PlanFileError
 from bot.importers.grid import MAX_TASKS, GridResult, require_unique_numbers, tasks_from_rows
 from bot.importers.header import looks_like_header
@@ -104,6 +104,8 @@ def _plan_notes(plan: ParsedPlan, convention: str | None, guessed: str | None) -
         notes.guessed_column_warning(plan, guessed)
     if plan.parts and (warning := parts_warning(plan.parts)) is not None:
         plan.warnings.append(warning)
+    used = next((p.label for p in plan.parts if p.used and draft_title(p.label)[0]), None)
+    plan.meta.title = plain_title(used or plan.meta.title)
 
 
 def _refusal(

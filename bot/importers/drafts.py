@@ -48,6 +48,16 @@ def _boundary(line: str, titles: set[str]) -> tuple[bool, bool]:
     ), False
 
 
+def plain_title(title: str) -> str:
+    """A version's title without its draft mark: ``…方案（修改稿）`` → ``…方案``."""
+    return re.sub(rf"\s*[（(【〔]?\s*(?:{_DRAFT.pattern})\s*[）)】〕]?\s*$", "", title) or title
+
+
+def draft_title(line: str) -> tuple[bool, bool]:
+    """(names a version or a comments table, is a comments table) for a heading line."""
+    return _boundary(line, set())
+
+
 def split_parts(lines: Sequence[str]) -> list[TextPart]:
     """The versions in a text; one part when it holds one."""
     parts = [TextPart(label="")]

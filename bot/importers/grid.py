@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from bot.domain.messages import N_, Message
 from bot.domain.plan import ROLE_OF_COLUMN, Column, PlanPart, PlanTask
 from bot.domain.text import chinese_numeral, clean_cell, squeeze, strip_tags, to_halfwidth_digits
+from bot.importers.drafts import draft_title
 from bot.importers.errors import PlanFileError
 from bot.importers.header import (
     PartialHeader,
@@ -89,6 +90,7 @@ class _State:
     heading_since_task: bool = False
     parts: list[_Part] = field(default_factory=list)
     skipping: bool = False  # inside a table of another kind
+    pending: str | None = None  # a version's title line seen above its table
 
 
 def _guess(rows: list[list[str]], result: GridResult) -> None:
@@ -128,6 +130,8 @@ def tasks_from_rows(rows: Iterable[Row], *, context: str = "") -> GridResult:
     result = GridResult()
     _guess(table, result)
     state = _State()
+    titles = [line for line in context.splitlines() if draft_title(line.lstrip("#").strip())[0]]
+    state.pending = titles[-1].lstrip("#").strip() if titles else None
     for cells in table:
         if not any(cell.strip() for cell in cells):
             continue
@@ -171,14 +175,20 @@ def _read(cells: list[str], state: _State, result: GridResult) -> None:
             state.mapping = found
             result.columns = [found[i] for i in sorted(found) if found[i] is not Column.LEADER]
             result.headers = {found[i].value: clean_cell(cells[i]) for i in sorted(found)}
+            if result.guessed is not None:
+                result.headers[Column.TITLE.value] = result.guessed
         if not state.parts:
-            state.parts.append(_Part(_ordinal_label(1)))
+            state.parts.append(_Part(state.pending or _ordinal_label(1)))
+        elif state.pending and not state.parts[-1].drafts:
+            state.parts[-1].label = state.pending
         state.heading_since_task = False
         return  # a header repeated on every page
     if looks_like_header(cells) and state.mapping is not None:
         state.skipping = True  # a table of another kind after the plan's
         label = "、".join(c for c in (clean_cell(x) for x in cells) if c)
-        state.parts.append(_Part(label, feedback=bool(_FEEDBACK.search(label))))
+        feedback = bool(_FEEDBACK.search(label))
+        state.parts.append(_Part(state.pending or label, feedback=feedback))
+        state.pending = None
         return
     if state.mapping is None or state.skipping:
         return  # the document's title rows above the table
@@ -186,7 +196,10 @@ def _read(cells: list[str], state: _State, result: GridResult) -> None:
     distinct = {clean_cell(c) for c in cells if clean_cell(c)}
     if number is None:
         if len(distinct) <= 1:
-            text = next(iter(distinct), "")
+            text = next(iter(distinct), "").lstrip("#").strip()
+            if draft_title(text)[0]:  # 《…方案》(修改稿) above the next table
+                state.pending = text
+                return
             merged = sum(1 for c in cells if clean_cell(c)) >= 2
             if _HEADING.match(text) or (merged and len(text) <= 40):
                 state.section = text or state.section
@@ -202,8 +215,9 @@ def _read(cells: list[str], state: _State, result: GridResult) -> None:
             if state.heading_since_task:
                 state.qualify = f"{_heading_ordinal(state)}."
             else:  # the numbers start again under a new header: another version
-                part = _Part(_ordinal_label(len(state.parts) + 1))
+                part = _Part(state.pending or _ordinal_label(len(state.parts) + 1))
                 state.parts.append(part)
+                state.pending = None
                 state.qualify = ""
         target = Draft(state.qualify + number if state.qualify else number, section=state.section)
         state.heading_since_task = False

@@ -23,6 +23,8 @@ def markdown_tables(text: str) -> tuple[list[list[str]], list[str]]:
             rows.append([c.replace("\\|", "|").strip() for c in cells])
         elif not rows:
             preamble.append(line)
+        elif stripped:  # a heading between tables (《…》修改稿) as a one-cell row
+            rows.append([stripped])
     return rows, preamble
 
 

@@ -71,6 +71,8 @@ def docx_content(data: bytes) -> tuple[list[list[str]], list[str], list[str]]:
             paragraphs.append(block.text)
             if not rows:
                 preamble.append(block.text)
+            elif block.text.strip():  # a heading between tables, as a one-cell row
+                rows.append([block.text])
         elif isinstance(block, Table):
             for row in block.rows:
                 rows.append([cell.text for cell in row.cells])

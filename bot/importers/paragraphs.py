@@ -97,7 +97,9 @@ class _Reader:
         return False
 
     def number(self, block: Block) -> str:
-        number = str(block.number)
+        # (1) under 2. is task 2.1: numbers under an arabic-numbered heading carry its number.
+        parents = [str(h.number) for h in self.headings if 2 <= h.level < block.level]
+        number = ".".join([*parents, str(block.number)])
         if number in self.seen:  # numbering restarts in each section: qualify it
             outer = [self.sections[lv] for lv in sorted(self.sections) if lv < block.level]
             number = ".".join(str(n) for n in [*outer[-1:], block.number])
@@ -206,10 +208,13 @@ class _Reader:
 
 
 def _first_listed_leads(task: PlanTask) -> None:
-    if not task.assignments or any(a.role is Role.LEAD for a in task.assignments):
+    if any(a.role is Role.LEAD for a in task.assignments):
         return
-    first = task.assignments[0]
-    task.assignments[0] = Assignment(first.unit, Role.LEAD, separately=first.separately)
+    first = next((a for a in task.assignments if a.role is Role.RESPONSIBLE), None)
+    if first is None:
+        return
+    index = task.assignments.index(first)
+    task.assignments[index] = Assignment(first.unit, Role.LEAD, separately=first.separately)
     notes.first_listed_leads(task, first.unit)
 
 

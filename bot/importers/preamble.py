@@ -18,7 +18,7 @@ _CN_DATE = re.compile(
     r"([二〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
 _QUOTED_TITLE = re.compile(r"《([^《》]{4,60})》")
-_TITLE_WORDS = ("方案", "清单", "分工", "任务", "台账", "计划", "责任表")
+_TITLE_WORDS = ("方案", "清单", "分工", "任务", "台账", "计划", "责任表", "要点", "分解")
 _MONTHLY = re.compile(r"一月一调度|每月(?:一)?调度|按月调度|月调度")
 _QUARTERLY = re.compile(r"一季度一总结|每季度(?:末)?.{0,12}总结|季度总结|一季一总结")
 # The reporting day, stated per month (每月25日前报送, 于每月底前报, 次月5日前报送上月…) or per
@@ -63,12 +63,13 @@ def _dates(line: str) -> list[date]:
 
 def read_meta(preamble: Sequence[str], *, fallback_title: str) -> PlanMeta:
     """Read the plan header from the lines before its table (or its first task)."""
-    lines = [squeeze(strip_tags(line)) for line in preamble]
+    lines = [squeeze(strip_tags(line)).lstrip("#").strip() for line in preamble]
     lines = [line for line in lines if line]
     text = "\n".join(lines)
     meta = PlanMeta(title=fallback_title)
     if m := _DOC_NUMBER.search(text):
-        meta.doc_number = re.sub(r"\s+", "", m.group(0))
+        number = re.sub(r"\s+", "", m.group(0))
+        meta.doc_number = re.split(r"文号|字号|[:：]", number)[-1] or number  # 发布机构…文号X
     issued_index = None
     for index, line in enumerate(lines):
         if len(line) <= 30 and (found := _dates(line)):

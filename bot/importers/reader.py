@@ -7,6 +7,7 @@ read into a :class:`ParsedPlan`; nothing is written anywhere.
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -93,7 +94,7 @@ def _has_header(rows: list[list[str]]) -> bool:
 def _before_table(lines: list[str]) -> list[str]:
     out = []
     for line in lines:
-        if line.strip().strip("|").strip() in ("序号", "编号"):
+        if re.match(r"^\|?\s*(?:序号|编号)(?:\s|\||$)", line.strip()):
             break
         out.append(line)
     return out

@@ -24,14 +24,29 @@ _HEADING = re.compile(
 _DATE_LIKE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年底|长期|持续")
 
 
-def _cells(lines: Sequence[str]) -> list[str]:
+def _split(line: str, spaced: bool) -> list[str]:
+    if "|" in line or not spaced:
+        return line.split("|")
+    return line.split()
+
+
+def _cells(lines: Sequence[str], spaced: bool) -> list[str]:
     stream: list[str] = []
     for line in lines:
-        for cell in line.split("|"):
+        for cell in _split(line, spaced):
             text = clean_cell(cell)
             if text:
                 stream.append(text)
     return stream
+
+
+def _header_line(lines: Sequence[str]) -> str | None:
+    """The line the header starts on: 序号 alone, or 序号 then the other words after spaces."""
+    for line in lines:
+        first = re.split(r"[|\s]+", line.strip().strip("|").strip(), maxsplit=1)[0]
+        if first in ("序号", "编号"):
+            return line
+    return None
 
 
 def _header(stream: list[str]) -> tuple[int, list[str]] | None:
@@ -41,7 +56,7 @@ def _header(stream: list[str]) -> tuple[int, list[str]] | None:
             continue
         words = [cell]
         for word in stream[start + 1 : start + 16]:
-            if parse_number(word) is not None or len(word) > 12:
+            if parse_number(word) is not None or len(word) > 12 or _HEADING.match(word):
                 break
             words.append(word)
         if header_map(words) is not None or partial_header(words) is not None:
@@ -51,9 +66,11 @@ def _header(stream: list[str]) -> tuple[int, list[str]] | None:
 
 def pasted_rows(lines: Sequence[str]) -> list[list[str]]:
     """Rows (header first) of a table pasted as lines, or [] when the text holds none."""
-    if not any(line.strip().strip("|").strip() in ("序号", "编号") for line in lines):
+    header_line = _header_line(lines)
+    if header_line is None:
         return []
-    stream = _cells(lines)
+    words = header_line.strip().strip("|").split()
+    stream = _cells(lines, spaced="|" not in header_line and len(words) >= 3)
     found = _header(stream)
     if found is None:
         return []
