@@ -34,7 +34,7 @@ from bot.plans import cli as plans
 from bot.plans import cli_units as units
 from bot.shell.boot import configured_locale, settings_problems, setup_logging
 from bot.shell.help import localize_help
-from bot.shell.runtime import EXIT_REFUSED, Runtime
+from bot.shell.runtime import EXIT_REFUSED, Runtime, WecomApi
 
 EXIT_FAILED = 1
 log = logging.getLogger("duban")
@@ -47,6 +47,13 @@ def _version(value: bool) -> None:
         except PackageNotFoundError:
             typer.echo("duban (source tree)")
         raise typer.Exit
+
+
+def _wecom_api(settings: Settings) -> WecomApi:
+    """WeCom's API through wechatpy, imported only by the commands that call it."""
+    from bot.channels.wecom.client import AsyncWecom  # noqa: PLC0415 - wechatpy is heavy
+
+    return AsyncWecom.configured(settings)
 
 
 def _root(
@@ -77,6 +84,7 @@ def _root(
         out=Console(),
         err=err,
         debug=debug,
+        wecom_api=_wecom_api,
     )
 
 

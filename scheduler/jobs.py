@@ -9,7 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.cadence.deadlines import run_calendar_check, run_deadline_warnings
+from bot.cadence.calendar import run_calendar_check
+from bot.cadence.deadlines import run_deadline_warnings
 from bot.cadence.jobs import run_dispatch, run_escalation, run_reminders
 from bot.oversight.publish import run_digest
 from bot.summaries.cycle import run_quarter

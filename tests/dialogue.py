@@ -17,11 +17,12 @@ from zoneinfo import ZoneInfo
 from bot.channels.wecom.adapter import WecomChannel
 from bot.channels.wecom.client import WecomClient
 from bot.conversation.context import Deps
+from bot.conversation.registry import text_inbound
 from bot.conversation.router import handle
 from bot.delivery.channel import Channel
 from bot.delivery.choices import note_sent, read_choice
 from bot.delivery.outbox import enqueue
-from bot.domain.conversation import Inbound, InboundFile, Outbound, text_inbound
+from bot.domain.conversation import Inbound, InboundFile, Outbound
 
 TZ = ZoneInfo("Asia/Shanghai")
 SEPARATOR = "\n---\n"  # between the answers to one action, as :meth:`Dialogue._run` joins them

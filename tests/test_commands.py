@@ -11,15 +11,16 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BotCommand
 
+from bot.conversation.registry import REGISTRY
 from bot.conversation.router import HANDLERS
-from bot.domain.commands import BY_NAME, COMMANDS, REPORTER, SECRETARIAT, allowed, recognise
+from bot.domain.commands import REPORTER, SECRETARIAT, Argument, Command, Registry, allowed
 from bot.sandbox.telegram import TelegramEmulator
 from tests.e2e import world
 
 
 def test_every_declared_command_has_a_handler_and_words() -> None:
-    assert set(HANDLERS) == set(BY_NAME)
-    for command in COMMANDS:
+    assert set(HANDLERS) == set(REGISTRY.by_name)
+    for command in REGISTRY.commands:
         assert command.words, command.name
         assert command.usage.startswith(f"/{command.name}"), command.name
 
@@ -43,16 +44,22 @@ def test_every_declared_command_has_a_handler_and_words() -> None:
 def test_words_are_read_from_the_declarations(
     text: str, expected: tuple[str, str] | None
 ) -> None:
-    assert recognise(text, "duban_bot") == expected
+    assert REGISTRY.recognise(text, "duban_bot") == expected
 
 
 def test_who_may_run_what() -> None:
-    assert allowed(BY_NAME["report"], REPORTER, in_group=False)
-    assert not allowed(BY_NAME["report"], SECRETARIAT, in_group=False)
-    assert allowed(BY_NAME["digest"], SECRETARIAT, in_group=False)
-    assert allowed(BY_NAME["digest"], "", in_group=True)  # a bound secretariat chat
-    assert not allowed(BY_NAME["unbind"], SECRETARIAT, in_group=True)
-    assert allowed(BY_NAME["start"], "", in_group=False)
+    assert allowed(REGISTRY.by_name["report"], REPORTER, in_group=False)
+    assert not allowed(REGISTRY.by_name["report"], SECRETARIAT, in_group=False)
+    assert allowed(REGISTRY.by_name["digest"], SECRETARIAT, in_group=False)
+    assert allowed(REGISTRY.by_name["digest"], "", in_group=True)  # a bound secretariat chat
+    assert not allowed(REGISTRY.by_name["unbind"], SECRETARIAT, in_group=True)
+    assert allowed(REGISTRY.by_name["start"], "", in_group=False)
+
+
+def test_a_command_declared_twice_is_refused_when_the_registry_is_built() -> None:
+    one = Command("x", ("叉",), frozenset({REPORTER}), False, Argument.NONE, "/x", "x")
+    with pytest.raises(ValueError, match="declared twice"):
+        Registry.of((one,), (one,))
 
 
 async def test_telegram_menus_are_set_from_the_declarations(db: str, tmp_path: Path) -> None:

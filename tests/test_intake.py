@@ -11,16 +11,10 @@ import pytest
 
 from bot.cadence.dispatch import dispatch
 from bot.conversation.context import Deps
+from bot.conversation.registry import text_inbound
 from bot.delivery import intake as intake_module
 from bot.delivery.intake import MAX_ATTEMPTS, Intake
-from bot.domain.conversation import (
-    Capabilities,
-    Choices,
-    Inbound,
-    InboundFile,
-    Outbound,
-    text_inbound,
-)
+from bot.domain.conversation import Capabilities, Choices, Inbound, InboundFile, Outbound
 from bot.domain.reporting import Month
 from bot.importers import read_plan
 from bot.people.binding import ContactRole, create_invite, redeem_invite

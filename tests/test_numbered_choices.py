@@ -8,7 +8,8 @@ import pytest
 from bot.channels.numbered import as_press, choice_number, chosen, render_choices
 from bot.channels.telegram.adapter import TelegramChannel
 from bot.channels.wecom.adapter import WecomChannel, render_text
-from bot.domain.conversation import Button, Capabilities, Choices, Outbound, text_inbound
+from bot.conversation.registry import text_inbound
+from bot.domain.conversation import Button, Capabilities, Choices, Outbound
 
 STATUSES = (Button("未启动", "v1:s:7:0"), Button("推进中", "v1:s:7:1"), Button("滞后", "v1:s:7:2"))
 PERCENTS = (*(Button(f"{p}%", f"v1:p:7:{p}") for p in (20, 40, 60, 80)), Button("跳过", "v1:n:7"))

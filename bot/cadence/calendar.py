@@ -1,15 +1,22 @@
-"""The admin's holiday table: official holidays and 调休 working days chinesecalendar lacks."""
+"""The working-day calendar: the admin's holiday table (official holidays and 调休 working days
+chinesecalendar lacks), and the yearly check that tells the secretariat when a year is missing."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from bot.delivery.outbox import enqueue
+from bot.domain.conversation import Outbound
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
+from bot.domain.workdays import calendar_knows
+from bot.i18n import Translator
+from bot.people import recipients
 from bot.storage.models import AuditLog, CalendarDay
 
 KINDS = {
@@ -91,3 +98,26 @@ async def list_days(year: int | None = None) -> list[CalendarDay]:
     if year is not None:
         query = query.filter(day__gte=date(year, 1, 1), day__lte=date(year, 12, 31))
     return list(await query.order_by("day"))
+
+
+async def run_calendar_check(now: datetime, zone: ZoneInfo) -> int:
+    """Tell the secretariat once per year when the working-day calendar lacks that year."""
+    today = now.astimezone(zone).date()
+    years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
+    queued = 0
+    for year in years:
+        if calendar_knows(year):
+            continue
+        for person in await recipients.secretariat():
+            tr = Translator(person.locale)
+            text = tr.gettext(
+                "The working-day calendar has no official holidays for {year}: until they are "
+                "entered, Monday to Friday count as working days. Enter the holidays and "
+                "make-up working days with “duban calendar add” or “duban calendar import”.",
+                year=year,
+            )
+            message = Outbound(text=text, locale=tr.locale)
+            key = f"calendar:{year}:{person.key}"
+            if await enqueue(key, person.identity, message, now=now, contact_id=person.contact_id):
+                queued += 1
+    return queued

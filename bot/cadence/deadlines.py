@@ -1,5 +1,5 @@
-"""Watching dates and reachability: task deadlines (完成时间), the working-day calendar's
-coverage, and contacts who can no longer be reached. Each notice goes out once."""
+"""Task deadlines (完成时间): which tasks are close to or past theirs, and the warnings sent
+once per task and threshold to its lead units and the secretariat."""
 
 from __future__ import annotations
 
@@ -13,10 +13,9 @@ from bot.domain.cadence import DEADLINE_WARNINGS
 from bot.domain.conversation import Outbound
 from bot.domain.reporting import Status
 from bot.domain.text import shorten
-from bot.domain.workdays import calendar_knows
 from bot.i18n import Translator
 from bot.people import recipients
-from bot.storage.models import Assignment, AuditLog, Contact, ProgressReport, Task
+from bot.storage.models import Assignment, ProgressReport, Task
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,61 +111,3 @@ async def run_deadline_warnings(now: datetime, zone: ZoneInfo) -> int:
                 ):
                     queued += 1
     return queued
-
-
-async def run_calendar_check(now: datetime, zone: ZoneInfo) -> int:
-    """Tell the secretariat once per year when the working-day calendar lacks that year."""
-    today = now.astimezone(zone).date()
-    years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
-    queued = 0
-    for year in years:
-        if calendar_knows(year):
-            continue
-        for person in await recipients.secretariat():
-            tr = Translator(person.locale)
-            text = tr.gettext(
-                "The working-day calendar has no official holidays for {year}: until they are "
-                "entered, Monday to Friday count as working days. Enter the holidays and "
-                "make-up working days with “duban calendar add” or “duban calendar import”.",
-                year=year,
-            )
-            message = Outbound(text=text, locale=tr.locale)
-            key = f"calendar:{year}:{person.key}"
-            if await enqueue(key, person.identity, message, now=now, contact_id=person.contact_id):
-                queued += 1
-    return queued
-
-
-async def mark_unreachable(identity: str, *, now: datetime, reason: str) -> int:
-    """A permanent delivery failure: mark the contact and tell the secretariat, once."""
-    changed = 0
-    for contact in await Contact.filter(
-        identity=identity, active=True, unreachable_at=None
-    ).select_related("unit"):
-        contact.unreachable_at = now
-        await contact.save(update_fields=["unreachable_at"])
-        await AuditLog.create(
-            actor="outbox",
-            action="contact.unreachable",
-            subject=identity,
-            detail={"reason": reason[:500]},
-        )
-        changed += 1
-        for person in await recipients.secretariat():
-            if person.identity == identity:
-                continue
-            tr = Translator(person.locale)
-            text = tr.gettext(
-                "Contact #{number} ({unit}, {name}, {channel}) can no longer be reached: "
-                "{reason}. Ask them to bind again, or bind someone else.",
-                number=contact.id,
-                unit=contact.unit.name if contact.unit else tr.gettext("secretariat"),
-                name=contact.display_name or "—",
-                channel=contact.channel,
-                reason=reason[:200],
-            )
-            await enqueue(
-                f"unreachable:{contact.id}:{person.key}", person.identity,
-                Outbound(text=text, locale=tr.locale), now=now, contact_id=person.contact_id,
-            )  # fmt: skip
-    return changed

@@ -6,7 +6,7 @@ they never import a channel library.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.delivery.options import KEPT_KEYS
+from bot.domain.commands import Registry
 from bot.domain.conversation import Button, Inbound, InboundFile, Outbound
 from bot.domain.messages import Message
 from bot.i18n import Translator, normalise_locale
@@ -49,10 +50,11 @@ class Turn:
     tr: Translator
     now: datetime
     state: ConversationState | None
+    commands: Registry  # every chat command (what /help lists)
     replies: list[Outbound] = field(default_factory=list)
 
     @classmethod
-    async def load(cls, inbound: Inbound, deps: Deps) -> Turn:
+    async def load(cls, inbound: Inbound, deps: Deps, commands: Registry) -> Turn:
         """Look up the speaker's binding, the chat's binding and the stored state."""
         contact = (
             await Contact.filter(identity=inbound.identity, active=True)
@@ -71,7 +73,9 @@ class Turn:
             else normalise_locale(inbound.language)
         )
         state = await ConversationState.get_or_none(identity=inbound.identity)
-        return cls(inbound, deps, contact, chat, Translator(locale), deps.clock(), state)
+        return cls(
+            inbound, deps, contact, chat, Translator(locale), deps.clock(), state, commands
+        )
 
     @property
     def today(self) -> date:
@@ -149,3 +153,6 @@ class Turn:
         """Leave any flow (the options last offered stay until the next step replaces them)."""
         if self.state is not None and (self.state.flow or set(self.state.data) - KEPT_KEYS):
             await self.set_flow("", {})
+
+
+Handler = Callable[[Turn], Awaitable[None]]  # a chat command's handler

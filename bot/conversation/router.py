@@ -7,63 +7,35 @@ here already read as button presses by their channel (``bot.delivery.choices``).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from bot.conversation.context import Deps, Turn
-from bot.domain.commands import BY_NAME, SECRETARIAT, allowed
+from bot.conversation.context import Deps, Handler, Turn
+from bot.conversation.registry import REGISTRY
+from bot.domain.commands import SECRETARIAT, allowed
 from bot.domain.conversation import Inbound, Outbound
 from bot.domain.errors import RefusedError
 from bot.domain.payloads import PayloadError, decode
 from bot.oversight import chat as oversight
-from bot.people import chat as bind
-from bot.people import chat_contacts as secretariat
+from bot.people import chat as people
+from bot.people import chat_contacts as contacts
 from bot.people.binding import ContactRole
 from bot.reporting import chat as report
 from bot.reporting import chat_queries as queries
 from bot.summaries import chat as summary
 
-Handler = Callable[[Turn], Awaitable[None]]
-
-
-async def _cancel(turn: Turn) -> None:
-    await turn.clear_flow()
-    turn.reply(turn._("Cancelled; nothing was saved."))
-
-
-async def _help(turn: Turn) -> None:
-    if turn.inbound.is_group and turn.chat is None:
-        turn.reply(turn._("This chat is not bound. Send a secretariat code here: “/start CODE”."))
-    elif not turn.inbound.is_group and turn.contact is None:
-        bind.hint(turn)
-    else:
-        turn.reply(bind.help_text(turn))
-
-
-# The handler of each command declared in bot.domain.commands (who may run it is there too).
+# The handler of each declared command, from the feature that declares it.
 HANDLERS: dict[str, Handler] = {
-    "start": bind.start,
-    "report": report.show_open,
-    "mytasks": queries.my_tasks,
-    "history": queries.history,
-    "cancel": _cancel,
-    "contacts": secretariat.contacts,
-    "revoke": secretariat.revoke,
-    "digest": oversight.digest,
-    "status": oversight.status,
-    "overdue": oversight.overdue,
-    "nudge": oversight.nudge,
-    "export": oversight.export,
-    "lang": bind.language,
-    "unbind": bind.leave,
-    "help": _help,
+    **people.HANDLERS,
+    **report.HANDLERS,
+    **queries.HANDLERS,
+    **contacts.HANDLERS,
+    **oversight.HANDLERS,
 }
-if set(HANDLERS) != set(BY_NAME):  # a declaration without a handler, or the reverse
-    raise RuntimeError(f"commands and handlers differ: {set(HANDLERS) ^ set(BY_NAME)}")
+if set(HANDLERS) != set(REGISTRY.by_name):  # a declaration without a handler, or the reverse
+    raise RuntimeError(f"commands and handlers differ: {set(HANDLERS) ^ set(REGISTRY.by_name)}")
 
 
 async def handle(inbound: Inbound, deps: Deps) -> list[Outbound]:
     """Handle one inbound; the replies are returned for the caller to queue in the outbox."""
-    turn = await Turn.load(inbound, deps)
+    turn = await Turn.load(inbound, deps, REGISTRY)
     try:
         await _route(turn)
     except RefusedError as refused:
@@ -80,7 +52,7 @@ async def _route(turn: Turn) -> None:
         await HANDLERS[inbound.command](turn)
         return
     if turn.contact is None:
-        bind.hint(turn)
+        people.hint(turn)
         return
     if inbound.kind == "command":
         await _command(turn)
@@ -89,7 +61,7 @@ async def _route(turn: Turn) -> None:
     elif inbound.kind == "text" and turn.flow in (summary.REWRITE_FLOW, summary.RETURN_FLOW):
         await summary.on_text(turn, inbound.text)
     elif turn.contact.role != ContactRole.REPORTER:
-        turn.reply(bind.help_text(turn))
+        turn.reply(people.help_text(turn))
     elif inbound.kind == "file":
         await report.on_file(turn)
     else:
@@ -98,17 +70,17 @@ async def _route(turn: Turn) -> None:
 
 async def _command(turn: Turn) -> None:
     assert turn.contact is not None
-    command = BY_NAME.get(turn.inbound.command)
+    command = REGISTRY.by_name.get(turn.inbound.command)
     if command is None:
         turn.reply(turn._("Unknown command “{command}”.", command=turn.inbound.command[:30]))
-        turn.reply(bind.help_text(turn))
+        turn.reply(people.help_text(turn))
         return
     if not allowed(command, turn.contact.role, in_group=False):
         if command.roles == {SECRETARIAT}:
             turn.reply(turn._("Only the secretariat can use that command."))
         else:
             turn.reply(turn._("That command is for a unit’s reporter."))
-            turn.reply(bind.help_text(turn))
+            turn.reply(people.help_text(turn))
         return
     await HANDLERS[command.name](turn)
 
@@ -131,7 +103,7 @@ async def _button(turn: Turn) -> None:
 
 async def _group(turn: Turn) -> None:
     """In groups only commands count; a bound secretariat chat gets the secretariat's."""
-    command = BY_NAME.get(turn.inbound.command) if turn.inbound.kind == "command" else None
+    command = REGISTRY.by_name.get(turn.inbound.command) if turn.inbound.kind == "command" else None
     if command is None:
         return
     if command.name in ("start", "help") or (

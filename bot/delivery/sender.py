@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 
 from tortoise.functions import Min
 
-from bot.cadence.deadlines import mark_unreachable
 from bot.delivery import outbox
 from bot.delivery.channel import Channel, PermanentSendError, TransientSendError
 from bot.delivery.choices import note_sent
 from bot.delivery.pacing import Pacer
 from bot.domain.conversation import Outbound
+from bot.people.reachability import mark_unreachable
 from bot.storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from bot.domain.commands import recognise
-
 InboundKind = Literal["text", "command", "button", "file"]
 
 
@@ -66,32 +64,6 @@ class Inbound:
     def chat_identity(self) -> str:
         """The chat, as ``channel:external_id``."""
         return f"{self.channel}:{self.chat}"
-
-
-def text_inbound(
-    *,
-    channel: str,
-    sender: str,
-    chat: str,
-    text: str,
-    bot_username: str | None = None,
-    **extra: Any,
-) -> Inbound:
-    """An :class:`Inbound` for typed text: a command if it reads as one, plain text otherwise."""
-    command = recognise(text, bot_username)
-    if command is None:
-        return Inbound(channel=channel, sender=sender, chat=chat, kind="text", text=text, **extra)
-    name, args = command
-    return Inbound(
-        channel=channel,
-        sender=sender,
-        chat=chat,
-        kind="command",
-        text=text,
-        command=name,
-        args=args,
-        **extra,
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.cadence.jobs import nudge as nudge_units
-from bot.conversation.context import Turn
+from bot.conversation.context import Handler, Turn
 from bot.domain.conversation import Outbound, OutFile
 from bot.domain.reporting import Status
 from bot.domain.text import shorten
@@ -138,3 +138,12 @@ async def export(turn: Turn) -> None:
             files=(OutFile(relative, name, MIMES[fmt]),),
         )
     )
+
+
+HANDLERS: dict[str, Handler] = {
+    "digest": digest,
+    "status": status,
+    "overdue": overdue,
+    "nudge": nudge,
+    "export": export,
+}

@@ -1,9 +1,9 @@
-"""Binding and leaving: ``/start CODE`` (绑定 CODE), ``/unbind``, ``/help``, the unbound hint."""
+"""Binding and leaving: ``/start CODE`` (绑定 CODE), ``/unbind``, ``/lang``, ``/help``, the hint."""
 
 from __future__ import annotations
 
-from bot.conversation.context import Turn
-from bot.domain.commands import SECRETARIAT, for_role
+from bot.conversation.context import Handler, Turn
+from bot.domain.commands import SECRETARIAT
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.i18n import Translator, normalise_locale
@@ -28,7 +28,7 @@ def help_text(turn: Turn) -> str:
     label = turn._(ROLE_LABELS[ContactRole(role)]) if role else ""
     lines += [
         turn._(c.usage, role=label)
-        for c in for_role(role, in_group=in_group)
+        for c in turn.commands.for_role(role, in_group=in_group)
         if c.name not in ("start", "help")
     ]
     if role == ContactRole.REPORTER:
@@ -59,7 +59,8 @@ async def start(turn: Turn) -> None:
         turn.reply(turn.say(refused.message))
         return
     await turn.clear_flow()
-    fresh = await Turn.load(turn.inbound, turn.deps)  # the new binding decides locale and help
+    # the new binding decides the locale and the help
+    fresh = await Turn.load(turn.inbound, turn.deps, turn.commands)
     role = fresh._(ROLE_LABELS[outcome.role])
     if outcome.chat:
         fresh.reply(
@@ -117,3 +118,21 @@ async def language(turn: Turn) -> None:
     await target.save(update_fields=["locale"])
     turn.tr = Translator(normalised)
     turn.reply(turn._("Language set: English.") if normalised == "en" else turn._("Language set."))
+
+
+async def show_help(turn: Turn) -> None:
+    """``/help``: the speaker's commands; in an unbound group or to a stranger, how to bind."""
+    if turn.inbound.is_group and turn.chat is None:
+        turn.reply(turn._("This chat is not bound. Send a secretariat code here: “/start CODE”."))
+    elif not turn.inbound.is_group and turn.contact is None:
+        hint(turn)
+    else:
+        turn.reply(help_text(turn))
+
+
+HANDLERS: dict[str, Handler] = {
+    "start": start,
+    "lang": language,
+    "unbind": leave,
+    "help": show_help,
+}

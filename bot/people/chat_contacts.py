@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.conversation.context import Turn
+from bot.conversation.context import Handler, Turn
 from bot.domain.payloads import is_id
 from bot.people.binding import (
     ROLE_LABELS,
@@ -40,3 +40,9 @@ async def revoke(turn: Turn) -> None:
         return
     unit = contact.unit.name if contact.unit else turn._("secretariat")
     turn.reply(turn._("The binding of #{number} ({unit}) has ended.", number=arg, unit=unit))
+
+
+HANDLERS: dict[str, Handler] = {
+    "contacts": contacts,
+    "revoke": revoke,
+}

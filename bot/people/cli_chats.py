@@ -52,18 +52,15 @@ def create_wecom(
     users = [m.strip() for m in members.replace("，", ",").split(",") if m.strip()]
     if len(users) < 2:
         rt.fail(msg(N_("A WeCom group chat needs at least two members.")))
-    client = rt.wecom_client()
+    wecom = rt.wecom()
 
     async def body() -> str:
         try:
-            from bot.channels.wecom.client import call  # noqa: PLC0415 - wechatpy is heavy
-
-            answer = await call(client.appchat.create, name=name, owner=owner, user_list=users)
-        except Exception as exc:
+            chat_id = await wecom.create_chat(name, owner, users)
+        except Exception as exc:  # wechatpy and requests raise many kinds
             rt.fail(msg(N_("WeCom refused: {reason}"), reason=str(exc)))
         finally:
-            client.close()
-        chat_id = str(answer["chatid"])
+            wecom.close()
         async with rt.database():
             await bind_chat(
                 f"wecom:chat:{chat_id}", title=name, locale=rt.translator.locale, actor="cli"

@@ -127,11 +127,9 @@ def sync_wecom(
     rt = runtime(ctx)
     if sheet is not None and sheet.suffix.lower() != ".xlsx":
         rt.fail(msg(N_("The sheet must be an .xlsx file.")))
-    client = rt.wecom_client()
+    wecom = rt.wecom()
 
     async def body() -> Synced:
-        from bot.channels.wecom.client import call  # noqa: PLC0415 - wechatpy is heavy
-
         async with rt.database():
             only = None
             if unit:
@@ -140,11 +138,11 @@ def sync_wecom(
                 except UnitError as exc:
                     rt.fail(exc.message)
             try:
-                departments, members = await call(client.address_book)
+                departments, members = await wecom.address_book()
             except Exception as exc:  # wechatpy and requests raise many kinds
                 rt.fail(msg(N_("WeCom refused: {reason}"), reason=str(exc)))
             finally:
-                client.close()
+                wecom.close()
             book = AddressBook.from_api(departments, members)
             return await sync_address_book(book, now=rt.now(), bind=bind, unit=only)
 

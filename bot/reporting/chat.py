@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.conversation.context import Turn
+from bot.conversation.context import Handler, Turn
 from bot.domain.conversation import Button
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
@@ -25,6 +25,7 @@ from bot.reporting.attachments import MAX_FILE_BYTES, store_attachment
 from bot.reporting.prompts import open_requests_message, request_buttons
 from bot.reporting.reports import (
     Draft,
+    LastReport,
     authorised_request,
     check_narrative,
     open_requests,
@@ -32,7 +33,6 @@ from bot.reporting.reports import (
     request_view,
     submit_report,
 )
-from bot.storage.models import ProgressReport
 
 FLOW = "report"
 STASH = "stash"  # a message written outside a flow, waiting to be filed under a task
@@ -51,7 +51,7 @@ async def show_open(turn: Turn) -> None:
     turn.send(open_requests_message(turn.tr, await open_requests(turn.contact.unit_id)))
 
 
-def _previous_lines(turn: Turn, previous: ProgressReport | None) -> list[str]:
+def _previous_lines(turn: Turn, previous: LastReport | None) -> list[str]:
     if previous is None:
         return [turn._("No earlier report on this task.")]
     status = status_label(turn, Status(previous.status), previous.percent)
@@ -340,3 +340,15 @@ async def _shortcut(
         (Button(f"{v.number}. {shorten(v.title, 18)}", payload("f", v.id)),) for v in waiting
     )
     turn.reply(turn._("Which task is this for?"), buttons=buttons)
+
+
+async def cancel(turn: Turn) -> None:
+    """``/cancel``: abandon the step in progress (a report, a summary being rewritten)."""
+    await turn.clear_flow()
+    turn.reply(turn._("Cancelled; nothing was saved."))
+
+
+HANDLERS: dict[str, Handler] = {
+    "report": show_open,
+    "cancel": cancel,
+}

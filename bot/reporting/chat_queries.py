@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.conversation.context import Turn
+from bot.conversation.context import Handler, Turn
 from bot.domain.reporting import Status
 from bot.domain.text import shorten
 from bot.reporting.chat import status_label
@@ -64,3 +64,9 @@ async def history(turn: Turn) -> None:
         tail = "\n" + turn._("Files attached: {count}", count=files) if files else ""
         blocks.append(f"{head}\n{shorten(report.text, HISTORY_CHARS)}{tail}")
     turn.reply("\n\n".join(blocks), title=turn._("Reports on task {number}", number=number))
+
+
+HANDLERS: dict[str, Handler] = {
+    "mytasks": my_tasks,
+    "history": history,
+}

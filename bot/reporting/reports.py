@@ -87,15 +87,34 @@ def request_view(request: ReportRequest) -> RequestView:
     return _view(request)
 
 
-async def previous_report(request: ReportRequest) -> ProgressReport | None:
+@dataclass(frozen=True, slots=True)
+class LastReport:
+    """The report a reporter starts from: its status, percent, text, version and time."""
+
+    status: str
+    percent: int | None
+    text: str
+    version: int
+    submitted_at: datetime
+
+
+async def previous_report(request: ReportRequest) -> LastReport | None:
     """The starting point: this request's last version, else the unit's last report on the task."""
     latest = await ProgressReport.filter(request_id=request.id).order_by("-version").first()
-    if latest is not None:
-        return latest
-    return (
-        await ProgressReport.filter(task_id=request.task_id, unit_id=request.unit_id)
-        .order_by("-submitted_at", "-id")
-        .first()
+    if latest is None:
+        latest = (
+            await ProgressReport.filter(task_id=request.task_id, unit_id=request.unit_id)
+            .order_by("-submitted_at", "-id")
+            .first()
+        )
+    if latest is None:
+        return None
+    return LastReport(
+        status=latest.status,
+        percent=latest.percent,
+        text=latest.text,
+        version=latest.version,
+        submitted_at=latest.submitted_at,
     )
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import Any, NoReturn, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
@@ -28,11 +28,21 @@ from bot.storage.db import (
     where,
 )
 
-if TYPE_CHECKING:
-    from bot.channels.wecom.client import WecomClient
-
 T = TypeVar("T")
 EXIT_REFUSED = 2  # the input was refused: one sentence on stderr, nothing written
+
+
+class WecomApi(Protocol):
+    """The WeCom calls the CLI makes (the composition root supplies wechatpy's, off the loop)."""
+
+    async def create_chat(self, name: str, owner: str, members: list[str]) -> str:
+        """Create an app group chat (应用群聊); its chatid."""
+
+    async def address_book(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The departments the app may see, and their members."""
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
 
 
 @dataclass(slots=True)
@@ -44,6 +54,7 @@ class Runtime:
     out: Console
     err: Console
     debug: bool = False  # --debug: tracebacks and debug logging
+    wecom_api: Callable[[Settings], WecomApi] | None = None  # given by the composition root
 
     def say(self, message: Message) -> str:
         """Render a message in the operator's locale."""
@@ -61,20 +72,14 @@ class Runtime:
             self.fail(msg(N_("Unknown locale “{locale}”: use zh_CN, zh_TW or en."), locale=chosen))
         return chosen
 
-    def wecom_client(self) -> WecomClient:
-        """The WeCom API client of the configured app (refused when WeCom is not set up)."""
-        from bot.channels.wecom.client import WecomClient  # noqa: PLC0415 - wechatpy is heavy
-
+    def wecom(self) -> WecomApi:
+        """The WeCom API of the configured app (refused when WeCom is not set up)."""
         settings = self.settings
-        if not (settings.wecom_corp_id and settings.wecom_secret):
+        if not (settings.wecom_corp_id and settings.wecom_secret) or self.wecom_api is None:
             self.fail(
                 msg(N_("WeCom is not configured: set DUBAN_WECOM_CORP_ID and DUBAN_WECOM_SECRET."))
             )
-        return WecomClient(
-            settings.wecom_corp_id,
-            settings.wecom_secret.get_secret_value(),
-            settings.wecom_api_base,
-        )
+        return self.wecom_api(settings)
 
     def now(self) -> datetime:
         """The current time (aware, UTC)."""

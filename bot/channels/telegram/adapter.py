@@ -24,15 +24,9 @@ from aiogram.exceptions import (
 from aiogram.types import FSInputFile, Message, Update
 
 from bot.channels.telegram.render import keyboard, render_pieces
+from bot.conversation.registry import text_inbound
 from bot.delivery.channel import PermanentSendError, TransientSendError
-from bot.domain.conversation import (
-    Capabilities,
-    Choices,
-    Inbound,
-    InboundFile,
-    Outbound,
-    text_inbound,
-)
+from bot.domain.conversation import Capabilities, Choices, Inbound, InboundFile, Outbound
 
 log = logging.getLogger(__name__)
 TOKEN_RETRY = 300.0  # seconds: a rejected token is the operator's to fix, not the recipient's

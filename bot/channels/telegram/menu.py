@@ -10,14 +10,15 @@ from __future__ import annotations
 from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 
-from bot.domain.commands import REPORTER, SECRETARIAT, for_role
+from bot.conversation.registry import REGISTRY
+from bot.domain.commands import REPORTER, SECRETARIAT
 from bot.i18n import Translator
 
 
 def _menu(translator: Translator, role: str, *, in_group: bool) -> list[BotCommand]:
     return [
         BotCommand(command=c.name, description=translator.gettext(c.menu))
-        for c in for_role(role, in_group=in_group)
+        for c in REGISTRY.for_role(role, in_group=in_group)
         if c.name != "start"
     ]
 

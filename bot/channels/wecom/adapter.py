@@ -19,15 +19,9 @@ from bot.channels.numbered import as_press, render_choices
 from bot.channels.text import split_lines
 from bot.channels.wecom.client import WecomClient, call
 from bot.config import Settings
+from bot.conversation.registry import text_inbound
 from bot.delivery.channel import PermanentSendError, TransientSendError
-from bot.domain.conversation import (
-    Capabilities,
-    Choices,
-    Inbound,
-    InboundFile,
-    Outbound,
-    text_inbound,
-)
+from bot.domain.conversation import Capabilities, Choices, Inbound, InboundFile, Outbound
 from bot.reporting.attachments import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)

@@ -8,9 +8,12 @@ wechatpy is synchronous: every call here runs in a worker thread.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wechatpy.enterprise import WeChatClient
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 
 class WecomClient(WeChatClient):
@@ -73,3 +76,39 @@ class WecomClient(WeChatClient):
 async def call(func: Any, *args: Any, **kwargs: Any) -> Any:
     """Run a blocking wechatpy call off the event loop."""
     return await asyncio.to_thread(func, *args, **kwargs)
+
+
+class AsyncWecom:
+    """The calls the CLI makes (``bot.shell.runtime.WecomApi``), each run off the event loop."""
+
+    def __init__(self, client: WecomClient) -> None:
+        self.client = client
+
+    @classmethod
+    def configured(cls, settings: Settings) -> AsyncWecom:
+        """The client of the configured app (the caller checked that WeCom is set up)."""
+        assert settings.wecom_corp_id
+        assert settings.wecom_secret
+        return cls(
+            WecomClient(
+                settings.wecom_corp_id,
+                settings.wecom_secret.get_secret_value(),
+                settings.wecom_api_base,
+            )
+        )
+
+    async def create_chat(self, name: str, owner: str, members: list[str]) -> str:
+        """Create an app group chat (appchat/create); its chatid."""
+        answer = await call(self.client.appchat.create, name=name, owner=owner, user_list=members)
+        return str(answer["chatid"])
+
+    async def address_book(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The departments the app may see, and their members."""
+        result: tuple[list[dict[str, Any]], list[dict[str, Any]]] = await call(
+            self.client.address_book
+        )
+        return result
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self.client.close()

@@ -1,0 +1,26 @@
+"""The oversight feature's chat commands: digest, lights, overdue, nudge and exports."""
+
+from __future__ import annotations
+
+from bot.domain.commands import SECRETARIAT, Argument, Command
+from bot.domain.messages import N_
+
+# The secretariat's view of the cycle, in a private chat or its bound group.
+COMMANDS: tuple[Command, ...] = (
+    Command("digest", ("汇总", "匯總"), frozenset({SECRETARIAT}), True, Argument.TOKEN,
+            N_("/digest [YYYY-MM] (汇总) — the monthly digest with the filled table"),
+            N_("The monthly digest")),
+    Command("status", ("状态", "狀態"), frozenset({SECRETARIAT}), True, Argument.NAME,
+            N_("/status [N|unit] (状态) — lights, one task, or one unit"),
+            N_("Lights by task or unit")),
+    Command("overdue", ("逾期",), frozenset({SECRETARIAT}), True, Argument.NONE,
+            N_("/overdue (逾期) — tasks past their deadline, units past the due day"),
+            N_("What is overdue")),
+    Command("nudge", ("一键催办", "一鍵催辦", "催办", "催辦"), frozenset({SECRETARIAT}), True,
+            Argument.NONE,
+            N_("/nudge (一键催办) — remind every unit that has not reported"),
+            N_("Remind units that have not reported")),
+    Command("export", ("导出", "導出"), frozenset({SECRETARIAT}), True, Argument.TOKEN,
+            N_("/export [xlsx|docx|png] (导出) — the table, the written material, the chart"),
+            N_("The table, material or chart")),
+)  # fmt: skip
