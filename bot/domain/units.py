@@ -30,6 +30,7 @@ _ROLE_VERB = re.compile(
     r"|(?P<coop>配合(?:落实|实施)?|参与|协助|协同)"
     r"|(?P<resp>(?:按照?(?:各自)?职责(?:分工)?)?(?:分工)?(?:负责|落实|实施|推进)(?:落实)?))$"
 )
+_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z]")  # a name has a character, not only marks
 _TRAILING_NOISE = re.compile(r"(?:等(?:单位|部门)?|[。．.：:])+$")
 _LEVEL = "省市州县区旗"
 _LEVEL_PREFIX = re.compile(rf"^((?:[\u4e00-\u9fff]{{2,3}})?[{_LEVEL}])(?=[\u4e00-\u9fff])")
@@ -132,7 +133,7 @@ def _guard_brackets(text: str) -> str:
     """Hide separators inside closed brackets so 各县(市、区)人民政府 stays one name."""
 
     def guard(m: re.Match[str]) -> str:
-        return re.sub(r"[、，,；;]", _GUARD, m.group(0)).translate(_HIDE)
+        return re.sub(r"[、，,；;\n]", _GUARD, m.group(0)).translate(_HIDE)
 
     previous = None
     while previous != text:  # innermost brackets first, then the ones around them
@@ -165,12 +166,12 @@ def split_units(cell: str) -> list[UnitMention]:
     pending: list[int] = []  # mentions since the last role verb
     seen: set[str] = set()
     prefix: str | None = None
-    for raw in _SEPARATORS.split(text):
-        raw = raw.replace(_GUARD, "、")
+    for piece in _SEPARATORS.split(text):
+        raw = piece.replace(_GUARD, "、")
         marked = bool(_LEAD_MARK.search(raw))
         token, verb, separately = _read_verb(_LEAD_MARK.sub("", raw))
         name = COLLECTIVE_TOWNSHIPS if token == _PLACEHOLDER else normalise_unit_name(token)
-        if name and not is_bare_level(name):
+        if _NAME_CHAR.search(name) and not is_bare_level(name):
             own = level_prefix(name)
             if own and not is_generic(name):
                 prefix = own

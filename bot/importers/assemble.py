@@ -47,7 +47,14 @@ def read_parts(source: Source, stem: str) -> ParsedPlan:
     preamble = [fold(clean(line)) for line in source.preamble]
     grid = tasks_from_rows(rows, context="\n".join(preamble))
     if grid.tasks:
-        plan = _finish(grid.tasks, preamble, stem, grid.columns, grid.headers, grid.warnings)
+        plan = _finish(
+            grid.tasks,
+            preamble,
+            stem,
+            columns=grid.columns,
+            headers=grid.headers,
+            warnings=grid.warnings,
+        )
         plan.parts = _label_grid_parts(grid)
         _plan_notes(plan, grid.convention, grid.guessed)
     elif source.tables_only:
@@ -69,8 +76,10 @@ def _from_paragraphs(
         raise _refusal(grid, rows, results)
     chosen = results[index]
     meta_lines = results[0].meta_lines + (chosen.meta_lines if index else [])
-    columns = [c for c in DEFAULT_COLUMNS if c is not Column.PROGRESS]
-    plan = _finish(chosen.tasks, meta_lines, stem, columns, {}, chosen.warnings)
+    columns: list[Column] = [c for c in DEFAULT_COLUMNS if c is not Column.PROGRESS]
+    plan = _finish(
+        chosen.tasks, meta_lines, stem, columns=columns, headers={}, warnings=chosen.warnings
+    )
     if len(parts) > 1:
         plan.parts = [
             PlanPart(
@@ -152,6 +161,7 @@ def _finish(
     tasks: list[PlanTask],
     preamble: list[str],
     stem: str,
+    *,
     columns: list[Column],
     headers: dict[str, str],
     warnings: list[Message],

@@ -167,61 +167,77 @@ def _choose(parts: list[_Part], result: GridResult) -> _Part | None:
     return chosen
 
 
+def _header(cells: list[str], found: dict[int, Column], state: _State, result: GridResult) -> None:
+    state.skipping = False
+    if state.mapping is None:
+        state.mapping = found
+        result.columns = [found[i] for i in sorted(found) if found[i] is not Column.LEADER]
+        result.headers = {found[i].value: clean_cell(cells[i]) for i in sorted(found)}
+        if result.guessed is not None:
+            result.headers[Column.TITLE.value] = result.guessed
+    if not state.parts:
+        state.parts.append(_Part(state.pending or _ordinal_label(1)))
+    elif state.pending and not state.parts[-1].drafts:
+        state.parts[-1].label = state.pending
+    state.heading_since_task = False
+
+
+def _other_table(cells: list[str], state: _State) -> None:
+    state.skipping = True  # a table of another kind after the plan's
+    label = "、".join(c for c in (clean_cell(x) for x in cells) if c)
+    feedback = bool(_FEEDBACK.search(label))
+    state.parts.append(_Part(state.pending or label, feedback=feedback))
+    state.pending = None
+
+
+def _heading(cells: list[str], state: _State) -> None:
+    """A row holding one text: a version's title, a section heading, or nothing to keep."""
+    texts = [clean_cell(c) for c in cells if clean_cell(c)]
+    text = texts[0].lstrip("#").strip() if texts else ""
+    if draft_title(text)[0]:  # 《…方案》(修改稿) above the next table
+        state.pending = text
+    elif _HEADING.match(text) or (len(texts) >= 2 and len(text) <= 40):
+        state.section = text
+        state.section_ordinal += 1
+        state.heading_since_task = True
+
+
+def _new_draft(number: str, state: _State) -> Draft:
+    part = state.parts[-1]
+    if number == "1" and len(part.drafts) >= 2:
+        if state.heading_since_task:  # numbering restarts per section: 2.1, 2.2 …
+            state.qualify = f"{_heading_ordinal(state)}."
+        else:  # the numbers start again under a new header: another version
+            part = _Part(state.pending or _ordinal_label(len(state.parts) + 1))
+            state.parts.append(part)
+            state.pending = None
+            state.qualify = ""
+    draft = Draft(state.qualify + number, section=state.section)
+    state.heading_since_task = False
+    part.drafts.append(draft)
+    return draft
+
+
 def _read(cells: list[str], state: _State, result: GridResult) -> None:
     found = header_map(cells)
     if found is not None:
-        state.skipping = False
-        if state.mapping is None:
-            state.mapping = found
-            result.columns = [found[i] for i in sorted(found) if found[i] is not Column.LEADER]
-            result.headers = {found[i].value: clean_cell(cells[i]) for i in sorted(found)}
-            if result.guessed is not None:
-                result.headers[Column.TITLE.value] = result.guessed
-        if not state.parts:
-            state.parts.append(_Part(state.pending or _ordinal_label(1)))
-        elif state.pending and not state.parts[-1].drafts:
-            state.parts[-1].label = state.pending
-        state.heading_since_task = False
-        return  # a header repeated on every page
+        _header(cells, found, state, result)  # the first, or one repeated on every page
+        return
     if looks_like_header(cells) and state.mapping is not None:
-        state.skipping = True  # a table of another kind after the plan's
-        label = "、".join(c for c in (clean_cell(x) for x in cells) if c)
-        feedback = bool(_FEEDBACK.search(label))
-        state.parts.append(_Part(state.pending or label, feedback=feedback))
-        state.pending = None
+        _other_table(cells, state)
         return
     if state.mapping is None or state.skipping:
         return  # the document's title rows above the table
     number = parse_number(cells_value(cells, state.mapping, Column.NUMBER))
-    distinct = {clean_cell(c) for c in cells if clean_cell(c)}
+    if number is None and len({clean_cell(c) for c in cells if clean_cell(c)}) <= 1:
+        _heading(cells, state)
+        return
     if number is None:
-        if len(distinct) <= 1:
-            text = next(iter(distinct), "").lstrip("#").strip()
-            if draft_title(text)[0]:  # 《…方案》(修改稿) above the next table
-                state.pending = text
-                return
-            merged = sum(1 for c in cells if clean_cell(c)) >= 2
-            if _HEADING.match(text) or (merged and len(text) <= 40):
-                state.section = text or state.section
-                state.section_ordinal += 1
-                state.heading_since_task = True
-            return  # a section heading merged across the row
         if not state.parts[-1].drafts:
             return  # text above the first task
         target = state.parts[-1].drafts[-1]  # a task continued on the next row (page break)
     else:
-        part = state.parts[-1]
-        if number == "1" and len(part.drafts) >= 2:
-            if state.heading_since_task:
-                state.qualify = f"{_heading_ordinal(state)}."
-            else:  # the numbers start again under a new header: another version
-                part = _Part(state.pending or _ordinal_label(len(state.parts) + 1))
-                state.parts.append(part)
-                state.pending = None
-                state.qualify = ""
-        target = Draft(state.qualify + number if state.qualify else number, section=state.section)
-        state.heading_since_task = False
-        part.drafts.append(target)
+        target = _new_draft(number, state)
     for index, column in state.mapping.items():
         if column is Column.NUMBER:
             continue

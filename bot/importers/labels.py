@@ -1,9 +1,11 @@
 """The words plans put before a colon: whose task it is, who leads it, by when.
 
-``牵头单位:`` / ``牵头责任单位:`` name the lead; ``责任单位:`` / ``主要责任单位:`` the responsible
-units; ``配合单位:`` / ``协同责任单位:`` / ``协同配合单位:`` / ``配合责任单位:`` the cooperating ones.
+``牵头单位:`` / ``牵头责任单位:`` name the lead; ``责任单位:`` / ``主要责任单位:`` the
+responsible units; ``配合单位:`` / ``协同责任单位:`` / ``协同配合单位:`` / ``配合责任单位:``
+the cooperating ones.
 ``牵头领导:`` / ``责任领导:`` / ``分管县领导:`` name a person, the task's leader, never a unit;
-``完成时限:`` / ``时间节点:`` / ``时限要求:`` a deadline; ``实际完成情况:`` is progress, not read.
+``完成时限:`` / ``时间节点:`` / ``时限要求:`` a deadline; ``实际完成情况:`` is progress, not
+read.
 All matched on folded (Simplified) text.
 """
 

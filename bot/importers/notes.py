@@ -39,11 +39,25 @@ def deadline_from_text(task: PlanTask, text: str) -> None:
 
 
 def cut_off(task: PlanTask, text: str) -> Message:
-    """The unit list, or the task, stops where the file stops."""
+    """The unit list stops where the file stops: its last word was not read."""
     warning = msg(
         N_(
-            "Task {number}: the text stops at “{text}”, where the file ends; it looks cut "
-            "off, and no unit was read from it."
+            "Task {number}: the file ends inside its unit list, at “{text}”; that word "
+            "looks cut off and was not read as a unit."
+        ),
+        number=task.number,
+        text=text,
+    )
+    task.note(NoteKind.CUT_OFF, warning)
+    return warning
+
+
+def cut_off_task(task: PlanTask, text: str) -> Message:
+    """The task itself stops where the file stops, before its units."""
+    warning = msg(
+        N_(
+            "Task {number}: the file ends inside this task, at “{text}”, before its "
+            "units; it looks cut off."
         ),
         number=task.number,
         text=text,

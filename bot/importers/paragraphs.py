@@ -154,9 +154,9 @@ class _Reader:
             ends = f.end
         trailing = text[ends:].strip(" ，,；;")
         if cut is not None:  # the file ends inside this paragraph's last unit list
-            pieces.append((text[ends : cut.start], Statement(), cut.text))
+            pieces.append((text[ends : cut.start], cut.statement, cut.text))
         elif at_end and trailing and not trailing.endswith(_ENDS_SENTENCE):
-            pieces.append((trailing, Statement(), squeeze(trailing)[-12:]))  # a cut-off task
+            pieces.append((trailing, Statement(), ""))  # the file ends inside a task
         if len(pieces) == 1:
             self._task(number, block, *pieces[0])
             return
@@ -189,18 +189,18 @@ class _Reader:
         )
         if warning := _deadline(task, statement, body, self.year):
             self.result.warnings.append(warning)
-        local = statement.first_leads
+        local = statement.first_leads and self.convention(block.text)
         if statement.first_leads and statement.carries_on:
             self.first_leads = True
         if (local or self.first_leads) and not any(a.separately for a in task.assignments):
             _first_listed_leads(task)
         for word in statement.dropped:
-            if cut is not None:
-                continue
             notes.not_a_unit(task, word)
-        if cut is not None:
+        if cut:
             self.result.warnings.append(notes.cut_off(task, cut))
-        elif not task.assignments:
+        elif cut is not None:
+            self.result.warnings.append(notes.cut_off_task(task, squeeze(body)[-12:]))
+        if cut is None and not task.assignments:
             self.result.warnings.append(notes.no_unit(task))
         notes.unit_marks(task)
         self.result.tasks.append(task)

@@ -23,7 +23,7 @@ _WHITE = re.compile(r"\s+")
 @lru_cache(maxsize=1)
 def _converter() -> Any:
     try:
-        import opencc  # noqa: PLC0415 - reads its dictionaries on first use only
+        import opencc  # type: ignore[import-untyped]  # noqa: PLC0415 - loads dictionaries
     except ImportError:  # without the library a Traditional plan is read as written
         return None
     return opencc.OpenCC("t2s")
@@ -65,7 +65,7 @@ class Restorer:
         self._chars = {simple: count.most_common(1)[0][0] for simple, count in votes.items()}
 
     def __call__(self, value: str) -> str:
-        """The original spelling of ``value``: found in the document, else character by character."""
+        """The spelling of ``value`` in the file: found there, else character by character."""
         if not self.active or not value:
             return value
         if not _WHITE.search(value):

@@ -19,7 +19,7 @@ from bot.importers.labels import LabelKind, find_labels
 
 FIRST_LISTED_IS_LEAD = re.compile(
     r"(?:(?:排名|排在|排列|排|列|列在|名列)(?:在)?(?:第一|首)(?:位|个)?|排名第一|第一(?:个|位)|首位)"
-    r"(?:的|者)?(?:单位|部门)?(?:为|是)(?:工作)?牵头"
+    r"(?:的|者)?(?:单位|部门)?(?:为|是)(?:工作)?牵头(?:单位|部门)?"
 )
 CARRIES_ON = re.compile(r"下同|以下同|后同|以下均同|下文同")
 _NOTE = re.compile(r"注明|除.{0,12}外|为准|汇总单位")

@@ -8,6 +8,7 @@ never read as units.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.importers.labels import LabelKind, find_labels
@@ -36,10 +37,23 @@ class Found:
 
 @dataclass(frozen=True, slots=True)
 class Cut:
-    """A unit list the file ends in: where it starts and its words."""
+    """A unit list the file ends in: where it starts, its last (partial) word, and what the
+    words before that say."""
 
     start: int
     text: str
+    statement: Statement
+
+
+_LAST_WORD = re.compile(r"[、,，;；:：]([^、,，;；:：]*)$")
+
+
+def _cut(start: int, content: str, *, bracketed: bool) -> Cut:
+    """Read a list the file ends in, all but its last word, which may be cut short."""
+    m = _LAST_WORD.search(content)
+    whole, last = (content[: m.start() + 1], m.group(1)) if m else ("", content)
+    statement = read_labelled(whole, bracketed=bracketed) if whole else None
+    return Cut(start, last.strip() or content.strip(), statement or Statement())
 
 
 def _spans(text: str) -> list[tuple[int, int, bool]]:
@@ -112,7 +126,7 @@ def find_statements(text: str, *, at_end: bool) -> tuple[list[Found], Cut | None
         if statement is None:
             continue
         if not closed and at_end:
-            cut = Cut(start, text[start + 1 :].strip())
+            cut = _cut(start, text[start + 1 :], bracketed=True)
             continue
         found.append(Found(start, end, statement))
     for start, end in _outside(text, spans):
@@ -120,8 +134,8 @@ def find_statements(text: str, *, at_end: bool) -> tuple[list[Found], Cut | None
         if statement is None:
             continue
         reaches_end = not text[end:].strip()
-        if at_end and reaches_end and not statement.names_units and cut is None:
-            cut = Cut(start, text[start:end].strip())
+        if at_end and reaches_end and statement.dropped and cut is None:
+            cut = _cut(start, text[start:end], bracketed=False)
             continue
         found.append(Found(start, end, statement))
     found.sort(key=lambda f: f.start)
