@@ -34,7 +34,9 @@ CEILING = 30.0
 
 
 async def _prepare(emulator: TelegramEmulator, contacts: int) -> None:
-    await import_plan(read_plan(SAMPLE), source_name="sample.md", sha256="0" * 64)
+    await import_plan(
+        read_plan(SAMPLE), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
     unit = await Unit.get(name="县发改局")
     await Contact.bulk_create(
         [

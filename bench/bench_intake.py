@@ -44,7 +44,9 @@ async def duban_intake(n: int) -> dict[str, float]:
         url = f"sqlite://{Path(folder) / 'intake.sqlite3'}"
         await upgrade_schema(url)
         async with open_database(url):
-            await import_plan(read_plan(SAMPLE), source_name="sample.md", sha256="0" * 64)
+            await import_plan(
+                read_plan(SAMPLE), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+            )
             unit = await Unit.get(name="县发改局")
             await Contact.bulk_create(
                 [

@@ -24,7 +24,9 @@ def at(moment: str) -> datetime:
 
 @pytest.fixture
 async def plan(db: str, sample_plan: Path) -> Plan:
-    outcome = await import_plan(read_plan(sample_plan), source_name="s.md", sha256="0" * 64)
+    outcome = await import_plan(
+        read_plan(sample_plan), source_name="s.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
     return await Plan.get(id=outcome.plan_id)
 
 

@@ -84,7 +84,7 @@ async def walk(data_dir: Path, down: tuple[date, date], *, states_day: bool) -> 
     if not states_day:
         text = text.replace(STATED, "")
     parsed = read_plan_bytes(text.encode(), name="sample.md")
-    await import_plan(parsed, source_name="sample.md", sha256="0" * 64)
+    await import_plan(parsed, source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC))
     start = datetime(2026, 9, 14, tzinfo=TZ)
     people = await bind_people(start.astimezone(UTC))
     await CalendarDay.create(day=date(2027, 1, 1), kind="holiday", note="元旦")

@@ -36,7 +36,9 @@ SECRET = "s3cr3t-token_for-webhook"  # noqa: S105 - a test value
 
 @pytest.fixture
 async def planned(db: str, sample_plan: Path) -> str:
-    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    await import_plan(
+        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
     return db
 
 

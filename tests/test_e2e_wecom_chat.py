@@ -25,7 +25,9 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture
 async def planned(db: str, sample_plan: Path) -> str:
-    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    await import_plan(
+        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
     return db
 
 

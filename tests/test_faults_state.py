@@ -25,7 +25,9 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture
 async def world(db: str, sample_plan: Path, tmp_path: Path) -> Dialogue:
-    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    await import_plan(
+        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
     return Dialogue(tmp_path / "data")
 
 

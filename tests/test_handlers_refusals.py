@@ -7,6 +7,7 @@ besides, fails the row.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,9 @@ def reported(status: str) -> str:
 
 @pytest.fixture
 async def world(db: str, sample_plan: Path, tmp_path: Path) -> Dialogue:
-    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    await import_plan(
+        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
     d = Dialogue(tmp_path / "data")
     for who, unit, role in (
         (ALICE, "县发改局", ContactRole.REPORTER),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,6 @@ from tests.dialogue import Dialogue, Person, replies, reply, run_table
 
 ALICE = Person("telegram:1001", "王联络")
 BOB = Person("wecom:zhangsan", "张三")
-
 
 
 def task_1(before: str = "No earlier report on this task.") -> str:
@@ -57,7 +57,9 @@ FINANCE_TASKS = ("6 便利纳税缴费。", "7 破解融资难融资贵。", "13
 
 @pytest.fixture
 async def world(db: str, sample_plan: Path, tmp_path: Path) -> Dialogue:
-    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    await import_plan(
+        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
     return Dialogue(tmp_path / "data")
 
 

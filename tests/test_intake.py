@@ -3,6 +3,7 @@ then answered with an apology instead of silence."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -131,7 +132,9 @@ async def test_an_oversized_file_is_not_downloaded_by_the_inbox(
     which fetches a bound contact's file before the handler runs, skips it by its size too.
     """
     clock = Clock()
-    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    await import_plan(
+        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
     code = (await create_invite("县发改局", ContactRole.REPORTER, now=clock(), locale="en")).code
     await redeem_invite(
         code, identity="files:u9", channel="files", display_name="王",

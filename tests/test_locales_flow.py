@@ -3,6 +3,7 @@ and /lang switches a contact's language for everything sent afterwards."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,9 @@ from tests.dialogue import Dialogue, Person, reply, run_table
 
 @pytest.fixture
 async def world(db: str, sample_plan: Path, tmp_path: Path) -> Dialogue:
-    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    await import_plan(
+        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
     return Dialogue(tmp_path / "data")
 
 

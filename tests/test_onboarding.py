@@ -31,7 +31,9 @@ NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 async def planned(db: str, sample_plan: Path) -> str:
-    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    await import_plan(
+        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
     return db
 
 

@@ -104,7 +104,9 @@ async def test_the_address_book_answers_as_wecom_does(wx: WecomEmulator) -> None
 async def test_sync_fills_names_offers_members_and_binds_waiting_codes(
     db: str, sample_plan: Path, wx: WecomEmulator
 ) -> None:
-    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    await import_plan(
+        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
     fagai = await find_unit("县发改局")
     bound = await Contact.create(
         unit=fagai, role="reporter", identity="wecom:wanglianluo", channel="wecom"

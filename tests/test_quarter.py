@@ -50,7 +50,9 @@ def at(day: str, hour: int = 10) -> datetime:
 @pytest.fixture
 async def quarter(db: str, sample_plan: Path, tmp_path: Path) -> Dialogue:
     """Three months of reports from 县发改局 (on time, then late, then not at all in December)."""
-    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    await import_plan(
+        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
     d = Dialogue(tmp_path / "data")
     for who, unit, role in (
         (REPORTER, "县发改局", ContactRole.REPORTER),

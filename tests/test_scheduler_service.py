@@ -4,7 +4,7 @@ and the catch-up run when the process becomes the leader."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,9 @@ async def test_one_leader_per_database(database_url: str) -> None:
 
 
 async def test_leader_catches_up_and_schedules_every_job(db: str, sample_plan: Path) -> None:
-    await import_plan(read_plan(sample_plan), source_name="sample.md", sha256="0" * 64)
+    await import_plan(
+        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
     late = datetime(2026, 11, 20, 15, 0, tzinfo=TZ)  # down on the 18th, the dispatch day
     code = (await create_invite("县发改局", ContactRole.REPORTER, now=late, locale="zh_CN")).code
     await redeem_invite(

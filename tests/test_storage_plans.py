@@ -33,7 +33,7 @@ def plan_text(*rows: str, title: str = "测试分工方案") -> bytes:
 
 
 async def store(parsed: ParsedPlan, name: str = "plan.md") -> object:
-    return await import_plan(parsed, source_name=name, sha256="0" * 64)
+    return await import_plan(parsed, source_name=name, sha256="0" * 64, now=datetime.now(UTC))
 
 
 async def test_first_import_stores_the_whole_register(db: str, shared_plan: Path) -> None:
@@ -160,10 +160,10 @@ async def test_aliases_and_merges(db: str) -> None:
     with pytest.raises(UnitError):
         await add_alias("县教育局", "中小学", plan_id=None)  # 中小学 is a unit of its own
     with pytest.raises(UnitError):
-        await merge_units("县教育局", "县教育局")
+        await merge_units("县教育局", "县教育局", now=datetime.now(UTC))
     with pytest.raises(UnitError):
-        await merge_units("不存在的单位", "县教育局")
-    await merge_units("中小学", "各中小学校")
+        await merge_units("不存在的单位", "县教育局", now=datetime.now(UTC))
+    await merge_units("中小学", "各中小学校", now=datetime.now(UTC))
     summary = {u.name: u for u in await list_units()}
     assert "中小学" not in summary
     assert summary["各中小学校"].responsible == 2

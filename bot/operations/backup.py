@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sqlite3
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from bot.domain.errors import RefusedError
@@ -63,13 +63,13 @@ async def backup(url: str, target: Path) -> Path:
     return target
 
 
-def _sqlite_restore(source: Path, target: Path) -> Path | None:
+def _sqlite_restore(source: Path, target: Path, now: datetime) -> Path | None:
     with sqlite3.connect(source) as check:
         if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise RefusedError(msg(N_("{path} is not a sound SQLite database."), path=str(source)))
     aside = None
     if target.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+        stamp = now.strftime("%Y%m%d%H%M%S")
         aside = target.with_name(f"{target.name}.before-restore-{stamp}")
         with sqlite3.connect(target) as conn, sqlite3.connect(aside) as out:
             conn.backup(out)
@@ -78,13 +78,13 @@ def _sqlite_restore(source: Path, target: Path) -> Path | None:
     return aside
 
 
-async def restore(url: str, source: Path) -> Path | None:
+async def restore(url: str, source: Path, *, now: datetime) -> Path | None:
     """Put a backup back; the current SQLite database is kept beside it first."""
     if not await asyncio.to_thread(source.exists):
         raise RefusedError(msg(N_("There is no file at {path}."), path=str(source)))
     if is_sqlite(url):
         try:
-            return await asyncio.to_thread(_sqlite_restore, source, sqlite_path(url))
+            return await asyncio.to_thread(_sqlite_restore, source, sqlite_path(url), now)
         except sqlite3.DatabaseError as exc:
             raise RefusedError(
                 msg(N_("{path} is not a sound SQLite database."), path=str(source))

@@ -53,7 +53,7 @@ def restore_command(
     if not yes:
         rt.fail(msg(N_("Restoring replaces the database; stop the bot and add --yes to confirm.")))
     try:
-        aside = rt.run(restore(rt.settings.database_url, file))
+        aside = rt.run(restore(rt.settings.database_url, file, now=rt.now()))
     except RefusedError as refused:
         rt.fail(refused.message)
     rt.out.print(

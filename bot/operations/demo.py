@@ -96,7 +96,11 @@ async def _tour(rt: Runtime, folder: Path, output: Path) -> None:
     await upgrade_schema(url)
     async with open_database(url):
         outcome = await import_plan(
-            parsed, source_name=SAMPLE_PLAN, sha256=hashlib.sha256(data).hexdigest(), actor="demo"
+            parsed,
+            source_name=SAMPLE_PLAN,
+            sha256=hashlib.sha256(data).hexdigest(),
+            now=START,
+            actor="demo",
         )
         plan = await latest_plan(outcome.plan_id)
         assert plan is not None

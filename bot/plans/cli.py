@@ -71,7 +71,7 @@ def import_command(
 
 async def _store(rt: Runtime, parsed: ParsedPlan, name: str, digest: str) -> ImportOutcome:
     async with rt.database():
-        return await import_plan(parsed, source_name=name, sha256=digest)
+        return await import_plan(parsed, source_name=name, sha256=digest, now=rt.now())
 
 
 def _print_outcome(rt: Runtime, outcome: ImportOutcome, *, stderr: bool) -> None:

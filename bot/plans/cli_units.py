@@ -92,7 +92,7 @@ def merge_command(
     async def body() -> str:
         async with rt.database():
             try:
-                return (await merge_units(source, target)).name
+                return (await merge_units(source, target, now=rt.now())).name
             except UnitError as exc:
                 rt.fail(exc.message)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
@@ -60,7 +60,7 @@ async def _units_by_name(names: list[str]) -> dict[str, Unit]:
 
 
 async def import_plan(
-    parsed: ParsedPlan, *, source_name: str, sha256: str, actor: str = "cli"
+    parsed: ParsedPlan, *, source_name: str, sha256: str, now: datetime, actor: str = "cli"
 ) -> ImportOutcome:
     """Store ``parsed``: a new plan, or a new revision of the plan with its 文号 or title.
 
@@ -88,7 +88,7 @@ async def import_plan(
             await _adopt(plan, parsed, actor)
         await plan.save()
         units = await _units_by_name(parsed.unit_names())
-        await _store_tasks(plan, parsed.tasks, diff, units)
+        await _store_tasks(plan, parsed.tasks, diff, units, now)
         await _store_aliases(plan, parsed.aliases, units)
         snapshot = {"plan": parsed.meta.to_json(), "tasks": [t.to_json() for t in parsed.tasks]}
         await PlanImport.create(
@@ -188,9 +188,8 @@ def _apply_meta(plan: Plan, parsed: ParsedPlan, source_name: str) -> None:
 
 
 async def _store_tasks(
-    plan: Plan, tasks: list[PlanTask], diff: PlanDiff, units: dict[str, Unit]
+    plan: Plan, tasks: list[PlanTask], diff: PlanDiff, units: dict[str, Unit], now: datetime
 ) -> None:
-    now = datetime.now(UTC)
     stored = {t.number: t for t in await Task.filter(plan_id=plan.id)}
     touched = set(diff.added) | set(diff.changed)
     for position, task in enumerate(tasks):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
@@ -220,7 +220,9 @@ async def add_alias(name: str, alias: str, *, plan_id: int | None, actor: str = 
     return unit
 
 
-async def merge_units(source_name: str, target_name: str, *, actor: str = "cli") -> Unit:
+async def merge_units(
+    source_name: str, target_name: str, *, now: datetime, actor: str = "cli"
+) -> Unit:
     """Fold unit ``source`` into ``target``: its tasks, contacts and aliases move; it is retired."""
     source = await find_unit(source_name)
     target = await find_unit(target_name)
@@ -237,7 +239,7 @@ async def merge_units(source_name: str, target_name: str, *, actor: str = "cli")
         moved = 0
         for assignment in await Assignment.filter(unit_id=source.id):
             if (assignment.task_id, assignment.role) in target_keys:
-                assignment.retired_at = assignment.retired_at or datetime.now(UTC)
+                assignment.retired_at = assignment.retired_at or now
                 await assignment.save()  # the target already has this role in this task
             else:
                 assignment.unit_id = target.id
@@ -246,7 +248,7 @@ async def merge_units(source_name: str, target_name: str, *, actor: str = "cli")
         await Contact.filter(unit_id=source.id).update(unit_id=target.id)
         await UnitAlias.filter(unit_id=source.id).update(unit_id=target.id)
         await UnitAlias.create(unit=target, plan_id=None, alias=source.name)
-        source.retired_at, source.merged_into = datetime.now(UTC), target
+        source.retired_at, source.merged_into = now, target
         await source.save()
         await AuditLog.create(
             actor=actor,
