@@ -4,7 +4,6 @@ cadence of a new plan, followed by a revision unless an admin set the schedule b
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
 from pathlib import Path
 
 import pytest
@@ -103,7 +102,9 @@ def _plan_bytes(sample: str, sentence: str | None = SAMPLE_SENTENCE + "，") -> 
 
 async def _import(data: bytes) -> tuple[Plan, ImportOutcome]:
     parsed = read_plan_bytes(data, name="sample.md")
-    outcome = await import_plan(parsed, source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC))
+    outcome = await import_plan(
+        parsed, source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
     return await Plan.get(id=outcome.plan_id), outcome
 
 

@@ -41,7 +41,9 @@ def _bound_reporter(sample_plan: Path) -> int:
     """Import the sample plan, dispatch October, bind a reporter of 县发改局; their number."""
 
     async def body() -> int:
-        await import_plan(read_plan(sample_plan), source_name="s.md", sha256="0" * 64)
+        await import_plan(
+            read_plan(sample_plan), source_name="s.md", sha256="0" * 64, now=datetime.now(UTC)
+        )
         now = datetime(2026, 10, 20, 1, 0, tzinfo=UTC)
         await dispatch(Month(2026, 10), now=now, today=now.date())
         code = (await create_invite("县发改局", ContactRole.REPORTER, now=now, locale="zh_CN")).code
@@ -84,7 +86,9 @@ def test_the_cli_revokes_nudges_and_digests_like_the_chat(
 async def test_the_chat_revokes_nudges_and_digests_like_the_cli(
     db: str, sample_plan: Path, tmp_path: Path
 ) -> None:
-    await import_plan(read_plan(sample_plan), source_name="s.md", sha256="0" * 64)
+    await import_plan(
+        read_plan(sample_plan), source_name="s.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
     world = Dialogue(tmp_path / "data")
     for who, unit, role in (
         (ALICE, "县发改局", ContactRole.REPORTER),
