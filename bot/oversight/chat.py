@@ -1,5 +1,8 @@
 """The secretariat's view in chat (秘书组): ``/digest``, ``/status``, ``/overdue``, ``/nudge``,
-``/export``. Every answer is about the latest dispatched month unless one is named."""
+``/export``. Every answer is about the latest dispatched month unless one is named.
+
+Each handler calls the use case the CLI calls too (``bot.oversight.status``, ``digest``,
+``exports``, ``bot.cadence.jobs.nudge``) and only renders its answer."""
 
 from __future__ import annotations
 
@@ -8,13 +11,13 @@ from bot.conversation.context import Handler, Turn
 from bot.domain.conversation import Outbound, OutFile
 from bot.domain.reporting import Status
 from bot.domain.text import shorten
-from bot.oversight.digest import Digest, build_digest
 from bot.oversight.exports import FORMATS, export_month
 from bot.oversight.publish import digest_message
-from bot.plans.units import find_unit
+from bot.oversight.status import Lights, TaskStatus
+from bot.oversight.status import overdue as overdue_now
+from bot.oversight.status import status as task_status
 from bot.reporting.chat import status_label
 from bot.reporting.records import reporting_month
-from bot.reporting.reports import unit_tasks
 
 MIMES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -25,10 +28,6 @@ MIMES = {
 
 def _said(turn: Turn, status: Status | None, percent: int | None) -> str:
     return status_label(turn, status, percent) if status else turn._("not reported")
-
-
-async def _digest(turn: Turn, given: str = "") -> Digest:
-    return await build_digest(await reporting_month(given), today=turn.today)
 
 
 async def digest(turn: Turn) -> None:
@@ -43,17 +42,15 @@ async def digest(turn: Turn) -> None:
 
 async def status(turn: Turn) -> None:
     """``/status``: the lights; ``/status N``: one task; ``/status UNIT``: a unit's tasks."""
-    arg = turn.inbound.args.strip()
-    current = await _digest(turn)
-    if not arg:
+    answer = await task_status(turn.inbound.args, today=turn.today)
+    if isinstance(answer, Lights):
         lines = [
             f"{t.light.symbol} {t.number}. {shorten(t.title, 24)} — {_said(turn, t.status, None)}"
-            for t in current.tasks
+            for t in answer.tasks
         ]
-        turn.reply("\n".join(lines), title=turn._("Status {period}", period=current.period))
-        return
-    task = next((t for t in current.tasks if t.number == arg), None)
-    if task is not None:
+        turn.reply("\n".join(lines), title=turn._("Status {period}", period=answer.period))
+    elif isinstance(answer, TaskStatus):
+        task = answer.task
         lines = [
             f"{task.light.symbol} {task.number}. {task.title}",
             turn._("Lead: {units}", units="、".join(task.lead) or "—"),
@@ -62,43 +59,38 @@ async def status(turn: Turn) -> None:
             lines.append(task.latest)
         if task.missing_units:
             lines.append(turn._("not reported: {units}", units="、".join(task.missing_units)))
-        turn.reply("\n".join(lines), title=turn._("Status {period}", period=current.period))
-        return
-    unit = await find_unit(arg)
-    tasks = await unit_tasks(unit.id)
-    lines = [
-        f"{t.number}. {shorten(t.title, 30)} — {_said(turn, t.status, t.percent)}" for t in tasks
-    ]
-    turn.reply(
-        "\n".join(lines) or "—",
-        title=turn._("Tasks of {unit} ({count})", unit=unit.name, count=len(tasks)),
-    )
+        turn.reply("\n".join(lines), title=turn._("Status {period}", period=answer.period))
+    else:
+        lines = [
+            f"{t.number}. {shorten(t.title, 30)} — {_said(turn, t.status, t.percent)}"
+            for t in answer.tasks
+        ]
+        turn.reply(
+            "\n".join(lines) or "—",
+            title=turn._("Tasks of {unit} ({count})", unit=answer.unit, count=len(answer.tasks)),
+        )
 
 
 async def overdue(turn: Turn) -> None:
     """Tasks past their deadline, and units that missed the latest due day."""
-    current = await _digest(turn)
+    found = await overdue_now(today=turn.today)
     lines = [
-        turn._("Task {number} {title} — deadline {deadline}, lead {lead}", number=o["number"],
-               title=shorten(o["title"], 30), deadline=o["deadline"], lead=o["lead"] or "—")
-        for o in current.overdue
+        turn._("Task {number} {title} — deadline {deadline}, lead {lead}", number=o.number,
+               title=shorten(o.title, 30), deadline=o.deadline.isoformat() if o.deadline else "—",
+               lead=o.lead or "—")
+        for o in found.tasks
     ]  # fmt: skip
-    late_units = (
-        [u.unit for u in current.units if u.missing]
-        if current.due_on and turn.today > current.due_on
-        else []
-    )
-    if late_units:
+    if found.late_units:
         lines.append(
             turn._(
                 "Not reported after the deadline {due}: {units}",
-                due=current.due_on.isoformat() if current.due_on else "",
-                units="、".join(late_units),
+                due=found.due_on.isoformat() if found.due_on else "",
+                units="、".join(found.late_units),
             )
         )
     turn.reply(
         "\n".join(lines) or turn._("Nothing is overdue."),
-        title=turn._("Overdue ({period})", period=current.period),
+        title=turn._("Overdue ({period})", period=found.period),
     )
 
 

@@ -1,0 +1,109 @@
+"""Status and overdue (状态, 逾期): the one use case behind ``/status``, ``/overdue``,
+``duban status`` and ``duban overdue``.
+
+Both are read from the digest of "the period" as :func:`reporting_month` means it (the month
+named, else the latest dispatched), so the chat and the command line answer alike. Plain
+values come back; the chat and the CLI render them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.domain.digest import TaskLine
+from bot.oversight.digest import Digest, build_digest
+from bot.plans.units import find_unit
+from bot.reporting.records import reporting_month
+from bot.reporting.reports import UnitTask, unit_tasks
+
+
+@dataclass(frozen=True, slots=True)
+class Lights:
+    """``/status``: every task of the period with its light."""
+
+    period: str
+    tasks: list[TaskLine]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskStatus:
+    """``/status N``: one task of the period."""
+
+    period: str
+    task: TaskLine
+
+
+@dataclass(frozen=True, slots=True)
+class UnitStatus:
+    """``/status UNIT``: the unit's active tasks with their latest reports (any month)."""
+
+    unit: str
+    tasks: list[UnitTask]
+
+
+StatusAnswer = Lights | TaskStatus | UnitStatus
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueTask:
+    """A task past its deadline and not reported done."""
+
+    number: str
+    title: str
+    deadline: date | None
+    lead: str  # the lead units, joined with 、
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    """``/overdue``: tasks past their deadline; units that missed the period's due day."""
+
+    period: str
+    due_on: date | None
+    tasks: list[OverdueTask]
+    late_units: list[str]  # empty until the due day has passed
+
+
+async def _digest(today: date, period: str | None, plan_id: int | None) -> Digest:
+    return await build_digest(await reporting_month(period, plan_id), today=today, plan_id=plan_id)
+
+
+async def status(
+    query: str = "", *, today: date, period: str | None = None, plan_id: int | None = None
+) -> StatusAnswer:
+    """The lights of the period; with ``query``, one task by number, or else one unit.
+
+    A query that is no task of the period is looked up as a unit (name or alias); a unit
+    that does not exist is refused with close names (:func:`find_unit`).
+    """
+    current = await _digest(today, period, plan_id)
+    query = query.strip()
+    if not query:
+        return Lights(current.period, list(current.tasks))
+    task = next((t for t in current.tasks if t.number == query), None)
+    if task is not None:
+        return TaskStatus(current.period, task)
+    unit = await find_unit(query, plan_id)
+    return UnitStatus(unit.name, await unit_tasks(unit.id))
+
+
+async def overdue(*, today: date, period: str | None = None, plan_id: int | None = None) -> Overdue:
+    """Tasks past their deadline, and the units still missing reports after the due day."""
+    current = await _digest(today, period, plan_id)
+    tasks = [
+        OverdueTask(
+            number=str(o["number"]),
+            title=str(o["title"]),
+            deadline=date.fromisoformat(o["deadline"]) if o.get("deadline") else None,
+            lead=str(o.get("lead") or ""),
+        )
+        for o in current.overdue
+    ]
+    late = current.due_on is not None and today > current.due_on
+    return Overdue(
+        period=current.period,
+        due_on=current.due_on,
+        tasks=tasks,
+        late_units=[u.unit for u in current.units if u.missing] if late else [],
+    )
