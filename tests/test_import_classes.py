@@ -307,3 +307,60 @@ def test_generic_words_and_bare_level_words_in_a_table(tmp_path: Path) -> None:
         {"number": "2", "title": "推进河长制", "lead": ["区水利局"]},
     ]
     assert notes_of(plan) == [("1", NoteKind.COLLECTIVE)] * 4 + [("2", NoteKind.NOT_A_UNIT)]
+
+
+def test_stray_spaces_other_numbering_and_a_single_office_in_brackets(tmp_path: Path) -> None:
+    text = (
+        "XX局2024年机关党建工作要点\n"
+        "一、加强政治建设\n"
+        "1.深入学习贯彻党的二十大精神。（组干科）\n"
+        "2、开展主题教育（含民办学校）。各支部要认真组织。\n"
+        "牵 头 单 位：机 关 党 委\n"
+        "3）推进支部标准化建设。（机关党委负责）\n"
+        "二、联系方式\n"
+        "联系人：张三，电话：12345678。\n"
+    )
+    plan = read(text, tmp_path)
+    section = "一、加强政治建设"
+    assert register(plan) == [
+        {
+            "number": "1",
+            "title": "深入学习贯彻党的二十大精神",
+            "responsible": ["组干科"],  # one plain name closing its paragraph
+            "section": section,
+        },
+        {  # (含民办学校) is part of the title, not a unit
+            "number": "2",
+            "title": "开展主题教育（含民办学校）",
+            "lead": ["机关党委"],
+            "section": section,
+        },
+        {
+            "number": "3",
+            "title": "推进支部标准化建设",
+            "responsible": ["机关党委"],
+            "section": section,
+        },
+    ]
+    assert plan.tasks[1].requirements == ["各支部要认真组织。"]
+    assert plan.warnings == []
+
+
+def test_a_notice_addressing_every_unit_is_no_unit_statement(tmp_path: Path) -> None:
+    text = (
+        "XX县2024年重点任务分工方案\n"
+        "一、工作要求。各责任单位：请于每月25日前报送进展。\n"
+        "二、重点任务\n"
+        "1.推进园区扩容。（牵头单位：县发改局）\n"
+    )
+    plan = read(text, tmp_path)
+    assert register(plan) == [
+        {
+            "number": "1",
+            "title": "推进园区扩容",
+            "lead": ["县发改局"],
+            "section": "二、重点任务",
+        }
+    ]
+    assert plan.meta.report_due is not None
+    assert plan.meta.report_due.day == 25  # said in a section, not before the first task

@@ -336,3 +336,38 @@ def test_versions_in_one_docx(tmp_path: Path) -> None:
     plan = read_plan(path)
     assert register(plan) == REVISED
     assert [(p.label, p.used) for p in plan.parts] == [(DRAFT, False), (REVISION, True)]
+
+
+def test_sections_numbered_in_words_in_the_number_column(tmp_path: Path) -> None:
+    text = (
+        "| 序号 | 重点任务 | 牵头单位 | 责任单位 |\n|--|--|--|--|\n"
+        "| 一 | 经济发展 | | |\n"
+        "| 1 | 推进园区扩容 | 县发改局 | 县工信局 |\n"
+        "| 2 | 招引项目 | 县招商局 | |\n"
+        "| 二 | 社会事业 | | |\n"
+        "| 1 | 建设养老中心 | 县民政局 | |\n"
+        "| 2 | 建设体育馆 | 县文旅局 | 县财政局 |\n"
+    )
+    assert register(read(text, tmp_path, "plan.md")) == [
+        {
+            "number": "1",
+            "title": "推进园区扩容",
+            "lead": ["县发改局"],
+            "responsible": ["县工信局"],
+            "section": "一、经济发展",
+        },
+        {"number": "2", "title": "招引项目", "lead": ["县招商局"], "section": "一、经济发展"},
+        {  # numbers start again in each section: qualified by the section's number
+            "number": "2.1",
+            "title": "建设养老中心",
+            "lead": ["县民政局"],
+            "section": "二、社会事业",
+        },
+        {
+            "number": "2.2",
+            "title": "建设体育馆",
+            "lead": ["县文旅局"],
+            "responsible": ["县财政局"],
+            "section": "二、社会事业",
+        },
+    ]

@@ -78,7 +78,13 @@ def _from_paragraphs(
     meta_lines = results[0].meta_lines + (chosen.meta_lines if index else [])
     columns: list[Column] = [c for c in DEFAULT_COLUMNS if c is not Column.PROGRESS]
     plan = _finish(
-        chosen.tasks, meta_lines, stem, columns=columns, headers={}, warnings=chosen.warnings
+        chosen.tasks,
+        meta_lines,
+        stem,
+        columns=columns,
+        headers={},
+        warnings=chosen.warnings,
+        context="\n".join(chosen.context),
     )
     if len(parts) > 1:
         plan.parts = [
@@ -165,6 +171,7 @@ def _finish(
     columns: list[Column],
     headers: dict[str, str],
     warnings: list[Message],
+    context: str = "",
 ) -> ParsedPlan:
     if len(tasks) > MAX_TASKS:
         raise PlanFileError(
@@ -174,7 +181,7 @@ def _finish(
         )
     require_unique_numbers(tasks)
     return ParsedPlan(
-        meta=read_meta(preamble, fallback_title=stem),
+        meta=read_meta(preamble, fallback_title=stem, context=context),
         tasks=tasks,
         columns=columns or list(DEFAULT_COLUMNS),
         headers=headers,

@@ -228,9 +228,16 @@ def _read(cells: list[str], state: _State, result: GridResult) -> None:
         return
     if state.mapping is None or state.skipping:
         return  # the document's title rows above the table
-    number = parse_number(cells_value(cells, state.mapping, Column.NUMBER))
+    number_cell = clean_cell(cells_value(cells, state.mapping, Column.NUMBER))
+    number = parse_number(number_cell)
     if number is None and len({clean_cell(c) for c in cells if clean_cell(c)}) <= 1:
         _heading(cells, state)
+        return
+    if number is not None and _section_row(cells, number_cell, state.mapping):
+        title = clean_cell(cells_value(cells, state.mapping, Column.TITLE))
+        state.section = f"{number_cell.strip('、.．')}、{title}" if title else number_cell
+        state.section_ordinal += 1
+        state.heading_since_task = True
         return
     if number is None:
         if not state.parts[-1].drafts:
@@ -245,6 +252,13 @@ def _read(cells: list[str], state: _State, result: GridResult) -> None:
         keep_lines = column in ROLE_OF_COLUMN or column is Column.REQUIREMENTS
         text = squeeze(strip_tags(raw), keep_newlines=True) if keep_lines else clean_cell(raw)
         target.add(column, text)
+
+
+def _section_row(cells: list[str], number_cell: str, mapping: dict[int, Column]) -> bool:
+    """一 | 经济发展 | (no units): a section row numbered in words above rows numbered 1, 2 …"""
+    if not re.match(r"^[（(]?[一二三四五六七八九十]", number_cell):
+        return False
+    return not any(clean_cell(cells_value(cells, mapping, column)) for column in ROLE_OF_COLUMN)
 
 
 def cells_value(cells: Sequence[str], mapping: dict[int, Column], column: Column) -> str:

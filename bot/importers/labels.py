@@ -40,8 +40,9 @@ _PERSON_WORD = r"(?:项目|具体|工作)?(?:责任人|负责人|联系人)"
 _DEADLINE_WORD = r"完成时限|完成时间|时间节点|时限要求|完成期限|时间要求|完成日期|办结时限|时限"
 _IGNORED_WORD = r"(?:实际)?完成情况|进展情况|工作进展|推进情况|备注|联系电话"
 
+# 各责任单位: (addressing every unit, in a notice) is no label.
 LABEL = re.compile(
-    rf"(?P<label>{_UNIT_WORD}|{_LEADER_WORD}|{_PERSON_WORD}|{_DEADLINE_WORD}|{_IGNORED_WORD})"
+    rf"(?<!各)(?P<label>{_UNIT_WORD}|{_LEADER_WORD}|{_PERSON_WORD}|{_DEADLINE_WORD}|{_IGNORED_WORD})"
     r"\s*[:：]"
 )
 
@@ -82,6 +83,9 @@ def find_labels(text: str) -> list[Label]:
     return found
 
 
+STATING = (LabelKind.UNITS, LabelKind.LEADER, LabelKind.DEADLINE)
+
+
 def has_label(text: str) -> bool:
     """True when ``text`` names units, a leader or a deadline after a label."""
-    return any(label.kind is not LabelKind.IGNORED for label in find_labels(text))
+    return any(label.kind in STATING for label in find_labels(text))

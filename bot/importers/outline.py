@@ -22,10 +22,17 @@ _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(rf"^\s*[（(]\s*([{_CN}]{{1,4}})\s*[)）]\s*")),
     (2, re.compile(r"^\s*(\d{1,3})\s*[.．、](?!\d)\s*")),
     (3, re.compile(r"^\s*[（(]\s*(\d{1,3})\s*[)）]\s*")),
+    (3, re.compile(r"^\s*(\d{1,3})\s*[)）]\s*")),
 )
 # A task number inside a line: after a space or a sentence's end, not part of 3.5 or 1—6.
 _INLINE = re.compile(r"(?:(?<=\s)|(?<=[。；;]))(\d{1,3})\s*[.．、](?!\d)")
 _SPACES = re.compile(r"[\u3000\u00a0\t]+")
+# A space beside a lone character is a stray one inside a word (牵 头 单 位, 县 教 育 局); spaces
+# between words of two or more characters separate fields and stay.
+_STRAY = re.compile(
+    r"(?<=(?<![\u4e00-\u9fff])[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])"
+    r"|(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff](?![\u4e00-\u9fff]))"
+)
 
 
 @dataclass(slots=True)
@@ -86,7 +93,7 @@ def split_runs(lines: Sequence[str]) -> list[str]:
     out: list[str] = []
     expected = 1
     for raw in lines:
-        line = _SPACES.sub(" ", raw.replace("\r", "")).strip()
+        line = _STRAY.sub("", _SPACES.sub(" ", raw.replace("\r", "")).strip())
         start = start_of(line)
         if start is not None and start[0] == 2:
             expected = start[1] + 1

@@ -40,6 +40,7 @@ class ParagraphResult:
     meta_lines: list[str] = field(default_factory=list)
     warnings: list[Message] = field(default_factory=list)
     blocks: int = 0  # numbered paragraphs seen, tasks or not
+    context: list[str] = field(default_factory=list)  # the sections that are no task
     convention: str | None = None  # the words of a first-listed-leads convention, if any
 
 
@@ -135,6 +136,7 @@ class _Reader:
                 self.convention(block.text[f.start : f.end])
         if not groups and cut is None:
             self.first_leads |= self.convention(block.text)
+            self.result.context.append(block.text)
             self.sections[block.level] = block.number
             self.headings.append(block)
             if not self.result.tasks:

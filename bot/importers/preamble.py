@@ -61,8 +61,12 @@ def _dates(line: str) -> list[date]:
     return found
 
 
-def read_meta(preamble: Sequence[str], *, fallback_title: str) -> PlanMeta:
-    """Read the plan header from the lines before its table (or its first task)."""
+def read_meta(preamble: Sequence[str], *, fallback_title: str, context: str = "") -> PlanMeta:
+    """Read the plan header from the lines before its table (or its first task).
+
+    ``context`` is more of the plan's own text (its sections that are no task, such as 保障措施),
+    read for the cadence and the reporting day only.
+    """
     lines = [squeeze(strip_tags(line)).lstrip("#").strip() for line in preamble]
     lines = [line for line in lines if line]
     text = "\n".join(lines)
@@ -76,6 +80,7 @@ def read_meta(preamble: Sequence[str], *, fallback_title: str) -> PlanMeta:
             meta.issued, issued_index = found[-1], index
     meta.issuer = _issuer(lines, issued_index)
     meta.title = _title(lines) or fallback_title
+    text = "\n".join([text, squeeze(strip_tags(context))]) if context else text
     meta.monthly_dispatch = bool(_MONTHLY.search(text)) or not _QUARTERLY.search(text)
     meta.quarterly_summary = bool(_QUARTERLY.search(text)) or not _MONTHLY.search(text)
     meta.report_due = reporting_day(text, _MONTH_DAY)

@@ -63,16 +63,25 @@ class Restorer:
                 if written != simple:
                     votes.setdefault(simple, Counter())[written] += 1
         self._chars = {simple: count.most_common(1)[0][0] for simple, count in votes.items()}
+        self._cursor = 0  # texts are asked for in document order: look on from the last one
+        self._cache: dict[str, str] = {}
 
     def __call__(self, value: str) -> str:
         """The spelling of ``value`` in the file: found there, else character by character."""
         if not self.active or not value:
             return value
+        if value in self._cache:
+            return self._cache[value]
+        written = "".join(self._chars.get(ch, ch) for ch in value)
         if not _WHITE.search(value):
-            at = self.folded.find(value)
+            at = self.folded.find(value, self._cursor)
+            if at < 0:
+                at = self.folded.find(value)
             if at >= 0:
-                return self.original[at : at + len(value)]
-        return "".join(self._chars.get(ch, ch) for ch in value)
+                self._cursor = at
+                written = self.original[at : at + len(value)]
+        self._cache[value] = written
+        return written
 
     def optional(self, value: str | None) -> str | None:
         """:meth:`__call__` for a value that may be missing."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from bot.domain.plan import Assignment, Role
 from bot.domain.units import is_bare_level, is_generic, level_prefix, looks_like_unit, split_units
-from bot.importers.labels import LabelKind, find_labels
+from bot.importers.labels import STATING, LabelKind, find_labels
 
 FIRST_LISTED_IS_LEAD = re.compile(
     r"(?:(?:排名|排在|排列|排|列|列在|名列)(?:在)?(?:第一|首)(?:位|个)?|排名第一|第一(?:个|位)|首位)"
@@ -144,7 +144,7 @@ def read_labelled(text: str, *, bracketed: bool) -> Statement | None:
     labels = find_labels(text)
     if not labels:
         return None
-    statement = Statement(labelled=any(lb.kind is not LabelKind.IGNORED for lb in labels))
+    statement = Statement(labelled=any(lb.kind in STATING for lb in labels))
     head = text[: labels[0].start].strip(" ,，;；")
     if bracketed and head and (unlabelled := read_unlabelled(head)) is not None:
         statement.merge(unlabelled)
@@ -170,11 +170,12 @@ def read_labelled(text: str, *, bracketed: bool) -> Statement | None:
     return statement
 
 
-def read_unlabelled(text: str) -> Statement | None:
+def read_unlabelled(text: str, *, lenient: bool = False) -> Statement | None:
     """A list of units with no label, if ``text`` is nothing else: ``县发改委,县财政局牵头``.
 
     Every name must read as a body's name, and the list must show it is one: a level prefix,
-    a collective, a role said after the names, or several names.
+    a collective, a role said after the names, or several names (``lenient``: a bracket
+    closing its paragraph may hold one plain name, ``(组干科)``).
     """
     statement = Statement(unlabelled=True)
     body = _strip_notes(text, statement)
@@ -184,7 +185,9 @@ def read_unlabelled(text: str) -> Statement | None:
     mentions = split_units(",".join(c for c in _CLAUSE.split(body) if c not in statement.deadlines))
     if not mentions or not all(looks_like_unit(m.name) for m in mentions):
         return None
-    evident = len(mentions) > 1 or any(
-        m.verb or level_prefix(m.name) or is_generic(m.name) for m in mentions
+    evident = (
+        lenient
+        or len(mentions) > 1
+        or any(m.verb or level_prefix(m.name) or is_generic(m.name) for m in mentions)
     )
     return statement if evident else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.importers.labels import LabelKind, find_labels
+from bot.importers.labels import STATING, find_labels, has_label
 from bot.importers.statement import (
     FIRST_LISTED_IS_LEAD,
     Statement,
@@ -82,7 +82,7 @@ def _at_statement_place(text: str, start: int, end: int) -> bool:
 
 
 def _named(labels_text: str) -> bool:
-    return any(label.kind is not LabelKind.IGNORED for label in find_labels(labels_text))
+    return has_label(labels_text)
 
 
 def _bracket(text: str, start: int, end: int, closed: bool) -> Statement | None:
@@ -90,7 +90,8 @@ def _bracket(text: str, start: int, end: int, closed: bool) -> Statement | None:
     if _named(inner):
         return read_labelled(inner, bracketed=True)
     if _at_statement_place(text, start, end):
-        statement = read_unlabelled(inner)
+        closing = not text[end:].strip(_BETWEEN)  # the bracket ends the paragraph
+        statement = read_unlabelled(inner, lenient=closing)
         if statement is not None:
             return statement
     if FIRST_LISTED_IS_LEAD.search(inner):
@@ -102,7 +103,7 @@ def _outside(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[int, i
     """Regions from a label outside brackets to the next bracket (or the end)."""
     regions: list[tuple[int, int]] = []
     for label in find_labels(text):
-        if label.kind is LabelKind.IGNORED:
+        if label.kind not in STATING:
             continue
         if any(s <= label.start < e for s, e, _ in spans):
             continue
