@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -10,7 +9,6 @@ import typer
 from rich.table import Table
 
 from bot.cadence.dispatch import DispatchOutcome, dispatch
-from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.domain.reporting import Month, Status
 from bot.domain.text import shorten
@@ -62,44 +60,35 @@ def dispatch_command(
                 month, now=rt.now(), today=rt.today(), plan_id=plan, due_on=due_on
             )
 
-    try:
-        outcome = rt.run(body())
-    except RefusedError as refused:
-        rt.fail(refused.message)
+    outcome = rt.run(body())
     if as_json:
-        rt.out.print_json(
-            json.dumps(
-                {
-                    "period": outcome.period,
-                    "plan": outcome.plan_id,
-                    "due_on": outcome.due_on.isoformat(),
-                    "requests": outcome.requests,
-                    "new_requests": outcome.new_requests,
-                    "units": outcome.units,
-                    "prompts_queued": outcome.prompts,
-                    "closed": outcome.closed,
-                    "units_without_contact": outcome.units_without_contact,
-                },
-                ensure_ascii=False,
-            )
+        rt.json(
+            {
+                "period": outcome.period,
+                "plan": outcome.plan_id,
+                "due_on": outcome.due_on.isoformat(),
+                "requests": outcome.requests,
+                "new_requests": outcome.new_requests,
+                "units": outcome.units,
+                "prompts_queued": outcome.prompts,
+                "closed": outcome.closed,
+                "units_without_contact": outcome.units_without_contact,
+            }
         )
         return
-    rt.out.print(
-        rt.say(
-            msg(
-                N_(
-                    "{period}: {requests} requests to {units} units ({new} new), due {due}; "
-                    "{prompts} prompts queued."
-                ),
-                period=outcome.period,
-                requests=outcome.requests,
-                units=outcome.units,
-                new=outcome.new_requests,
-                due=outcome.due_on.isoformat(),
-                prompts=outcome.prompts,
-            )
-        ),
-        markup=False,
+    rt.tell(
+        msg(
+            N_(
+                "{period}: {requests} requests to {units} units ({new} new), due {due}; "
+                "{prompts} prompts queued."
+            ),
+            period=outcome.period,
+            requests=outcome.requests,
+            units=outcome.units,
+            new=outcome.new_requests,
+            due=outcome.due_on.isoformat(),
+            prompts=outcome.prompts,
+        )
     )
     if outcome.units_without_contact:
         rt.err.print(
@@ -134,14 +123,11 @@ def reports_command(
             found = await month_period(month, plan)
             return await period_reports(found, all_versions=all_versions)
 
-    try:
-        rows = rt.run(body())
-    except RefusedError as refused:
-        rt.fail(refused.message)
+    rows = rt.run(body())
     for row in rows:  # stored in UTC; shown as the deployment reads its clocks
         row["submitted_at"] = rt.iso(datetime.fromisoformat(row["submitted_at"]))
     if as_json:
-        rt.out.print_json(json.dumps({"period": month.key, "reports": rows}, ensure_ascii=False))
+        rt.json({"period": month.key, "reports": rows})
         return
     table = Table()
     for label in (

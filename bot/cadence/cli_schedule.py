@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -170,7 +169,7 @@ def show(
             "timezone": rt.settings.timezone,
             "months": [_month_json(rt, s, cadence, overrides) for s in rows],
         }
-        rt.out.print_json(json.dumps(payload, ensure_ascii=False))
+        rt.json(payload)
         return
     rt.out.print(f"{found.title} · {rt.settings.timezone}", markup=False, soft_wrap=True)
     for line in _rules(rt, cadence, found.cadence):
@@ -286,6 +285,6 @@ def set_command(  # noqa: PLR0917 - typer passes every option by keyword
             return cadence, found.cadence
 
     cadence, saved = rt.run(body())
-    rt.out.print(rt.say(msg(N_("Schedule saved."))), markup=False)
+    rt.tell(msg(N_("Schedule saved.")))
     for line in _rules(rt, cadence, saved):
         rt.out.print(line, markup=False, soft_wrap=True)

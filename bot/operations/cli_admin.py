@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.operations.backup import backup, default_target, restore
 from bot.shell.runtime import runtime
@@ -32,10 +30,7 @@ def backup_command(
     rt = runtime(ctx)
     url = rt.settings.database_url
     target = out or default_target(url, Path("backups"), rt.now())
-    try:
-        written = rt.run(backup(url, target))
-    except RefusedError as refused:
-        rt.fail(refused.message)
+    written = rt.run(backup(url, target))
     rt.out.print(
         rt.say(msg(N_("Backup written to {path}."), path=str(written.resolve()))),
         markup=False,
@@ -52,10 +47,7 @@ def restore_command(
     rt = runtime(ctx)
     if not yes:
         rt.fail(msg(N_("Restoring replaces the database; stop the bot and add --yes to confirm.")))
-    try:
-        aside = rt.run(restore(rt.settings.database_url, file, now=rt.now()))
-    except RefusedError as refused:
-        rt.fail(refused.message)
+    aside = rt.run(restore(rt.settings.database_url, file, now=rt.now()))
     rt.out.print(
         rt.say(msg(N_("Restored from {path}."), path=str(file))), markup=False, soft_wrap=True
     )
@@ -94,7 +86,7 @@ def audit(
 
     rows = rt.run(body())
     if as_json:
-        rt.out.print_json(json.dumps(rows, ensure_ascii=False))
+        rt.json(rows)
         return
     for row in rows:
         at = str(row["at"])[:16].replace("T", " ")

@@ -57,7 +57,7 @@ def outbox(
 
     rows = rt.run(body())
     if as_json:
-        rt.out.print_json(json.dumps(rows, ensure_ascii=False))
+        rt.json(rows)
         return
     table = Table()
     for label in (

@@ -146,20 +146,8 @@ async def redeem_invite(
                 raise RefusedError(
                     msg(N_("Reporter and leader codes are used in a private chat with me."))
                 )
-            binding = await ChatBinding.get_or_none(identity=chat_identity)
-            if binding is None:
-                binding = await ChatBinding.create(
-                    identity=chat_identity,
-                    channel=channel,
-                    title=display_name[:200],
-                    role=role.value,
-                    locale=invite.locale,
-                )
-            else:
-                binding.active, binding.role, binding.locale = True, role.value, invite.locale
-                await binding.save()
+            bound = await _secretariat_chat(chat_identity, title=display_name, locale=invite.locale)
             outcome = BindOutcome(None, role, chat=True)
-            bound = binding
         else:
             previous = await Contact.filter(identity=identity, active=True).select_related("unit")
             replaced = None
@@ -296,26 +284,27 @@ async def bound_chats() -> list[ChatBinding]:
     return await ChatBinding.filter(active=True).order_by("id")
 
 
+async def _secretariat_chat(identity: str, *, title: str, locale: str) -> ChatBinding:
+    """The chat's binding as the secretariat's, created or made active again."""
+    binding = await ChatBinding.get_or_none(identity=identity)
+    if binding is None:
+        return await ChatBinding.create(
+            identity=identity,
+            channel=identity.split(":", 1)[0],
+            title=title[:200],
+            role=ContactRole.SECRETARIAT.value,
+            locale=locale,
+        )
+    binding.active, binding.role, binding.locale = True, ContactRole.SECRETARIAT.value, locale
+    binding.title = title[:200] or binding.title
+    await binding.save()
+    return binding
+
+
 async def bind_chat(identity: str, *, title: str, locale: str, actor: str) -> ChatBinding:
     """Bind a group chat as the secretariat's (a WeCom app chat ``wecom:chat:ID`` from the CLI)."""
-    channel = identity.split(":", 1)[0]
     async with in_transaction():
-        binding = await ChatBinding.get_or_none(identity=identity)
-        if binding is None:
-            binding = await ChatBinding.create(
-                identity=identity,
-                channel=channel,
-                title=title[:200],
-                role=ContactRole.SECRETARIAT.value,
-                locale=locale,
-            )
-        else:
-            binding.active, binding.title, binding.locale = (
-                True,
-                title[:200] or binding.title,
-                locale,
-            )
-            await binding.save()
+        binding = await _secretariat_chat(identity, title=title, locale=locale)
         await AuditLog.create(
             actor=actor, action="bind.chat", subject=identity, detail={"title": title}
         )

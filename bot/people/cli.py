@@ -6,13 +6,11 @@ in :mod:`bot.people.cli_onboarding`.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.domain.payloads import is_id
 from bot.people import cli_onboarding as onboarding
@@ -71,60 +69,45 @@ def invite(  # noqa: PLR0917 - typer passes every option by keyword
                 unit, role, now=rt.now(), locale=chosen, days=days, name=name.strip()
             )
 
-    try:
-        created = rt.run(body())
-    except RefusedError as refused:
-        rt.fail(refused.message)
+    created = rt.run(body())
     if as_json:
-        rt.out.print_json(
-            json.dumps(
-                {
-                    "code": created.code,
-                    "unit": created.unit,
-                    "role": created.role.value,
-                    "expires_at": rt.iso(created.expires_at),
-                },
-                ensure_ascii=False,
-            )
+        rt.json(
+            {
+                "code": created.code,
+                "unit": created.unit,
+                "role": created.role.value,
+                "expires_at": rt.iso(created.expires_at),
+            }
         )
         return
     who = created.unit or rt.translator.gettext(ROLE_LABELS[ContactRole.SECRETARIAT])
-    rt.out.print(
-        rt.say(
-            msg(
-                N_("Bind code for {who} ({role}), valid until {expires}:"),
-                who=who,
-                role=rt.translator.gettext(ROLE_LABELS[created.role]),
-                expires=rt.local(created.expires_at),
-            )
-        ),
-        markup=False,
+    rt.tell(
+        msg(
+            N_("Bind code for {who} ({role}), valid until {expires}:"),
+            who=who,
+            role=rt.translator.gettext(ROLE_LABELS[created.role]),
+            expires=rt.local(created.expires_at),
+        )
     )
     rt.out.print(f"  {created.code}", markup=False)
     link = telegram_link(rt, created.code)
     if link is None:
-        rt.out.print(
-            rt.say(
-                msg(
-                    N_(
-                        "Telegram: send “/start {code}” to the bot (a link and QR code need "
-                        "DUBAN_TELEGRAM_BOT_USERNAME)\nWeCom: send “绑定 {code}”"
-                    ),
-                    code=created.code,
-                )
-            ),
-            markup=False,
+        rt.tell(
+            msg(
+                N_(
+                    "Telegram: send “/start {code}” to the bot (a link and QR code need "
+                    "DUBAN_TELEGRAM_BOT_USERNAME)\nWeCom: send “绑定 {code}”"
+                ),
+                code=created.code,
+            )
         )
         return
-    rt.out.print(
-        rt.say(
-            msg(
-                N_("Telegram: send “/start {code}”, or open {link}\nWeCom: send “绑定 {code}”"),
-                code=created.code,
-                link=link,
-            )
-        ),
-        markup=False,
+    rt.tell(
+        msg(
+            N_("Telegram: send “/start {code}”, or open {link}\nWeCom: send “绑定 {code}”"),
+            code=created.code,
+            link=link,
+        )
     )
 
 
@@ -158,7 +141,7 @@ def contacts(
         for c in people
     ]
     if as_json:
-        rt.out.print_json(json.dumps(rows, ensure_ascii=False))
+        rt.json(rows)
         return
     table = Table()
     for label in (N_("No."), N_("Unit"), N_("Role"), N_("Name"), N_("Phone"), N_("Account")):
@@ -193,17 +176,12 @@ def revoke(
     contact = rt.run(body())
     if contact is None:
         rt.fail(msg(N_("No bound contact has the number {number}."), number=contact_id))
-    rt.out.print(
-        rt.say(
-            msg(
-                N_("The binding of #{number} ({unit}) has ended."),
-                number=contact_id,
-                unit=" · ".join(
-                    p
-                    for p in (contact.unit.name if contact.unit else "", contact_name(contact))
-                    if p
-                ),
-            )
-        ),
-        markup=False,
+    rt.tell(
+        msg(
+            N_("The binding of #{number} ({unit}) has ended."),
+            number=contact_id,
+            unit=" · ".join(
+                p for p in (contact.unit.name if contact.unit else "", contact_name(contact)) if p
+            ),
+        )
     )

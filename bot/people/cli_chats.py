@@ -6,7 +6,6 @@ app group chat (应用群聊) is created or named here: the app then posts diges
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -37,7 +36,7 @@ def list_command(ctx: typer.Context) -> None:
                 for c in await bound_chats()
             ]
 
-    rt.out.print_json(json.dumps(rt.run(body()), ensure_ascii=False))
+    rt.json(rt.run(body()))
 
 
 @chat_app.command("create-wecom")
@@ -68,10 +67,7 @@ def create_wecom(
         return chat_id
 
     chat_id = rt.run(body())
-    rt.out.print(
-        rt.say(msg(N_("WeCom chat {chat} created and bound as the secretariat's."), chat=chat_id)),
-        markup=False,
-    )
+    rt.tell(msg(N_("WeCom chat {chat} created and bound as the secretariat's."), chat=chat_id))
 
 
 @chat_app.command("bind-wecom")
@@ -93,9 +89,7 @@ def bind_wecom(
             )
 
     rt.run(body())
-    rt.out.print(
-        rt.say(msg(N_("WeCom chat {chat} bound as the secretariat's."), chat=chat_id)), markup=False
-    )
+    rt.tell(msg(N_("WeCom chat {chat} bound as the secretariat's."), chat=chat_id))
 
 
 @chat_app.command("unbind")
@@ -112,4 +106,4 @@ def unbind(
 
     if not rt.run(body()):
         rt.fail(msg(N_("No bound chat is called {chat}."), chat=identity))
-    rt.out.print(rt.say(msg(N_("{chat} is no longer bound."), chat=identity)), markup=False)
+    rt.tell(msg(N_("{chat} is no longer bound."), chat=identity))

@@ -6,7 +6,6 @@ The offers can also be written as a contacts sheet (单位, 角色, 姓名, 手�
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from rich.table import Table
@@ -81,7 +80,7 @@ def show_synced(
             ],
             "unmatched_departments": synced.unmatched,
         }
-        rt.out.print_json(json.dumps(payload, ensure_ascii=False))
+        rt.json(payload)
         return
     say = rt.say
     rt.out.print(
@@ -147,30 +146,21 @@ def _next_steps(rt: Runtime, synced: Synced, *, sheet: Path | None, bound: bool)
     done = sum(1 for s in synced.suggestions if s.status == BOUND)
     waiting = sum(1 for s in synced.suggestions if s.status == INVITED and s.exact)
     if bound:
-        rt.out.print(
-            rt.say(msg(N_("Bound directly: {count}; their codes are used up."), count=done)),
-            markup=False,
-        )
+        rt.tell(msg(N_("Bound directly: {count}; their codes are used up."), count=done))
     elif waiting:
-        rt.out.print(
-            rt.say(
-                msg(
-                    N_("Run again with --bind to bind the {count} members a code waits for."),
-                    count=waiting,
-                )
-            ),
-            markup=False,
+        rt.tell(
+            msg(
+                N_("Run again with --bind to bind the {count} members a code waits for."),
+                count=waiting,
+            )
         )
     if sheet is not None:
-        rt.out.print(
-            rt.say(
-                msg(
-                    N_(
-                        "The offers are in {path}: fill in each role (or delete the row), "
-                        "then run “duban contacts import {path}”."
-                    ),
-                    path=str(sheet),
-                )
-            ),
-            markup=False,
+        rt.tell(
+            msg(
+                N_(
+                    "The offers are in {path}: fill in each role (or delete the row), "
+                    "then run “duban contacts import {path}”."
+                ),
+                path=str(sheet),
+            )
         )

@@ -6,7 +6,6 @@ readable by their owner only: they hold live codes.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +119,7 @@ def step_json(step: Step) -> dict[str, Any]:
 
 def show_plan(rt: Runtime, steps: list[Step], *, as_json: bool) -> None:
     if as_json:
-        rt.out.print_json(json.dumps({"steps": [step_json(s) for s in steps]}, ensure_ascii=False))
+        rt.json({"steps": [step_json(s) for s in steps]})
         return
     table = Table()
     for label in (N_("Row"), N_("Unit"), N_("Role"), N_("Name"), N_("Phone"), N_("Result")):
@@ -135,7 +134,7 @@ def show_plan(rt: Runtime, steps: list[Step], *, as_json: bool) -> None:
             action_text(rt, step),
         )
     rt.out.print(table)
-    rt.out.print(rt.say(msg(N_("Dry run: nothing was stored, no code was made."))), markup=False)
+    rt.tell(msg(N_("Dry run: nothing was stored, no code was made.")))
 
 
 def show_imported(rt: Runtime, done: Imported, written: list[Path], *, as_json: bool) -> None:
@@ -150,47 +149,35 @@ def show_imported(rt: Runtime, done: Imported, written: list[Path], *, as_json: 
                 row["link"] = telegram_link(rt, codes[id(step)].code)
             rows.append(row)
         payload = {"steps": rows, "files": [str(p) for p in written]}
-        rt.out.print_json(json.dumps(payload, ensure_ascii=False))
+        rt.json(payload)
         return
-    rt.out.print(
-        rt.say(
-            msg(
-                N_(
-                    "Bound on WeCom: {bound}; codes created: {codes}; already bound: "
-                    "{unchanged}; valid codes kept: {kept}."
-                ),
-                bound=done.count(BIND),
-                codes=done.count(INVITE),
-                unchanged=done.count(BOUND),
-                kept=done.count(INVITED),
-            )
-        ),
-        markup=False,
+    rt.tell(
+        msg(
+            N_(
+                "Bound on WeCom: {bound}; codes created: {codes}; already bound: "
+                "{unchanged}; valid codes kept: {kept}."
+            ),
+            bound=done.count(BIND),
+            codes=done.count(INVITE),
+            unchanged=done.count(BOUND),
+            kept=done.count(INVITED),
+        )
     )
     if written:
-        rt.out.print(
-            rt.say(
-                msg(
-                    N_("The invitation sheet is in {folder}: {files}"),
-                    folder=str(written[0].parent),
-                    files=", ".join(p.name for p in written),
-                )
-            ),
-            markup=False,
+        rt.tell(
+            msg(
+                N_("The invitation sheet is in {folder}: {files}"),
+                folder=str(written[0].parent),
+                files=", ".join(p.name for p in written),
+            )
         )
-        rt.out.print(
-            rt.say(msg(N_("The files hold live codes: hand them out, then delete the files."))),
-            markup=False,
-        )
+        rt.tell(msg(N_("The files hold live codes: hand them out, then delete the files.")))
         if telegram_link(rt, "X") is None:
-            rt.out.print(
-                rt.say(
-                    msg(
-                        N_(
-                            "Telegram links and QR codes need DUBAN_TELEGRAM_BOT_USERNAME; "
-                            "the cards show “/start CODE” only."
-                        )
+            rt.tell(
+                msg(
+                    N_(
+                        "Telegram links and QR codes need DUBAN_TELEGRAM_BOT_USERNAME; "
+                        "the cards show “/start CODE” only."
                     )
-                ),
-                markup=False,
+                )
             )

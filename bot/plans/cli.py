@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -52,7 +51,7 @@ def import_command(
         digest = hashlib.sha256(data).hexdigest()  # the bytes parsed, not a second read
         outcome = rt.run(_store(rt, parsed, file.name, digest))
     if as_json:
-        rt.out.print_json(json.dumps(parsed.to_json(rt.say), ensure_ascii=False))
+        rt.json(parsed.to_json(rt.say))
         if outcome is not None:
             _print_outcome(rt, outcome, stderr=True)
         return
@@ -185,7 +184,7 @@ def show(
         payload = ParsedPlan(meta=meta, tasks=tasks).to_json(rt.say)
         payload["warnings"] = warnings
         payload["plan"] |= {"id": plan.id, "revision": plan.revision}
-        rt.out.print_json(json.dumps(payload, ensure_ascii=False))
+        rt.json(payload)
         return
     rt.out.print(register_view(rt, meta, tasks))
     rt.out.print(

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.render.chart import font_path
+from bot.render.page import landscape_a4
 
 COLUMNS, ROWS = 2, 4  # cards per A4 page (portrait): 2 × 4
 PAGE = (8.27, 11.69)  # A4 in inches
@@ -104,12 +105,7 @@ def write_invitations_xlsx(cards: list[Card], labels: Labels, path: Path) -> Non
             cell.alignment = Alignment(vertical="center", wrap_text=True)
     sheet.freeze_panes = "A2"
     sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    if sheet.sheet_properties.pageSetUpPr is not None:
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    landscape_a4(sheet)
     book.save(path)
 
 

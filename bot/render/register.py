@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.plan import ROLE_OF_COLUMN, Column, PlanMeta, PlanTask, join_requirements
+from bot.render.page import landscape_a4
 
 DEFAULT_HEADERS = {
     Column.NUMBER: "序号",
@@ -145,12 +146,7 @@ def register_sheet(book: Any, table: RegisterTable) -> int:
         sheet.row_dimensions[first + offset].height = row_height(values, widths)
     sheet.freeze_panes = f"A{first + 1}"
     sheet.print_title_rows = f"{first}:{first}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    if sheet.sheet_properties.pageSetUpPr is not None:
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    landscape_a4(sheet)
     return first
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from aiohttp import ClientSession
 
+from bot.sandbox.loopback import wait_until
+
 
 @dataclass
 class User:
@@ -189,8 +191,4 @@ class UserActions(ABC):
 
     async def wait_for(self, predicate: Any, seconds: float = 15.0) -> None:
         """Wait until ``predicate()`` is true (the bot works asynchronously)."""
-        deadline = time.monotonic() + seconds
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise TimeoutError("condition not met in time")
-            await asyncio.sleep(0.02)
+        await wait_until(predicate, seconds)

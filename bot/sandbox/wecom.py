@@ -11,7 +11,6 @@ posts it to the bot's callback URL, as WeCom would.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import secrets
 import time
@@ -23,7 +22,7 @@ from urllib.parse import urlencode
 from aiohttp import BodyPartReader, ClientSession, web
 from wechatpy.enterprise.crypto import WeChatCrypto
 
-from bot.sandbox.loopback import serve
+from bot.sandbox.loopback import serve, wait_until
 from bot.sandbox.wecom_directory import ROOT_DEPARTMENT, Directory
 
 MAX_TEXT_BYTES = 2048
@@ -324,8 +323,4 @@ class WecomEmulator:
 
     async def wait_for(self, predicate: Any, seconds: float = 15.0) -> None:
         """Wait until ``predicate()`` is true."""
-        deadline = time.monotonic() + seconds
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise TimeoutError("condition not met in time")
-            await asyncio.sleep(0.02)
+        await wait_until(predicate, seconds)

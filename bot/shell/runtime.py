@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import typer
 from rich.console import Console
 
 from bot.config import Settings
+from bot.domain.errors import RefusedError
 from bot.domain.localtime import local_iso, local_text
 from bot.domain.messages import N_, Message, msg
 from bot.i18n import LOCALES, Translator
@@ -102,9 +104,20 @@ class Runtime:
         """A stored time for JSON output: ISO 8601 with the local offset."""
         return local_iso(at, self.zone)
 
+    def tell(self, message: Message) -> None:
+        """Print one localized sentence on stdout (the operator's locale, no markup)."""
+        self.out.print(self.say(message), markup=False)
+
+    def json(self, value: Any) -> None:
+        """Print ``value`` as JSON on stdout (``--json``), Chinese kept as written."""
+        self.out.print_json(json.dumps(value, ensure_ascii=False))
+
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Run a command's async body to completion."""
-        return asyncio.run(coro)
+        """Run a command's async body; a use case's refusal is one sentence and exit 2."""
+        try:
+            return asyncio.run(coro)
+        except RefusedError as refused:
+            self.fail(refused.message)
 
     async def schema(self, url: str) -> SchemaState:
         """The schema's state; one sentence and exit 2 when the database cannot be reached."""
