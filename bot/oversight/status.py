@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.domain.digest import TaskLine
+from bot.domain.localtime import local_iso
 from bot.oversight.digest import Digest, build_digest
 from bot.plans.units import find_unit
 from bot.reporting.records import reporting_month
@@ -107,3 +110,56 @@ async def overdue(*, today: date, period: str | None = None, plan_id: int | None
         tasks=tasks,
         late_units=[u.unit for u in current.units if u.missing] if late else [],
     )
+
+
+def _task_json(task: TaskLine) -> dict[str, Any]:
+    return {
+        "number": task.number,
+        "title": task.title,
+        "lead": "、".join(task.lead),
+        "light": task.light.value,
+        "status": task.status.value if task.status else None,
+        "latest": task.latest,
+        "missing_units": task.missing_units,
+    }
+
+
+def status_json(answer: StatusAnswer, zone: ZoneInfo) -> dict[str, Any]:
+    """The ``duban status --json`` shape; report times with the local offset of ``zone``."""
+    if isinstance(answer, Lights):
+        return {"period": answer.period, "tasks": [_task_json(t) for t in answer.tasks]}
+    if isinstance(answer, TaskStatus):
+        return {"period": answer.period, "task": _task_json(answer.task)}
+    return {
+        "unit": answer.unit,
+        "tasks": [
+            {
+                "number": t.number,
+                "title": t.title,
+                "role": t.role,
+                "deadline": t.deadline.isoformat() if t.deadline else None,
+                "status": t.status.value if t.status else None,
+                "percent": t.percent,
+                "reported_at": local_iso(t.reported_at, zone) if t.reported_at else None,
+            }
+            for t in answer.tasks
+        ],
+    }
+
+
+def overdue_json(found: Overdue) -> dict[str, Any]:
+    """The ``duban overdue --json`` shape."""
+    return {
+        "period": found.period,
+        "due_on": found.due_on.isoformat() if found.due_on else None,
+        "tasks": [
+            {
+                "number": o.number,
+                "title": o.title,
+                "lead": o.lead,
+                "deadline": o.deadline.isoformat() if o.deadline else None,
+            }
+            for o in found.tasks
+        ],
+        "late_units": found.late_units,
+    }
