@@ -364,3 +364,82 @@ def test_a_notice_addressing_every_unit_is_no_unit_statement(tmp_path: Path) -> 
     ]
     assert plan.meta.report_due is not None
     assert plan.meta.report_due.day == 25  # said in a section, not before the first task
+
+
+def test_the_lead_declared_once_for_the_plan_and_a_deadline_inside_the_bracket(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "XX市2023年政府工作报告重点任务分解方案\n"
+        "一、稳增长\n"
+        "1.推动工业经济提质增效。全年规上工业增加值增长8%。\n"
+        "责任单位:市经信局、市发改委、市统计局(列第一位者为工作牵头单位或汇总单位,下同)\n"
+        "2.扩大有效投资。\n"
+        "责任单位:市发改委、市财政局\n"
+        "3.促进消费回暖。〔责任单位:市商务局、市文旅局、各县(市、区)人民政府按职责分工负责。〕\n"
+        "二、惠民生\n"
+        "(一)办好民生实事。\n"
+        "4.新建幼儿园10所。(市教育局牵头,市住建局、市自然资源和规划局配合;2023年9月底前完成)\n"
+    )
+    plan = read(text, tmp_path)
+    assert register(plan) == [
+        {
+            "number": "1",
+            "title": "推动工业经济提质增效",
+            "lead": ["市经信局"],
+            "responsible": ["市发改委", "市统计局"],
+            "section": "一、稳增长",
+        },
+        {
+            "number": "2",
+            "title": "扩大有效投资",
+            "lead": ["市发改委"],
+            "responsible": ["市财政局"],
+            "section": "一、稳增长",
+        },
+        {
+            "number": "3",
+            "title": "促进消费回暖",
+            "lead": ["市商务局"],
+            "responsible": ["市文旅局", "各县(市、区)人民政府"],
+            "section": "一、稳增长",
+        },
+        {
+            "number": "4",
+            "title": "新建幼儿园10所",
+            "lead": ["市教育局"],
+            "cooperating": ["市住建局", "市自然资源和规划局"],  # 和 inside a name stays
+            "section": "二、惠民生 / (一)办好民生实事",
+            "deadline": date(2023, 9, 30),
+        },
+    ]
+    assert [w.params for w in plan.warnings] == [
+        {"quote": "列第一位者为工作牵头单位", "numbers": "1、2、3"}
+    ]
+
+
+def test_a_web_page_with_the_plan_in_paragraphs_inside_a_layout_table(tmp_path: Path) -> None:
+    page = """<html><head><title>x</title><script>var a="1.推进(牵头单位:假局)";</script></head>
+<body><table width="100%"><tr><td>首页 &gt; 政务公开</td></tr><tr><td>
+<p align="center">XX县2024年重点任务分工方案</p>
+<p>一、重点任务</p>
+<p>1.推进园区扩容。新增厂房。<br>（牵头单位：县发改局；配合单位：县工信局）</p>
+<p><span>2.招引重大项目。</span></p><p>责任单位：县招商局</p>
+</td></tr></table></body></html>"""
+    plan = read(page, tmp_path, "plan.html")
+    assert register(plan) == [
+        {
+            "number": "1",
+            "title": "推进园区扩容",
+            "lead": ["县发改局"],
+            "cooperating": ["县工信局"],
+            "section": "一、重点任务",
+        },
+        {
+            "number": "2",
+            "title": "招引重大项目",
+            "responsible": ["县招商局"],
+            "section": "一、重点任务",
+        },
+    ]
+    assert plan.meta.title == "XX县2024年重点任务分工方案"

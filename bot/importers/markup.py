@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -70,6 +71,26 @@ class _TableParser(HTMLParser):
             self._cell.append(data)
         elif not self._depth and not self.rows:
             self.preamble.append(data)
+
+
+_INVISIBLE = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_BREAKS = re.compile(
+    r"<\s*/?\s*(?:br|p|div|li|tr|td|th|h[1-6]|table|section|article|ul|ol)\b[^>]*>",
+    re.IGNORECASE,
+)
+_HTML = re.compile(r"<\s*(?:html|body|p|div|br|span|td)\b", re.IGNORECASE)
+
+
+def looks_like_html(text: str) -> bool:
+    """True for a web page saved as a file (its paragraphs in tags)."""
+    return bool(_HTML.search(text[:200_000]))
+
+
+def html_text(text: str) -> str:
+    """A web page's visible text, one line per block (paragraph, cell, line break)."""
+    text = _INVISIBLE.sub("", text)
+    text = _BREAKS.sub("\n", text)
+    return html.unescape(re.sub(r"<[^<>]{0,2000}>", "", text))
 
 
 def html_tables(text: str) -> tuple[list[list[str]], list[str]]:

@@ -19,7 +19,7 @@ from bot.importers.delimited import delimited_rows
 from bot.importers.errors import PlanFileError
 from bot.importers.files import check_size, read_bounded
 from bot.importers.grid import header_map
-from bot.importers.markup import html_tables, markdown_tables
+from bot.importers.markup import html_tables, html_text, looks_like_html, markdown_tables
 from bot.importers.office import docx_content, office_kind, xlsx_content
 from bot.importers.script import clean, fold
 from bot.importers.webtable import pasted_rows
@@ -74,10 +74,13 @@ def read_plan_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTE
     lines = text.splitlines()
     if "<table" in text.lower():
         rows, preamble = html_tables(text)
-        return read_parts(Source(rows, preamble, lines), stem)
+        return read_parts(Source(rows, preamble, html_text(text).splitlines()), stem)
     rows, preamble = markdown_tables(text)
     if rows:
         return read_parts(Source(rows, preamble, lines), stem)
+    if looks_like_html(text):  # a web page: its paragraphs without their tags
+        text = html_text(text)
+        lines = text.splitlines()
     delimited = delimited_rows(text)
     if _has_header(delimited):
         return read_parts(Source(delimited, [], [], tables_only=True), stem)
