@@ -15,7 +15,8 @@ from bot.domain.reporting import Status
 from bot.domain.text import shorten
 from bot.i18n import Translator
 from bot.people import recipients
-from bot.storage.models import Assignment, ProgressReport, Task
+from bot.reporting.latest import last_statuses
+from bot.storage.models import Assignment, Task
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,19 +43,13 @@ async def deadline_states() -> list[DeadlineState]:
         task_id__in=[t.id for t in tasks], role="lead", retired_at=None
     ).values_list("task_id", "unit_id"):
         leads[task_id].append(unit_id)
-    latest: dict[tuple[int, int], str] = {}
-    for task_id, unit_id, status in (
-        await ProgressReport.filter(task_id__in=[t.id for t in tasks])
-        .order_by("submitted_at", "id")
-        .values_list("task_id", "unit_id", "status")
-    ):
-        latest[(task_id, unit_id)] = status
+    latest = await last_statuses(task_ids=[t.id for t in tasks])
+    done = {pair for pair, last in latest.items() if last.status == Status.DONE.value}
     return [
         DeadlineState(
             task=t,
             lead_units=leads[t.id],
-            done=bool(leads[t.id])
-            and all(latest.get((t.id, u)) == Status.DONE.value for u in leads[t.id]),
+            done=bool(leads[t.id]) and all((t.id, u) in done for u in leads[t.id]),
         )
         for t in tasks
     ]

@@ -19,15 +19,14 @@ from bot.domain.messages import N_, msg
 from bot.domain.reporting import Month, Status
 from bot.domain.workdays import add_workdays
 from bot.i18n import Translator
+from bot.reporting.latest import OPEN_STATES, RequestView, last_statuses, period_requests
 from bot.reporting.prompts import monthly_prompt
-from bot.reporting.reports import RequestView, request_view
 from bot.storage.models import (
     Assignment,
     AuditLog,
     CalendarDay,
     Contact,
     Plan,
-    ProgressReport,
     ReportingPeriod,
     ReportRequest,
     UnitMember,
@@ -75,15 +74,8 @@ async def _targets(plan: Plan) -> set[tuple[int, int]]:
     for task_id, unit_id in assignments:
         for target in members.get(unit_id) or [unit_id]:
             pairs.add((task_id, target))
-    done: set[tuple[int, int]] = set()
-    latest: dict[tuple[int, int], str] = {}
-    for task_id, unit_id, status in (
-        await ProgressReport.filter(task__plan_id=plan.id)
-        .order_by("submitted_at", "id")
-        .values_list("task_id", "unit_id", "status")
-    ):
-        latest[(task_id, unit_id)] = status
-    done = {pair for pair, status in latest.items() if status == Status.DONE.value}
+    latest = await last_statuses(plan_id=plan.id)
+    done = {pair for pair, last in latest.items() if last.status == Status.DONE.value}
     return pairs - done
 
 
@@ -123,7 +115,7 @@ async def dispatch(
             period__plan_id=plan.id,
             period__kind="month",
             period__starts__lt=month.starts,
-            state__in=("open", "answered"),
+            state__in=OPEN_STATES,
         ).values_list("id", flat=True)
         if stale:
             outcome.closed = await ReportRequest.filter(id__in=list(stale)).update(
@@ -147,16 +139,12 @@ async def dispatch(
 
 
 async def _queue_prompts(period: ReportingPeriod, outcome: DispatchOutcome, now: datetime) -> None:
-    requests = (
-        await ReportRequest.filter(period=period, state__in=("open", "answered"))
-        .select_related("period", "task", "unit")
-        .order_by("unit__name", "task__position")
-    )
+    requests = await period_requests(period.id, OPEN_STATES)
     by_unit: dict[int, list[RequestView]] = defaultdict(list)
     names: dict[int, str] = {}
-    for request in requests:
-        by_unit[request.unit_id].append(request_view(request))
-        names[request.unit_id] = request.unit.name
+    for view in requests:
+        by_unit[view.unit_id].append(view)
+        names[view.unit_id] = view.unit
     outcome.requests, outcome.units = len(requests), len(by_unit)
     contacts: dict[int, list[Contact]] = defaultdict(list)
     for contact in await Contact.filter(

@@ -25,10 +25,10 @@ from bot.domain.conversation import Outbound
 from bot.domain.reporting import Month
 from bot.i18n import Translator
 from bot.people import recipients
+from bot.reporting.latest import RequestView, period_requests
 from bot.reporting.prompts import request_buttons
 from bot.reporting.records import latest_period
-from bot.reporting.reports import RequestView, request_view
-from bot.storage.models import AuditLog, Plan, ReportingPeriod, ReportRequest, Unit
+from bot.storage.models import AuditLog, Plan, ReportingPeriod, Unit
 
 
 @dataclass(slots=True)
@@ -70,14 +70,9 @@ async def run_dispatch(now: datetime, zone: ZoneInfo) -> JobReport:
 
 async def waiting_requests(period: ReportingPeriod) -> dict[int, list[RequestView]]:
     """Per unit, the requests of the period not answered yet."""
-    rows = (
-        await ReportRequest.filter(period=period, state="open")
-        .select_related("period", "task", "unit")
-        .order_by("unit__name", "task__position")
-    )
     waiting: dict[int, list[RequestView]] = defaultdict(list)
-    for row in rows:
-        waiting[row.unit_id].append(request_view(row))
+    for view in await period_requests(period.id, ("open",)):
+        waiting[view.unit_id].append(view)
     return waiting
 
 

@@ -12,6 +12,7 @@ from bot.domain.digest import Digest, TaskLine, UnitLine
 from bot.domain.lights import overall_status, task_light
 from bot.domain.reporting import Month, Status
 from bot.domain.text import shorten
+from bot.reporting.latest import LatestReport, latest_in_period
 from bot.reporting.records import month_period
 from bot.storage.models import (
     Assignment,
@@ -25,11 +26,8 @@ from bot.storage.models import (
 LATEST_CHARS = 80
 
 
-async def _latest_reports(period: ReportingPeriod) -> dict[tuple[int, int], ProgressReport]:
-    latest: dict[tuple[int, int], ProgressReport] = {}
-    for report in await ProgressReport.filter(request__period_id=period.id).order_by("version"):
-        latest[(report.task_id, report.unit_id)] = report
-    return latest
+async def _latest_reports(period: ReportingPeriod) -> dict[tuple[int, int], LatestReport]:
+    return {(r.task_id, r.unit_id): r for r in await latest_in_period(period.id)}
 
 
 async def _first_versions(period: ReportingPeriod) -> dict[int, bool]:

@@ -27,6 +27,7 @@ from bot.render.progress import (
     write_progress_xlsx,
 )
 from bot.render.register import register_table
+from bot.reporting.latest import latest_in_period
 from bot.storage.models import Plan, ProgressReport, ReportingPeriod, ReportRequest
 from bot.storage.register import load_tasks, plan_meta
 
@@ -47,23 +48,19 @@ async def progress_document(digest: Digest, tr: Translator, zone: ZoneInfo) -> P
     """The filled table, the per-unit records and the written sections of a month."""
     plan = await Plan.get(id=digest.plan_id)
     tasks = await load_tasks(plan.id)
+    period = await ReportingPeriod.get(plan_id=plan.id, kind="month", key=digest.period)
     reports = (
-        await ProgressReport.filter(
-            request__period__plan_id=plan.id,
-            request__period__key=digest.period,
-            request__period__kind="month",
-        )
+        await ProgressReport.filter(request__period_id=period.id)
         .select_related("task", "unit", "contact")
         .order_by("task__position", "unit__name", "version")
     )
-    latest: dict[tuple[int, int], ProgressReport] = {}
-    for report in reports:
-        latest[(report.task_id, report.unit_id)] = report
+    numbers = {r.task_id: r.task.number for r in reports}
+    names = {r.unit_id: r.unit.name for r in reports}
     progress: dict[str, list[str]] = defaultdict(list)
     records: dict[str, UnitRecord] = {}
-    for report in latest.values():
-        status = _status_text(tr, report.status, report.percent)
-        progress[report.task.number].append(f"{report.unit.name}（{status}）：{report.text}")
+    for last in await latest_in_period(period.id):  # in plan order, as the table reads
+        status = _status_text(tr, last.status, last.percent)
+        progress[numbers[last.task_id]].append(f"{names[last.unit_id]}（{status}）：{last.text}")
     for report in reports:
         record = records.setdefault(report.unit.name, UnitRecord(report.unit.name))
         record.rows.append(

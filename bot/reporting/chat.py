@@ -22,13 +22,13 @@ from bot.domain.reporting import (
 )
 from bot.domain.text import shorten
 from bot.reporting.attachments import MAX_FILE_BYTES, store_attachment
+from bot.reporting.latest import open_requests
 from bot.reporting.prompts import open_requests_message, request_buttons
 from bot.reporting.reports import (
     Draft,
     LastReport,
     authorised_request,
     check_narrative,
-    open_requests,
     previous_report,
     request_view,
     submit_report,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from tortoise.queryset import QuerySet
+
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.domain.reporting import Month
 from bot.people.binding import contact_name
+from bot.reporting.latest import latest_in_period
 from bot.storage.models import Plan, ProgressReport, ReportingPeriod
 from bot.storage.register import latest_plan
 
@@ -57,21 +60,31 @@ async def month_period(month: Month, plan_id: int | None = None) -> ReportingPer
     return period
 
 
+ID_BATCH = 5000  # ids per IN (…): well under SQLite's and asyncpg's bound on parameters
+
+
+async def _with_details(query: QuerySet[ProgressReport]) -> list[ProgressReport]:
+    """The reports with their task, unit, contact and files, in plan order."""
+    return list(
+        await query.select_related("task", "unit", "contact")
+        .prefetch_related("attachments")
+        .order_by("task__position", "unit__name", "version")
+    )
+
+
 async def period_reports(
     period: ReportingPeriod, *, all_versions: bool = False
 ) -> list[dict[str, Any]]:
     """Each request's latest report (or every version), in plan order, as JSON-ready rows."""
-    reports = (
-        await ProgressReport.filter(request__period_id=period.id)
-        .select_related("task", "unit", "contact")
-        .prefetch_related("attachments")
-        .order_by("task__position", "unit__name", "version")
-    )
-    if not all_versions:
-        latest: dict[int, ProgressReport] = {}
-        for report in reports:
-            latest[report.request_id] = report
-        reports = list(latest.values())
+    if all_versions:
+        reports = await _with_details(ProgressReport.filter(request__period_id=period.id))
+    else:
+        ids = [r.id for r in await latest_in_period(period.id)]  # in plan order
+        found: dict[int, ProgressReport] = {}
+        for start in range(0, len(ids), ID_BATCH):
+            batch = ProgressReport.filter(id__in=ids[start : start + ID_BATCH])
+            found.update((r.id, r) for r in await _with_details(batch))
+        reports = [found[i] for i in ids]
     return [
         {
             "task": r.task.number,

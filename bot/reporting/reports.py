@@ -10,6 +10,15 @@ from tortoise.transactions import in_transaction
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.domain.reporting import ATTACHMENTS_MAX, NARRATIVE_MAX_CHARS, Status
+from bot.reporting.latest import (
+    LatestReport,
+    LatestStatus,
+    RequestView,
+    last_statuses,
+    last_version,
+    pair_latest,
+    request_latest,
+)
 from bot.storage.models import (
     Assignment,
     Attachment,
@@ -21,19 +30,6 @@ from bot.storage.models import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class RequestView:
-    """A report request as a reporter sees it."""
-
-    id: int
-    period: str
-    due_on: date | None
-    number: str
-    title: str
-    unit: str
-    answered: bool
-
-
 def _view(request: ReportRequest) -> RequestView:
     return RequestView(
         id=request.id,
@@ -43,6 +39,7 @@ def _view(request: ReportRequest) -> RequestView:
         title=request.task.title,
         unit=request.unit.name,
         answered=request.state == "answered",
+        unit_id=request.unit_id,
     )
 
 
@@ -50,18 +47,6 @@ async def unit_scope(unit_id: int) -> list[int]:
     """The unit and the collectives it belongs to (a township reports for 各乡镇党委、政府 too)."""
     rows = await UnitMember.filter(member_id=unit_id).values_list("collective_id", flat=True)
     return [unit_id, *(int(str(c)) for c in rows)]
-
-
-async def open_requests(unit_id: int | None) -> list[RequestView]:
-    """The unit's requests not yet closed, oldest period first, then by task order."""
-    if unit_id is None:
-        return []
-    rows = (
-        await ReportRequest.filter(unit_id=unit_id, state__in=("open", "answered"))
-        .select_related("period", "task", "unit")
-        .order_by("period__starts", "task__position")
-    )
-    return [_view(r) for r in rows]
 
 
 async def authorised_request(contact: Contact, request_id: int) -> ReportRequest:
@@ -87,35 +72,12 @@ def request_view(request: ReportRequest) -> RequestView:
     return _view(request)
 
 
-@dataclass(frozen=True, slots=True)
-class LastReport:
-    """The report a reporter starts from: its status, percent, text, version and time."""
-
-    status: str
-    percent: int | None
-    text: str
-    version: int
-    submitted_at: datetime
+LastReport = LatestReport  # the report a reporter starts from
 
 
 async def previous_report(request: ReportRequest) -> LastReport | None:
     """The starting point: this request's last version, else the unit's last report on the task."""
-    latest = await ProgressReport.filter(request_id=request.id).order_by("-version").first()
-    if latest is None:
-        latest = (
-            await ProgressReport.filter(task_id=request.task_id, unit_id=request.unit_id)
-            .order_by("-submitted_at", "-id")
-            .first()
-        )
-    if latest is None:
-        return None
-    return LastReport(
-        status=latest.status,
-        percent=latest.percent,
-        text=latest.text,
-        version=latest.version,
-        submitted_at=latest.submitted_at,
-    )
+    return await request_latest(request.id) or await pair_latest(request.task_id, request.unit_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +118,10 @@ async def submit_report(
         raise RefusedError(msg(N_("At most {limit} files per report."), limit=ATTACHMENTS_MAX))
     async with in_transaction():
         request = await authorised_request(contact, request_id)
-        latest = await ProgressReport.filter(request_id=request.id).order_by("-version").first()
-        last_version = latest.version if latest else 0
+        previous = await last_version(request.id)
         due_on = request.period.due_on
         late = due_on is not None and today > due_on
-        if last_version and late:
+        if previous and late:
             raise RefusedError(
                 msg(
                     N_("The {period} deadline ({due}) has passed; no more revisions."),
@@ -173,7 +134,7 @@ async def submit_report(
             task_id=request.task_id,
             unit_id=request.unit_id,
             contact=contact,
-            version=last_version + 1,
+            version=previous + 1,
             status=draft.status.value,
             percent=draft.percent,
             text=text,
@@ -216,10 +177,10 @@ async def unit_tasks(unit_id: int) -> list[UnitTask]:
         .select_related("task")
         .order_by("task__position", "position")
     )
-    reports = await ProgressReport.filter(
-        unit_id__in=scope, task_id__in=[a.task_id for a in rows]
-    ).order_by("submitted_at", "id")
-    latest = {r.task_id: r for r in reports}
+    latest: dict[int, LatestStatus] = {}
+    last = await last_statuses(task_ids=[a.task_id for a in rows], unit_ids=scope)
+    for status in sorted(last.values(), key=lambda r: (r.submitted_at, r.id)):
+        latest[status.task_id] = status  # the last of the scope's units to report on the task
     seen: set[int] = set()
     tasks = []
     for a in rows:

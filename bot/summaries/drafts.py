@@ -14,14 +14,15 @@ from bot.domain.messages import N_, msg
 from bot.domain.reporting import Quarter, Status
 from bot.domain.workdays import add_workdays, is_workday
 from bot.i18n import Translator
+from bot.reporting.latest import LatestReport, latest_in_periods
 from bot.storage.models import (
     Assignment,
     AuditLog,
     Contact,
     Plan,
-    ProgressReport,
     QuarterlySummary,
     ReportingPeriod,
+    Unit,
 )
 
 MIN_WORKDAYS = 3  # the lead unit gets at least this long to edit and have it approved
@@ -49,11 +50,16 @@ async def ensure_quarter_period(
     )  # fmt: skip
 
 
-def draft_text(tr: Translator, reports: list[ProgressReport]) -> str:
-    """Every unit's reports of the quarter, grouped by unit, newest first, statuses noted."""
-    by_unit: dict[str, list[ProgressReport]] = defaultdict(list)
+def draft_text(
+    tr: Translator, reports: list[LatestReport], units: dict[int, str], periods: dict[int, str]
+) -> str:
+    """Every unit's reports of the quarter, grouped by unit, newest first, statuses noted.
+
+    ``units`` names the units and ``periods`` the months (by period id).
+    """
+    by_unit: dict[str, list[LatestReport]] = defaultdict(list)
     for report in sorted(reports, key=lambda r: r.submitted_at, reverse=True):
-        by_unit[report.unit.name].append(report)
+        by_unit[units[report.unit_id]].append(report)
     if not by_unit:
         return tr.gettext("No monthly reports this quarter.")
     blocks = []
@@ -63,7 +69,7 @@ def draft_text(tr: Translator, reports: list[ProgressReport]) -> str:
             status = tr.gettext(Status(r.status).label)
             if r.percent is not None and r.status in ("in_progress", "behind"):
                 status += f" {r.percent}%"
-            lines.append(f"{r.request.period.key}（{status}）：{r.text}")
+            lines.append(f"{periods[r.period_id]}（{status}）：{r.text}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -76,20 +82,18 @@ async def ensure_drafts(
     leads = await Assignment.filter(
         task__plan_id=plan.id, task__retired_at=None, role="lead", retired_at=None
     ).select_related("task")
-    reports = (
-        await ProgressReport.filter(
-            task__plan_id=plan.id, request__period__kind="month",
-            request__period__key__in=[m.key for m in quarter.months],
-        )
-        .select_related("unit", "request__period")
-        .order_by("version")
-    )  # fmt: skip
-    latest: dict[tuple[int, int, int], ProgressReport] = {}
-    for report in reports:
-        latest[(report.task_id, report.unit_id, report.request_id)] = report
-    per_task: dict[int, list[ProgressReport]] = defaultdict(list)
-    for (task_id, _, _), report in latest.items():
-        per_task[task_id].append(report)
+    months = dict(
+        await ReportingPeriod.filter(
+            plan_id=plan.id, kind="month", key__in=[m.key for m in quarter.months]
+        ).values_list("id", "key")
+    )
+    latest = await latest_in_periods(list(months))
+    per_task: dict[int, list[LatestReport]] = defaultdict(list)
+    for report in sorted(latest, key=lambda r: r.id):  # equal times keep the order of rows
+        per_task[report.task_id].append(report)
+    units = dict(
+        await Unit.filter(id__in=sorted({r.unit_id for r in latest})).values_list("id", "name")
+    )
     created = []
     for lead in leads:
         if (lead.task_id, lead.unit_id) in existing:
@@ -102,7 +106,7 @@ async def ensure_drafts(
                 task_id=lead.task_id,
                 unit_id=lead.unit_id,
                 version=1,
-                text=draft_text(tr, per_task[lead.task_id]),
+                text=draft_text(tr, per_task[lead.task_id], units, months),
                 state="draft",
             )
         )

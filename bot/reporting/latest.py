@@ -1,0 +1,223 @@
+"""What a unit last reported, and what it is still asked: the read queries, written once.
+
+A report is versioned (a revision is a new row), so "the latest report" has two meanings:
+
+- **in a period**: a request's highest version (a period asks one request per task and unit);
+- **over every period**: the (task, unit)'s last submission (``submitted_at``, then ``id``),
+  whichever request it answered: "did the lead unit last say done".
+
+Both rank the versions in SQL (``ROW_NUMBER() OVER (PARTITION BY …)``, on SQLite and
+PostgreSQL alike) and fetch only each partition's first row, as plain frozen values: no model
+is built for a version nobody reads. The open requests of a unit (or of a period) come back
+as ``RequestView`` values read with ``.values()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from pypika_tortoise import Order, Table
+from pypika_tortoise.analytics import RowNumber
+from pypika_tortoise.queries import QueryBuilder
+
+from bot.storage.models import ProgressReport, ReportRequest, Task, Unit
+
+OPEN_STATES = ("open", "answered")  # not closed: a reporter may still answer or revise
+
+
+@dataclass(frozen=True, slots=True)
+class LatestReport:
+    """One report version, as read: ids, what was said, and when."""
+
+    id: int
+    request_id: int
+    period_id: int
+    task_id: int
+    unit_id: int
+    version: int
+    status: str
+    percent: int | None
+    text: str
+    late: bool
+    submitted_at: datetime
+    contact_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LatestStatus:
+    """The status part of a (task, unit)'s last report: for questions that need no text."""
+
+    id: int
+    task_id: int
+    unit_id: int
+    status: str
+    percent: int | None
+    submitted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RequestView:
+    """A report request as a reporter sees it."""
+
+    id: int
+    period: str
+    due_on: date | None
+    number: str
+    title: str
+    unit: str
+    answered: bool
+    unit_id: int
+
+
+REPORT_COLUMNS = tuple(LatestReport.__dataclass_fields__)
+STATUS_COLUMNS = tuple(LatestStatus.__dataclass_fields__)
+REQUEST_COLUMNS = {"period_id"}  # read from the request a report answers
+
+
+def _table(model: Any, alias: str) -> Table:
+    return Table(model._meta.db_table, alias=alias)
+
+
+async def _fetch(query: QueryBuilder, columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Run a built query; each value converted as the model's field reads it back."""
+    sql, params = query.get_parameterized_sql()
+    fields = ProgressReport._meta.fields_map | ReportRequest._meta.fields_map
+    rows = await ProgressReport._meta.db.execute_query_dict(sql, params)
+    return [{c: fields[c].to_python_value(row[c]) for c in columns} for row in rows]
+
+
+def _newest(
+    scope: QueryBuilder, columns: tuple[str, ...], rank: Any, *, plan_order: bool
+) -> QueryBuilder:
+    """The first-ranked row of each partition of ``scope`` (which selects from ``r``)."""
+    r, q = _table(ProgressReport, "r"), _table(ReportRequest, "q")
+    selected = ((q if c in REQUEST_COLUMNS else r).field(c) for c in columns)
+    inner = scope.select(*selected, rank.as_("newest"))
+    db = ProgressReport._meta.db
+    outer = db.query_class.from_(inner).select(*(inner.field(c) for c in columns))
+    outer = outer.where(inner.newest == 1)
+    if plan_order:
+        t, u = _table(Task, "t"), _table(Unit, "u")
+        outer = outer.join(t).on(t.id == inner.task_id).join(u).on(u.id == inner.unit_id)
+        outer = outer.orderby(t.position).orderby(u.name)
+    return outer.orderby(inner.id)
+
+
+async def latest_in_periods(period_ids: Collection[int]) -> list[LatestReport]:
+    """Each request's highest version in the periods, in plan order (task, then unit name)."""
+    if not period_ids:
+        return []
+    r, q = _table(ProgressReport, "r"), _table(ReportRequest, "q")
+    scope = (
+        ProgressReport._meta.db.query_class.from_(r)
+        .join(q)
+        .on(q.id == r.request_id)
+        .where(q.period_id.isin(list(period_ids)))
+    )
+    rank = RowNumber().over(r.request_id).orderby(r.version, order=Order.desc)
+    rows = await _fetch(_newest(scope, REPORT_COLUMNS, rank, plan_order=True), REPORT_COLUMNS)
+    return [LatestReport(**row) for row in rows]
+
+
+async def latest_in_period(period_id: int) -> list[LatestReport]:
+    """Each request's highest version in the period, in plan order (task, then unit name)."""
+    return await latest_in_periods([period_id])
+
+
+async def last_statuses(
+    *,
+    plan_id: int | None = None,
+    task_ids: Iterable[int] | None = None,
+    unit_ids: Iterable[int] | None = None,
+) -> dict[tuple[int, int], LatestStatus]:
+    """Per (task, unit), the status of its last submission over every period.
+
+    Narrowed to a plan's tasks, to some tasks and to some units when given.
+    """
+    r = _table(ProgressReport, "r")
+    scope = ProgressReport._meta.db.query_class.from_(r)
+    if plan_id is not None:
+        t = _table(Task, "t")
+        scope = scope.join(t).on(t.id == r.task_id).where(t.plan_id == plan_id)
+    for column, ids in (("task_id", task_ids), ("unit_id", unit_ids)):
+        if ids is not None:
+            wanted = sorted(set(ids))
+            if not wanted:
+                return {}
+            scope = scope.where(r.field(column).isin(wanted))
+    rank = (
+        RowNumber()
+        .over(r.task_id, r.unit_id)
+        .orderby(r.submitted_at, order=Order.desc)
+        .orderby(r.id, order=Order.desc)
+    )
+    rows = await _fetch(_newest(scope, STATUS_COLUMNS, rank, plan_order=False), STATUS_COLUMNS)
+    return {(row["task_id"], row["unit_id"]): LatestStatus(**row) for row in rows}
+
+
+async def _first(query: Any) -> LatestReport | None:
+    columns = {c: f"request__{c}" if c in REQUEST_COLUMNS else c for c in REPORT_COLUMNS}
+    row = await query.values(**columns)
+    return LatestReport(**row[0]) if row else None
+
+
+async def request_latest(request_id: int) -> LatestReport | None:
+    """The request's highest version, if any."""
+    return await _first(ProgressReport.filter(request_id=request_id).order_by("-version").limit(1))
+
+
+async def pair_latest(task_id: int, unit_id: int) -> LatestReport | None:
+    """The unit's last submission on the task, whichever period it was for."""
+    return await _first(
+        ProgressReport.filter(task_id=task_id, unit_id=unit_id)
+        .order_by("-submitted_at", "-id")
+        .limit(1)
+    )
+
+
+async def last_version(request_id: int) -> int:
+    """The request's highest version number (0 before its first report)."""
+    versions = (
+        await ProgressReport.filter(request_id=request_id)
+        .order_by("-version")
+        .limit(1)
+        .values_list("version", flat=True)
+    )
+    return int(str(versions[0])) if versions else 0
+
+
+VIEW_COLUMNS = {
+    "id": "id",
+    "period": "period__key",
+    "due_on": "period__due_on",
+    "number": "task__number",
+    "title": "task__title",
+    "unit": "unit__name",
+    "state": "state",
+    "unit_id": "unit_id",
+}
+
+
+async def _views(query: Any, *order: str) -> list[RequestView]:
+    views = []
+    for row in await query.order_by(*order).values(**VIEW_COLUMNS):
+        answered = row.pop("state") == "answered"
+        views.append(RequestView(**row, answered=answered))
+    return views
+
+
+async def open_requests(unit_id: int | None) -> list[RequestView]:
+    """The unit's requests not yet closed, oldest period first, then in task order."""
+    if unit_id is None:
+        return []
+    query = ReportRequest.filter(unit_id=unit_id, state__in=OPEN_STATES)
+    return await _views(query, "period__starts", "task__position")
+
+
+async def period_requests(period_id: int, states: tuple[str, ...]) -> list[RequestView]:
+    """The period's requests in ``states``, by unit name, then in task order."""
+    query = ReportRequest.filter(period_id=period_id, state__in=states)
+    return await _views(query, "unit__name", "task__position")
