@@ -1,8 +1,10 @@
-"""One use case per behaviour: the CLI and the chat revoke, nudge and pick "the period" alike.
+"""One use case per behaviour: the CLI and the chat revoke, nudge, digest, export, show the
+status and what is overdue alike.
 
-Each behaviour is driven once from the command line and once from the chat, and the same
-outcome is checked on the stored records: the revoked person is told either way, a nudge is
-audited either way, and a digest without a period is about the latest dispatched month.
+Each test drives one behaviour from the command line (the real ``duban`` app, in process) and
+from the chat (the dialogue harness) on the same database at the same moment, and checks that
+they agree: the same audited effect, the same period, the same rows and numbers. "The period"
+is the latest dispatched month (October), though the clock says November.
 """
 
 from __future__ import annotations
@@ -10,105 +12,294 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
+import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from bot.cadence.dispatch import dispatch
 from bot.cli import app
-from bot.domain.reporting import Month
+from bot.domain.lights import Light
+from bot.domain.reporting import Month, Status
+from bot.domain.text import shorten
+from bot.i18n import Translator
 from bot.importers import read_plan
-from bot.people.binding import ContactRole, create_invite, redeem_invite
+from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
+from bot.reporting.reports import Draft, submit_report
+from bot.shell.runtime import Runtime
 from bot.storage.db import open_database
-from bot.storage.models import AuditLog, Contact, OutboxMessage
-from tests.dialogue import Dialogue, Person
+from bot.storage.models import AuditLog, Contact, OutboxMessage, ReportRequest
+from tests.dialogue import Dialogue, Person, reply
 
+T = TypeVar("T")
 SEC = Person("telegram:3003", "秘书组小刘")
-ALICE = Person("telegram:1001", "王联络")
+ALICE = Person("telegram:1001", "王联络")  # 县发改局
+BOB = Person("wecom:zhaocai", "赵财务")  # 县财政局
+EN = Translator("en")
+# 县发改局's first three tasks (1, 3, 4), as ALICE reports them
+DRAFTS = (
+    Draft(Status.IN_PROGRESS, 60, "一件事一次办清单已梳理"),
+    Draft(Status.DONE, None, "联合验收已推行"),
+    Draft(Status.BEHIND, 20, "用水报装环节仍为3个"),
+)
 
 
-def _in_cli_db(body: object) -> object:
-    async def run() -> object:
+def in_db(body: Callable[[], Awaitable[T]]) -> T:
+    """Run ``body`` against the CLI's database, as a command would."""
+
+    async def run() -> T:
         async with open_database(os.environ["DUBAN_DATABASE_URL"]):
-            return await body()  # type: ignore[operator]
+            return await body()
 
     return asyncio.run(run())
 
 
-def _bound_reporter(sample_plan: Path) -> int:
-    """Import the sample plan, dispatch October, bind a reporter of 县发改局; their number."""
-
-    async def body() -> int:
-        await import_plan(
-            read_plan(sample_plan), source_name="s.md", sha256="0" * 64, now=datetime.now(UTC)
-        )
-        now = datetime(2026, 10, 20, 1, 0, tzinfo=UTC)
-        await dispatch(Month(2026, 10), now=now, today=now.date())
-        code = (await create_invite("县发改局", ContactRole.REPORTER, now=now, locale="zh_CN")).code
-        _, contact = await redeem_invite(
-            code, identity="wecom:wanglian", channel="wecom", display_name="王联络",
-            chat_identity="wecom:wanglian", is_group=False, now=now,
-        )  # fmt: skip
-        assert isinstance(contact, Contact)
-        return contact.id
-
-    number = _in_cli_db(body)
-    assert isinstance(number, int)
-    return number
+def chat(world: Dialogue, who: Person, text: str) -> str:
+    """``who`` says ``text``; the bot's answers (see :meth:`Dialogue.says`)."""
+    return in_db(lambda: world.says(who, text))
 
 
-def test_the_cli_revokes_nudges_and_digests_like_the_chat(
-    cli_env: Path, runner: CliRunner, sample_plan: Path
-) -> None:
+def cli(runner: CliRunner, *args: str) -> str:
+    """``duban ARGS``, which must succeed; its stdout."""
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def world(
+    cli_env: Path, runner: CliRunner, sample_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> Dialogue:
+    """The sample plan, October dispatched on 25 November, 县发改局 and 县财政局 bound (in
+    English, as the CLI speaks here), 县发改局 reporting three tasks; the CLI on the chat's
+    clock."""
+    monkeypatch.setenv("DUBAN_DEFAULT_LOCALE", "en")
+    monkeypatch.setenv("COLUMNS", "200")
     assert runner.invoke(app, ["init"]).exit_code == 0
-    number = _bound_reporter(sample_plan)
+    world = Dialogue(cli_env / "data")
+    monkeypatch.setattr(Runtime, "now", lambda _: world.clock())
 
-    revoked = runner.invoke(app, ["revoke", str(number)])
-    assert revoked.exit_code == 0, revoked.stderr
-    nudged = runner.invoke(app, ["remind", "--json"])
-    assert nudged.exit_code == 0, nudged.stderr
-    digest = runner.invoke(app, ["digest", "--json"])
-    assert digest.exit_code == 0, digest.stderr
-    assert json.loads(digest.stdout)["period"] == "2026-10"  # the latest dispatched month
+    async def body() -> None:
+        parsed = read_plan(sample_plan)
+        await import_plan(parsed, source_name="s.md", sha256="0" * 64, now=world.clock())
+        for who, unit, role in (
+            (ALICE, "县发改局", ContactRole.REPORTER),
+            (BOB, "县财政局", ContactRole.REPORTER),
+            (SEC, None, ContactRole.SECRETARIAT),
+        ):
+            invite = await create_invite(unit, role, now=world.clock(), locale="en")
+            await world.says(who, f"/start {invite.code}")
+        await dispatch(Month(2026, 10), now=world.clock(), today=world.clock.now.date())
+        alice = await Contact.get(identity=ALICE.identity, active=True)
+        asked = await ReportRequest.filter(unit_id=alice.unit_id).order_by("task__position")
+        for request, draft in zip(asked, DRAFTS, strict=False):
+            await submit_report(
+                alice, request.id, draft, now=world.clock(), today=world.clock.now.date()
+            )
 
-    async def stored() -> tuple[str, list[str]]:
-        notice = await OutboxMessage.get(key=f"revoke:{number}")
-        audit = await AuditLog.filter(action__in=["revoke", "nudge"]).order_by("id")
-        return notice.payload["text"], [f"{a.action}:{a.actor}" for a in audit]
-
-    text, audit = _in_cli_db(stored)  # type: ignore[misc]
-    assert text == "秘书组已解除您与县发改局的绑定。"
-    assert audit == ["revoke:cli", "nudge:cli"]
+    in_db(body)
+    return world
 
 
-async def test_the_chat_revokes_nudges_and_digests_like_the_cli(
-    db: str, sample_plan: Path, tmp_path: Path
-) -> None:
-    await import_plan(
-        read_plan(sample_plan), source_name="s.md", sha256="0" * 64, now=datetime.now(UTC)
+def test_revoke(world: Dialogue, runner: CliRunner) -> None:
+    async def bound() -> list[Contact]:
+        return [await Contact.get(identity=p.identity, active=True) for p in (ALICE, BOB)]
+
+    alice, bob = in_db(bound)
+    assert cli(runner, "revoke", str(alice.id)) == (
+        f"The binding of #{alice.id} (县发改局 · 王联络) has ended.\n"
     )
-    world = Dialogue(tmp_path / "data")
-    for who, unit, role in (
-        (ALICE, "县发改局", ContactRole.REPORTER),
-        (SEC, None, ContactRole.SECRETARIAT),
-    ):
-        invite = await create_invite(unit, role, now=world.clock(), locale="en")
-        await world.says(who, f"/start {invite.code}")
-    await dispatch(Month(2026, 10), now=world.clock(), today=world.clock.now.date())
-    alice = await Contact.get(identity=ALICE.identity, active=True)
-
-    assert (await world.says(SEC, f"/revoke {alice.id}")).strip() == (
-        f"The binding of #{alice.id} (县发改局) has ended."
+    assert chat(world, SEC, f"/revoke {bob.id}") == reply(
+        f"The binding of #{bob.id} (县财政局) has ended."
     )
-    notice = await OutboxMessage.get(key=f"revoke:{alice.id}")
-    assert notice.payload["text"] == "The secretariat has ended your binding to 县发改局."
-    await world.says(SEC, "/nudge")
-    digest = await world.says(SEC, "/digest")
-    assert "2026-10" in digest  # the latest dispatched month, though the clock says November
-    audit = await AuditLog.filter(action__in=["revoke", "nudge"]).order_by("id")
-    assert [f"{a.action}:{a.actor}" for a in audit] == [
-        f"revoke:{SEC.identity}",
-        f"nudge:{SEC.identity}",
+
+    async def stored() -> tuple[list[tuple[str, str, str, Any]], list[tuple[str, str]], int]:
+        audit = await AuditLog.filter(action="revoke").order_by("id")
+        notices = [await OutboxMessage.get(key=f"revoke:{c.id}") for c in (alice, bob)]
+        return (
+            [(a.action, a.actor, a.subject, a.detail) for a in audit],
+            [(n.recipient, n.payload["text"]) for n in notices],
+            await Contact.filter(id__in=[alice.id, bob.id], active=True).count(),
+        )
+
+    audit, notices, still_bound = in_db(stored)
+    assert audit == [
+        ("revoke", "cli", ALICE.identity, {"contact": alice.id}),
+        ("revoke", SEC.identity, BOB.identity, {"contact": bob.id}),
     ]
+    assert notices == [  # each person is told, whoever revoked them
+        (ALICE.identity, "The secretariat has ended your binding to 县发改局."),
+        (BOB.identity, "The secretariat has ended your binding to 县财政局."),
+    ]
+    assert still_bound == 0
+
+
+def test_nudge(world: Dialogue, runner: CliRunner) -> None:
+    assert json.loads(cli(runner, "remind", "--json")) == {
+        "job": "remind",
+        "queued": 2,
+        "periods": ["1:2026-10"],
+    }
+    world.clock.advance(days=1)  # a nudge is sent once a day, whoever asks
+    assert chat(world, SEC, "/nudge") == reply(
+        "Reminders sent to 2 reporters of units that have not reported."
+    )
+
+    async def stored() -> tuple[list[tuple[str, str, str, Any]], dict[str, list[str]]]:
+        audit = await AuditLog.filter(action="nudge").order_by("id")
+        sent: dict[str, list[str]] = {}
+        for row in await OutboxMessage.filter(key__startswith="remind:").order_by("id"):
+            sent.setdefault(row.key.split(":")[3], []).append(
+                f"{row.recipient} {row.payload['text']}"
+            )
+        return [(a.action, a.actor, a.subject, a.detail) for a in audit], sent
+
+    audit, sent = in_db(stored)
+    assert audit == [
+        ("nudge", "cli", "1:2026-10", {"queued": 2}),
+        ("nudge", SEC.identity, "1:2026-10", {"queued": 2}),
+    ]
+    due = "2026-12-02"
+    expected = [
+        f"{ALICE.identity} Reminder: the 2026-10 reports of 县发改局 are due on {due}; "
+        "4 tasks are not reported yet.",
+        f"{BOB.identity} Reminder: the 2026-10 reports of 县财政局 are due on {due}; "
+        "4 tasks are not reported yet.",
+    ]
+    assert sent == {"manual-2026-11-25": expected, "manual-2026-11-26": expected}
+
+
+def test_digest(world: Dialogue, runner: CliRunner) -> None:
+    answer = chat(world, SEC, "/digest")
+    # the same title and text, for the same period: the latest dispatched month
+    assert cli(runner, "digest") == answer + "\n"
+    assert answer.startswith("Monthly digest 2026-10\n青溪县2026年优化营商环境重点任务分工方案\n")
+    shape = json.loads(cli(runner, "digest", "--json"))
+    assert shape["period"] == "2026-10"
+    assert json.loads(cli(runner, "digest", "--period", "2026-10", "--json")) == shape
+
+
+def _cells(path: Path) -> list[list[list[Any]]]:
+    book = load_workbook(path)
+    return [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book]
+
+
+def test_export(world: Dialogue, runner: CliRunner, cli_env: Path) -> None:
+    out = cli_env / "cli.xlsx"
+    assert cli(runner, "export", "--out", str(out)) == f"Written to {out}.\n"
+    assert chat(world, SEC, "/export") == reply("The xlsx export of 2026-10.")
+    from_chat = cli_env / "data" / "exports" / "chat-2026-10-en.xlsx"
+    cells = _cells(out)
+    assert cells == _cells(from_chat)  # the same month, the same rows, cell for cell
+    assert any(
+        row[:4] == ["4", "提升获得电力、用水用气服务水平。", "Behind schedule", "20%"]
+        for sheet in cells
+        for row in sheet
+    )
+
+
+def _light_line(task: dict[str, Any]) -> str:
+    """A task as ``/status`` lists it, from ``duban status --json``."""
+    status = EN.gettext(Status(task["status"]).label) if task["status"] else "not reported"
+    symbol = Light(task["light"]).symbol
+    return f"{symbol} {task['number']}. {shorten(task['title'], 24)} — {status}"
+
+
+def test_status(world: Dialogue, runner: CliRunner) -> None:
+    lights = json.loads(cli(runner, "status", "--json"))
+    assert lights["period"] == "2026-10"
+    assert json.loads(cli(runner, "status", "--period", "2026-10", "--json")) == lights
+    by_number = {t["number"]: (t["light"], t["status"]) for t in lights["tasks"]}
+    assert [by_number[n] for n in ("1", "2", "3", "4", "5")] == [
+        ("yellow", "in_progress"),  # 县发改局 in progress, the other units silent
+        ("red", None),  # past its deadline (October)
+        ("yellow", "in_progress"),  # one unit done, the others silent
+        ("yellow", "behind"),
+        ("yellow", None),
+    ]
+    assert chat(world, SEC, "/status") == reply(
+        "\n".join(_light_line(t) for t in lights["tasks"]), "Status 2026-10"
+    )
+
+    one = json.loads(cli(runner, "status", "4", "--json"))
+    assert one == {
+        "period": "2026-10",
+        "task": {
+            "number": "4",
+            "title": "提升获得电力、用水用气服务水平。",
+            "lead": "县发改局",
+            "light": "yellow",
+            "status": "behind",
+            "latest": "用水报装环节仍为3个",
+            "missing_units": ["县住建局", "县城投公司", "县城管局", "国网青溪县供电公司"],
+        },
+    }
+    assert chat(world, SEC, "/status 4") == reply(
+        "🟡 4. 提升获得电力、用水用气服务水平。\nLead: 县发改局\n用水报装环节仍为3个\n"
+        "not reported: 县住建局、县城投公司、县城管局、国网青溪县供电公司",
+        "Status 2026-10",
+    )
+
+    unit = json.loads(cli(runner, "status", "县发改局", "--json"))
+    assert unit["unit"] == "县发改局"
+    assert [(t["number"], t["role"], t["status"], t["percent"]) for t in unit["tasks"]] == [
+        ("1", "responsible", "in_progress", 60),
+        ("3", "responsible", "done", None),
+        ("4", "lead", "behind", 20),
+        ("12", "responsible", None, None),
+        ("18", "lead", None, None),
+        ("19", "responsible", None, None),
+        ("20", "lead", None, None),
+    ]
+    assert {t["reported_at"] for t in unit["tasks"][:3]} == {"2026-11-25T09:00:00+08:00"}
+    assert chat(world, SEC, "/status 县发改局") == reply(
+        "1. 深化“一件事一次办”改革。 — In progress 60%\n"
+        "3. 优化工程建设项目审批。 — Done\n"
+        "4. 提升获得电力、用水用气服务水平。 — Behind schedule 20%\n"
+        "12. 构建亲清政商关系。 — not reported\n"
+        "18. 开展营商环境监督评价。 — not reported\n"
+        "19. 加强营商环境宣传推介。 — not reported\n"
+        "20. 推进信用体系建设。 — not reported",
+        "Tasks of 县发改局 (7)",
+    )
+
+    refused = runner.invoke(app, ["status", "县发改"])
+    assert refused.exit_code == 2
+    expected = "There is no unit called “县发改”. Did you mean “县发改局”?"
+    assert refused.stderr == expected + "\n"
+    assert chat(world, SEC, "/status 县发改") == reply(expected)
+
+
+def test_overdue(world: Dialogue, runner: CliRunner) -> None:
+    before = json.loads(cli(runner, "overdue", "--json"))
+    assert before["late_units"] == []  # the due day has not passed yet
+    due = date.fromisoformat(before["due_on"])
+    assert due == date(2026, 12, 2)
+    world.clock.now = datetime(2026, 12, 3, 9, 0, tzinfo=world.clock.now.tzinfo)
+
+    found = json.loads(cli(runner, "overdue", "--json"))
+    assert found["period"] == "2026-10"
+    assert [(t["number"], t["deadline"], t["lead"]) for t in found["tasks"]] == [
+        ("2", "2026-10-31", "县市场监督管理局"),
+        ("4", "2026-11-30", "县发改局"),  # reported behind, not done
+        ("10", "2026-09-30", "县司法局"),
+        ("14", "2026-11-30", "县数据局"),
+        ("17", "2026-10-31", "县人社局"),
+    ]
+    late = found["late_units"]
+    assert late[:3] == ["县人社局", "县政务服务中心", "县住建局"]  # most missing first
+    assert "县发改局" in late and "县财政局" in late
+    assert len(late) == 42  # every unit asked still misses a report
+
+    lines = [
+        f"Task {t['number']} {shorten(t['title'], 30)} — deadline {t['deadline']}, "
+        f"lead {t['lead']}"
+        for t in found["tasks"]
+    ]
+    lines.append(f"Not reported after the deadline 2026-12-02: {'、'.join(late)}")
+    assert chat(world, SEC, "/overdue") == reply("\n".join(lines), "Overdue (2026-10)")

@@ -7,7 +7,6 @@ dispatched (:func:`bot.reporting.records.reporting_month`).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -15,7 +14,6 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from bot.domain.errors import RefusedError
 from bot.domain.lights import Light
 from bot.domain.messages import N_, msg
 from bot.domain.plan import Role
@@ -88,12 +86,9 @@ def digest(
                 return published.digest, published.queued
             return await build_digest(month, today=rt.today(), plan_id=plan), 0
 
-    try:
-        found, queued = rt.run(body())
-    except RefusedError as refused:
-        rt.fail(refused.message)
+    found, queued = rt.run(body())
     if as_json:
-        rt.out.print_json(json.dumps(found.to_json(), ensure_ascii=False))
+        rt.json(found.to_json())
     else:
         rt.out.print(digest_title(rt.translator, found), markup=False, style="bold")
         rt.out.print(digest_text(rt.translator, found), markup=False, soft_wrap=True)
@@ -110,12 +105,9 @@ def _quarter_digest(rt: Runtime, quarter: Quarter, plan: int | None, *, as_json:
             _, found = await stored_quarter_period(quarter, plan)
             return await quarter_rows(found)
 
-    try:
-        rows = rt.run(body())
-    except RefusedError as refused:
-        rt.fail(refused.message)
+    rows = rt.run(body())
     if as_json:
-        rt.out.print_json(json.dumps(quarter_json(quarter, rows), ensure_ascii=False))
+        rt.json(quarter_json(quarter, rows))
         return
     rt.out.print(
         rt.translator.gettext("Quarterly digest {period}", period=quarter.key), style="bold"
@@ -154,8 +146,6 @@ def export(
 
     try:
         rt.run(body())
-    except RefusedError as refused:
-        rt.fail(refused.message)
     except OSError as exc:
         rt.fail(msg(N_("The file cannot be written: {reason}"), reason=str(exc)))
     rt.out.print(
@@ -257,14 +247,11 @@ def status_command(
         async with rt.database():
             return await status_of(query or "", today=rt.today(), period=period, plan_id=plan)
 
-    try:
-        answer = rt.run(body())
-    except RefusedError as refused:
-        rt.fail(refused.message)
+    answer = rt.run(body())
     if period is not None and isinstance(answer, UnitStatus):
         rt.fail(msg(UNIT_PERIOD))
     if as_json:
-        rt.out.print_json(json.dumps(status_json(answer, rt.zone), ensure_ascii=False))
+        rt.json(status_json(answer, rt.zone))
         return
     if isinstance(answer, Lights):
         _print_lights(rt, answer)
@@ -289,13 +276,10 @@ def overdue_command(
         async with rt.database():
             return await overdue(today=rt.today(), period=period, plan_id=plan)
 
-    try:
-        found = rt.run(body())
-    except RefusedError as refused:
-        rt.fail(refused.message)
+    found = rt.run(body())
     due = found.due_on.isoformat() if found.due_on else None
     if as_json:
-        rt.out.print_json(json.dumps(overdue_json(found), ensure_ascii=False))
+        rt.json(overdue_json(found))
         return
     rt.out.print(rt.translator.gettext("Overdue ({period})", period=found.period), style="bold")
     if found.tasks:
