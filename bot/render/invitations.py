@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.render.cells import append_text
 from bot.render.chart import font_path
 from bot.render.page import landscape_a4
 
@@ -88,12 +89,12 @@ def write_invitations_xlsx(cards: list[Card], labels: Labels, path: Path) -> Non
     sheet = book.active
     assert sheet is not None
     sheet.title = labels.title[:31].replace("/", " ")
-    sheet.append(list(labels.headers))
+    append_text(sheet, list(labels.headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for card in cards:
-        sheet.append(xlsx_row(card))
+        append_text(sheet, xlsx_row(card))
         sheet.cell(sheet.max_row, 6).font = Font(name="Consolas", bold=True)
         if card.link:
             sheet.cell(sheet.max_row, 9).hyperlink = card.link
@@ -253,11 +254,11 @@ def write_contacts_sheet(headers: list[str], rows: list[list[str]], path: Path) 
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(headers)
+    append_text(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        append_text(sheet, row)
     for index, width in enumerate((18, 8, 10, 15, 18, 14, 30), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.plan import Column
+from bot.render.cells import append_text
+from bot.render.page import landscape_a4
 from bot.render.register import RegisterTable, add_docx_table, register_sheet, row_height
 
 LIGHT_FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
@@ -89,11 +91,11 @@ def write_progress_xlsx(document: ProgressDocument, path: Path) -> None:
     taken = {sheet.title}
     for record in document.records:
         unit_sheet = book.create_sheet(sheet_name(record.unit, taken))
-        unit_sheet.append([record.unit])
+        append_text(unit_sheet, [record.unit])
         unit_sheet.cell(row=1, column=1).font = Font(size=14, bold=True)
-        unit_sheet.append(RECORD_HEADER)
+        append_text(unit_sheet, RECORD_HEADER)
         for values in record.rows:
-            unit_sheet.append(values)
+            append_text(unit_sheet, values)
             unit_sheet.row_dimensions[unit_sheet.max_row].height = row_height(values, RECORD_WIDTHS)
         for r, cells in enumerate(unit_sheet.iter_rows(min_row=2, max_row=unit_sheet.max_row)):
             for cell in cells:
@@ -104,8 +106,7 @@ def write_progress_xlsx(document: ProgressDocument, path: Path) -> None:
         for index, width in enumerate(RECORD_WIDTHS, start=1):
             unit_sheet.column_dimensions[get_column_letter(index)].width = width
         unit_sheet.freeze_panes = "A3"
-        unit_sheet.page_setup.orientation = "landscape"
-        unit_sheet.page_setup.paperSize = unit_sheet.PAPERSIZE_A4
+        landscape_a4(unit_sheet)
     book.save(path)
 
 

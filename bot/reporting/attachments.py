@@ -8,6 +8,7 @@ import mimetypes
 from pathlib import Path, PurePosixPath
 
 from bot.domain.errors import RefusedError
+from bot.domain.filenames import safe_file_name
 from bot.domain.messages import N_, msg
 from bot.storage.models import Attachment, Contact
 
@@ -24,7 +25,7 @@ def _write(target: Path, data: bytes) -> None:
 
 
 def _suffix(name: str, mime: str) -> str:
-    suffix = PurePosixPath(name).suffix.lower()
+    suffix = PurePosixPath(safe_file_name(name)).suffix.lower()
     if suffix and len(suffix) <= 8 and suffix[1:].isalnum():
         return suffix
     return mimetypes.guess_extension(mime) or ".bin"
@@ -67,5 +68,5 @@ async def store_attachment(
         sha256=digest,
         size=len(data),
         mime=mime,
-        original_name=name[:255],
+        original_name=safe_file_name(name),
     )

