@@ -24,7 +24,9 @@ def test_a_narrative_that_looks_like_a_formula_is_written_as_text(tmp_path: Path
         header=["序号", "目标任务", "进展情况"],
         rows=[["1", "推进课后服务", "已完成"]],
     )
-    record = UnitRecord("县教育局", [["1", "推进课后服务", "已完成", "", INJECTED, "", "", "1", ""]])
+    record = UnitRecord(
+        "县教育局", [["1", "推进课后服务", "已完成", "", INJECTED, "", "", "1", ""]]
+    )
     document = ProgressDocument(table, {"1": "green"}, [record], "2026-11 进展情况", [])
     path = tmp_path / "out.xlsx"
     write_progress_xlsx(document, path)
