@@ -133,7 +133,7 @@ def _guard_brackets(text: str) -> str:
     """Hide separators inside closed brackets so 各县(市、区)人民政府 stays one name."""
 
     def guard(m: re.Match[str]) -> str:
-        return re.sub(r"[、，,；;\n]", _GUARD, m.group(0)).translate(_HIDE)
+        return re.sub(r"[、，,；;／/|\n]", _GUARD, m.group(0)).translate(_HIDE)
 
     previous = None
     while previous != text:  # innermost brackets first, then the ones around them
@@ -150,6 +150,22 @@ def _read_verb(token: str) -> tuple[str, str | None, bool]:
     return token[: match.start()], verb, bool(match["separately"])
 
 
+_GAP = re.compile(r"[ \t\u3000\u00a0]+")
+
+
+def _spaced_names(text: str) -> str:
+    """A space between two whole names separates them (``县教育局 县财政局``); a space inside a
+    name is a stray one (``县自然资源 规划局``, ``县财 政局``) and goes."""
+    tokens = _GAP.split(text.strip())
+    out = tokens[0]
+    for token in tokens[1:]:
+        left = re.split(r"[、，,；;]", out)[-1]
+        right = re.split(r"[、，,；;]", token)[0]
+        whole = _UNIT_END.search(left) and looks_like_unit(left) and looks_like_unit(right)
+        out += "、" + token if whole and min(len(left), len(right)) >= 3 else token
+    return out
+
+
 def split_units(cell: str) -> list[UnitMention]:
     """Split a unit cell into unit names, in order, without duplicates.
 
@@ -159,7 +175,8 @@ def split_units(cell: str) -> list[UnitMention]:
     >>> [m.name for m in split_units("县委编办、人社局，各乡镇党委、政府")]
     ['县委编办', '县人社局', '各乡镇党委、政府']
     """
-    text = squeeze(strip_tags(cell), keep_newlines=True).replace(" ", "")
+    text = "\n".join(_spaced_names(line) for line in strip_tags(cell).split("\n"))
+    text = squeeze(text, keep_newlines=True).replace(" ", "")
     text = _COLLECTIVE_TOWNSHIP_RE.sub(f"、{_PLACEHOLDER}、", text)  # keep the collective's 、
     text = _guard_brackets(text)
     mentions: list[UnitMention] = []

@@ -22,7 +22,14 @@ FIRST_LISTED_IS_LEAD = re.compile(
     r"(?:的|者)?(?:单位|部门)?(?:为|是)(?:工作)?牵头(?:单位|部门)?"
 )
 CARRIES_ON = re.compile(r"下同|以下同|后同|以下均同|下文同")
-_NOTE = re.compile(r"注明|除.{0,12}外|为准|汇总单位")
+_NOTE = re.compile(r"注明|除.{0,12}外|为准|汇总单位|不分先后|排名不分")
+# (联系人:李四,电话:…) after a unit: contact details, not part of its name.
+_CONTACT = re.compile(r"[:：]|\d{5,}|联系人|电话|手机")
+_CONTACT_BRACKET = re.compile(r"[（(][^（()）]*(?:联系人|电话|手机|\d{7,})[^（()）]*[）)]")
+# (按职责分工负责) after a list: the role said in brackets, read as if it stood without them.
+_BRACKETED_VERB = re.compile(
+    r"^[（(](?:分别)?(?:按照?职责(?:分工)?)?(?:负责|落实|配合|参与|协助)[）)]$"
+)
 _DEADLINE_WORDS = re.compile(r"\d{1,4}\s*[年月]|年底|年内|前完成|底前|长期|持续")
 _CLAUSE = re.compile(r"[,，;；]")
 _SENTENCE_END = re.compile(r"[。！？]")
@@ -81,7 +88,9 @@ def _strip_notes(value: str, statement: Statement) -> str:
         if FIRST_LISTED_IS_LEAD.search(inner) or CARRIES_ON.search(inner) or _NOTE.search(inner):
             _conventions(inner, statement)
             return ""
-        return inner
+        if _BRACKETED_VERB.match(inner):
+            return inner[1:-1]
+        return "" if _CONTACT.search(inner) else inner
 
     value = re.sub(r"[（(〔【][^（()）〔〕【】]*[）)〕】]", note, value)
     kept = []
@@ -133,7 +142,9 @@ def add_units(value: str, role: Role, statement: Statement) -> None:
             statement.dropped.append(word)
     for mention in split_units(",".join(units)):
         verb = {"lead": Role.LEAD, "responsible": Role.RESPONSIBLE, "cooperating": Role.COOPERATING}
-        unit_role = Role.LEAD if mention.marked_lead else verb.get(mention.verb or "", role)
+        # 负责 after names keeps the label's role; 牵头 and 配合 say more than the label.
+        said = verb.get(mention.verb or "", role)
+        unit_role = Role.LEAD if mention.marked_lead else role if said is Role.RESPONSIBLE else said
         assignment = Assignment(mention.name, unit_role, separately=mention.separately)
         if assignment not in statement.assignments:
             statement.assignments.append(assignment)
@@ -141,6 +152,7 @@ def add_units(value: str, role: Role, statement: Statement) -> None:
 
 def read_labelled(text: str, *, bracketed: bool) -> Statement | None:
     """The statement in ``text`` if it holds a label; ``None`` when it holds none."""
+    text = _CONTACT_BRACKET.sub("", text)
     labels = find_labels(text)
     if not labels:
         return None
