@@ -1,7 +1,10 @@
 """The running bot: channels, inbox worker, outbox sender and the HTTP server, wired once.
 
 ``duban run``, ``duban demo`` and the end-to-end tests all start this same object; only the
-settings (and, for the demo and tests, the clock and the emulators' addresses) differ.
+settings (and, for the demo and tests, the clock and the emulators' addresses) differ. Several
+processes may run it on one database: each handles inbox updates it leases; Telegram polling,
+the scheduler and each channel's sender are roles one process holds at a time (process locks),
+taken over within seconds when their process dies.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import contextlib
 import errno
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,10 +25,12 @@ from aiohttp import web
 from bot.channels.telegram import session as telegram_session
 from bot.channels.telegram.adapter import TelegramChannel
 from bot.channels.telegram.menu import set_menus
+from bot.channels.telegram.polling import person_of as telegram_person
 from bot.channels.telegram.polling import poll, webhook_handler
 from bot.channels.wecom import probe as wecom_probe
 from bot.channels.wecom.adapter import WecomChannel
 from bot.channels.wecom.callback import callback_routes, crypto_from
+from bot.channels.wecom.callback import person_of as wecom_person
 from bot.config import Settings
 from bot.conversation.context import Deps
 from bot.delivery.channel import Channel, Probe
@@ -41,7 +46,9 @@ log = logging.getLogger(__name__)
 TELEGRAM_WEBHOOK_PATH = "/telegram/webhook"
 WECOM_CALLBACK_PATH = "/wecom/callback"
 RETRY_FIRST, RETRY_MAX = 5.0, 300.0  # seconds between probes of a channel that is down
-POLL_LOCK_RETRY = 30.0
+POLL_LOCK_RETRY = 5.0  # seconds between tries of a role another process holds
+SENDER_LOCK_RETRY = 5.0
+SENDER_LOCK_CHECK = 5.0  # seconds between checks that the sender's lock is still held
 
 
 class StartError(Exception):
@@ -89,8 +96,14 @@ class DubanApp:
             files=ChannelFiles(self.channels),
             clock=clock,
         )
-        self.intake = Intake(self.channels, deps)
-        self.sender = Sender(self.channels, clock)
+        lease = timedelta(seconds=settings.delivery_lease)
+        self.intake = Intake(
+            self.channels,
+            deps,
+            persons={"telegram": telegram_person, "wecom": wecom_person},
+            lease=lease,
+        )
+        self.sender = Sender(self.channels, clock, elected=True, lease=lease)
         self.intake.outbox_wakeup = self.sender.wakeup
         self.scheduler = SchedulerService(
             settings.database_url,
@@ -110,7 +123,13 @@ class DubanApp:
             )
         crypto = crypto_from(self.settings)
         if "wecom" in self.channels and crypto is not None:
-            callback_routes(app, WECOM_CALLBACK_PATH, crypto, self.intake)
+            callback_routes(
+                app,
+                WECOM_CALLBACK_PATH,
+                crypto,
+                self.intake,
+                window=float(self.settings.wecom_callback_window),
+            )
 
     async def _health(self, _: web.Request) -> web.Response:
         waiting = sorted(set(self.status) - set(self.channels))
@@ -161,6 +180,7 @@ class DubanApp:
             self.status["wecom"] = "connecting"
             self._linked["wecom"] = asyncio.Event()
             self._spawn(self._watch_wecom())
+            self._spawn(self._lead_sender("wecom"))
         if self.settings.telegram_enabled:
             self._spawn_telegram()
         if self.settings.scheduler:
@@ -226,7 +246,7 @@ class DubanApp:
         except TelegramAPIError as exc:  # the menu is a comfort: the bot works without it
             log.warning("telegram command menu not set: %s", exc)
         self.intake.wakeup.set()
-        self.sender.wakeup.set()
+        self._spawn(self._lead_sender("telegram"))
         if self.settings.telegram_webhook_url:
             secret = self.settings.telegram_webhook_secret
             await bot.set_webhook(
@@ -243,6 +263,34 @@ class DubanApp:
                 await bot.delete_webhook(drop_pending_updates=False)
                 await poll(bot, self.intake, self.stop_event)
         finally:
+            await lock.release()
+
+    async def _lead_sender(self, name: str) -> None:
+        """Be the channel's one sender while this process holds its lock; try again if lost."""
+        lock = ProcessLock(self.settings.database_url, f"sender-{name}")
+        try:
+            while not self.stop_event.is_set():
+                if not await lead(lock, self.stop_event, retry=SENDER_LOCK_RETRY, log=log):
+                    return
+                try:
+                    await self.sender.lead(name)
+                except Exception as exc:  # the database is away: give the role back, retry
+                    log.warning("cannot start sending on %s (%s); retrying", name, exc)
+                    await lock.release()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.stop_event.wait(), SENDER_LOCK_RETRY)
+                    continue
+                log.info("this process sends on %s", name)
+                while await lock.still_held():
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.stop_event.wait(), SENDER_LOCK_CHECK)
+                    if self.stop_event.is_set():
+                        return
+                self.sender.resign(name)
+                log.warning("lost the %s sender lock; another process may send now", name)
+                await lock.release()
+        finally:
+            self.sender.resign(name)
             await lock.release()
 
     async def _watch_wecom(self) -> None:

@@ -54,7 +54,11 @@ class Settings(BaseSettings):
     wecom_aes_key: SecretStr | None = None
     wecom_api_base: str = "https://qyapi.weixin.qq.com"
 
+    wecom_callback_window: int = Field(default=600, ge=10, le=86400)  # seconds; older: refused
+
     scheduler: bool = True  # run the cadence jobs (one process per deployment takes the lock)
+    # seconds a process holds an update or a message it took; past it a live process takes over
+    delivery_lease: float = Field(default=60.0, ge=1.0, le=3600.0)
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)

@@ -1,5 +1,6 @@
 """The outbox sender against the emulators with a clock the test moves: retries, permanent
-failures, token refresh, per-recipient order, and recovery of a claim left by a crash."""
+failures, token refresh, per-recipient order, and the take-over of a claim left by a crash
+once its lease expires (never while it lasts)."""
 
 from __future__ import annotations
 
@@ -178,7 +179,10 @@ async def test_telegram_order_pacing_and_crash_recovery(db: str, tmp_path: Path)
     clocks = Clocks()
     emulator.limits_on = False  # the pacer's own clock is simulated here
     sender = Sender(
-        {"telegram": TelegramChannel(bot, tmp_path)}, clocks.wall, Pacer(clock=clocks.monotonic)
+        {"telegram": TelegramChannel(bot, tmp_path)},
+        clocks.wall,
+        Pacer(clock=clocks.monotonic),
+        lease_clock=clocks.wall,
     )
     try:
         for i in range(3):
@@ -189,14 +193,24 @@ async def test_telegram_order_pacing_and_crash_recovery(db: str, tmp_path: Path)
             clocks.advance(1.0)
             assert await sender.send_due() == 1
         assert [m.text for m in emulator.bot_messages(9)] == ["消息0", "消息1", "消息2", "消息3"]
-        # a claim left by a crash is sent again once: at most the in-flight message twice
+        # a claim left by a crash is sent again once its lease expires: at most the in-flight
+        # message twice; while the lease lasts its sender may be alive, and it is left alone
         await enqueue("t4", "telegram:9", Outbound(text="消息4"), now=clocks.wall())
-        await OutboxMessage.filter(key="t4").update(state="sending", claimed_at=clocks.wall())
+        await OutboxMessage.filter(key="t4").update(
+            state="sending",
+            claimed_at=clocks.wall(),
+            lease_owner="elsewhere:1:dead",
+            lease_until=clocks.wall() + timedelta(seconds=60),
+        )
         clocks.advance(1.0)
         assert await sender.send_due() == 0
-        assert await sender.recover() == 1
+        assert await sender.take_over() == 0  # the lease lasts: never requeued
+        clocks.advance(59.0)
+        assert await sender.take_over() == 0  # not a moment early
+        clocks.advance(1.0)
+        assert await sender.take_over() == 1
         assert await sender.send_due() == 1
-        assert await sender.recover() == 0
+        assert await sender.take_over() == 0
         assert await sender.send_due() == 0
         assert [m.text for m in emulator.bot_messages(9)][-1] == "消息4"
         assert len(emulator.bot_messages(9)) == 5

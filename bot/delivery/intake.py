@@ -1,9 +1,17 @@
 """The inbox: store every update before acknowledging it, then handle it exactly once.
 
-Handling an update, queuing its replies in the outbox and marking it processed happen in
-one transaction, so a crash at any point either loses nothing or redoes the whole update.
-On a channel without buttons the channel first reads a typed answer against the options it
-last listed (a bare number picks one only at a pure choice step), in that same transaction.
+Several processes may share one database. A worker *claims* updates with a lease (owner
+``host:pid:random``, expiry): on PostgreSQL with ``SELECT … FOR UPDATE SKIP LOCKED``, on SQLite
+(one writer) with a conditional UPDATE. Only the earliest unhandled update of each person can
+be claimed, so a person's updates are handled in order while different people's go
+concurrently. A lease that expires (its process died) is taken over by the next claim of any
+live worker; nothing is requeued wholesale at start-up.
+
+Handling an update, queuing its replies in the outbox and marking it processed happen in one
+transaction that first re-checks the lease (so a worker whose lease was taken over does
+nothing), so a crash at any point either loses nothing or redoes the whole update. On a channel
+without buttons the channel first reads a typed answer against the options it last listed (a
+bare number picks one only at a pure choice step), in that same transaction.
 """
 
 from __future__ import annotations
@@ -11,11 +19,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q, Subquery
+from tortoise.functions import Min
 from tortoise.transactions import in_transaction
 
 from bot.conversation.context import Deps
@@ -23,15 +34,26 @@ from bot.conversation.router import handle
 from bot.delivery.channel import Channel
 from bot.delivery.choices import read_choice
 from bot.delivery.flood import FloodGuard
-from bot.delivery.outbox import enqueue
+from bot.delivery.outbox import enqueue, on_postgres
 from bot.domain.conversation import Inbound, InboundFile, Outbound
 from bot.i18n import Translator
 from bot.reporting.attachments import MAX_FILE_BYTES
+from bot.storage.locks import lease_owner
 from bot.storage.models import Contact, InboxUpdate
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 BATCH = 100
+LEASE = timedelta(seconds=60)  # far beyond handling one update; a dead worker's rows wait this
+
+
+def wall_clock() -> datetime:
+    """Real time, for leases (the business clock may be simulated)."""
+    return datetime.now(UTC)
+
+
+class _LeaseLost(Exception):
+    """Another worker took the update over: this one must not handle it."""
 
 
 class _Prefetched:
@@ -50,12 +72,40 @@ class _Prefetched:
 class Intake:
     """Stores updates from the channels and feeds them to the handlers."""
 
-    def __init__(self, channels: Mapping[str, Channel], deps: Deps) -> None:
+    def __init__(
+        self,
+        channels: Mapping[str, Channel],
+        deps: Deps,
+        *,
+        persons: Mapping[str, Callable[[dict[str, Any]], str]] | None = None,
+        lease: timedelta = LEASE,
+        lease_clock: Callable[[], datetime] = wall_clock,
+        concurrency: int = 4,
+    ) -> None:
         self.channels = channels
         self.deps = deps
+        self.persons = dict(persons or {})  # channel → who sent a stored payload
+        self.lease = lease
+        self.lease_clock = lease_clock
+        self.owner = lease_owner()
+        self.concurrency = max(1, concurrency)
         self.wakeup = asyncio.Event()
         self.outbox_wakeup = asyncio.Event()
         self.flood = FloodGuard()
+
+    # -- storing ----------------------------------------------------------------------------
+
+    def _person(self, channel: str, payload: dict[str, Any]) -> str:
+        """Whose update this is (their updates are handled in order); "" when unknown."""
+        try:
+            if channel in self.persons:
+                return self.persons[channel](payload)[:128]
+            if channel in self.channels:
+                inbound = self.channels[channel].parse(payload)
+                return inbound.identity[:128] if inbound is not None else ""
+        except Exception:  # unreadable: the worker says so when it handles it
+            return ""
+        return ""
 
     async def store(self, channel: str, key: str, payload: dict[str, Any]) -> bool:
         """Keep one update; False when it was already stored (a retry or a duplicate)."""
@@ -72,20 +122,26 @@ class Intake:
         )
         known = {str(k) for k in found}
         fresh = {k: p for k, p in updates if k not in known}
-        count = len(fresh)
+        rows = [
+            InboxUpdate(
+                channel=channel, external_key=k, payload=p, person=self._person(channel, p)
+            )
+            for k, p in fresh.items()
+        ]
+        count = len(rows)
         try:
             async with in_transaction():
-                await InboxUpdate.bulk_create(
-                    [
-                        InboxUpdate(channel=channel, external_key=k, payload=p)
-                        for k, p in fresh.items()
-                    ]
-                )
+                await InboxUpdate.bulk_create(rows)
         except IntegrityError:  # stored concurrently: fall back to one by one
             count = 0
-            for k, p in fresh.items():
+            for row in rows:
                 try:
-                    await InboxUpdate.create(channel=channel, external_key=k, payload=p)
+                    await InboxUpdate.create(
+                        channel=channel,
+                        external_key=row.external_key,
+                        payload=row.payload,
+                        person=row.person,
+                    )
                     count += 1
                 except IntegrityError:
                     continue
@@ -93,18 +149,81 @@ class Intake:
             self.wakeup.set()
         return count
 
-    async def process_pending(self, limit: int = BATCH) -> int:
-        """Handle stored updates in arrival order; returns how many were handled."""
-        rows = (
-            await InboxUpdate.filter(processed_at=None, attempts__lt=MAX_ATTEMPTS)
-            .order_by("id")
-            .limit(limit)
+    # -- claiming ---------------------------------------------------------------------------
+
+    def _pending(self) -> Any:
+        return InboxUpdate.filter(
+            processed_at=None, attempts__lt=MAX_ATTEMPTS, channel__in=sorted(self.channels)
         )
-        done = 0
+
+    async def claim(self, limit: int = BATCH, skip: set[int] | None = None) -> list[InboxUpdate]:
+        """Lease up to ``limit`` updates: each person's earliest, unleased or lease expired."""
+        if not self.channels:
+            return []
+        now = self.lease_clock()
+        free = Q(lease_until=None) | Q(lease_until__lt=now)
+        heads = Subquery(
+            self._pending()
+            .filter(person__not="")
+            .annotate(head=Min("id"))
+            .group_by("person")
+            .values("head")
+        )
+        query = self._pending().filter(free).filter(Q(person="") | Q(id__in=heads))
+        if skip:
+            query = query.exclude(id__in=sorted(skip))
+        query = query.order_by("id").limit(limit)
+        until = now + self.lease
+        if on_postgres():
+            async with in_transaction():
+                rows = list(await query.select_for_update(skip_locked=True))
+                ids = [r.id for r in rows]
+                if ids:
+                    await InboxUpdate.filter(id__in=ids).update(
+                        lease_owner=self.owner, lease_until=until
+                    )
+        else:  # one writer: the conditional UPDATE is the claim
+            rows = list(await query)
+            ids = [r.id for r in rows]
+            if ids:
+                await InboxUpdate.filter(id__in=ids, processed_at=None).filter(free).update(
+                    lease_owner=self.owner, lease_until=until
+                )
+                mine = set(
+                    await InboxUpdate.filter(
+                        id__in=ids, lease_owner=self.owner, lease_until=until
+                    ).values_list("id", flat=True)
+                )
+                rows = [r for r in rows if r.id in mine]
         for row in rows:
-            if row.channel in self.channels:
-                done += await self._process(row)
+            row.lease_owner, row.lease_until = self.owner, until
+        return rows
+
+    async def process_pending(self, limit: int = BATCH) -> int:
+        """Handle claimable updates until none is left (or ``limit``); how many were handled.
+
+        An update that fails is tried once per call; its person's later updates wait for it.
+        """
+        done = 0
+        failed: set[int] = set()
+        while done < limit:
+            rows = await self.claim(min(BATCH, limit - done), skip=failed)
+            if not rows:
+                break
+            gate = asyncio.Semaphore(self.concurrency)
+
+            async def one(row: InboxUpdate) -> int:
+                async with gate:
+                    return await self._process(row)
+
+            results = await asyncio.gather(*(one(row) for row in rows))
+            done += sum(results)
+            failed.update(row.id for row, ok in zip(rows, results, strict=True) if not ok)
+            if not any(results):
+                break
         return done
+
+    # -- handling ---------------------------------------------------------------------------
 
     async def _deps_for(self, channel: Channel, inbound: Inbound) -> Deps:
         file = inbound.file
@@ -117,6 +236,14 @@ class Intake:
         except Exception:
             return self.deps
         return replace(self.deps, files=_Prefetched(file.ref, content, self.deps.files))
+
+    async def _mark(self, row: InboxUpdate, **fields: Any) -> None:
+        """Mark the update processed if this worker still holds it (inside the transaction)."""
+        won = await InboxUpdate.filter(
+            id=row.id, lease_owner=self.owner, processed_at=None
+        ).update(processed_at=self.deps.clock(), **fields)
+        if not won:
+            raise _LeaseLost
 
     async def _process(self, row: InboxUpdate) -> int:
         channel = self.channels[row.channel]
@@ -131,21 +258,19 @@ class Intake:
         replies = []
         try:
             async with in_transaction():
+                await self._mark(row)
                 if inbound is not None:
                     replies = await handle(await read_choice(channel, inbound), deps)
                     now = deps.clock()
                     for i, reply in enumerate(replies):
                         recipient = reply.recipient or inbound.chat_identity
                         await enqueue(f"reply:{row.id}:{i}", recipient, reply, now=now)
-                row.processed_at = deps.clock()
-                await row.save(update_fields=["processed_at"])
+        except _LeaseLost:
+            log.info("update %s/%s was taken over by another worker", row.channel, row.id)
+            return 0
         except Exception as exc:
             log.exception("update %s/%s failed", row.channel, row.external_key)
-            row.attempts += 1
-            row.error = repr(exc)[:2000]
-            await row.save(update_fields=["attempts", "error"])
-            if row.attempts >= MAX_ATTEMPTS and inbound is not None:
-                await self._apologise(row, inbound)
+            await self._failed(row, inbound, exc)
             return 0
         if replies:
             self.outbox_wakeup.set()
@@ -155,6 +280,17 @@ class Intake:
             log.info("acknowledging %s update %s failed", row.channel, row.external_key)
         return 1
 
+    async def _failed(self, row: InboxUpdate, inbound: Inbound | None, exc: Exception) -> None:
+        """Count the attempt and give the lease back (or give up and apologise)."""
+        changed = await InboxUpdate.filter(id=row.id, lease_owner=self.owner).update(
+            attempts=F("attempts") + 1, error=repr(exc)[:2000], lease_owner=None, lease_until=None
+        )
+        if not changed:
+            return
+        attempts = await InboxUpdate.filter(id=row.id).values_list("attempts", flat=True)
+        if attempts and int(attempts[0]) >= MAX_ATTEMPTS and inbound is not None:
+            await self._apologise(row, inbound)
+
     async def _slow_down(self, row: InboxUpdate, inbound: Inbound) -> int:
         """Over the flood limit: keep the update, do not handle it, say so once a minute."""
         tr = Translator(inbound.language)
@@ -163,12 +299,13 @@ class Intake:
             locale=tr.locale,
         )
         key = f"flood:{inbound.identity}:{self.flood.window()}"
-        async with in_transaction():
-            row.processed_at = self.deps.clock()
-            row.error = "flood: not handled"
-            await row.save(update_fields=["processed_at", "error"])
-            if not inbound.is_group:
-                await enqueue(key, inbound.chat_identity, notice, now=self.deps.clock())
+        try:
+            async with in_transaction():
+                await self._mark(row, error="flood: not handled")
+                if not inbound.is_group:
+                    await enqueue(key, inbound.chat_identity, notice, now=self.deps.clock())
+        except _LeaseLost:
+            return 0
         self.outbox_wakeup.set()
         return 1
 
@@ -186,7 +323,11 @@ class Intake:
         self.outbox_wakeup.set()
 
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
-        """Handle updates as they arrive until ``stop`` is set."""
+        """Handle updates as they arrive until ``stop`` is set.
+
+        Every pass claims what is free, so leases left by a dead process are taken over by the
+        first pass after they expire (at most ``idle`` seconds later).
+        """
         while not stop.is_set():
             self.wakeup.clear()
             try:

@@ -1,8 +1,14 @@
 """Sliding-window send limits per channel, per recipient and overall.
 
-Telegram: ≈30 msg/s per bot, 1 msg/s per chat, 20 msg/min per group. WeCom: 30 msg/min and
+Telegram: 30 msg/s per bot, 1 msg/s per chat, 20 msg/min per group. WeCom: 30 msg/min and
 1000 msg/hour per member per app, and WeCom drops the excess *silently*, so these limits are
 ours to keep, never to discover.
+
+A send is stamped when its answer arrives, not when it starts: the server saw the request
+before we saw its answer, so the next window opens after the server's own, whatever the
+latency and its jitter. Only one sender per channel runs in a deployment (it is elected), so
+these windows are the deployment's; a newly elected sender seeds them from what was sent just
+before (:meth:`Pacer.record` with ``at``). A ``retry_after`` pauses the whole channel.
 """
 
 from __future__ import annotations
@@ -59,6 +65,7 @@ class Pacer:
         self.limits = LIMITS if limits is None else limits
         self.clock = clock
         self._windows: dict[tuple[str, str], _Window] = {}
+        self._paused: dict[str, float] = {}  # channel → until (retry_after)
 
     def _window(self, key: tuple[str, str], limits: tuple[Limit, ...]) -> _Window:
         window = self._windows.get(key)
@@ -85,13 +92,35 @@ class Pacer:
 
     def overall_delay(self, channel: str) -> float:
         """Seconds until the channel may send anything."""
+        now = self.clock()
+        paused = max(0.0, self._paused.get(channel, now) - now)
         limits = self.limits.get(channel, ChannelLimits())
         if not limits.overall:
-            return 0.0
-        return self._window((channel, ""), limits.overall).delay(self.clock())
+            return paused
+        return max(paused, self._window((channel, ""), limits.overall).delay(now))
 
-    def record(self, channel: str, recipient: str) -> None:
-        """A message went out."""
-        now = self.clock()
+    def pause(self, channel: str, seconds: float) -> None:
+        """The channel said to retry after ``seconds``: send nothing on it until then."""
+        until = self.clock() + seconds
+        self._paused[channel] = max(self._paused.get(channel, until), until)
+
+    def record(self, channel: str, recipient: str, at: float | None = None) -> None:
+        """A message was answered (now, or ``at`` on this pacer's clock when seeding)."""
+        stamp = self.clock() if at is None else at
         for window in self._pair(channel, recipient):
-            window.sent.append(now)
+            if window.sent and stamp < window.sent[-1]:  # seeding out of order: keep it sorted
+                window.sent = deque(sorted((*window.sent, stamp)))
+            else:
+                window.sent.append(stamp)
+
+    def longest(self, channel: str) -> float:
+        """The longest window of the channel's limits, in seconds."""
+        limits = self.limits.get(channel, ChannelLimits())
+        spans = [w for _, w in (*limits.overall, *limits.per_recipient, *limits.per_group)]
+        return max(spans, default=0.0)
+
+    def forget(self, channel: str) -> None:
+        """Drop the channel's windows (this process stopped sending on it)."""
+        for key in [k for k in self._windows if k[0] == channel]:
+            del self._windows[key]
+        self._paused.pop(channel, None)

@@ -1,9 +1,16 @@
 """The outbox sender: claims due messages, paces them per channel, records each outcome.
 
-A message is claimed (``sending``) before the network call and marked ``sent`` after it; a
-crash in between leaves one ``sending`` row, which :meth:`Sender.recover` requeues: at most
-that single in-flight message can go out twice. On a channel without buttons the step a
-message poses is noted just before it goes out, so the person's answer is read against it.
+One sender per channel runs in a deployment: ``bot/app.py`` elects it with a process lock
+(:meth:`Sender.lead` when this process wins, :meth:`Sender.resign` when it loses the lock), so
+the pacing windows are the deployment's and the channel's limits hold across any number of
+processes. A sender built without an election (tests, tools) sends on every channel it has.
+
+A message is claimed with a lease (``sending``, owner, expiry) just before the network call
+and marked ``sent`` after it. A sender that dies in between leaves one ``sending`` row whose
+lease expires; the channel's next sender takes it over then (:meth:`Sender.take_over`): at most
+that single in-flight message can go out twice. A live sender's claims are never requeued.
+On a channel without buttons the step a message poses is noted just before it goes out, so the
+person's answer is read against it.
 """
 
 from __future__ import annotations
@@ -11,8 +18,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from tortoise.functions import Min
 
@@ -22,42 +30,100 @@ from bot.delivery.choices import note_sent
 from bot.delivery.pacing import Pacer
 from bot.domain.conversation import Outbound
 from bot.people.reachability import mark_unreachable
+from bot.storage.locks import lease_owner
 from bot.storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
-STALE_CLAIM = timedelta(minutes=5)
+LEASE = timedelta(seconds=60)  # beyond any send's timeout: a dead sender's message waits this
+TAKE_OVER_EVERY = 5.0  # seconds between looks for expired leases
+
+
+def wall_clock() -> datetime:
+    """Real time, for leases and send times (the business clock may be simulated)."""
+    return datetime.now(UTC)
 
 
 class Sender:
-    """Sends what the outbox holds, through the channels it knows."""
+    """Sends what the outbox holds, through the channels it knows (or leads)."""
 
     def __init__(
         self,
         channels: Mapping[str, Channel],
         clock: Callable[[], datetime],
         pacer: Pacer | None = None,
+        *,
+        elected: bool = False,
+        lease: timedelta = LEASE,
+        lease_clock: Callable[[], datetime] = wall_clock,
     ) -> None:
         self.channels = channels
         self.clock = clock
         self.pacer = pacer or Pacer()
+        self.lease = lease
+        self.lease_clock = lease_clock
+        self.owner = lease_owner()
+        self.leading: set[str] | None = set() if elected else None
         self.wakeup = asyncio.Event()
+        self._looked = float("-inf")
 
-    async def recover(self, older_than: timedelta = timedelta(0)) -> int:
-        """Requeue messages claimed by a sender that died (at start-up: every claim)."""
-        cutoff = self.clock() - older_than
-        return await OutboxMessage.filter(state="sending", claimed_at__lte=cutoff).update(
-            state="pending"
+    def active(self) -> set[str]:
+        """The channels this sender sends on now."""
+        if self.leading is None:
+            return set(self.channels)
+        return self.leading & set(self.channels)
+
+    async def lead(self, channel: str) -> None:
+        """This process became the channel's sender: seed its windows, take over, start."""
+        await self._seed(channel)
+        assert self.leading is not None, "lead() is for an elected sender"
+        self.leading.add(channel)
+        self._looked = float("-inf")
+        self.wakeup.set()
+
+    def resign(self, channel: str) -> None:
+        """This process is no longer the channel's sender (its lock was lost)."""
+        if self.leading is not None:
+            self.leading.discard(channel)
+        self.pacer.forget(channel)
+
+    async def _seed(self, channel: str) -> None:
+        """Count what the previous sender sent within the longest window, and what it had in
+        flight, so a sender taking over does not exceed a limit its predecessor used up."""
+        span = self.pacer.longest(channel)
+        if not span:
+            return
+        wall, mono = self.lease_clock(), self.pacer.clock()
+        since = wall - timedelta(seconds=span)
+        recent = await OutboxMessage.filter(
+            channel=channel, state="sent", sent_at__gte=since
+        ).values_list("recipient", "sent_at")
+        flying = await OutboxMessage.filter(channel=channel, state="sending").values_list(
+            "recipient", flat=True
         )
+        for recipient, sent_at in recent:
+            ago = max(0.0, (wall - sent_at).total_seconds())
+            self.pacer.record(channel, str(recipient).split(":", 1)[1], at=mono - ago)
+        for recipient in flying:  # may arrive any moment now: count it as arriving now
+            self.pacer.record(channel, str(recipient).split(":", 1)[1], at=mono)
+
+    async def take_over(self) -> int:
+        """Requeue messages whose sender's lease expired (that sender died or lost its role)."""
+        channels = self.active()
+        if not channels:
+            return 0
+        return await outbox.take_over(self.lease_clock(), channels, self.lease)
 
     async def send_due(self, limit: int = 50) -> int:
         """One pass over due messages; returns how many went out."""
         now = self.clock()
-        rows = await outbox.due(now, limit, set(self.channels))
+        rows = await outbox.due(now, limit, self.active())
         sent = 0
         held = await self._held_back(rows, now)
         for row in rows:
             if row.id > held.get(row.recipient, row.id):
                 continue  # an older message to this recipient waits: keep their order
+            if row.channel not in self.active():
+                continue  # the role was lost during this pass
             channel = self.channels[row.channel]
             external = row.recipient.split(":", 1)[1]
             # edits in place are not new messages, where the channel can edit
@@ -67,13 +133,10 @@ class Sender:
                 held[row.recipient] = row.id
                 await self._hold(row.recipient, self.clock() + timedelta(seconds=wait))
                 continue
-            overall = self.pacer.overall_delay(row.channel)
-            if overall > 0:
+            while (overall := self.pacer.overall_delay(row.channel)) > 0:
                 await asyncio.sleep(overall)
-            claimed = await OutboxMessage.filter(id=row.id, state="pending").update(
-                state="sending", claimed_at=self.clock()
-            )
-            if not claimed:
+            wall = self.lease_clock()
+            if not await outbox.claim(row, owner=self.owner, now=wall, until=wall + self.lease):
                 continue  # another sender took it
             sent += await self._send(channel, row, external, paced=not edit)
         return sent
@@ -105,14 +168,19 @@ class Sender:
         self, channel: Channel, row: OutboxMessage, external: str, *, paced: bool
     ) -> int:
         message = Outbound.from_json(row.payload)
-        if paced:
-            self.pacer.record(row.channel, external)
         try:
-            # noted before the send: an answer may come as soon as the message arrives
+            # a numbered step is noted before it goes out: the answer can come as soon as the
+            # message arrives
             await note_sent(channel, row.recipient, message)
-            message_id = await channel.send(external, message)
+            try:
+                message_id = await channel.send(external, message)
+            finally:
+                if paced:  # stamped on the answer: the server counted it before that
+                    self.pacer.record(row.channel, external)
         except TransientSendError as exc:
             log.info("outbox %s: retry (%s)", row.key, exc)
+            if exc.retry_after:
+                self.pacer.pause(row.channel, exc.retry_after)
             await outbox.mark_retry(
                 row, now=self.clock(), error=str(exc), retry_after=exc.retry_after
             )
@@ -127,22 +195,36 @@ class Sender:
             log.exception("outbox %s: unexpected failure", row.key)
             await outbox.mark_retry(row, now=self.clock(), error=repr(exc))
             return 0
-        await outbox.mark_sent(row, now=self.clock(), external_id=message_id)
+        await outbox.mark_sent(row, now=self.lease_clock(), external_id=message_id)
         return 1
 
     async def next_due_in(self) -> float:
         """Seconds until the earliest pending message is due (capped at one second)."""
-        row = await OutboxMessage.filter(state="pending").order_by("next_attempt_at").first()
+        channels = self.active()
+        if not channels:
+            return 1.0
+        row = (
+            await OutboxMessage.filter(state="pending", channel__in=sorted(channels))
+            .order_by("next_attempt_at")
+            .first()
+        )
         if row is None:
             return 1.0
         return max(0.0, min(1.0, (row.next_attempt_at - self.clock()).total_seconds()))
 
+    async def _look_for_expired(self) -> None:
+        if time.monotonic() - self._looked < TAKE_OVER_EVERY:
+            return
+        self._looked = time.monotonic()
+        if taken := await self.take_over():
+            log.warning("took over %d messages whose sender stopped", taken)
+
     async def run(self, stop: asyncio.Event) -> None:
-        """Send as messages become due until ``stop`` is set."""
-        await self.recover()
+        """Send as messages become due until ``stop`` is set; take over expired leases."""
         while not stop.is_set():
             self.wakeup.clear()
             try:
+                await self._look_for_expired()
                 if await self.send_due():
                     continue
                 idle = await self.next_due_in()

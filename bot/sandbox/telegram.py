@@ -3,7 +3,8 @@
 It serves ``/bot<token>/<method>`` (form-encoded or multipart with ``attach://``) and
 ``/file/bot<token>/<path>``, keeps chats and messages, delivers updates by getUpdates or to a
 webhook, and lets a test act as a user. Limits and error shapes follow the real API: 429 with
-``retry_after`` (30 msg/s per bot, 1 msg/s per chat, 20 msg/min per group), 403 when the user
+``retry_after`` (30 msg/s per bot, 1 msg/s per chat, 20 msg/min per group, counted exactly as
+documented over sliding windows of arrivals: no tolerance), 403 when the user
 blocked the bot, 400 chat not found, 4096 characters, 64-byte callback_data, HTML entities.
 """
 
@@ -13,6 +14,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import re
 import time
 from collections import defaultdict, deque
@@ -26,7 +28,6 @@ from bot.sandbox.telegram_users import Message, User, UserActions
 
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
-TOLERANCE = 0.9  # a window shorter by this factor absorbs scheduling jitter, nothing more
 
 
 MAX_COMMANDS = 100
@@ -167,10 +168,10 @@ class TelegramEmulator(UserActions):
             windows.append((("group", chat_id), 20, 60.0))
         for key, count, seconds in windows:
             sent = self._sent[key]
-            while sent and now - sent[0] >= seconds * TOLERANCE:
+            while sent and now - sent[0] >= seconds:
                 sent.popleft()
             if len(sent) >= count:
-                retry = max(1, int(seconds * TOLERANCE - (now - sent[0]) + 0.999))
+                retry = max(1, math.ceil(seconds - (now - sent[0])))
                 raise ApiError(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
         for key, _, _ in windows:
             self._sent[key].append(now)

@@ -3,7 +3,8 @@
 
 It enforces what WeCom does: tokens expire (42001) or are unknown (40014), 45009 when the
 API frequency is exceeded, 81013 for a user outside the app, 2048-byte texts, and the cap of
-30 messages per minute and 1000 per hour per member, where WeCom *drops the excess silently*
+30 messages per minute and 1000 per hour per member, exactly as documented over sliding
+windows (no tolerance), where WeCom *drops the excess silently*
 (answers ok, delivers nothing); the emulator counts what it dropped so tests can see it.
 A test acts as a user: the emulator encrypts the message with wechatpy's real crypto and
 posts it to the bot's callback URL, as WeCom would.
@@ -245,20 +246,26 @@ class WecomEmulator:
         """Add a department to the address book (``leaders=(userid, …)``, ``visible=False``)."""
         self.directory.add_department(department_id, name, parent=parent, **extra)
 
-    def message_xml(self, userid: str, msgtype: str, body: str, msg_id: int | None) -> str:
-        """The plaintext XML of a member's message, as WeCom builds it before encrypting."""
+    def message_xml(
+        self, userid: str, msgtype: str, body: str, msg_id: int | None, age: float = 0.0
+    ) -> str:
+        """The plaintext XML of a member's message, as WeCom builds it before encrypting
+        (``age``: written that many seconds ago)."""
         msg_id_xml = f"<MsgId>{msg_id}</MsgId>" if msg_id is not None else ""
         return (
             f"<xml><ToUserName><![CDATA[{self.corp_id}]]></ToUserName>"
             f"<FromUserName><![CDATA[{userid}]]></FromUserName>"
-            f"<CreateTime>{int(time.time())}</CreateTime>"
+            f"<CreateTime>{int(time.time() - age)}</CreateTime>"
             f"<MsgType><![CDATA[{msgtype}]]></MsgType>{body}{msg_id_xml}"
             f"<AgentID>{self.agent_id}</AgentID></xml>"
         )
 
-    async def post_callback(self, plaintext: str, *, repeat: int = 1, tamper: bool = False) -> int:
-        """Encrypt and POST a callback like WeCom (``repeat`` > 1: its retries); the status."""
-        nonce, timestamp = secrets.token_hex(8), str(int(time.time()))
+    async def post_callback(
+        self, plaintext: str, *, repeat: int = 1, tamper: bool = False, age: float = 0.0
+    ) -> int:
+        """Encrypt and POST a callback like WeCom (``repeat`` > 1: its retries; ``age``: signed
+        that many seconds ago, a replay); the status."""
+        nonce, timestamp = secrets.token_hex(8), str(int(time.time() - age))
         encrypted = self.crypto.encrypt_message(plaintext, nonce, timestamp)
         signature = encrypted.split("<MsgSignature><![CDATA[")[1].split("]]>")[0]
         cipher = encrypted.split("<Encrypt><![CDATA[")[1].split("]]>")[0]
@@ -277,13 +284,15 @@ class WecomEmulator:
                 self.callback_statuses.append(status)
         return status
 
-    async def user_says(self, userid: str, text: str, *, repeat: int = 1) -> int:
-        """A member writes to the app."""
+    async def user_says(
+        self, userid: str, text: str, *, repeat: int = 1, age: float = 0.0
+    ) -> int:
+        """A member writes to the app (``age`` seconds ago: a late or replayed callback)."""
         content = text.replace("]]>", "]]]]><![CDATA[>")
         xml = self.message_xml(
-            userid, "text", f"<Content><![CDATA[{content}]]></Content>", next(self._msg_ids)
+            userid, "text", f"<Content><![CDATA[{content}]]></Content>", next(self._msg_ids), age
         )
-        return await self.post_callback(xml, repeat=repeat)
+        return await self.post_callback(xml, repeat=repeat, age=age)
 
     async def user_sends_image(self, userid: str, content: bytes) -> int:
         """A member sends a photo (WeCom keeps it as temporary media)."""

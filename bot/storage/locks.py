@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import secrets
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +32,11 @@ def lock_key(name: str) -> int:
 def this_process() -> str:
     """How a holder is named: ``host pid 1234``."""
     return f"{socket.gethostname()} pid {os.getpid()}"
+
+
+def lease_owner() -> str:
+    """How a lease holder is named: ``host:pid:random`` (unique even if a pid is reused)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 class ProcessLock:
@@ -131,6 +137,21 @@ class ProcessLock:
             if name.startswith(prefix)
             else (f"{row['addr'] or 'local'} backend {row['pid']}")
         )
+
+    async def still_held(self) -> bool:
+        """Whether the role is still ours: False once the lock's connection is gone."""
+        if self._file is not None:
+            return True
+        if self._conn is None:
+            return False
+        try:
+            await asyncio.wait_for(self._conn.fetchval("SELECT 1"), timeout=10)
+        except Exception:  # the session (and with it the advisory lock) is lost
+            with contextlib.suppress(Exception):
+                self._conn.terminate()
+            self._conn = None
+            return False
+        return True
 
     async def release(self) -> None:
         """Give the role up (after any attempt still in flight)."""

@@ -75,6 +75,15 @@ async def poll(bot: Bot, store: UpdateStore, stop: asyncio.Event, wait: int = 25
         offset = updates[-1].update_id + 1
 
 
+def person_of(update: dict[str, Any]) -> str:
+    """Who sent a stored update (``telegram:<user id>``): their updates are handled in order."""
+    for kind in ("message", "callback_query", "edited_message"):
+        sender = (update.get(kind) or {}).get("from") or {}
+        if "id" in sender:
+            return f"{CHANNEL}:{sender['id']}"
+    return ""
+
+
 def webhook_handler(
     store: UpdateStore, secret: str
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:

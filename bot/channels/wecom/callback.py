@@ -3,12 +3,16 @@
 GET answers WeCom's URL check with the decrypted ``echostr``. POST verifies the signature
 (403 and nothing stored when it is wrong), decrypts, stores the message in the inbox by MsgId
 and answers an empty 200 at once, well within WeCom's 5 seconds; its retries of the same
-message are recognised by the key and ignored.
+message are recognised by the key and ignored. A callback signed or written longer ago than
+the window (``DUBAN_WECOM_CALLBACK_WINDOW``, 10 minutes by default) is refused with 403 and
+logged: a replayed message with a fresh MsgId is not handled.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -23,6 +27,12 @@ from bot.config import Settings
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024  # a WeCom callback is a few hundred bytes
 REFUSED = (InvalidSignatureException, InvalidCorpIdException, ValueError, KeyError, TypeError)
+WINDOW = 600.0  # seconds: an older callback is refused
+
+
+def person_of(payload: dict[str, Any]) -> str:
+    """Who sent a stored callback (``wecom:<userid>``): their updates are handled in order."""
+    return f"{CHANNEL}:{parse_message(payload['xml']).source}"
 
 
 class UpdateStore(Protocol):
@@ -42,9 +52,23 @@ def crypto_from(settings: Settings) -> WeChatCrypto | None:
 
 
 def callback_routes(
-    app: web.Application, path: str, crypto: WeChatCrypto, store: UpdateStore
+    app: web.Application,
+    path: str,
+    crypto: WeChatCrypto,
+    store: UpdateStore,
+    *,
+    window: float = WINDOW,
+    clock: Callable[[], float] = time.time,
 ) -> None:
-    """Add GET (verification) and POST (messages) at ``path``."""
+    """Add GET (verification) and POST (messages) at ``path``; ``window`` in seconds."""
+
+    def _stale(*stamps: Any) -> float | None:
+        """How old the oldest stamp is, when it is older than the window (or unreadable)."""
+        try:
+            age = max(clock() - float(stamp) for stamp in stamps)
+        except (TypeError, ValueError):
+            return float("inf")
+        return age if age > window else None
 
     def _query(request: web.Request, *names: str) -> list[str] | None:
         values = [request.query.get(n, "") for n in names]
@@ -81,9 +105,17 @@ def callback_routes(
             return web.Response(status=400)
         text = xml if isinstance(xml, str) else xml.decode()
         try:
-            key = update_key(parse_message(text))
+            message = parse_message(text)
+            key = update_key(message)
         except Exception:
             return web.Response(status=400)
+        age = _stale(timestamp, getattr(message, "time", None))
+        if age is not None:
+            log.warning(
+                "wecom callback %s refused: written %.0f s ago, older than the %.0f s window",
+                key, age, window,
+            )  # fmt: skip
+            return web.Response(status=403)
         try:
             await store.store(CHANNEL, key, {"xml": text})
         except Exception:  # the database is away: WeCom retries what was not answered 200

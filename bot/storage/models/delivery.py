@@ -21,6 +21,8 @@ class OutboxMessage(Model):
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField(db_index=True)
     claimed_at = fields.DatetimeField(null=True)
+    lease_owner = fields.CharField(max_length=64, null=True)  # host:pid:random of the sender
+    lease_until = fields.DatetimeField(null=True)  # past it, any live sender may take it over
     sent_at = fields.DatetimeField(null=True)
     external_id = fields.CharField(max_length=64, null=True)
     last_error = fields.TextField(null=True)
@@ -41,6 +43,9 @@ class InboxUpdate(Model):
     processed_at = fields.DatetimeField(null=True)
     attempts = fields.IntField(default=0)
     error = fields.TextField(null=True)
+    person = fields.CharField(max_length=128, default="", db_index=True)  # handled in order
+    lease_owner = fields.CharField(max_length=64, null=True)  # host:pid:random of the worker
+    lease_until = fields.DatetimeField(null=True)  # past it, any live worker may take it over
 
     class Meta:
         table = "inbox_update"
