@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pypika_tortoise import Order, Table
@@ -81,12 +81,27 @@ def _table(model: Any, alias: str) -> Table:
     return Table(model._meta.db_table, alias=alias)
 
 
+def _moment(value: datetime | str) -> datetime:
+    """A stored time, aware UTC (SQLite hands back ISO text, asyncpg an aware datetime)."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+READERS = {"submitted_at": _moment, "late": bool}  # the rest arrive as int, str or None
+
+
 async def _fetch(query: QueryBuilder, columns: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Run a built query; each value converted as the model's field reads it back."""
+    """Run a built query; times and flags read as tortoise would, without a model per row."""
     sql, params = query.get_parameterized_sql()
-    fields = ProgressReport._meta.fields_map | ReportRequest._meta.fields_map
     rows = await ProgressReport._meta.db.execute_query_dict(sql, params)
-    return [{c: fields[c].to_python_value(row[c]) for c in columns} for row in rows]
+    readers = [(c, READERS[c]) for c in columns if c in READERS]
+    found = []
+    for row in rows:
+        values = {c: row[c] for c in columns}
+        for column, read in readers:
+            values[column] = read(values[column])
+        found.append(values)
+    return found
 
 
 def _newest(
