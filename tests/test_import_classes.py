@@ -443,3 +443,29 @@ def test_a_web_page_with_the_plan_in_paragraphs_inside_a_layout_table(tmp_path: 
         },
     ]
     assert plan.meta.title == "XX县2024年重点任务分工方案"
+
+
+def test_items_under_a_task_naming_no_unit_are_its_requirements(tmp_path: Path) -> None:
+    text = (
+        "XX县2024年重点任务分工方案\n"
+        "一、重点任务\n"
+        "（一）推进园区建设。（牵头单位：县发改局（联系人：李四，电话：13800000000）；"
+        "配合单位：县财政局、县人社局（按职责分工负责））\n"
+        "1.新建标准厂房10万平方米。\n"
+        "2.完善园区配套设施。\n"
+        "（二）招引重大项目。（牵头单位：县招商局）\n"
+        "二、保障措施\n"
+        "1.加强组织领导。\n"
+    )
+    plan = read(text, tmp_path)
+    assert register(plan) == [
+        {
+            "number": "1",
+            "title": "推进园区建设",
+            "lead": ["县发改局"],  # the contact in brackets is no part of the name
+            "cooperating": ["县财政局", "县人社局"],  # 负责 keeps the label's role
+            "section": "一、重点任务",
+        },
+        {"number": "2", "title": "招引重大项目", "lead": ["县招商局"], "section": "一、重点任务"},
+    ]
+    assert plan.tasks[0].requirements == ["1.新建标准厂房10万平方米。", "2.完善园区配套设施。"]

@@ -371,3 +371,120 @@ def test_sections_numbered_in_words_in_the_number_column(tmp_path: Path) -> None
             "section": "二、社会事业",
         },
     ]
+
+
+def test_docx_with_a_two_row_header_and_a_task_merged_down_over_rows(tmp_path: Path) -> None:
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=6)
+    top = ["序号", "重点任务", "工作措施", "责任单位", "责任单位", "完成时限"]
+    under = ["", "", "", "牵头单位", "配合单位", ""]
+    for row, words in zip(table.rows, (top, under), strict=True):
+        for cell, word in zip(row.cells, words, strict=True):
+            cell.text = word
+    table.cell(0, 3).merge(table.cell(0, 4))
+    for column in (0, 1, 2, 5):
+        table.cell(0, column).merge(table.cell(1, column))
+    rows = [
+        ["1", "推进园区建设", "新建厂房", "县发改局", "县财政局", "2024年底"],
+        ["1", "推进园区建设", "完善配套", "县住建局", "县水利局", "2024年底"],
+        ["2", "招引项目", "开展招商", "县招商局", "各乡镇", "2024年6月"],
+    ]
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    for column in (0, 1):  # 序号 and the task merged down over the task's two rows
+        table.cell(2, column).merge(table.cell(3, column)).text = rows[0][column]
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    plan = read_plan(path)
+    assert register(plan) == [
+        {
+            "number": "1",
+            "title": "推进园区建设",
+            "lead": ["县发改局", "县住建局"],
+            "cooperating": ["县财政局", "县水利局"],
+            "deadline": date(2024, 12, 31),
+        },
+        {
+            "number": "2",
+            "title": "招引项目",
+            "lead": ["县招商局"],
+            "cooperating": ["各乡镇"],
+            "deadline": date(2024, 6, 30),
+        },
+    ]
+    assert plan.tasks[0].requirements == ["新建厂房", "完善配套"]
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> None:
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+
+
+def test_xlsx_with_one_sheet_per_field_numbered_from_1_each(tmp_path: Path) -> None:
+    header = ["序号", "重点任务", "牵头单位", "配合单位"]
+    path = tmp_path / "plan.xlsx"
+    _workbook(
+        path,
+        {
+            "经济发展": [
+                header,
+                [1, "推进园区扩容", "县发改局", "县工信局"],
+                [2, "招引项目", "县招商局"],
+            ],
+            "社会事业": [
+                header,
+                [1, "建设养老中心", "县民政局"],
+                [2, "建设体育馆", "县文旅局", "县财政局"],
+            ],
+        },
+    )
+    assert register(read_plan(path)) == [
+        {
+            "number": "1",
+            "title": "推进园区扩容",
+            "lead": ["县发改局"],
+            "cooperating": ["县工信局"],
+            "section": "经济发展",
+        },
+        {"number": "2", "title": "招引项目", "lead": ["县招商局"], "section": "经济发展"},
+        {"number": "2.1", "title": "建设养老中心", "lead": ["县民政局"], "section": "社会事业"},
+        {
+            "number": "2.2",
+            "title": "建设体育馆",
+            "lead": ["县文旅局"],
+            "cooperating": ["县财政局"],
+            "section": "社会事业",
+        },
+    ]
+
+
+def test_xlsx_with_two_versions_in_sheets_of_default_names(tmp_path: Path) -> None:
+    header = ["序号", "重点任务", "牵头单位", "配合单位"]
+    path = tmp_path / "plan.xlsx"
+    _workbook(
+        path,
+        {
+            "Sheet1": [
+                header,
+                [1, "推进课后服务", "县教育局"],
+                [2, "加强师资建设", "县教育局", "县人社局"],
+            ],
+            "Sheet2": [
+                header,
+                [1, "推进课后服务全覆盖", "县教育局", "县财政局"],
+                [2, "加强师资建设", "县教育局", "县人社局、县财政局"],
+                [3, "改善办学条件", "县发改局"],
+            ],
+        },
+    )
+    plan = read_plan(path)
+    assert register(plan) == REVISED  # the same tasks again: a later version, not a section
+    assert [(p.label, p.tasks, p.used) for p in plan.parts] == [("#1", 2, False), ("#2", 3, True)]

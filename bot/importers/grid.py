@@ -20,6 +20,7 @@ from bot.domain.text import chinese_numeral, clean_cell, squeeze, strip_tags, to
 from bot.importers.drafts import draft_title
 from bot.importers.errors import PlanFileError
 from bot.importers.header import (
+    SHEET_MARK,
     PartialHeader,
     column_of,
     header_map,
@@ -28,6 +29,7 @@ from bot.importers.header import (
     partial_header,
 )
 from bot.importers.rows import Draft, task_from_draft
+from bot.importers.versions import TablePart, choose_version, merge_sections
 
 __all__ = ["MAX_TASKS", "GridResult", "column_of", "header_map", "parse_number", "tasks_from_rows"]
 
@@ -75,20 +77,13 @@ class GridResult:
 
 
 @dataclass(slots=True)
-class _Part:
-    label: str
-    drafts: list[Draft] = field(default_factory=list)
-    feedback: bool = False
-
-
-@dataclass(slots=True)
 class _State:
     mapping: dict[int, Column] | None = None
     section: str | None = None
     section_ordinal: int = 0
     qualify: str = ""  # numbers restart per section: "2." before each number of section 二
     heading_since_task: bool = False
-    parts: list[_Part] = field(default_factory=list)
+    parts: list[TablePart] = field(default_factory=list)
     skipping: bool = False  # inside a table of another kind
     pending: str | None = None  # a version's title line seen above its table
 
@@ -146,37 +141,29 @@ def tasks_from_rows(rows: Iterable[Row], *, context: str = "") -> GridResult:
     convention = _FIRST_LISTED_IS_LEAD.search(context)
     first_leads = convention is not None and Column.LEAD not in result.columns
     result.convention = convention.group(0) if first_leads and convention else None
-    chosen = _choose(state.parts, result)
-    for draft in chosen.drafts if chosen else []:
-        result.tasks.append(task_from_draft(draft, first_leads, result.guessed, result.warnings))
-    return result
-
-
-def _choose(parts: list[_Part], result: GridResult) -> _Part | None:
-    versions = [p for p in parts if not p.feedback and p.drafts]
-    if not versions:
-        return None
-    most = max(len(p.drafts) for p in versions)
-    chosen = [p for p in versions if len(p.drafts) * 2 >= most][-1]
-    if len(parts) > 1:
+    parts = merge_sections(state.parts)
+    chosen = choose_version(parts)
+    if chosen is not None and len(parts) > 1:
         result.parts = [
             PlanPart(p.label, len(p.drafts), p is chosen, p.feedback)
             for p in parts
             if p.drafts or p.feedback
         ]
-    return chosen
+    for draft in chosen.drafts if chosen else []:
+        result.tasks.append(task_from_draft(draft, first_leads, result.guessed, result.warnings))
+    return result
 
 
 def _header(cells: list[str], found: dict[int, Column], state: _State, result: GridResult) -> None:
     state.skipping = False
-    if state.mapping is None:
+    if state.mapping is None or not state.parts[-1].drafts:  # the first, or a finer second row
         state.mapping = found
         result.columns = [found[i] for i in sorted(found) if found[i] is not Column.LEADER]
         result.headers = {found[i].value: clean_cell(cells[i]) for i in sorted(found)}
         if result.guessed is not None:
             result.headers[Column.TITLE.value] = result.guessed
     if not state.parts:
-        state.parts.append(_Part(state.pending or _ordinal_label(1)))
+        state.parts.append(TablePart(state.pending or _ordinal_label(1)))
     elif state.pending and not state.parts[-1].drafts:
         state.parts[-1].label = state.pending
     state.heading_since_task = False
@@ -186,7 +173,7 @@ def _other_table(cells: list[str], state: _State) -> None:
     state.skipping = True  # a table of another kind after the plan's
     label = "、".join(c for c in (clean_cell(x) for x in cells) if c)
     feedback = bool(_FEEDBACK.search(label))
-    state.parts.append(_Part(state.pending or label, feedback=feedback))
+    state.parts.append(TablePart(state.pending or label, feedback=feedback))
     state.pending = None
 
 
@@ -202,13 +189,18 @@ def _heading(cells: list[str], state: _State) -> None:
         state.heading_since_task = True
 
 
-def _new_draft(number: str, state: _State) -> Draft:
+def _new_draft(number: str, title: str, state: _State) -> Draft:
     part = state.parts[-1]
+    last = part.drafts[-1] if part.drafts else None
+    if last is not None and last.number == state.qualify + number:
+        if not title or title in last.cells.get(Column.TITLE, []):
+            last.merged_rows = True
+            return last  # 序号 and the task merged down over rows: one task, several rows
     if number == "1" and len(part.drafts) >= 2:
         if state.heading_since_task:  # numbering restarts per section: 2.1, 2.2 …
             state.qualify = f"{_heading_ordinal(state)}."
         else:  # the numbers start again under a new header: another version
-            part = _Part(state.pending or _ordinal_label(len(state.parts) + 1))
+            part = TablePart(state.pending or _ordinal_label(len(state.parts) + 1))
             state.parts.append(part)
             state.pending = None
             state.qualify = ""
@@ -219,6 +211,14 @@ def _new_draft(number: str, state: _State) -> Draft:
 
 
 def _read(cells: list[str], state: _State, result: GridResult) -> None:
+    if cells[:1] == [SHEET_MARK]:  # a new sheet: a version if its name says so, else a section
+        title = cells[1] if len(cells) > 1 else ""
+        if draft_title(title)[0]:
+            state.pending = title
+        else:
+            state.section, state.heading_since_task = title, True
+            state.section_ordinal += 1
+        return
     found = header_map(cells)
     if found is not None:
         _header(cells, found, state, result)  # the first, or one repeated on every page
@@ -228,6 +228,8 @@ def _read(cells: list[str], state: _State, result: GridResult) -> None:
         return
     if state.mapping is None or state.skipping:
         return  # the document's title rows above the table
+    if not state.parts[-1].drafts and _sub_header(cells, state, result):
+        return
     number_cell = clean_cell(cells_value(cells, state.mapping, Column.NUMBER))
     number = parse_number(number_cell)
     if number is None and len({clean_cell(c) for c in cells if clean_cell(c)}) <= 1:
@@ -244,7 +246,8 @@ def _read(cells: list[str], state: _State, result: GridResult) -> None:
             return  # text above the first task
         target = state.parts[-1].drafts[-1]  # a task continued on the next row (page break)
     else:
-        target = _new_draft(number, state)
+        title = clean_cell(cells_value(cells, state.mapping, Column.TITLE))
+        target = _new_draft(number, title, state)
     for index, column in state.mapping.items():
         if column is Column.NUMBER:
             continue
@@ -252,6 +255,22 @@ def _read(cells: list[str], state: _State, result: GridResult) -> None:
         keep_lines = column in ROLE_OF_COLUMN or column is Column.REQUIREMENTS
         text = squeeze(strip_tags(raw), keep_newlines=True) if keep_lines else clean_cell(raw)
         target.add(column, text)
+
+
+def _sub_header(cells: list[str], state: _State, result: GridResult) -> bool:
+    """A second header row under a merged one: 责任单位 over 牵头单位 | 配合单位."""
+    if state.mapping is None or parse_number(cells_value(cells, state.mapping, Column.NUMBER)):
+        return False
+    found = {i: c for i, cell in enumerate(cells) if (c := column_of(cell)) is not None}
+    if not found or any(c is Column.NUMBER for c in found.values()):
+        return False
+    mapping = {i: c for i, c in state.mapping.items() if c not in found.values()}
+    state.mapping = {**mapping, **found}
+    result.columns = [
+        state.mapping[i] for i in sorted(state.mapping) if state.mapping[i] is not Column.LEADER
+    ]
+    result.headers.update({c.value: clean_cell(cells[i]) for i, c in found.items()})
+    return True
 
 
 def _section_row(cells: list[str], number_cell: str, mapping: dict[int, Column]) -> bool:

@@ -15,6 +15,8 @@ from bot.domain.text import clean_cell, squeeze, strip_tags
 
 Row = Sequence[str]
 
+SHEET_MARK = "\x1esheet"  # first cell of the row an .xlsx reader puts before each named sheet
+
 # Checked in this order: 县教育局牵头联络股室 is the liaison column, not the lead column, and
 # 责任领导 is a person, not the responsible units.
 _HEADER_WORDS: tuple[tuple[Column, tuple[str, ...]], ...] = (

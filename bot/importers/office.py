@@ -7,6 +7,7 @@ inflated, so a zip bomb is refused instead of filling memory.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import zipfile
 from datetime import date, datetime
@@ -15,7 +16,9 @@ from typing import Any
 from bot.domain.messages import N_
 from bot.importers.errors import PlanFileError
 from bot.importers.grid import header_map
+from bot.importers.header import SHEET_MARK
 
+_DEFAULT_SHEET = re.compile(r"^(?:Sheet|工作表|表)\s*\d*$", re.IGNORECASE)
 _MAX_RATIO = 200  # inflated / compressed, beyond what real office XML reaches
 
 
@@ -104,9 +107,12 @@ def xlsx_content(data: bytes) -> tuple[list[list[str]], list[str]]:
             N_("The Excel workbook could not be read; it may be damaged or protected.")
         ) from exc
     rows: list[list[str]] = []
+    visible = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible":
             continue
+        if len(visible) > 1 and not _DEFAULT_SHEET.match(sheet.title):
+            rows.append([SHEET_MARK, sheet.title])  # the sheet's name: a section or a version
         grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         for merged in sheet.merged_cells.ranges:
             top = (
@@ -121,5 +127,6 @@ def xlsx_content(data: bytes) -> tuple[list[list[str]], list[str]]:
     for row in rows:
         if header_map(row) is not None:
             break
-        preamble.append(" ".join(dict.fromkeys(c for c in row if c)))
+        if row[:1] != [SHEET_MARK]:
+            preamble.append(" ".join(dict.fromkeys(c for c in row if c)))
     return rows, preamble

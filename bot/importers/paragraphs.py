@@ -90,6 +90,7 @@ class _Reader:
     seen: set[str] = field(default_factory=set)
     sections: dict[int, int] = field(default_factory=dict)  # level → its current number
     headings: list[Block] = field(default_factory=list)
+    task_level: int | None = None  # the level of the last task, while items under it follow
 
     def convention(self, text: str) -> bool:
         if m := FIRST_LISTED_IS_LEAD.search(text):
@@ -134,7 +135,10 @@ class _Reader:
             if not f.statement.is_task and f.statement.first_leads:
                 self.first_leads = True
                 self.convention(block.text[f.start : f.end])
+        if not groups and cut is None and self._under_task(block):
+            return
         if not groups and cut is None:
+            self.task_level = None
             self.first_leads |= self.convention(block.text)
             self.result.context.append(block.text)
             self.sections[block.level] = block.number
@@ -142,7 +146,16 @@ class _Reader:
             if not self.result.tasks:
                 self.result.meta_lines.extend(block.lines[1:])
             return
+        self.task_level = block.level
         self._tasks(block, groups, cut, at_end)
+
+    def _under_task(self, block: Block) -> bool:
+        """A numbered item under a task, naming no unit (its measures ①, (1) …): kept as
+        that task's requirement, not as a section."""
+        if self.task_level is None or block.level <= self.task_level or not self.result.tasks:
+            return False
+        self.result.tasks[-1].requirements.append(squeeze(block.marker + block.text))
+        return True
 
     def _tasks(self, block: Block, groups: list[Found], cut: Cut | None, at_end: bool) -> None:
         text = block.text

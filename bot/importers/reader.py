@@ -21,6 +21,7 @@ from bot.importers.files import check_size, read_bounded
 from bot.importers.grid import header_map
 from bot.importers.markup import html_tables, html_text, looks_like_html, markdown_tables
 from bot.importers.office import docx_content, office_kind, xlsx_content
+from bot.importers.review import read_review
 from bot.importers.script import clean, fold
 from bot.importers.webtable import pasted_rows
 
@@ -57,6 +58,8 @@ def read_plan_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTE
         if kind == "docx":
             rows, preamble, paragraphs = docx_content(data)
             return read_parts(Source(rows, preamble, paragraphs), stem)
+        if (review := read_review(data)) is not None:  # our own review sheet, read exactly
+            return review
         rows, preamble = xlsx_content(data)
         return read_parts(Source(rows, preamble, [], tables_only=True), stem)
     if data.startswith(_OLE_MAGIC):

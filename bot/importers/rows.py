@@ -19,6 +19,7 @@ class Draft:
     number: str
     cells: dict[Column, list[str]] = field(default_factory=dict)
     section: str | None = None
+    merged_rows: bool = False  # one task over several rows, each with its own measure
 
     def add(self, column: Column, text: str) -> None:
         """Keep ``text`` for ``column`` unless the same text is already there."""
@@ -52,7 +53,12 @@ def task_from_draft(
     draft: Draft, first_leads: bool, guessed: str | None, warnings: list[Message]
 ) -> PlanTask:
     """The task a draft row holds; warnings for what it lacks are added to ``warnings``."""
-    requirements = split_requirements(draft.text(Column.REQUIREMENTS, "\n"))
+    if draft.merged_rows:
+        requirements = [
+            r for cell in draft.cells.get(Column.REQUIREMENTS, []) for r in split_requirements(cell)
+        ]
+    else:
+        requirements = split_requirements(draft.text(Column.REQUIREMENTS, "\n"))
     title = draft.text(Column.TITLE)
     if not title and requirements:
         title = re.split(r"[。；;]", requirements[0], maxsplit=1)[0]
