@@ -14,7 +14,7 @@ def test_import_dry_run_json_contract(cli_env: Path, runner: CliRunner, shared_p
     result = runner.invoke(app, ["import", str(shared_plan), "--dry-run", "--json"])
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"plan", "tasks", "warnings"}
+    assert set(payload) == {"plan", "tasks", "warnings", "notes", "parts"}
     assert payload["plan"] == {
         "title": "全市教育大会精神重点任务分工方案",
         "doc_number": "辰教小组发〔2022〕10号",
@@ -23,7 +23,16 @@ def test_import_dry_run_json_contract(cli_env: Path, runner: CliRunner, shared_p
     }
     assert len(payload["tasks"]) == 24
     task5 = payload["tasks"][4]
-    assert set(task5) == {"number", "title", "requirements", "assignments", "liaison", "deadline"}
+    assert set(task5) == {
+        "number",
+        "title",
+        "requirements",
+        "assignments",
+        "liaison",
+        "deadline",
+        "section",
+        "leader",
+    }
     assert task5["number"] == "5"
     assert task5["assignments"][0] == {"unit": "县教育局", "role": "lead"}
     assert {"unit": "各乡镇党委、政府", "role": "responsible"} in task5["assignments"]

@@ -1,4 +1,4 @@
-"""``duban init``, ``duban import``, ``duban plan show`` and ``duban export-plan``."""
+"""``duban import`` (with ``--review``), ``duban plan show`` and ``duban export-plan``."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from bot.domain.cadence_text import due_rule, stated_rule
 from bot.domain.messages import N_, Message, msg
-from bot.domain.plan import ParsedPlan, PlanMeta, PlanTask, Role
+from bot.domain.plan import ParsedPlan, PlanTask
 from bot.importers import PlanFileError, load_plan_file, read_plan_bytes
-from bot.plans.importing import ImportOutcome, import_plan
+from bot.plans.importing import ImportOutcome, import_plan, task_json
+from bot.plans.preview import register_json, register_view
 from bot.render.register import register_table, write_csv, write_docx, write_xlsx
 from bot.shell.runtime import Runtime, runtime
 from bot.storage.models import Plan, PlanImport
@@ -21,6 +21,7 @@ from bot.storage.register import latest_plan, load_tasks, plan_meta
 
 plan_app = typer.Typer(help="Look at the stored plan.", no_args_is_help=True)
 _WRITERS = {".xlsx": write_xlsx, ".docx": write_docx, ".csv": write_csv}
+__all__ = ["cadence_line", "register", "register_view"]
 
 
 def register(app: typer.Typer) -> None:
@@ -30,15 +31,27 @@ def register(app: typer.Typer) -> None:
     app.add_typer(plan_app, name="plan")
 
 
-def import_command(
+def import_command(  # noqa: PLR0917 - typer passes every option by keyword
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The plan: .md, .html, .docx, .xlsx, .csv or .txt")],
     title: Annotated[str | None, typer.Option(help="Use this title instead of the file's")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and check only")] = False,
+    review: Annotated[
+        Path | None,
+        typer.Option(
+            "--review",
+            help=(
+                "Write the register to this .xlsx for the secretariat to check, the uncertain "
+                "cells marked; nothing is stored. Import the checked sheet afterwards."
+            ),
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Import a task-division plan (分工方案), or a revision of one already stored."""
     rt = runtime(ctx)
+    if review is not None and review.suffix.lower() != ".xlsx":
+        rt.fail(msg(N_("The review sheet must be an .xlsx file.")))
     try:
         data = load_plan_file(file, max_bytes=rt.settings.import_max_bytes)
         parsed = read_plan_bytes(data, name=file.name, max_bytes=rt.settings.import_max_bytes)
@@ -47,18 +60,31 @@ def import_command(
     if title:
         parsed.meta.title = title.strip()
     outcome = None
-    if not dry_run:
+    if review is not None:
+        write_review_sheet(rt, parsed, review)
+    elif not dry_run:
         digest = hashlib.sha256(data).hexdigest()  # the bytes parsed, not a second read
         outcome = rt.run(_store(rt, parsed, file.name, digest))
     if as_json:
-        rt.json(parsed.to_json(rt.say))
+        rt.json(register_json(parsed, rt.say))
         if outcome is not None:
             _print_outcome(rt, outcome, stderr=True)
         return
     rt.out.print(register_view(rt, parsed.meta, parsed.tasks))
     for warning in parsed.warnings:
         rt.err.print("⚠ " + rt.say(warning), markup=False)
-    if outcome is None:
+    if review is not None:
+        rt.tell(
+            msg(
+                N_(
+                    "Wrote {count} tasks to the review sheet {path}; nothing was stored. "
+                    "Correct it, then import it: duban import {path}"
+                ),
+                count=len(parsed.tasks),
+                path=str(review),
+            )
+        )
+    elif outcome is None:
         rt.out.print(
             rt.say(
                 msg(N_("Dry run: {count} tasks read, nothing was stored."), count=len(parsed.tasks))
@@ -129,30 +155,21 @@ def cadence_line(rt: Runtime, outcome: ImportOutcome) -> str | None:
     )
 
 
-def register_view(rt: Runtime, meta: PlanMeta, tasks: list[PlanTask]) -> Table:
-    """The register as a rich table, for the terminal."""
-    caption = " · ".join(str(x) for x in (meta.doc_number, meta.issuer, meta.issued) if x)
-    table = Table(title=meta.title, caption=caption or None, show_lines=True, expand=True)
-    for label in (
-        N_("No."),
-        N_("Task"),
-        N_("Lead unit"),
-        N_("Responsible / cooperating"),
-        N_("Liaison office"),
-        N_("Deadline"),
-    ):
-        table.add_column(rt.translator.gettext(label), overflow="fold")
-    for task in tasks:
-        others = task.units(Role.RESPONSIBLE) + task.units(Role.COOPERATING)
-        table.add_row(
-            task.number,
-            task.title,
-            "、".join(task.units(Role.LEAD)),
-            "、".join(others),
-            task.liaison or "",
-            task.deadline.isoformat() if task.deadline else "",
+def write_review_sheet(rt: Runtime, parsed: ParsedPlan, path: Path) -> None:
+    """Write the review sheet, or say in one sentence why it cannot be written."""
+    from bot.render.review import write_review  # noqa: PLC0415 - openpyxl, only when asked
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_review(parsed, path, rt.say, import_hint=f"duban import {path}")
+    except OSError as exc:
+        rt.fail(
+            msg(
+                N_("The file {name} cannot be written: {reason}."),
+                name=str(path),
+                reason=exc.strerror or exc.__class__.__name__,
+            )
         )
-    return table
 
 
 async def _stored_register(rt: Runtime, plan_id: int | None) -> tuple[Plan, list[PlanTask]]:
@@ -182,6 +199,7 @@ def show(
     meta = plan_meta(plan)
     if as_json:
         payload = ParsedPlan(meta=meta, tasks=tasks).to_json(rt.say)
+        payload["tasks"] = [task_json(t) for t in tasks]
         payload["warnings"] = warnings
         payload["plan"] |= {"id": plan.id, "revision": plan.revision}
         rt.json(payload)

@@ -72,7 +72,7 @@ async def import_plan(
         created = plan is None
         await apply_known_aliases(parsed, plan.id if plan else None)
         old_tasks = [] if plan is None else await load_tasks(plan.id)
-        diff = diff_tasks(old_tasks, parsed.tasks)
+        diff = register_diff(old_tasks, parsed.tasks)
         note = _cadence_note(plan, parsed)
         if plan is not None and diff.is_empty and not _meta_changed(plan, parsed):
             if note is not None and note.adopted:  # the same register, now read for its day
@@ -90,7 +90,7 @@ async def import_plan(
         units = await _units_by_name(parsed.unit_names())
         await _store_tasks(plan, parsed.tasks, diff, units, now)
         await _store_aliases(plan, parsed.aliases, units)
-        snapshot = {"plan": parsed.meta.to_json(), "tasks": [t.to_json() for t in parsed.tasks]}
+        snapshot = {"plan": parsed.meta.to_json(), "tasks": [task_json(t) for t in parsed.tasks]}
         await PlanImport.create(
             plan=plan,
             revision=plan.revision,
@@ -107,6 +107,28 @@ async def import_plan(
             detail={"revision": plan.revision, "source": source_name, **diff.to_json()},
         )
         return ImportOutcome(plan.id, plan.revision, created=created, diff=diff, cadence=note)
+
+
+def register_diff(old: list[PlanTask], new: list[PlanTask]) -> PlanDiff:
+    """Compare two registers by task number; a task whose section or leader moved changed too."""
+    diff = diff_tasks(old, new)
+    before = {t.number: t for t in old}
+    after = {t.number: t for t in new}
+    moved = [n for n in diff.unchanged if _placement(before[n]) != _placement(after[n])]
+    if moved:
+        diff.changed = [n for n in after if n in diff.changed or n in moved]
+        diff.unchanged = [n for n in diff.unchanged if n not in moved]
+    return diff
+
+
+def _placement(task: PlanTask) -> tuple[str, str]:
+    """Section and leader as compared: spacing is no change (a table cell may lose a space)."""
+    return "".join((task.section or "").split()), "".join((task.leader or "").split())
+
+
+def task_json(task: PlanTask) -> dict[str, object]:
+    """A task in the import JSON shape, with its section and leader."""
+    return task.to_json() | {"section": task.section, "leader": task.leader}
 
 
 async def apply_known_aliases(parsed: ParsedPlan, plan_id: int | None) -> None:
@@ -203,6 +225,8 @@ async def _store_tasks(
                 requirements=task.requirements,
                 liaison=task.liaison,
                 deadline=task.deadline,
+                section=task.section,
+                leader=task.leader,
                 revision=plan.revision,
             )
         elif task.number in touched or row.position != position:
@@ -210,6 +234,8 @@ async def _store_tasks(
             if task.number in touched:
                 row.title, row.requirements = task.title, task.requirements
                 row.liaison, row.deadline = task.liaison, task.deadline
+                row.section = task.section  # type: ignore[assignment]  # a nullable TextField
+                row.leader = task.leader
                 row.revision, row.retired_at = plan.revision, None
             await row.save()
         if task.number in touched:

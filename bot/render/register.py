@@ -1,14 +1,15 @@
 """The plan register written back in the plan's own column layout (xlsx, docx, csv).
 
 Importing a file written here gives the same register: requirements are joined with ①②③,
-units with 、, deadlines as full dates, and the title and 文号 stand above the table.
+units with 、, deadlines as full dates, the title and 文号 stand above the table, each task's
+section is a heading row above its first task, and the leader (责任领导) has a column.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ DEFAULT_HEADERS = {
     Column.LEAD: "牵头部门",
     Column.RESPONSIBLE: "责任部门",
     Column.COOPERATING: "配合部门",
+    Column.LEADER: "责任领导",
     Column.LIAISON: "联络股室",
     Column.DEADLINE: "完成时间",
 }
@@ -34,6 +36,7 @@ _WIDTHS = {
     Column.LEAD: 16,
     Column.RESPONSIBLE: 28,
     Column.COOPERATING: 24,
+    Column.LEADER: 12,
     Column.LIAISON: 16,
     Column.DEADLINE: 14,
 }
@@ -48,6 +51,7 @@ class RegisterTable:
     columns: list[Column]
     header: list[str]
     rows: list[list[str]]
+    headings: dict[int, str] = field(default_factory=dict)  # row index → the section above it
 
 
 def register_table(
@@ -64,6 +68,8 @@ def register_table(
         needed.add(Column.DEADLINE)
     if any(t.liaison for t in tasks):
         needed.add(Column.LIAISON)
+    if any(t.leader for t in tasks):
+        needed.add(Column.LEADER)
     for column in DEFAULT_HEADERS:
         if column in needed and column not in layout:
             layout.append(column)
@@ -77,7 +83,19 @@ def register_table(
         columns=layout,
         header=[headers.get(c.value) or DEFAULT_HEADERS[c] for c in layout],
         rows=rows,
+        headings=section_headings(tasks),
     )
+
+
+def section_headings(tasks: list[PlanTask]) -> dict[int, str]:
+    """Where a new section starts: the index of its first task → the section's headings."""
+    headings: dict[int, str] = {}
+    current: str | None = None
+    for index, task in enumerate(tasks):
+        if task.section and task.section != current:
+            headings[index] = task.section
+        current = task.section
+    return headings
 
 
 def _cell(task: PlanTask, column: Column, progress: dict[str, str]) -> str:
@@ -93,6 +111,8 @@ def _cell(task: PlanTask, column: Column, progress: dict[str, str]) -> str:
         return "、".join(task.units(ROLE_OF_COLUMN[column]))
     if column is Column.LIAISON:
         return task.liaison or ""
+    if column is Column.LEADER:
+        return task.leader or ""
     return (
         f"{task.deadline.year}年{task.deadline.month}月{task.deadline.day}日"
         if task.deadline
@@ -126,8 +146,14 @@ def register_sheet(book: Any, table: RegisterTable) -> int:
     sheet.cell(row=sheet.max_row, column=1).font = Font(size=16, bold=True)
     first = sheet.max_row + 1
     sheet.append(table.header)
-    for values in table.rows:
+    widths = [_WIDTHS[c] for c in table.columns]
+    heading_rows = []
+    for index, values in enumerate(table.rows):
+        if index in table.headings:
+            sheet.append([table.headings[index]])
+            heading_rows.append(sheet.max_row)
         sheet.append(values)
+        sheet.row_dimensions[sheet.max_row].height = row_height(values, widths)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     header_alignment = Alignment(wrap_text=True, vertical="center")
@@ -141,9 +167,9 @@ def register_sheet(book: Any, table: RegisterTable) -> int:
                 cell.font = bold
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[column]
-    widths = [_WIDTHS[c] for c in table.columns]
-    for offset, values in enumerate(table.rows, start=1):
-        sheet.row_dimensions[first + offset].height = row_height(values, widths)
+    for row in heading_rows:
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        sheet.cell(row=row, column=1).font = bold
     sheet.freeze_panes = f"A{first + 1}"
     sheet.print_title_rows = f"{first}:{first}"
     landscape_a4(sheet)
@@ -195,7 +221,10 @@ def add_docx_table(document: Any, table: RegisterTable) -> Any:
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header_props.append(repeat)
-    for row in table.rows:
+    for index, row in enumerate(table.rows):
+        if index in table.headings:
+            cells = grid.add_row().cells
+            cells[0].merge(cells[-1]).text = table.headings[index]
         for cell, text in zip(grid.add_row().cells, row, strict=True):
             cell.text = text
     return grid
@@ -206,4 +235,7 @@ def write_csv(table: RegisterTable, path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(table.header)
-        writer.writerows(table.rows)
+        for index, row in enumerate(table.rows):
+            if index in table.headings:
+                writer.writerow([table.headings[index]] + [""] * (len(row) - 1))
+            writer.writerow(row)

@@ -47,6 +47,8 @@ async def load_tasks(plan_id: int) -> list[PlanTask]:
             assignments=by_task.get(t.id, []),
             liaison=t.liaison,
             deadline=t.deadline,
+            section=t.section,
+            leader=t.leader,
         )
         for t in tasks
     ]

@@ -1,0 +1,199 @@
+"""The review sheet: the register as the secretariat checks it, before it is stored.
+
+One row per task (number, section, title, units by role, leader, deadline) and a 备注 column
+naming what the importer was unsure of; each uncertain cell is filled and carries the note as a
+comment. Headers are in the operator's language; A4 landscape, one page wide, frozen header. A
+hidden sheet marks the file as ours (``bot/domain/review.py``), so importing it back reads it
+exactly (``bot/importers/review.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.domain.messages import N_, Message, msg
+from bot.domain.plan import NoteKind, ParsedPlan, PlanTask, TaskNote, join_requirements
+from bot.domain.review import (
+    MARKER,
+    MARKER_SHEET,
+    ROLE_OF_REVIEW_COLUMN,
+    UNIT_COLUMNS,
+    UNIT_SEPARATOR,
+    ReviewColumn,
+    plan_json,
+    review_columns,
+)
+from bot.domain.units import UnitKind, unit_kind
+from bot.render.page import landscape_a4
+from bot.render.register import row_height
+
+Say = Callable[[Message], str]
+
+HEADERS: dict[ReviewColumn, str] = {
+    ReviewColumn.NUMBER: N_("No."),
+    ReviewColumn.SECTION: N_("Section"),
+    ReviewColumn.TITLE: N_("Task"),
+    ReviewColumn.REQUIREMENTS: N_("Requirements"),
+    ReviewColumn.LEAD: N_("Lead units"),
+    ReviewColumn.RESPONSIBLE: N_("Responsible units"),
+    ReviewColumn.COOPERATING: N_("Cooperating units"),
+    ReviewColumn.LEADER: N_("Leader"),
+    ReviewColumn.LIAISON: N_("Liaison office"),
+    ReviewColumn.DEADLINE: N_("Deadline"),
+    ReviewColumn.NOTES: N_("Notes"),
+}
+WIDTHS = {
+    ReviewColumn.NUMBER: 6,
+    ReviewColumn.SECTION: 18,
+    ReviewColumn.TITLE: 30,
+    ReviewColumn.REQUIREMENTS: 40,
+    ReviewColumn.LEAD: 16,
+    ReviewColumn.RESPONSIBLE: 20,
+    ReviewColumn.COOPERATING: 20,
+    ReviewColumn.LEADER: 10,
+    ReviewColumn.LIAISON: 12,
+    ReviewColumn.DEADLINE: 12,
+    ReviewColumn.NOTES: 36,
+}
+_CELL_LIMIT = 30_000
+UNCERTAIN_FILL = "FFF2A8"  # a light yellow, readable when printed in grey
+
+
+def cell_text(task: PlanTask, column: ReviewColumn) -> str:
+    """What the review sheet (and the terminal preview) shows of ``task`` in ``column``."""
+    if column in ROLE_OF_REVIEW_COLUMN:
+        return UNIT_SEPARATOR.join(task.units(ROLE_OF_REVIEW_COLUMN[column]))
+    values = {
+        ReviewColumn.NUMBER: task.number,
+        ReviewColumn.SECTION: task.section or "",
+        ReviewColumn.TITLE: task.title,
+        ReviewColumn.REQUIREMENTS: join_requirements(task.requirements)
+        if task.requirements
+        else "",
+        ReviewColumn.LEADER: task.leader or "",
+        ReviewColumn.LIAISON: task.liaison or "",
+        ReviewColumn.DEADLINE: task.deadline.isoformat() if task.deadline else "",
+    }
+    return values.get(column, "")
+
+
+def _holding(task: PlanTask, wanted: Callable[[str, bool], bool]) -> list[ReviewColumn]:
+    """The unit columns holding a unit ``wanted(name, separately)`` accepts."""
+    return [
+        c
+        for c in UNIT_COLUMNS
+        if any(
+            wanted(a.unit, a.separately)
+            for a in task.assignments
+            if a.role is ROLE_OF_REVIEW_COLUMN[c]
+        )
+    ]
+
+
+def note_columns(task: PlanTask, note: TaskNote) -> list[ReviewColumn]:
+    """The cells a note is about: the ones to highlight."""
+    filled = [c for c in UNIT_COLUMNS if task.units(ROLE_OF_REVIEW_COLUMN[c])]
+    kind = note.kind
+    if kind in (NoteKind.GUESSED_COLUMN, NoteKind.SPLIT):
+        return [ReviewColumn.TITLE]
+    if kind is NoteKind.DEADLINE:
+        return [ReviewColumn.DEADLINE]
+    if kind is NoteKind.CONVENTION:
+        return [ReviewColumn.LEAD]
+    if kind is NoteKind.NO_UNIT:
+        return list(UNIT_COLUMNS)
+    if kind is NoteKind.COLLECTIVE:
+        return _holding(task, lambda name, _: unit_kind(name) is UnitKind.COLLECTIVE) or filled
+    if kind is NoteKind.SEPARATELY:
+        return _holding(task, lambda _, separately: separately) or [ReviewColumn.LEAD]
+    if kind in (NoteKind.CUT_OFF, NoteKind.NOT_A_UNIT):
+        return filled or [ReviewColumn.TITLE]
+    return [ReviewColumn.NUMBER]
+
+
+def uncertain_cells(task: PlanTask) -> dict[ReviewColumn, list[TaskNote]]:
+    """Each uncertain cell of ``task`` with the notes about it, in the notes' order."""
+    cells: dict[ReviewColumn, list[TaskNote]] = {}
+    for note in task.notes:
+        for column in note_columns(task, note):
+            cells.setdefault(column, []).append(note)
+    return cells
+
+
+def notes_text(task: PlanTask, say: Say) -> str:
+    """The 备注 cell: one localized sentence per note, one a line."""
+    return "\n".join(say(n.message) for n in task.notes)
+
+
+def write_review(plan: ParsedPlan, path: Path, say: Say, *, import_hint: str) -> None:
+    """Write ``plan`` as a review sheet to ``path`` (``import_hint``: the command to run after)."""
+    from openpyxl import Workbook  # noqa: PLC0415 - heavy import, only the review needs it
+    from openpyxl.comments import Comment  # noqa: PLC0415
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    columns = review_columns(plan.tasks)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = say(msg(N_("Review")))[:31]
+    width = len(columns)
+    guide = say(
+        msg(
+            N_(
+                "Check every row. Yellow cells are what the importer was unsure of (see the "
+                "notes). Write one unit per line and deadlines as 2026-12-31. Then run: {command}"
+            ),
+            command=import_hint,
+        )
+    )
+    for row, (text, font) in enumerate(
+        ((plan.meta.title, Font(size=16, bold=True)), (guide, Font(italic=True))), start=1
+    ):
+        sheet.cell(row=row, column=1, value=text).font = font
+        sheet.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    sheet.row_dimensions[2].height = 32
+    header_row = 3
+    header = [say(msg(HEADERS[c])) for c in columns]
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    fill = PatternFill("solid", fgColor=UNCERTAIN_FILL)
+    widths = [WIDTHS[c] for c in columns]
+    for index, text in enumerate(header, start=1):
+        cell = sheet.cell(row=header_row, column=index, value=text)
+        cell.font, cell.border = Font(bold=True), border
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[get_column_letter(index)].width = widths[index - 1]
+    for offset, task in enumerate(plan.tasks, start=1):
+        row = header_row + offset
+        values = [
+            notes_text(task, say) if c is ReviewColumn.NOTES else cell_text(task, c)
+            for c in columns
+        ]
+        uncertain = uncertain_cells(task)
+        for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
+            cell = sheet.cell(row=row, column=index, value=value)
+            cell.number_format = "@"  # text: 2.1 stays 2.1, a date stays as written
+            cell.border = border
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if column in uncertain:
+                cell.fill = fill
+                words = "\n".join(say(n.message) for n in uncertain[column])
+                cell.comment = Comment(words, "duban", width=300, height=120)
+        sheet.row_dimensions[row].height = row_height(values, widths)
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    landscape_a4(sheet)
+    marker = book.create_sheet(MARKER_SHEET)
+    marker["A1"] = MARKER
+    kept = json.dumps(
+        plan_json(plan) | {"sheet": sheet.title, "header": dict(zip(header, columns, strict=True))},
+        ensure_ascii=False,
+    )
+    for index in range(0, len(kept), _CELL_LIMIT):  # a cell holds 32767 characters at most
+        marker.cell(row=2 + index // _CELL_LIMIT, column=1, value=kept[index : index + _CELL_LIMIT])
+    marker.sheet_state = "hidden"
+    book.save(path)
