@@ -488,3 +488,24 @@ def test_xlsx_with_two_versions_in_sheets_of_default_names(tmp_path: Path) -> No
     plan = read_plan(path)
     assert register(plan) == REVISED  # the same tasks again: a later version, not a section
     assert [(p.label, p.tasks, p.used) for p in plan.parts] == [("#1", 2, False), ("#2", 3, True)]
+
+
+def test_a_web_page_table_with_cells_merged_down(tmp_path: Path) -> None:
+    page = """<html><body><p>XX县2024年重点任务分工方案</p><table>
+<tr><th>序号</th><th>重点任务</th><th>工作措施</th><th>牵头单位</th><th>配合单位</th></tr>
+<tr><td rowspan="2">1</td><td rowspan="2">推进园区建设</td><td>新建厂房</td>
+<td rowspan="3">县发改局</td><td>县财政局</td></tr>
+<tr><td>完善配套</td><td>县水利局</td></tr>
+<tr><td>2</td><td>招引项目</td><td>开展招商</td><td>各乡镇</td></tr>
+</table></body></html>"""
+    plan = read(page, tmp_path, "plan.html")
+    assert register(plan) == [
+        {
+            "number": "1",
+            "title": "推进园区建设",
+            "lead": ["县发改局"],
+            "cooperating": ["县财政局", "县水利局"],
+        },
+        {"number": "2", "title": "招引项目", "lead": ["县发改局"], "cooperating": ["各乡镇"]},
+    ]
+    assert plan.tasks[0].requirements == ["新建厂房", "完善配套"]

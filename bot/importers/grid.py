@@ -192,10 +192,10 @@ def _heading(cells: list[str], state: _State) -> None:
 def _new_draft(number: str, title: str, state: _State) -> Draft:
     part = state.parts[-1]
     last = part.drafts[-1] if part.drafts else None
-    if last is not None and last.number == state.qualify + number:
-        if not title or title in last.cells.get(Column.TITLE, []):
-            last.merged_rows = True
-            return last  # 序号 and the task merged down over rows: one task, several rows
+    same_task = not title or title in (last.cells.get(Column.TITLE, []) if last else [])
+    if last is not None and last.number == state.qualify + number and same_task:
+        last.merged_rows = True
+        return last  # 序号 and the task merged down over rows: one task, several rows
     if number == "1" and len(part.drafts) >= 2:
         if state.heading_since_task:  # numbering restarts per section: 2.1, 2.2 …
             state.qualify = f"{_heading_ordinal(state)}."
@@ -210,25 +210,35 @@ def _new_draft(number: str, title: str, state: _State) -> Draft:
     return draft
 
 
-def _read(cells: list[str], state: _State, result: GridResult) -> None:
-    if cells[:1] == [SHEET_MARK]:  # a new sheet: a version if its name says so, else a section
-        title = cells[1] if len(cells) > 1 else ""
-        if draft_title(title)[0]:
-            state.pending = title
-        else:
-            state.section, state.heading_since_task = title, True
-            state.section_ordinal += 1
-        return
+def _sheet(cells: list[str], state: _State) -> None:
+    """A new sheet: a version if its name says so, else a section."""
+    title = cells[1] if len(cells) > 1 else ""
+    if draft_title(title)[0]:
+        state.pending = title
+    else:
+        state.section, state.heading_since_task = title, True
+        state.section_ordinal += 1
+
+
+def _structure(cells: list[str], state: _State, result: GridResult) -> bool:
+    """Read a row that is no task (a header, a sheet's name, another table); True if it was."""
+    if cells[:1] == [SHEET_MARK]:
+        _sheet(cells, state)
+        return True
     found = header_map(cells)
     if found is not None:
         _header(cells, found, state, result)  # the first, or one repeated on every page
-        return
+        return True
     if looks_like_header(cells) and state.mapping is not None:
         _other_table(cells, state)
-        return
+        return True
     if state.mapping is None or state.skipping:
-        return  # the document's title rows above the table
-    if not state.parts[-1].drafts and _sub_header(cells, state, result):
+        return True  # the document's title rows above the table
+    return not state.parts[-1].drafts and _sub_header(cells, state, result)
+
+
+def _read(cells: list[str], state: _State, result: GridResult) -> None:
+    if _structure(cells, state, result) or state.mapping is None:
         return
     number_cell = clean_cell(cells_value(cells, state.mapping, Column.NUMBER))
     number = parse_number(number_cell)

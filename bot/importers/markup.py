@@ -40,16 +40,21 @@ class _TableParser(HTMLParser):
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
         self._span = 1
+        self._rowspan = 1
+        self._down: dict[int, tuple[int, str]] = {}  # column → (rows still covered, its text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
             self._depth += 1
+            self._down = {}
         elif tag == "tr" and self._depth:
             self._row = []
         elif tag in ("td", "th") and self._row is not None:
             self._cell = []
             span = dict(attrs).get("colspan") or "1"
             self._span = int(span) if span.isdigit() else 1
+            down = dict(attrs).get("rowspan") or "1"
+            self._rowspan = min(int(down), 500) if down.isdigit() else 1
         elif tag in ("br", "p", "div", "li") and self._cell is not None:
             self._cell.append("\n")
         elif tag in ("br", "p", "div", "h1", "h2", "h3", "h4") and not self._depth:
@@ -58,13 +63,27 @@ class _TableParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("td", "th") and self._row is not None and self._cell is not None:
             value = "".join(self._cell).strip()
-            self._row.extend([value] * max(1, min(self._span, 50)))
+            self._fill_down()
+            for _ in range(max(1, min(self._span, 50))):
+                if self._rowspan > 1:  # a cell merged down: the rows below hold it too
+                    self._down[len(self._row)] = (self._rowspan - 1, value)
+                self._row.append(value)
             self._cell = None
         elif tag == "tr" and self._row is not None:
+            self._fill_down()
             self.rows.append(self._row[:_MAX_CELLS_PER_ROW])
             self._row = None
         elif tag == "table" and self._depth:
             self._depth -= 1
+
+    def _fill_down(self) -> None:
+        """Put the text of cells merged down from rows above where this row skips them."""
+        assert self._row is not None
+        while len(self._row) in self._down and len(self._row) < _MAX_CELLS_PER_ROW:
+            left, value = self._down.pop(len(self._row))
+            if left > 1:
+                self._down[len(self._row)] = (left - 1, value)
+            self._row.append(value)
 
     def handle_data(self, data: str) -> None:
         if self._cell is not None:
