@@ -26,6 +26,7 @@ from bot.operations import cli_database as database
 from bot.operations import cli_demo as demo_command
 from bot.operations import cli_doctor as doctor
 from bot.operations import cli_outbox as delivery
+from bot.operations import cli_prune as prune
 from bot.operations import cli_serve as serve
 from bot.oversight import cli as reporting
 from bot.people import cli as people
@@ -107,6 +108,7 @@ def build_app() -> typer.Typer:
         serve,
         schedule,
         delivery,
+        prune,
         reporting,
         admin,
         chats,

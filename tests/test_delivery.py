@@ -4,6 +4,7 @@ once its lease expires (never while it lasts)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,17 +13,20 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from typer.testing import CliRunner
 
 from bot.channels.telegram.adapter import TelegramChannel
 from bot.channels.wecom.adapter import WecomChannel
 from bot.channels.wecom.client import WecomClient
+from bot.cli import app
 from bot.delivery.outbox import enqueue
 from bot.delivery.pacing import Pacer
 from bot.delivery.sender import Sender
 from bot.domain.conversation import Button, Outbound
+from bot.operations.cli_prune import Pruned, prune_before
 from bot.sandbox.telegram import TelegramEmulator
 from bot.sandbox.wecom import WecomEmulator
-from bot.storage.models import Contact, ConversationState, OutboxMessage
+from bot.storage.models import AuditLog, Contact, ConversationState, InboxUpdate, OutboxMessage
 
 
 class Clocks:
@@ -217,3 +221,38 @@ async def test_telegram_order_pacing_and_crash_recovery(db: str, tmp_path: Path)
     finally:
         await bot.session.close()
         await emulator.stop()
+
+
+async def test_prune_keeps_what_is_unfinished_and_the_audit_unless_asked(db: str) -> None:
+    old, recent = datetime(2026, 1, 5, tzinfo=UTC), datetime.now(UTC)
+    for key, state in (("sent", "sent"), ("failed", "failed"), ("waiting", "pending")):
+        await enqueue(key, "telegram:1", Outbound(text=key), now=old)
+        await OutboxMessage.filter(key=key).update(state=state, created_at=old)
+    await enqueue("new", "telegram:1", Outbound(text="new"), now=recent)
+    await OutboxMessage.filter(key="new").update(state="sent")
+    for key, processed, attempts in (("done", old, 0), ("todo", None, 0), ("gave-up", None, 5)):
+        await InboxUpdate.create(
+            channel="telegram", external_key=key, payload={}, processed_at=processed,
+            attempts=attempts,
+        )  # fmt: skip
+    await InboxUpdate.filter().update(received_at=old)
+    await AuditLog.create(actor="cli", action="import")
+    await AuditLog.filter().update(at=old)
+    pruned = await prune_before(recent - timedelta(days=90), audit=False)
+    assert pruned == Pruned(inbox=2, outbox=2, audit=0)
+    assert sorted(await OutboxMessage.all().values_list("key", flat=True)) == ["new", "waiting"]
+    assert await InboxUpdate.all().values_list("external_key", flat=True) == ["todo"]
+    assert await AuditLog.all().count() == 1
+    later = datetime.now(UTC) + timedelta(seconds=1)
+    assert await prune_before(later, audit=True) == Pruned(inbox=0, outbox=1, audit=1)
+
+
+def test_prune_on_the_command_line(cli_env: Path, runner: CliRunner) -> None:
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    result = runner.invoke(app, ["prune", "--days", "30"], env={"DUBAN_DEFAULT_LOCALE": "en"})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        "Pruned 0 inbox updates, 0 outbox messages and 0 audit entries older than 30 days."
+    )
+    result = runner.invoke(app, ["prune", "--audit", "--json"])
+    assert json.loads(result.stdout) == {"inbox": 0, "outbox": 0, "audit": 0, "days": 90}

@@ -3,23 +3,29 @@ then answered with an apology instead of silence."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiohttp import web
 
 from bot.cadence.dispatch import dispatch
+from bot.channels.wecom.callback import callback_routes, crypto_from, person_of
+from bot.config import Settings
 from bot.conversation.context import Deps
 from bot.conversation.registry import text_inbound
 from bot.delivery import intake as intake_module
-from bot.delivery.intake import MAX_ATTEMPTS, Intake
+from bot.delivery.intake import BATCH, MAX_ATTEMPTS, Intake
 from bot.domain.conversation import Capabilities, Choices, Inbound, InboundFile, Outbound
 from bot.domain.reporting import Month
 from bot.importers import read_plan
 from bot.people.binding import ContactRole, create_invite, redeem_invite
 from bot.plans.importing import import_plan
+from bot.sandbox.loopback import serve
+from bot.sandbox.wecom import WecomEmulator
 from bot.storage.models import Attachment, InboxUpdate, OutboxMessage
 from tests.dialogue import Clock, DictFiles
 
@@ -67,6 +73,15 @@ class FileChannel(PlainChannel):
     async def fetch(self, channel: str, file: InboundFile) -> bytes:
         self.fetched.append(file.ref)
         return b"%PDF-1.4 small stand-in for the stated size"
+
+
+def wecom_settings(emulator: WecomEmulator) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        wecom_corp_id=emulator.corp_id,
+        wecom_token=emulator.token,
+        wecom_aes_key=emulator.aes_key,
+    )
 
 
 @pytest.fixture
@@ -156,3 +171,41 @@ async def test_an_oversized_file_is_not_downloaded_by_the_inbox(
     assert replies[-1] == "The file is larger than 20 MB and was not kept."
     assert [a.original_name for a in await Attachment.all()] == ["现场.pdf"]
     assert channel.fetched == ["small"]  # the small file was fetched, the huge one never
+
+
+async def test_rows_of_a_channel_this_process_does_not_run_do_not_starve_it(
+    worker: Intake,
+) -> None:
+    await worker.store_many(
+        "elsewhere", [(str(n), {"from": f"x{n}", "text": "嗨"}) for n in range(2 * BATCH)]
+    )
+    await worker.store("plain", "mine", {"from": "u1", "text": "你好"})
+    assert await worker.process_pending() == 1
+    assert await InboxUpdate.filter(channel="elsewhere", processed_at=None).count() == 2 * BATCH
+
+
+async def test_a_wecom_callback_older_than_the_window_is_refused_and_logged(
+    db: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    emulator = WecomEmulator()
+    await emulator.start()
+    deps = Deps(
+        data_dir=tmp_path, timezone=ZoneInfo("Asia/Shanghai"), files=DictFiles(), clock=Clock()
+    )
+    inbox = Intake({}, deps, persons={"wecom": person_of})
+    app = web.Application()
+    callback_routes(app, "/cb", crypto_from(wecom_settings(emulator)), inbox, window=600)
+    runner, base = await serve(app, "127.0.0.1", 0)
+    emulator.callback_url = f"{base}/cb"
+    try:
+        assert await emulator.user_says("lisi", "新消息") == 200
+        assert await emulator.user_says("lisi", "九分钟前", age=540) == 200
+        with caplog.at_level(logging.WARNING):
+            assert await emulator.user_says("lisi", "三十天前的消息", age=30 * 86400) == 403
+        assert "older than the 600 s window" in caplog.text
+    finally:
+        await runner.cleanup()
+        await emulator.stop()
+    rows = await InboxUpdate.filter(channel="wecom").order_by("id")
+    assert len(rows) == 2
+    assert {r.person for r in rows} == {"wecom:lisi"}

@@ -52,7 +52,7 @@ def wall_clock() -> datetime:
     return datetime.now(UTC)
 
 
-class _LeaseLost(Exception):
+class LeaseLostError(Exception):
     """Another worker took the update over: this one must not handle it."""
 
 
@@ -123,9 +123,7 @@ class Intake:
         known = {str(k) for k in found}
         fresh = {k: p for k, p in updates if k not in known}
         rows = [
-            InboxUpdate(
-                channel=channel, external_key=k, payload=p, person=self._person(channel, p)
-            )
+            InboxUpdate(channel=channel, external_key=k, payload=p, person=self._person(channel, p))
             for k, p in fresh.items()
         ]
         count = len(rows)
@@ -186,8 +184,10 @@ class Intake:
             rows = list(await query)
             ids = [r.id for r in rows]
             if ids:
-                await InboxUpdate.filter(id__in=ids, processed_at=None).filter(free).update(
-                    lease_owner=self.owner, lease_until=until
+                await (
+                    InboxUpdate.filter(id__in=ids, processed_at=None)
+                    .filter(free)
+                    .update(lease_owner=self.owner, lease_until=until)
                 )
                 mine = set(
                     await InboxUpdate.filter(
@@ -206,16 +206,16 @@ class Intake:
         """
         done = 0
         failed: set[int] = set()
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(row: InboxUpdate) -> int:
+            async with gate:
+                return await self._process(row)
+
         while done < limit:
             rows = await self.claim(min(BATCH, limit - done), skip=failed)
             if not rows:
                 break
-            gate = asyncio.Semaphore(self.concurrency)
-
-            async def one(row: InboxUpdate) -> int:
-                async with gate:
-                    return await self._process(row)
-
             results = await asyncio.gather(*(one(row) for row in rows))
             done += sum(results)
             failed.update(row.id for row, ok in zip(rows, results, strict=True) if not ok)
@@ -239,11 +239,11 @@ class Intake:
 
     async def _mark(self, row: InboxUpdate, **fields: Any) -> None:
         """Mark the update processed if this worker still holds it (inside the transaction)."""
-        won = await InboxUpdate.filter(
-            id=row.id, lease_owner=self.owner, processed_at=None
-        ).update(processed_at=self.deps.clock(), **fields)
+        won = await InboxUpdate.filter(id=row.id, lease_owner=self.owner, processed_at=None).update(
+            processed_at=self.deps.clock(), **fields
+        )
         if not won:
-            raise _LeaseLost
+            raise LeaseLostError
 
     async def _process(self, row: InboxUpdate) -> int:
         channel = self.channels[row.channel]
@@ -265,7 +265,7 @@ class Intake:
                     for i, reply in enumerate(replies):
                         recipient = reply.recipient or inbound.chat_identity
                         await enqueue(f"reply:{row.id}:{i}", recipient, reply, now=now)
-        except _LeaseLost:
+        except LeaseLostError:
             log.info("update %s/%s was taken over by another worker", row.channel, row.id)
             return 0
         except Exception as exc:
@@ -304,7 +304,7 @@ class Intake:
                 await self._mark(row, error="flood: not handled")
                 if not inbound.is_group:
                     await enqueue(key, inbound.chat_identity, notice, now=self.deps.clock())
-        except _LeaseLost:
+        except LeaseLostError:
             return 0
         self.outbox_wakeup.set()
         return 1

@@ -133,13 +133,21 @@ class Sender:
                 held[row.recipient] = row.id
                 await self._hold(row.recipient, self.clock() + timedelta(seconds=wait))
                 continue
-            while (overall := self.pacer.overall_delay(row.channel)) > 0:
-                await asyncio.sleep(overall)
+            await self._pace(row.channel)
             wall = self.lease_clock()
             if not await outbox.claim(row, owner=self.owner, now=wall, until=wall + self.lease):
                 continue  # another sender took it
             sent += await self._send(channel, row, external, paced=not edit)
         return sent
+
+    async def _pace(self, channel: str) -> None:
+        """Wait until the channel's overall window (and any retry_after) lets a message go."""
+        wait = self.pacer.overall_delay(channel)
+        for _ in range(1000):  # a sleep may end a hair early: look again until it is open
+            if wait <= 0:
+                return
+            await asyncio.sleep(wait)
+            wait = self.pacer.overall_delay(channel)
 
     @staticmethod
     async def _held_back(rows: list[OutboxMessage], now: datetime) -> dict[str, int]:
