@@ -74,16 +74,15 @@ def import_command(  # noqa: PLR0917 - typer passes every option by keyword
     for warning in parsed.warnings:
         rt.err.print("⚠ " + rt.say(warning), markup=False)
     if review is not None:
-        rt.tell(
-            msg(
-                N_(
-                    "Wrote {count} tasks to the review sheet {path}; nothing was stored. "
-                    "Correct it, then import it: duban import {path}"
-                ),
-                count=len(parsed.tasks),
-                path=str(review),
-            )
+        written = msg(
+            N_(
+                "Wrote {count} tasks to the review sheet {path}; nothing was stored. "
+                "Correct it, then import it: duban import {path}"
+            ),
+            count=len(parsed.tasks),
+            path=str(review),
         )
+        rt.out.print(rt.say(written), markup=False, soft_wrap=True)  # the command, unbroken
     elif outcome is None:
         rt.out.print(
             rt.say(
