@@ -509,3 +509,44 @@ def test_a_web_page_table_with_cells_merged_down(tmp_path: Path) -> None:
         {"number": "2", "title": "招引项目", "lead": ["县发改局"], "cooperating": ["各乡镇"]},
     ]
     assert plan.tasks[0].requirements == ["新建厂房", "完善配套"]
+
+
+def test_a_table_without_a_number_column_is_numbered_in_order(tmp_path: Path) -> None:
+    text = (
+        "XX县2024年重点任务分工方案\n\n"
+        "| 重点任务 | 牵头单位 | 配合单位 | 完成时限 |\n|--|--|--|--|\n"
+        "| 一、经济发展 | | | |\n"
+        "| 推进园区扩容 | 县发改局 | 县工信局 | 2024年底 |\n"
+        "| 招引重大项目 | 县招商局 | | 2024年6月 |\n"
+        "| 二、社会事业 | | | |\n"
+        "| 建设养老中心 | 县民政局 | | |\n"
+    )
+    assert register(read(text, tmp_path, "plan.md")) == [
+        {
+            "number": "1",
+            "title": "推进园区扩容",
+            "lead": ["县发改局"],
+            "cooperating": ["县工信局"],
+            "section": "一、经济发展",
+            "deadline": date(2024, 12, 31),
+        },
+        {
+            "number": "2",
+            "title": "招引重大项目",
+            "lead": ["县招商局"],
+            "section": "一、经济发展",
+            "deadline": date(2024, 6, 30),
+        },
+        {"number": "3", "title": "建设养老中心", "lead": ["县民政局"], "section": "二、社会事业"},
+    ]
+
+
+def test_a_menu_with_such_words_is_no_plan_table(tmp_path: Path) -> None:
+    page = (
+        "<html><body><table><tr><td>工作动态</td><td>责任清单</td><td>配合事项</td></tr>"
+        "<tr><td>通知公告</td><td>政策解读</td><td>办事指南</td></tr></table>"
+        "<p>XX县2024年重点任务分工方案</p>"
+        "<p>1.推进园区扩容。（牵头单位：县发改局）</p></body></html>"
+    )
+    plan = read(page, tmp_path, "plan.html")
+    assert register(plan) == [{"number": "1", "title": "推进园区扩容", "lead": ["县发改局"]}]

@@ -26,6 +26,7 @@ from bot.importers.header import (
     header_map,
     longest_column,
     looks_like_header,
+    number_rows,
     partial_header,
 )
 from bot.importers.rows import Draft, task_from_draft
@@ -124,6 +125,8 @@ def tasks_from_rows(rows: Iterable[Row], *, context: str = "") -> GridResult:
     table = [[c if isinstance(c, str) else "" if c is None else str(c) for c in r] for r in rows]
     result = GridResult()
     _guess(table, result)
+    if not any(header_map(row) for row in table):
+        table = number_rows(table)  # a plan table without a 序号 column: rows in order
     state = _State()
     titles = [line for line in context.splitlines() if draft_title(line.lstrip("#").strip())[0]]
     state.pending = titles[-1].lstrip("#").strip() if titles else None

@@ -7,11 +7,13 @@ text is taken as the task, and the guess is reported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.plan import ROLE_OF_COLUMN, Column
 from bot.domain.text import clean_cell, squeeze, strip_tags
+from bot.domain.units import looks_like_unit
 
 Row = Sequence[str]
 
@@ -94,6 +96,36 @@ def partial_header(row: Row) -> PartialHeader | None:
     if Column.NUMBER in kinds and kinds & set(ROLE_OF_COLUMN) and not kinds & _TASK_COLUMNS:
         return PartialHeader(found, [clean_cell(c) for c in row if clean_cell(c)])
     return None
+
+
+def number_rows(rows: list[list[str]]) -> list[list[str]]:
+    """A table whose header has a task and a unit column but no 序号: a 序号 column is added,
+    each row with a task numbered in order (rows with one text are headings, and rows with
+    no task continue the one above). Other tables are returned as they are."""
+    for index, row in enumerate(rows):
+        found = _columns(row)
+        kinds = set(found.values())
+        if not (kinds & _TASK_COLUMNS and kinds & set(ROLE_OF_COLUMN) and len(found) >= 3):
+            continue
+        task = next(i for i, c in found.items() if c in _TASK_COLUMNS)
+        units = [i for i, c in found.items() if c in ROLE_OF_COLUMN]
+        numbered, count, named = [*rows[:index], ["序号", *row]], 0, 0
+        for below in rows[index + 1 :]:
+            texts = {clean_cell(c) for c in below if clean_cell(c)}
+            if task < len(below) and clean_cell(below[task]) and len(texts) > 1:
+                count += 1
+                numbered.append([str(count), *below])
+                named += any(i < len(below) and _names_units(below[i]) for i in units)
+            else:
+                numbered.append(["", *below])
+        # A menu or a layout table has such words too: the rows must name units.
+        return numbered if count and named * 2 >= count else rows
+    return rows
+
+
+def _names_units(cell: str) -> bool:
+    first = re.split(r"[、,，;；\s]", clean_cell(cell), maxsplit=1)[0]
+    return looks_like_unit(first)
 
 
 def looks_like_header(row: Row) -> bool:
