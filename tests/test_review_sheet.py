@@ -220,6 +220,10 @@ def test_json_reports_each_note_with_its_task_and_the_parts(
     assert set(payload) == {"plan", "tasks", "warnings", "notes", "parts"}
     assert payload["notes"] == [{"task": "1", "kind": "collective", "text": COLLECTIVE_NOTE}]
     assert payload["parts"] == []
+    with_sheet = runner.invoke(app, ["import", str(plan_file), "--review", "r.xlsx", "--json"])
+    assert json.loads(with_sheet.stdout) == payload
+    assert with_sheet.stderr.startswith("Wrote 3 tasks to the review sheet r.xlsx;")
+    assert read_plan(cli_env / "r.xlsx").tasks[2].leader == "李华"
     assert [(t["section"], t["leader"]) for t in payload["tasks"]] == [
         (FIRST, "王小明"),
         (FIRST, None),

@@ -69,20 +69,14 @@ def import_command(  # noqa: PLR0917 - typer passes every option by keyword
         rt.json(register_json(parsed, rt.say))
         if outcome is not None:
             _print_outcome(rt, outcome, stderr=True)
+        if review is not None:
+            _print_review(rt, parsed, review, stderr=True)
         return
     rt.out.print(register_view(rt, parsed.meta, parsed.tasks))
     for warning in parsed.warnings:
         rt.err.print("⚠ " + rt.say(warning), markup=False)
     if review is not None:
-        written = msg(
-            N_(
-                "Wrote {count} tasks to the review sheet {path}; nothing was stored. "
-                "Correct it, then import it: duban import {path}"
-            ),
-            count=len(parsed.tasks),
-            path=str(review),
-        )
-        rt.out.print(rt.say(written), markup=False, soft_wrap=True)  # the command, unbroken
+        _print_review(rt, parsed, review, stderr=False)
     elif outcome is None:
         rt.out.print(
             rt.say(
@@ -91,6 +85,19 @@ def import_command(  # noqa: PLR0917 - typer passes every option by keyword
         )
     else:
         _print_outcome(rt, outcome, stderr=False)
+
+
+def _print_review(rt: Runtime, parsed: ParsedPlan, path: Path, *, stderr: bool) -> None:
+    written = msg(
+        N_(
+            "Wrote {count} tasks to the review sheet {path}; nothing was stored. "
+            "Correct it, then import it: duban import {path}"
+        ),
+        count=len(parsed.tasks),
+        path=str(path),
+    )
+    console = rt.err if stderr else rt.out
+    console.print(rt.say(written), markup=False, soft_wrap=True)  # the command, unbroken
 
 
 async def _store(rt: Runtime, parsed: ParsedPlan, name: str, digest: str) -> ImportOutcome:
