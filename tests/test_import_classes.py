@@ -469,3 +469,20 @@ def test_items_under_a_task_naming_no_unit_are_its_requirements(tmp_path: Path) 
         {"number": "2", "title": "招引重大项目", "lead": ["县招商局"], "section": "一、重点任务"},
     ]
     assert plan.tasks[0].requirements == ["1.新建标准厂房10万平方米。", "2.完善园区配套设施。"]
+
+
+def test_a_deadline_in_brackets_beside_the_units_and_a_year_in_a_title(tmp_path: Path) -> None:
+    text = (
+        "XX县重点任务分工方案\n"
+        "1.编制规划(2024—2035年)。完成编制。(牵头单位:县自然资源局)(2024年底前完成)\n"
+        "2.推进试点（2024年）。（县教育局）\n"
+    )
+    assert register(read(text, tmp_path)) == [
+        {
+            "number": "1",
+            "title": "编制规划(2024—2035年)",
+            "lead": ["县自然资源局"],
+            "deadline": date(2024, 12, 31),
+        },
+        {"number": "2", "title": "推进试点（2024年）", "responsible": ["县教育局"]},
+    ]

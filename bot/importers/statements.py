@@ -19,6 +19,10 @@ from bot.importers.statement import (
     read_unlabelled,
 )
 
+_DEADLINE_ONLY = re.compile(
+    r"^(?:完成时限[:：])?(?:\d{4}年)?(?:\d{1,2}月)?(?:底|末|上旬|中旬|下旬|年底|年内)?"
+    r"(?:前|以前|之前)?(?:完成|办结|到位)?$"
+)
 _OPEN = "（(〔【"
 _CLOSE = "）)〕】"
 _BEFORE_STATEMENT = "。；;，,：:！!？?"
@@ -96,6 +100,8 @@ def _bracket(text: str, start: int, end: int, closed: bool) -> Statement | None:
             return statement
     if FIRST_LISTED_IS_LEAD.search(inner):
         return read_unlabelled(inner) or Statement(first_leads=True)
+    if _DEADLINE_ONLY.match(inner.strip()):  # (2024年底前完成) beside a unit statement
+        return Statement(deadlines=[inner.strip()])
     return None
 
 
@@ -142,9 +148,17 @@ def find_statements(text: str, *, at_end: bool) -> tuple[list[Found], Cut | None
     found.sort(key=lambda f: f.start)
     merged: list[Found] = []
     for item in found:
-        if merged and not text[merged[-1].end : item.start].strip(_BETWEEN):
+        if merged and _deadline_only(merged[-1]) and not _deadline_only(item):
+            merged[-1] = item  # a year before the units belongs to the text: 试点(2024年)。(X)
+        elif merged and not text[merged[-1].end : item.start].strip(_BETWEEN):
             merged[-1].statement.merge(item.statement)
             merged[-1].end = item.end
         else:
             merged.append(item)
-    return merged, cut
+    # A deadline in brackets counts only beside a unit statement, never on its own.
+    return [f for f in merged if not _deadline_only(f)], cut
+
+
+def _deadline_only(found: Found) -> bool:
+    s = found.statement
+    return bool(s.deadlines) and not (s.assignments or s.leaders or s.labelled)
