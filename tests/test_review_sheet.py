@@ -17,12 +17,13 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.domain.plan import NoteKind, ParsedPlan
-from bot.domain.review import MARKER, MARKER_SHEET
+from bot.domain.messages import N_, msg
+from bot.domain.plan import Assignment, NoteKind, ParsedPlan, PlanTask, Role
+from bot.domain.review import MARKER, MARKER_SHEET, ReviewColumn
 from bot.i18n import Translator
 from bot.importers import read_plan, read_plan_bytes
 from bot.plans.importing import import_plan
-from bot.render.review import UNCERTAIN_FILL, write_review
+from bot.render.review import UNCERTAIN_FILL, uncertain_cells, write_review
 from bot.storage.register import load_tasks
 
 PLAN = """\
@@ -354,6 +355,41 @@ async def test_section_and_leader_are_stored_and_survive_a_revision(db: str) -> 
     assert {t.section for t in await load_tasks(first.plan_id) if t.number in "34"} == {
         "二、提升教育质量"
     }
+
+
+def test_which_cells_each_note_marks() -> None:
+    units = [
+        Assignment("县农业农村局", Role.LEAD, separately=True),
+        Assignment("县水利局", Role.LEAD),
+        Assignment("各乡镇人民政府", Role.RESPONSIBLE),
+        Assignment("县财政局", Role.COOPERATING),
+    ]
+    task = PlanTask("7", "推进高标准农田建设", assignments=units)
+    said = {
+        NoteKind.GUESSED_COLUMN: None,
+        NoteKind.CONVENTION: "县水利局",
+        NoteKind.COLLECTIVE: "各乡镇人民政府",
+        NoteKind.SEPARATELY: "县农业农村局",
+        NoteKind.DEADLINE: None,
+        NoteKind.CUT_OFF: None,
+    }
+    for kind, unit in said.items():
+        task.note(kind, msg(N_("note {unit}"), unit=unit) if unit else msg(kind.value))
+    marked = {c.value: [n.kind.value for n in notes] for c, notes in uncertain_cells(task).items()}
+    assert marked == {
+        "title": ["guessed_column"],
+        "lead": ["convention", "separately", "cut_off"],
+        "responsible": ["collective", "cut_off"],
+        "cooperating": ["cut_off"],
+        "deadline": ["deadline"],
+    }
+    bare = PlanTask("8", "无单位的任务")
+    bare.note(NoteKind.NO_UNIT, msg("no unit"))
+    assert list(uncertain_cells(bare)) == [
+        ReviewColumn.LEAD,
+        ReviewColumn.RESPONSIBLE,
+        ReviewColumn.COOPERATING,
+    ]
 
 
 def test_notes_kinds_of_the_plan() -> None:

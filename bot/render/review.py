@@ -96,6 +96,9 @@ def note_columns(task: PlanTask, note: TaskNote) -> list[ReviewColumn]:
     """The cells a note is about: the ones to highlight."""
     filled = [c for c in UNIT_COLUMNS if task.units(ROLE_OF_REVIEW_COLUMN[c])]
     kind = note.kind
+    named = note.message.params.get("unit")  # the unit the note speaks of, when it names one
+    if named and (holding := _holding(task, lambda name, _: name == named)):
+        return holding
     if kind in (NoteKind.GUESSED_COLUMN, NoteKind.SPLIT):
         return [ReviewColumn.TITLE]
     if kind is NoteKind.DEADLINE:
