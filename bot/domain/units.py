@@ -22,7 +22,11 @@ _COLLECTIVE_TOWNSHIP_RE = re.compile(
 _PLACEHOLDER = "\x00"  # stands for 各乡镇党委、政府 while the list is split
 _GUARD = "\x01"  # stands for a separator inside brackets: 各县(市、区)人民政府 is one name
 # 和/及 join two names only before a collective: 县直相关单位和各乡镇, never 区发展和改革局.
-_SEPARATORS = re.compile(r"[、，,；;／/|\n]+|(?:以及|和|及|与)(?=各|相关|有关|属地|[省市州县区]直)")
+# 和 between two whole names with a level: 县卫生健康委和县医保局 (和县 stays a county's name).
+_SEPARATORS = re.compile(
+    r"[、，,；;／/|\n]+|(?:以及|和|及|与)(?=各|相关|有关|属地|[省市州县区]直)"
+    r"|(?<=[局委办府院部厅署会心所队站处室社联])(?:以及|和|及|与)(?=[省市州县区][\u4e00-\u9fff]{2})"
+)
 _LEAD_MARK = re.compile(r"[（(]\s*牵头\s*[）)]")
 # A role said after the names it covers: 县教育局、县财政局牵头, 各乡镇按职责分工负责.
 _ROLE_VERB = re.compile(
@@ -39,7 +43,7 @@ _AGENCY_SUFFIX = re.compile(r"(?:局|委|办|部|厅|院|署|会|府|中心|所|
 _NOT_A_LEVEL_START = ("市场",)  # 市场监督管理局 starts with 市 but carries no level
 # Generic words standing for many bodies: 相关乡镇, 属地政府, 各有关单位, 区直各部门.
 _GENERIC = re.compile(
-    r"^(?:各|相关|有关|属地|所在|涉及|其他|其它)"
+    r"^(?:各|相关|有关|属地|所在|涉及|其他|其它)|^(?:街道办事处|街道办|社区|村委会|居委会)$"
     r"|^[省市州县区](?:直|级)(?:各|相关|有关)?(?:单位|部门|机关)?(?:各|相关|有关)?(?:单位|部门)$"
 )
 # A level word alone (县, 市级) is never a unit: a list cut off after its first character.
