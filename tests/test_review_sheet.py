@@ -395,3 +395,44 @@ def test_which_cells_each_note_marks() -> None:
 def test_notes_kinds_of_the_plan() -> None:
     plan = read_plan_bytes(PLAN.encode(), name="plan.txt")
     assert [(n, note.kind) for n, note in plan.task_notes()] == [("1", NoteKind.COLLECTIVE)]
+
+
+DRAFTS = """\
+关于征求《XX县教育提质行动方案》意见的公告
+XX县教育提质行动方案（征求意见稿）
+1.推进课后服务。(牵头单位:县教育局)
+2.加强师资建设。(牵头单位:县教育局;配合单位:县人社局)
+XX县教育提质行动方案（修改稿）
+1.推进课后服务全覆盖。(牵头单位:县教育局;配合单位:县财政局)
+2.加强师资建设。(牵头单位:县教育局;配合单位:县人社局、县财政局)
+3.改善办学条件。(牵头单位:县发改局)
+"""
+
+
+def test_the_version_used_is_said_above_the_header_and_in_json(
+    cli_env: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DUBAN_DEFAULT_LOCALE", "en")
+    source = cli_env / "drafts.txt"
+    source.write_text(DRAFTS, encoding="utf-8")
+    plan = read_plan(source)
+    result = runner.invoke(app, ["import", str(source), "--review", "r.xlsx", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["parts"] == [
+        {
+            "label": "XX县教育提质行动方案（征求意见稿）",
+            "tasks": 2,
+            "used": False,
+            "feedback": False,
+        },
+        {"label": "XX县教育提质行动方案（修改稿）", "tasks": 3, "used": True, "feedback": False},
+    ]
+    sheet = openpyxl.load_workbook(cli_env / "r.xlsx").worksheets[0]
+    said = Translator("en").render
+    assert [sheet.cell(row=r, column=1).value for r in (3, 4)] == [
+        *(said(w) for w in plan.warnings),
+        "No.",
+    ]
+    again = read_plan(cli_env / "r.xlsx")
+    assert [t.to_json() for t in again.tasks] == [t.to_json() for t in plan.tasks]
+    assert again.meta.to_json() == plan.meta.to_json()

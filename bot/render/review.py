@@ -2,9 +2,10 @@
 
 One row per task (number, section, title, units by role, leader, deadline) and a 备注 column
 naming what the importer was unsure of; each uncertain cell is filled and carries the note as a
-comment. Headers are in the operator's language; A4 landscape, one page wide, frozen header. A
-hidden sheet marks the file as ours (``bot/domain/review.py``), so importing it back reads it
-exactly (``bot/importers/review.py``).
+comment. Above the header: the title, how to check, and what the importer said of the whole
+file (which version it used, a convention it applied). Headers are in the operator's language;
+A4 landscape, one page wide, frozen header. A hidden sheet marks the file as ours
+(``bot/domain/review.py``), so importing it back reads it exactly (``bot/importers/review.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bot.domain.messages import N_, Message, msg
 from bot.domain.plan import NoteKind, ParsedPlan, PlanTask, TaskNote, join_requirements
@@ -133,8 +135,6 @@ def notes_text(task: PlanTask, say: Say) -> str:
 def write_review(plan: ParsedPlan, path: Path, say: Say, *, import_hint: str) -> None:
     """Write ``plan`` as a review sheet to ``path`` (``import_hint``: the command to run after)."""
     from openpyxl import Workbook  # noqa: PLC0415 - heavy import, only the review needs it
-    from openpyxl.comments import Comment  # noqa: PLC0415
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: PLC0415
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
     columns = review_columns(plan.tasks)
@@ -142,51 +142,16 @@ def write_review(plan: ParsedPlan, path: Path, say: Say, *, import_hint: str) ->
     sheet = book.active
     assert sheet is not None
     sheet.title = say(msg(N_("Review")))[:31]
-    width = len(columns)
-    guide = say(
-        msg(
-            N_(
-                "Check every row. Yellow cells are what the importer was unsure of (see the "
-                "notes). Write one unit per line and deadlines as 2026-12-31. Then run: {command}"
-            ),
-            command=import_hint,
-        )
-    )
-    for row, (text, font) in enumerate(
-        ((plan.meta.title, Font(size=16, bold=True)), (guide, Font(italic=True))), start=1
-    ):
-        sheet.cell(row=row, column=1, value=text).font = font
-        sheet.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-    sheet.row_dimensions[2].height = 32
-    header_row = 3
+    header_row = _above(sheet, plan, say, import_hint, len(columns))
     header = [say(msg(HEADERS[c])) for c in columns]
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    fill = PatternFill("solid", fgColor=UNCERTAIN_FILL)
     widths = [WIDTHS[c] for c in columns]
     for index, text in enumerate(header, start=1):
-        cell = sheet.cell(row=header_row, column=index, value=text)
-        cell.font, cell.border = Font(bold=True), border
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.cell(row=header_row, column=index, value=text)
         sheet.column_dimensions[get_column_letter(index)].width = widths[index - 1]
+    _style(sheet, header_row, header_row, bold=True)
     for offset, task in enumerate(plan.tasks, start=1):
-        row = header_row + offset
-        values = [
-            notes_text(task, say) if c is ReviewColumn.NOTES else cell_text(task, c)
-            for c in columns
-        ]
-        uncertain = uncertain_cells(task)
-        for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
-            cell = sheet.cell(row=row, column=index, value=value)
-            cell.number_format = "@"  # text: 2.1 stays 2.1, a date stays as written
-            cell.border = border
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if column in uncertain:
-                cell.fill = fill
-                words = "\n".join(say(n.message) for n in uncertain[column])
-                cell.comment = Comment(words, "duban", width=300, height=120)
-        sheet.row_dimensions[row].height = row_height(values, widths)
+        _task_row(sheet, header_row + offset, task, columns, say)
+    _style(sheet, header_row + 1, sheet.max_row, bold=False)
     sheet.freeze_panes = f"A{header_row + 1}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
     landscape_a4(sheet)
@@ -200,3 +165,62 @@ def write_review(plan: ParsedPlan, path: Path, say: Say, *, import_hint: str) ->
         marker.cell(row=2 + index // _CELL_LIMIT, column=1, value=kept[index : index + _CELL_LIMIT])
     marker.sheet_state = "hidden"
     book.save(path)
+
+
+def _above(sheet: Any, plan: ParsedPlan, say: Say, import_hint: str, width: int) -> int:
+    """The title, how to check, and what was said of the whole file; the header's row."""
+    from openpyxl.styles import Alignment, Font  # noqa: PLC0415
+
+    guide = msg(
+        N_(
+            "Check every row. Yellow cells are what the importer was unsure of (see the "
+            "notes). Write one unit per line and deadlines as 2026-12-31. Then run: {command}"
+        ),
+        command=import_hint,
+    )
+    notes = [n.message for t in plan.tasks for n in t.notes]
+    about_plan = [w for w in plan.warnings if w not in notes]  # versions, conventions
+    above = [(plan.meta.title, Font(size=16, bold=True)), (say(guide), Font(italic=True))]
+    above += [(say(w), Font(italic=True, color="9C0006")) for w in about_plan]
+    for row, (text, font) in enumerate(above, start=1):
+        cell = sheet.cell(row=row, column=1, value=text)
+        cell.font = font
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        if row > 1:
+            sheet.row_dimensions[row].height = 32
+    return len(above) + 1
+
+
+def _task_row(sheet: Any, row: int, task: PlanTask, columns: list[ReviewColumn], say: Say) -> None:
+    """One task's cells; the uncertain ones filled, their notes as comments."""
+    from openpyxl.comments import Comment  # noqa: PLC0415
+    from openpyxl.styles import PatternFill  # noqa: PLC0415
+
+    fill = PatternFill("solid", fgColor=UNCERTAIN_FILL)
+    values = [
+        notes_text(task, say) if c is ReviewColumn.NOTES else cell_text(task, c) for c in columns
+    ]
+    uncertain = uncertain_cells(task)
+    for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
+        cell = sheet.cell(row=row, column=index, value=value)
+        cell.number_format = "@"  # text: 2.1 stays 2.1, a date stays as written
+        if column in uncertain:
+            cell.fill = fill
+            words = "\n".join(say(n.message) for n in uncertain[column])
+            cell.comment = Comment(words, "duban", width=300, height=120)
+    sheet.row_dimensions[row].height = row_height(values, [WIDTHS[c] for c in columns])
+
+
+def _style(sheet: Any, first: int, last: int, *, bold: bool) -> None:
+    """Borders, wrapping, and a bold header."""
+    from openpyxl.styles import Alignment, Border, Font, Side  # noqa: PLC0415
+
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    alignment = Alignment(wrap_text=True, vertical="center" if bold else "top")
+    for cells in sheet.iter_rows(min_row=first, max_row=last):
+        for cell in cells:
+            cell.border, cell.alignment = border, alignment
+            if bold:
+                cell.font = Font(bold=True)
