@@ -109,3 +109,44 @@ def test_exported_register_imports_back_identically(
     same_register(plan, again)
     if suffix != ".csv":  # a CSV has no room for the title block
         assert again.meta.to_json() == plan.meta.to_json()
+
+
+SECTIONED = """\
+XX县义务教育优质均衡发展重点任务分工方案
+
+一、扩大优质教育资源
+(一)新建改扩建学校
+1.推进城区学校扩容。新建小学2所。
+牵头单位:县教育局
+配合单位:各乡镇人民政府
+牵头领导:王小明
+2.加强师资配备。补充教师200名。
+牵头单位:县教育局
+配合单位:县财政局、县人社局
+二、提升办学质量
+3.开展教师培训。每年培训教师1000人次。
+牵头单位:县教育局
+责任领导:李华
+"""
+
+
+@pytest.mark.parametrize("writer", [write_xlsx, write_docx, write_csv])
+def test_sections_and_leaders_come_back(tmp_path: Path, writer: object) -> None:
+    source = tmp_path / "plan.txt"
+    source.write_text(SECTIONED, encoding="utf-8")
+    plan = read_plan(source)
+    table = register_table(plan.meta, plan.tasks, [c.value for c in plan.columns], plan.headers)
+    assert table.headings == {0: "一、扩大优质教育资源 / (一)新建改扩建学校", 2: "二、提升办学质量"}
+    assert "责任领导" in table.header
+    suffix = {write_xlsx: ".xlsx", write_docx: ".docx", write_csv: ".csv"}[writer]  # type: ignore[index]
+    path = tmp_path / f"register{suffix}"
+    writer(table, path)  # type: ignore[operator]
+    again = read_plan(path)
+    same_register(plan, again)
+    assert [t.leader for t in again.tasks] == ["王小明", None, "李华"]
+    # a table cell may lose the space before " / "; the register compares sections without spaces
+    assert ["".join((t.section or "").split()) for t in again.tasks] == [
+        "一、扩大优质教育资源/(一)新建改扩建学校",
+        "一、扩大优质教育资源/(一)新建改扩建学校",
+        "二、提升办学质量",
+    ]
