@@ -486,3 +486,15 @@ def test_a_deadline_in_brackets_beside_the_units_and_a_year_in_a_title(tmp_path:
         },
         {"number": "2", "title": "推进试点（2024年）", "responsible": ["县教育局"]},
     ]
+
+
+def test_same_as_above_in_a_unit_statement(tmp_path: Path) -> None:
+    text = (
+        "XX县重点任务分工方案\n"
+        "1.推进园区扩容。（牵头单位：县发改局；责任单位：县工信局）\n"
+        "2.招引重大项目。（牵头单位：同上；责任单位：县招商局）\n"
+    )
+    assert register(read(text, tmp_path)) == [
+        {"number": "1", "title": "推进园区扩容", "lead": ["县发改局"], "responsible": ["县工信局"]},
+        {"number": "2", "title": "招引重大项目", "lead": ["县发改局"], "responsible": ["县招商局"]},
+    ]

@@ -550,3 +550,16 @@ def test_a_menu_with_such_words_is_no_plan_table(tmp_path: Path) -> None:
     )
     plan = read(page, tmp_path, "plan.html")
     assert register(plan) == [{"number": "1", "title": "推进园区扩容", "lead": ["县发改局"]}]
+
+
+def test_same_as_above_in_a_unit_cell_repeats_the_row_above(tmp_path: Path) -> None:
+    text = (
+        "| 序号 | 重点任务 | 牵头单位 | 责任单位 | 完成时限 |\n|--|--|--|--|--|\n"
+        "| 1 | 推进园区扩容 | 县发改局 | 县工信局、县财政局 | 2024年底 |\n"
+        "| 2 | 招引重大项目 | 同上 | 同上 | 同上 |\n"
+    )
+    same = {"lead": ["县发改局"], "responsible": ["县工信局", "县财政局"]}
+    assert register(read(text, tmp_path, "plan.md")) == [
+        {"number": "1", "title": "推进园区扩容", **same, "deadline": date(2024, 12, 31)},
+        {"number": "2", "title": "招引重大项目", **same, "deadline": date(2024, 12, 31)},
+    ]

@@ -48,6 +48,7 @@ _FIRST_LISTED_IS_LEAD = re.compile(
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|第.{1,3}[部篇章])"
 )
+_SAME_AS_ABOVE = re.compile(r"^(?:同上|同上单位|同上。)$")
 _FEEDBACK = re.compile(r"意见|建议|采纳|反馈")
 
 
@@ -261,12 +262,18 @@ def _read(cells: list[str], state: _State, result: GridResult) -> None:
     else:
         title = clean_cell(cells_value(cells, state.mapping, Column.TITLE))
         target = _new_draft(number, title, state)
+    drafts = state.parts[-1].drafts
+    above = drafts[-2] if len(drafts) > 1 and drafts[-1] is target else None
     for index, column in state.mapping.items():
         if column is Column.NUMBER:
             continue
         raw = cells[index] if index < len(cells) else ""
         keep_lines = column in ROLE_OF_COLUMN or column is Column.REQUIREMENTS
         text = squeeze(strip_tags(raw), keep_newlines=True) if keep_lines else clean_cell(raw)
+        if _SAME_AS_ABOVE.match(text) and above is not None:  # 同上: the row above's cell
+            for value in above.cells.get(column, []):
+                target.add(column, value)
+            continue
         target.add(column, text)
 
 

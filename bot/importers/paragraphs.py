@@ -202,6 +202,9 @@ class _Reader:
             section=section or self.section(block),
             leader="、".join(statement.leaders) or None,
         )
+        if statement.same_as_above and self.result.tasks:  # 同上: the task above's units
+            above = self.result.tasks[-1].assignments
+            task.assignments += [a for a in above if a.role in statement.same_as_above]
         if warning := _deadline(task, statement, body, self.year):
             self.result.warnings.append(warning)
         local = statement.first_leads and self.convention(block.text)

@@ -49,6 +49,7 @@ class Statement:
     dropped: list[str] = field(default_factory=list)  # words in a unit list that are no unit
     unlabelled: bool = False  # a bare list of units, with no 牵头单位: label
     labelled: bool = False  # it has a units, leader or deadline label, even with no value
+    same_as_above: list[Role] = field(default_factory=list)  # 责任单位：同上
 
     @property
     def is_task(self) -> bool:
@@ -72,6 +73,7 @@ class Statement:
         self.dropped += other.dropped
         self.unlabelled |= other.unlabelled
         self.labelled |= other.labelled
+        self.same_as_above += other.same_as_above
 
 
 def _conventions(text: str, statement: Statement) -> None:
@@ -129,6 +131,9 @@ def _field_value(value: str) -> str:
 def add_units(value: str, role: Role, statement: Statement) -> None:
     """Read a unit list into ``statement``: notes, deadlines and level words set apart."""
     value = _strip_notes(value, statement)
+    if re.fullmatch(r"\s*同上(?:单位)?[。.]?\s*", value):
+        statement.same_as_above.append(role)
+        return
     units: list[str] = []
     for clause in _CLAUSE.split(value):
         bare = clause.strip(" 。.")
