@@ -498,3 +498,39 @@ def test_same_as_above_in_a_unit_statement(tmp_path: Path) -> None:
         {"number": "1", "title": "推进园区扩容", "lead": ["县发改局"], "responsible": ["县工信局"]},
         {"number": "2", "title": "招引重大项目", "lead": ["县发改局"], "responsible": ["县招商局"]},
     ]
+
+
+def test_items_whose_last_one_names_the_units_of_the_whole_paragraph(tmp_path: Path) -> None:
+    text = (
+        "XX县2024年重点任务分工方案\n"
+        "一、重点任务\n"
+        "1.推进园区建设。具体包括：\n"
+        "（1）新建标准厂房；\n"
+        "（2）完善配套设施。（牵头单位：县发改局；配合单位：县财政局）\n"
+        "2.招引重大项目。\n"
+        "（1）开展驻点招商。（牵头单位：县招商局）\n"
+        "（2）举办推介会。（牵头单位：县商务局）\n"
+    )
+    plan = read(text, tmp_path)
+    assert register(plan) == [
+        {
+            "number": "1",
+            "title": "推进园区建设",
+            "lead": ["县发改局"],
+            "cooperating": ["县财政局"],
+            "section": "一、重点任务",
+        },
+        {
+            "number": "2.1",
+            "title": "开展驻点招商",
+            "lead": ["县招商局"],
+            "section": "一、重点任务 / 2.招引重大项目",
+        },
+        {
+            "number": "2.2",
+            "title": "举办推介会",
+            "lead": ["县商务局"],
+            "section": "一、重点任务 / 2.招引重大项目",
+        },
+    ]
+    assert plan.tasks[0].requirements == ["具体包括：（1）新建标准厂房；（2）完善配套设施。"]

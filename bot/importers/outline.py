@@ -66,12 +66,12 @@ class Block:
 
 def start_of(line: str) -> tuple[int, int, str, str] | None:
     """``(level, number, marker, rest)`` when ``line`` starts with a number, else None."""
-    line = to_halfwidth_digits(line)
+    half = to_halfwidth_digits(line)  # one character for one: positions line up
     for level, pattern in _PATTERNS:
-        if m := pattern.match(line):
+        if m := pattern.match(half):
             value = m.group(1)
             number = int(value) if value.isdigit() else chinese_numeral(value) or 0
-            return level, number, m.group(0).strip(), line[m.end() :]
+            return level, number, line[: m.end()].strip(), line[m.end() :]
     return None
 
 

@@ -236,9 +236,43 @@ def _first_listed_leads(task: PlanTask) -> None:
     notes.first_listed_leads(task, first.unit)
 
 
+def _names_units(block: Block) -> bool:
+    found, _ = find_statements(block.text, at_end=False)
+    return any(f.statement.is_task for f in found)
+
+
+def merge_families(blocks: list[Block]) -> list[Block]:
+    """``1.X。具体：(1)…；(2)…。（牵头单位：A）``: items under a numbered paragraph, only the last
+    naming units, are one task (the paragraph's), the items its requirements."""
+    out: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        parent = blocks[index]
+        end = index + 1
+        while end < len(blocks) and blocks[end].level > parent.level:
+            end += 1
+        children = blocks[index + 1 : end]
+        if (
+            parent.level >= 1
+            and len(children) >= 2
+            and not _names_units(parent)
+            and _names_units(children[-1])
+            and not any(_names_units(c) for c in children[:-1])
+        ):
+            lines = [c.marker + c.text for c in children]
+            out.append(Block(parent.level, parent.number, parent.marker, [*parent.lines, *lines]))
+            out[-1].index = parent.index
+            index = end
+            continue
+        out.append(parent)
+        index += 1
+    return out
+
+
 def tasks_from_paragraphs(lines: Sequence[str], *, context: str = "") -> ParagraphResult:
     """Tasks found in numbered paragraphs, the lines that describe the plan, and warnings."""
     blocks, preamble = outline(lines)
+    blocks = merge_families(blocks)
     reader = _Reader(year=plan_year(preamble), last_block=len(blocks) - 1)
     reader.result.meta_lines = list(preamble)
     reader.result.blocks = len(blocks)
