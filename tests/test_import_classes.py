@@ -534,3 +534,31 @@ def test_items_whose_last_one_names_the_units_of_the_whole_paragraph(tmp_path: P
         },
     ]
     assert plan.tasks[0].requirements == ["具体包括：（1）新建标准厂房；（2）完善配套设施。"]
+
+
+def test_a_table_in_traditional_script_with_pinyin(tmp_path: Path) -> None:
+    text = (
+        "XX縣2024年重點任務分工方案\n"
+        "| 序號 | 重點任務 | 牽頭單位 | 配合單位 | 完成時間 |\n|--|--|--|--|--|\n"
+        "| 1 | 推進課後服務 | 縣教育局 | 縣財政局、各鄉鎮黨委、政府 | 2024年底 |\n"
+        "| 2 | 發(fā)展職業教育 | 縣教育局 | 區(qū)人社局 | 2025年6月 |\n"
+    )
+    plan = read(text, tmp_path, "plan.md")
+    assert register(plan) == [
+        {
+            "number": "1",
+            "title": "推進課後服務",
+            "lead": ["縣教育局"],
+            "cooperating": ["縣財政局", "各鄉鎮黨委、政府"],
+            "deadline": date(2024, 12, 31),
+        },
+        {
+            "number": "2",
+            "title": "發展職業教育",
+            "lead": ["縣教育局"],
+            "cooperating": ["區人社局"],
+            "deadline": date(2025, 6, 30),
+        },
+    ]
+    assert plan.headers["title"] == "重點任務"
+    assert plan.meta.title == "XX縣2024年重點任務分工方案"

@@ -229,6 +229,7 @@ def _restore(plan: ParsedPlan, restore: Restorer) -> None:
         task.notes = [replace(n, message=_message(n.message, restore)) for n in task.notes]
     plan.warnings = [_message(w, restore) for w in plan.warnings]
     plan.aliases = {restore(k): restore(v) for k, v in plan.aliases.items()}
+    plan.headers = {k: restore(v) for k, v in plan.headers.items()}
     plan.parts = [replace(p, label=restore(p.label)) for p in plan.parts]
     meta: PlanMeta = plan.meta
     meta.title = restore(meta.title)
