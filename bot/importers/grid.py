@@ -22,12 +22,13 @@ from bot.importers.errors import PlanFileError
 from bot.importers.header import (
     SHEET_MARK,
     PartialHeader,
+    cells_value,
     column_of,
+    complete_header,
     header_map,
-    longest_column,
     looks_like_header,
     number_rows,
-    partial_header,
+    section_row,
 )
 from bot.importers.rows import Draft, task_from_draft
 from bot.importers.versions import TablePart, choose_version, merge_sections
@@ -90,33 +91,6 @@ class _State:
     pending: str | None = None  # a version's title line seen above its table
 
 
-def _guess(rows: list[list[str]], result: GridResult) -> None:
-    """Find a header lacking a task column and complete it with the longest-text column."""
-    for index, row in enumerate(rows):
-        if header_map(row) is not None:
-            return
-        partial = partial_header(row)
-        if partial is None:
-            continue
-        best = longest_column(partial, rows[index + 1 :])
-        if best is None:
-            result.partial = partial
-            return
-        mapping = dict(partial.mapping)
-        mapping[best] = Column.TITLE
-        result.guessed = clean_cell(row[best]) if best < len(row) else ""
-        rows[index] = ["" for _ in row]
-        rows.insert(index, _header_row(row, mapping))
-        return
-
-
-_WORDS = {Column.NUMBER: "序号", Column.TITLE: "任务"}
-
-
-def _header_row(row: Sequence[str], mapping: dict[int, Column]) -> list[str]:
-    return [_WORDS.get(mapping[i], row[i]) if i in mapping else "" for i in range(len(row))]
-
-
 def tasks_from_rows(rows: Iterable[Row], *, context: str = "") -> GridResult:
     """Read every task under the plan's header row; repeated headers and blank rows are skipped.
 
@@ -125,7 +99,7 @@ def tasks_from_rows(rows: Iterable[Row], *, context: str = "") -> GridResult:
     """
     table = [[c if isinstance(c, str) else "" if c is None else str(c) for c in r] for r in rows]
     result = GridResult()
-    _guess(table, result)
+    result.guessed, result.partial = complete_header(table)
     if not any(header_map(row) for row in table):
         table = number_rows(table)  # a plan table without a 序号 column: rows in order
     state = _State()
@@ -249,7 +223,7 @@ def _read(cells: list[str], state: _State, result: GridResult) -> None:
     if number is None and len({clean_cell(c) for c in cells if clean_cell(c)}) <= 1:
         _heading(cells, state)
         return
-    if number is not None and _section_row(cells, number_cell, state.mapping):
+    if number is not None and section_row(cells, number_cell, state.mapping):
         title = clean_cell(cells_value(cells, state.mapping, Column.TITLE))
         state.section = f"{number_cell.strip('、.．')}、{title}" if title else number_cell
         state.section_ordinal += 1
@@ -291,21 +265,6 @@ def _sub_header(cells: list[str], state: _State, result: GridResult) -> bool:
     ]
     result.headers.update({c.value: clean_cell(cells[i]) for i, c in found.items()})
     return True
-
-
-def _section_row(cells: list[str], number_cell: str, mapping: dict[int, Column]) -> bool:
-    """一 | 经济发展 | (no units): a section row numbered in words above rows numbered 1, 2 …"""
-    if not re.match(r"^[（(]?[一二三四五六七八九十]", number_cell):
-        return False
-    return not any(clean_cell(cells_value(cells, mapping, column)) for column in ROLE_OF_COLUMN)
-
-
-def cells_value(cells: Sequence[str], mapping: dict[int, Column], column: Column) -> str:
-    """The cell of ``column`` in a row, or "" when the row is short."""
-    for index, col in mapping.items():
-        if col is column:
-            return cells[index] if index < len(cells) else ""
-    return ""
 
 
 def _heading_ordinal(state: _State) -> int:

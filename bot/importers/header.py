@@ -147,3 +147,47 @@ def longest_column(header: PartialHeader, rows: Sequence[Row]) -> int | None:
                 totals[index] = totals.get(index, 0) + len(clean_cell(cell))
     best = max(totals, key=lambda i: (totals[i], -i), default=None)
     return best if best is not None and totals[best] > 0 else None
+
+
+def complete_header(rows: list[list[str]]) -> tuple[str | None, PartialHeader | None]:
+    """Complete a header lacking a task column with the column holding the longest text.
+
+    Returns the guessed column's header words, or the header that could not be completed.
+    """
+    for index, row in enumerate(rows):
+        if header_map(row) is not None:
+            return None, None
+        partial = partial_header(row)
+        if partial is None:
+            continue
+        best = longest_column(partial, rows[index + 1 :])
+        if best is None:
+            return None, partial
+        mapping = dict(partial.mapping)
+        mapping[best] = Column.TITLE
+        rows[index] = ["" for _ in row]
+        rows.insert(index, _header_row(row, mapping))
+        return (clean_cell(row[best]) if best < len(row) else ""), None
+    return None, None
+
+
+_WORDS = {Column.NUMBER: "序号", Column.TITLE: "任务"}
+
+
+def _header_row(row: Sequence[str], mapping: dict[int, Column]) -> list[str]:
+    return [_WORDS.get(mapping[i], row[i]) if i in mapping else "" for i in range(len(row))]
+
+
+def section_row(cells: list[str], number_cell: str, mapping: dict[int, Column]) -> bool:
+    """一 | 经济发展 | (no units): a section row numbered in words above rows numbered 1, 2 …"""
+    if not re.match(r"^[（(]?[一二三四五六七八九十]", number_cell):
+        return False
+    return not any(clean_cell(cells_value(cells, mapping, column)) for column in ROLE_OF_COLUMN)
+
+
+def cells_value(cells: Sequence[str], mapping: dict[int, Column], column: Column) -> str:
+    """The cell of ``column`` in a row, or "" when the row is short."""
+    for index, col in mapping.items():
+        if col is column:
+            return cells[index] if index < len(cells) else ""
+    return ""
