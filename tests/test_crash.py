@@ -1,5 +1,6 @@
-"""kill -9 during a fan-out of hundreds of prompts, then a restart: every prompt arrives, and
-at most the single message in flight at the kill arrives twice."""
+"""kill -9 during a fan-out of hundreds of prompts, then a restart: every prompt arrives, at
+most the single message in flight at the kill arrives twice (once its lease, shortened here,
+expires), and the restarted sender keeps the limits its predecessor used up: no 429."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ async def test_kill_9_during_fan_out(tmp_path: Path, sample_plan: Path) -> None:
     env.update(
         DUBAN_DATABASE_URL=url, DUBAN_DATA_DIR=str(tmp_path / "data"), DUBAN_HTTP_PORT="0",
         DUBAN_TELEGRAM_TOKEN=tg.token, DUBAN_TELEGRAM_API_BASE=base, DUBAN_SCHEDULER="false",
+        DUBAN_DELIVERY_LEASE="5",
     )  # fmt: skip
     try:
         await run(env, "import", str(sample_plan))
