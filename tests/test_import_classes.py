@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bot.domain.plan import NoteKind, ParsedPlan
+from bot.domain.plan import NoteKind, ParsedPlan, Role
 from bot.importers import read_plan, read_plan_bytes
 from tests.test_import_real import notes_of, register
 
@@ -562,3 +562,21 @@ def test_a_table_in_traditional_script_with_pinyin(tmp_path: Path) -> None:
     ]
     assert plan.headers["title"] == "重點任務"
     assert plan.meta.title == "XX縣2024年重點任務分工方案"
+
+
+def test_numbers_starting_again_in_a_section_are_all_qualified(tmp_path: Path) -> None:
+    text = (
+        "一、经济\n（一）工业\n1.甲。（牵头单位：县工信局）\n2.乙。（牵头单位：县工信局）\n"
+        "二、社会\n1.丙。（牵头单位：县民政局）\n2.丁。（牵头单位：县民政局）\n"
+        "3.戊。（牵头单位：县民政局）\n"
+    )
+    plan = read(text, tmp_path)
+    assert [(t.number, t.title, t.section) for t in plan.tasks] == [
+        ("1", "甲", "一、经济 / （一）工业"),
+        ("2", "乙", "一、经济 / （一）工业"),
+        ("2.1", "丙", "二、社会"),
+        ("2.2", "丁", "二、社会"),
+        ("2.3", "戊", "二、社会"),  # no collision, but its section's numbers are qualified
+    ]
+    assert [t.units(Role.LEAD) for t in plan.tasks] == [["县工信局"]] * 2 + [["县民政局"]] * 3
+    assert [w.params for w in plan.warnings] == [{"old": 1, "new": "2.1"}]

@@ -88,7 +88,7 @@ class _Reader:
     result: ParagraphResult = field(default_factory=ParagraphResult)
     first_leads: bool = False  # a convention holds from here on
     seen: set[str] = field(default_factory=set)
-    sections: dict[int, int] = field(default_factory=dict)  # level → its current number
+    qualified: set[tuple[tuple[str, ...], int]] = field(default_factory=set)
     headings: list[Block] = field(default_factory=list)
     task_level: int | None = None  # the level of the last task, while items under it follow
 
@@ -101,24 +101,27 @@ class _Reader:
     def number(self, block: Block) -> str:
         # (1) under 2. is task 2.1: numbers under an arabic-numbered heading carry its number.
         parents = [str(h.number) for h in self.headings if 2 <= h.level < block.level]
+        top = [str(h.number) for h in self.headings if h.level < min(block.level, 2)]
         number = ".".join([*parents, str(block.number)])
-        if number in self.seen:  # numbering restarts in each section: qualify it
-            outer = [self.sections[lv] for lv in sorted(self.sections) if lv < block.level]
-            number = ".".join(str(n) for n in [*outer[-1:], block.number])
+        key = (tuple(top), block.level)  # once numbers restart in a section, all of it is qualified
+        if number in self.seen or key in self.qualified:
+            number = ".".join([*top[-1:], *parents, str(block.number)])
             if number in self.seen:
-                number = ".".join(str(n) for n in [*outer, block.number])
+                number = ".".join([*top, *parents, str(block.number)])
             while number in self.seen:
                 number += "'"
-            self.result.warnings.append(
-                msg(
-                    N_(
-                        "Task numbers restart in a new section; the repeated number "
-                        "{old} was stored as {new}."
-                    ),
-                    old=block.number,
-                    new=number,
+            if key not in self.qualified:
+                self.qualified.add(key)
+                self.result.warnings.append(
+                    msg(
+                        N_(
+                            "Task numbers restart in a new section; the repeated number "
+                            "{old} was stored as {new}."
+                        ),
+                        old=block.number,
+                        new=number,
+                    )
                 )
-            )
         self.seen.add(number)
         return number
 
@@ -141,7 +144,6 @@ class _Reader:
             self.task_level = None
             self.first_leads |= self.convention(block.text)
             self.result.context.append(block.text)
-            self.sections[block.level] = block.number
             self.headings.append(block)
             if not self.result.tasks:
                 self.result.meta_lines.extend(block.lines[1:])
