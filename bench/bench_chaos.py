@@ -229,7 +229,7 @@ async def _count(tg: TelegramEmulator, outcome: Outcome) -> None:
     rows = await InboxUpdate.all().values_list("id", "processed_at", "attempts")
     outcome.replies_handled = sum(1 for _, done, tries in rows if done is not None and not tries)
     answered = {
-        int(key.split(":")[1])
+        int(str(key).split(":")[1])
         for key in await OutboxMessage.filter(key__startswith="reply:").values_list(
             "key", flat=True
         )

@@ -287,8 +287,8 @@ class Intake:
         )
         if not changed:
             return
-        attempts = await InboxUpdate.filter(id=row.id).values_list("attempts", flat=True)
-        if attempts and int(attempts[0]) >= MAX_ATTEMPTS and inbound is not None:
+        fresh = await InboxUpdate.get_or_none(id=row.id)
+        if fresh is not None and fresh.attempts >= MAX_ATTEMPTS and inbound is not None:
             await self._apologise(row, inbound)
 
     async def _slow_down(self, row: InboxUpdate, inbound: Inbound) -> int:
