@@ -103,3 +103,27 @@ def test_traditional_text_folds_and_is_given_back_as_written() -> None:
     assert restore("县教育局") == "縣教育局"
     assert restore("县财政局") == "县財政局"  # as this file wrote it, in both scripts
     assert Restorer("县教育局")("县教育局") == "县教育局"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "牵头：县教育局；配合：县财政局、县人社局",
+            [("县教育局", "lead"), ("县财政局", "cooperating"), ("县人社局", "cooperating")],
+        ),
+        (
+            "牵头单位为县教育局，配合单位为县财政局",
+            [("县教育局", "lead"), ("县财政局", "cooperating")],
+        ),
+        ("牵头单位：县教育局等10个部门", [("县教育局", "lead")]),
+    ],
+)
+def test_shorter_labels_and_labels_said_with_wei(text: str, expected: list[tuple[str, str]]) -> None:
+    statement = read_labelled(text, bracketed=True)
+    assert statement is not None
+    assert [(a.unit, a.role.value) for a in statement.assignments] == expected
+
+
+def test_a_sentence_about_responsibility_is_no_label() -> None:
+    assert read_labelled("压实主体责任：各乡镇要加强领导", bracketed=True) is None

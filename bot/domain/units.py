@@ -35,7 +35,10 @@ _ROLE_VERB = re.compile(
     r"|(?P<resp>(?:按照?(?:各自)?职责(?:分工)?)?(?:分工)?(?:负责|落实|实施|推进)(?:落实)?))$"
 )
 _NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z]")  # a name has a character, not only marks
-_TRAILING_NOISE = re.compile(r"(?:等(?:单位|部门)?|[。．.：:])+$")
+# 等, 等单位, 等10个部门: the list's own words, not part of the last name.
+_TRAILING_NOISE = re.compile(
+    r"(?:等(?:\d+|[一二三四五六七八九十]+)?个?(?:成员)?(?:单位|部门)?|[。．.：:])+$"
+)
 _LEVEL = "省市州县区旗"
 _LEVEL_PREFIX = re.compile(rf"^((?:[\u4e00-\u9fff]{{2,3}})?[{_LEVEL}])(?=[\u4e00-\u9fff])")
 # Names that may take an inherited level: agencies, offices, committees, governments.

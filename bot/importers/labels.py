@@ -28,10 +28,11 @@ class LabelKind(StrEnum):
     IGNORED = "ignored"  # 实际完成情况, 备注: text that is not part of the register
 
 
-_UNIT_WORD = (
+_FULL_UNIT_WORD = (
     r"(?:主要|牵头|协同|配合|协办|参与|协助|责任|主责|承办|实施|落实|具体|工作)"
     r"(?:责任|配合|牵头|落实|承办)?(?:单位|部门|科室|股室|处室)"
 )
+_UNIT_WORD = rf"{_FULL_UNIT_WORD}|牵头|配合|协办|主责|协同"  # 牵头：县教育局；配合：县财政局
 _LEADER_WORD = (
     r"(?:牵头|责任|分管|联系|包保|挂钩|主要|负责|督办|协调)?(?:负责)?"
     r"(?:[省市州县区]级?|[县市区]委)?领导(?:同志)?"
@@ -42,8 +43,9 @@ _IGNORED_WORD = r"(?:实际)?完成情况|进展情况|工作进展|推进情况
 
 # 各责任单位: (addressing every unit, in a notice) is no label.
 LABEL = re.compile(
-    rf"(?<!各)(?P<label>{_UNIT_WORD}|{_LEADER_WORD}|{_PERSON_WORD}|{_DEADLINE_WORD}|{_IGNORED_WORD})"
-    r"\s*[:：]"
+    rf"(?<!各)(?:(?P<said>{_FULL_UNIT_WORD})\s*为(?=[\u4e00-\u9fff])"  # 牵头单位为X
+    rf"|(?P<label>{_UNIT_WORD}|{_LEADER_WORD}|{_PERSON_WORD}|{_DEADLINE_WORD}|{_IGNORED_WORD})"
+    r"\s*[:：])"
 )
 
 
@@ -78,7 +80,7 @@ def find_labels(text: str) -> list[Label]:
     """Every label in ``text``, in order."""
     found = []
     for match in LABEL.finditer(text):
-        kind, role = label_kind(match["label"])
+        kind, role = label_kind(match["label"] or match["said"])
         found.append(Label(kind, role, match.start(), match.end()))
     return found
 
