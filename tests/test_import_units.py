@@ -119,7 +119,9 @@ def test_traditional_text_folds_and_is_given_back_as_written() -> None:
         ("牵头单位：县教育局等10个部门", [("县教育局", "lead")]),
     ],
 )
-def test_shorter_labels_and_labels_said_with_wei(text: str, expected: list[tuple[str, str]]) -> None:
+def test_shorter_labels_and_labels_said_with_wei(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
     statement = read_labelled(text, bracketed=True)
     assert statement is not None
     assert [(a.unit, a.role.value) for a in statement.assignments] == expected
