@@ -349,7 +349,7 @@ def test_stray_spaces_other_numbering_and_a_single_office_in_brackets(tmp_path: 
 def test_a_notice_addressing_every_unit_is_no_unit_statement(tmp_path: Path) -> None:
     text = (
         "XX县2024年重点任务分工方案\n"
-        "一、工作要求。各责任单位：请于每月25日前报送进展。\n"
+        "一、工作要求。各责任单位：请于每月25日前报送进展。完成时限：2024年底。\n"
         "二、重点任务\n"
         "1.推进园区扩容。（牵头单位：县发改局）\n"
     )

@@ -54,7 +54,7 @@ class Statement:
     @property
     def is_task(self) -> bool:
         """True when the statement makes its paragraph a task (not a heading, not a note)."""
-        return self.labelled or self.names_units
+        return self.labelled or bool(self.assignments or self.leaders)
 
     @property
     def names_units(self) -> bool:
@@ -161,7 +161,9 @@ def read_labelled(text: str, *, bracketed: bool) -> Statement | None:
     labels = find_labels(text)
     if not labels:
         return None
-    statement = Statement(labelled=any(lb.kind in STATING for lb in labels))
+    # A deadline alone (完成时限：…) makes no task: notices say when things are due too.
+    unit_labels = (LabelKind.UNITS, LabelKind.LEADER)
+    statement = Statement(labelled=any(lb.kind in unit_labels for lb in labels))
     head = text[: labels[0].start].strip(" ,，;；")
     if bracketed and head and (unlabelled := read_unlabelled(head)) is not None:
         statement.merge(unlabelled)
