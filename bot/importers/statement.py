@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from bot.domain.plan import Assignment, Role
 from bot.domain.units import is_bare_level, is_generic, level_prefix, looks_like_unit, split_units
-from bot.importers.labels import STATING, LabelKind, find_labels
+from bot.importers.labels import LabelKind, find_labels
 
 FIRST_LISTED_IS_LEAD = re.compile(
     r"(?:(?:排名|排在|排列|排|列|列在|名列)(?:在)?(?:第一|首)(?:位|个)?|排名第一|第一(?:个|位)|首位)"
