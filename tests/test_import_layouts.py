@@ -563,3 +563,60 @@ def test_same_as_above_in_a_unit_cell_repeats_the_row_above(tmp_path: Path) -> N
         {"number": "1", "title": "推进园区扩容", **same, "deadline": date(2024, 12, 31)},
         {"number": "2", "title": "招引重大项目", **same, "deadline": date(2024, 12, 31)},
     ]
+
+
+def _numbered(document: docx.document.Document) -> str:
+    """Add a two-level list (一、 then 1.) to the document's numbering; its numId."""
+    from docx.oxml import parse_xml  # noqa: PLC0415
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {w} w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+            '<w:lvlText w:val="%1、"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+            '<w:lvlText w:val="%2."/></w:lvl></w:abstractNum>'
+        ),
+    )
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return "90"
+
+
+def test_docx_whose_numbers_word_draws_itself(tmp_path: Path) -> None:
+    from docx.oxml import parse_xml  # noqa: PLC0415
+
+    document = docx.Document()
+    num_id = _numbered(document)
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document.add_paragraph("XX县2024年重点任务分工方案")
+    lines = [
+        (0, "经济发展"),
+        (1, "推进园区扩容。（牵头单位：县发改局；配合单位：县工信局）"),
+        (1, "招引重大项目。（牵头单位：县招商局）"),
+        (0, "社会事业"),
+        (1, "建设养老中心。（牵头单位：县民政局）"),
+    ]
+    for level, text in lines:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(
+                f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
+            )
+        )
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    plan = read_plan(path)
+    assert register(plan) == [
+        {
+            "number": "1",
+            "title": "推进园区扩容",
+            "lead": ["县发改局"],
+            "cooperating": ["县工信局"],
+            "section": "一、经济发展",
+        },
+        {"number": "2", "title": "招引重大项目", "lead": ["县招商局"], "section": "一、经济发展"},
+        {"number": "2.1", "title": "建设养老中心", "lead": ["县民政局"], "section": "二、社会事业"},
+    ]

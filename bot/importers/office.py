@@ -17,6 +17,7 @@ from bot.domain.messages import N_
 from bot.importers.errors import PlanFileError
 from bot.importers.grid import header_map
 from bot.importers.header import SHEET_MARK
+from bot.importers.wordnumbers import ListNumbers
 
 _DEFAULT_SHEET = re.compile(r"^(?:Sheet|工作表|表)\s*\d*$", re.IGNORECASE)
 _MAX_RATIO = 200  # inflated / compressed, beyond what real office XML reaches
@@ -69,13 +70,15 @@ def docx_content(data: bytes) -> tuple[list[list[str]], list[str], list[str]]:
     rows: list[list[str]] = []
     preamble: list[str] = []
     paragraphs: list[str] = []
+    numbers = ListNumbers(document)
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
-            paragraphs.append(block.text)
+            text = numbers.marker(block) + block.text  # the number Word draws, if any
+            paragraphs.append(text)
             if not rows:
-                preamble.append(block.text)
-            elif block.text.strip():  # a heading between tables, as a one-cell row
-                rows.append([block.text])
+                preamble.append(text)
+            elif text.strip():  # a heading between tables, as a one-cell row
+                rows.append([text])
         elif isinstance(block, Table):
             for row in block.rows:
                 rows.append([cell.text for cell in row.cells])
