@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import json
+import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,11 @@ from bot.render.review import UNCERTAIN_FILL, uncertain_cells, write_review
 from bot.storage.register import load_tasks
 
 PLAN = """\
+X教发〔2026〕5号
+
 XX县义务教育优质均衡发展重点任务分工方案
+
+各责任单位每月25日前报送工作进展，坚持一月一调度、一季度一总结。
 
 一、扩大优质教育资源
 (一)新建改扩建学校
@@ -78,6 +84,23 @@ def shown(runner: CliRunner) -> dict[str, Any]:
     return payload
 
 
+def database_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every stored row of the register, as the database holds it (times left out)."""
+    queries = {
+        "plan": "SELECT id, title, doc_number, issuer, issued, revision, columns, headers, "
+        "monthly_dispatch, quarterly_summary, cadence, retired_at FROM plan",
+        "task": "SELECT id, number, position, title, requirements, liaison, deadline, section, "
+        "leader, revision, retired_at FROM task ORDER BY id",
+        "assignment": "SELECT a.id, t.number, u.name, a.role, a.position, a.retired_at IS NULL "
+        "FROM assignment a JOIN task t ON t.id = a.task_id JOIN unit u ON u.id = a.unit_id "
+        "ORDER BY a.id",
+        "unit": "SELECT id, name, kind, merged_into_id, retired_at FROM unit ORDER BY id",
+        "unit_alias": "SELECT unit_id, plan_id, alias FROM unit_alias ORDER BY id",
+    }
+    with closing(sqlite3.connect(path)) as db:
+        return {table: db.execute(sql).fetchall() for table, sql in queries.items()}
+
+
 def header_row(sheet: Any) -> list[str]:
     return [c.value for c in sheet[3]]
 
@@ -88,6 +111,9 @@ def test_the_sheet_round_trips_one_edited_unit_and_nothing_else(
     stored = runner.invoke(app, ["import", str(plan_file)])
     assert stored.exit_code == 0, stored.stderr
     before = shown(runner)
+    rows = database_rows(cli_env / "cli.sqlite3")
+    plan_row = rows["plan"][0]
+    assert (plan_row[2], json.loads(plan_row[10])["due_day"]) == ("X教发〔2026〕5号", 25)
     assert [(t["section"], t["leader"]) for t in before["tasks"]] == [
         (FIRST, "王小明"),
         (FIRST, None),
@@ -119,6 +145,17 @@ def test_the_sheet_round_trips_one_edited_unit_and_nothing_else(
         {"unit": "县卫健局", "role": "cooperating"},
     ]
     assert shown(runner) == expected
+    after = database_rows(cli_env / "cli.sqlite3")
+    want = copy.deepcopy(rows)
+    want["plan"] = [(*want["plan"][0][:5], 2, *want["plan"][0][6:])]  # revision 2, all else kept
+    task = want["task"][1]  # task 2, the one changed: now of revision 2, nothing else
+    want["task"][1] = (*task[:9], 2, task[10])
+    retired = next(i for i, a in enumerate(want["assignment"]) if a[1:3] == ("2", "县人社局"))
+    want["assignment"][retired] = (*want["assignment"][retired][:5], 0)
+    new_id = max(a[0] for a in want["assignment"]) + 1
+    want["assignment"].append((new_id, "2", "县卫健局", "cooperating", 2, 1))
+    want["unit"].append((max(u[0] for u in want["unit"]) + 1, "县卫健局", "government", None, None))
+    assert after == want
     last = runner.invoke(app, ["import", str(review)])  # the same sheet again: nothing to do
     assert "没有变化" in last.stdout, last.stdout
 
