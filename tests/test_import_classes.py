@@ -580,3 +580,36 @@ def test_numbers_starting_again_in_a_section_are_all_qualified(tmp_path: Path) -
     ]
     assert [t.units(Role.LEAD) for t in plan.tasks] == [["县工信局"]] * 2 + [["县民政局"]] * 3
     assert [w.params for w in plan.warnings] == [{"old": 1, "new": "2.1"}]
+
+
+def test_a_title_on_its_own_line_is_told_from_a_wrapped_line(tmp_path: Path) -> None:
+    text = (
+        "XX县重点任务分工方案\n"
+        "一、重点任务\n"
+        "1.推进乡镇综合文化站建设和基层公共文化服务提质增\n"
+        "效，完成12个乡镇综合文化站改造提升，配齐专职人员，\n"
+        "确保年底前全部投入使用。（牵头单位：县文旅局）\n"
+        "2.推进城区学校扩容\n"
+        "新建小学2所，改扩建中学1所，新增学位3000个，确保\n"
+        "秋季开学前投入使用，缓解城区入学压力。（牵头单位：\n"
+        "县教育局）\n"
+    )
+    plan = read(text, tmp_path)
+    assert register(plan) == [
+        {  # a text wrapped at the page's width: the wrap is no title
+            "number": "1",
+            "title": "推进乡镇综合文化站建设和基层公共文化服务提质增效，完成12个乡镇综合文化站"
+            "改造提升，配齐专职人员，确保年底前全部投入使用",
+            "lead": ["县文旅局"],
+            "section": "一、重点任务",
+        },
+        {  # a short line with no punctuation: the title, its body below
+            "number": "2",
+            "title": "推进城区学校扩容",
+            "lead": ["县教育局"],
+            "section": "一、重点任务",
+        },
+    ]
+    assert plan.tasks[1].requirements == [
+        "新建小学2所，改扩建中学1所，新增学位3000个，确保秋季开学前投入使用，缓解城区入学压力。"
+    ]

@@ -27,6 +27,7 @@ _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
 # A task number inside a line: after a space or a sentence's end, not part of 3.5 or 1—6.
 _INLINE = re.compile(r"(?:(?<=\s)|(?<=[。；;]))(\d{1,3})\s*[.．、](?!\d)")
 _SPACES = re.compile(r"[\u3000\u00a0\t]+")
+_TITLE_LINE = re.compile(r"[^。；;！？!?：:，,、]{1,40}(?<![）)”])")
 # A space beside a lone character is a stray one inside a word (牵 头 单 位, 县 教 育 局); spaces
 # between words of two or more characters separate fields and stay.
 _STRAY = re.compile(
@@ -44,15 +45,22 @@ class Block:
     marker: str  # the number as written: 一、 (一) 1.
     lines: list[str] = field(default_factory=list)
     index: int = 0  # the line it starts on, counted in the input
+    width: int = 1000  # how long the file's full lines are: a wrapped line is about as long
 
     @property
     def text(self) -> str:
-        """The block as one text: wraps joined without a space next to Chinese."""
+        """The block as one text: wraps joined without a space next to Chinese.
+
+        A short first line with no punctuation is a title on its own line (``3.推进学校扩容``
+        over its body), not a wrapped one: it ends with 。 so the title stops there.
+        """
+        lines = [line for line in self.lines if line]
         out = ""
-        for line in self.lines:
-            if not line:
-                continue
-            if out and not (is_cjk(out[-1]) or is_cjk(line[0])):
+        for index, line in enumerate(lines):
+            short = len(self.marker) + len(out) < 0.8 * self.width
+            if index == 1 and short and _TITLE_LINE.fullmatch(out):
+                out += "。"
+            elif out and not (is_cjk(out[-1]) or is_cjk(line[0])):
                 out += " "
             out += line
         return out
@@ -109,15 +117,27 @@ def split_runs(lines: Sequence[str]) -> list[str]:
     return out
 
 
+def _full_width(lines: list[str]) -> int:
+    """The length of a full line when the text was wrapped (a PDF copied out), else large."""
+    lengths = sorted(len(line) for line in lines if len(line) >= 10)
+    if len(lengths) < 5:
+        return 1000
+    return lengths[int(len(lengths) * 0.9) - 1]
+
+
 def outline(lines: Sequence[str]) -> tuple[list[Block], list[str]]:
     """The numbered blocks of a text and the lines before the first one."""
     blocks: list[Block] = []
     preamble: list[str] = []
-    for index, line in enumerate(split_runs(lines)):
+    runs = split_runs(lines)
+    width = _full_width(runs)
+    for index, line in enumerate(runs):
         start = start_of(line)
         if start is not None:
             level, number, marker, rest = start
-            blocks.append(Block(level, number, marker, [rest.strip()] if rest else [], index))
+            blocks.append(
+                Block(level, number, marker, [rest.strip()] if rest else [], index, width)
+            )
         elif blocks:
             blocks[-1].lines.append(line)
         elif line:
