@@ -473,3 +473,28 @@ def test_the_version_used_is_said_above_the_header_and_in_json(
     again = read_plan(cli_env / "r.xlsx")
     assert [t.to_json() for t in again.tasks] == [t.to_json() for t in plan.tasks]
     assert again.meta.to_json() == plan.meta.to_json()
+
+
+def test_units_typed_on_one_line_are_one_unit_and_said_so(
+    cli_env: Path, runner: CliRunner, plan_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DUBAN_DEFAULT_LOCALE", "en")
+    assert runner.invoke(app, ["import", str(plan_file), "--review", "r.xlsx"]).exit_code == 0
+    book = openpyxl.load_workbook(cli_env / "r.xlsx")
+    sheet = book.worksheets[0]
+    sheet["G5"] = "县财政局、县卫健局"  # typed as in a plan, not one a line
+    sheet["G6"] = "各乡镇党委、政府"  # a collective: one unit, nothing to say
+    book.save(cli_env / "r.xlsx")
+    result = runner.invoke(app, ["import", "r.xlsx", "--dry-run", "--json"])
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert [a for t in payload["tasks"][1:] for a in t["assignments"] if a["role"] != "lead"] == [
+        {"unit": "县财政局、县卫健局", "role": "cooperating"},
+        {"unit": "县财政局", "role": "responsible"},
+        {"unit": "各乡镇党委、政府", "role": "cooperating"},
+    ]
+    assert payload["warnings"] == [
+        "Task 2: “县财政局、县卫健局” was read as one unit, as written on its line; if it names "
+        "several, write one per line."
+    ]
+    assert payload["notes"] == []

@@ -16,7 +16,7 @@ import zipfile
 from datetime import date, datetime
 from typing import Any
 
-from bot.domain.messages import N_
+from bot.domain.messages import N_, msg
 from bot.domain.plan import Assignment, ParsedPlan, PlanTask, split_requirements
 from bot.domain.review import (
     MARKER,
@@ -26,6 +26,7 @@ from bot.domain.review import (
     ReviewColumn,
     plan_from_json,
 )
+from bot.domain.units import UnitKind, unit_kind
 from bot.importers.errors import PlanFileError
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -69,7 +70,19 @@ def read_review(data: bytes) -> ParsedPlan | None:
         raise PlanFileError(N_("The review sheet holds no tasks: every task row was removed."))
     plan = plan_from_json(kept, tasks)
     plan.meta.title = title or plan.meta.title
+    plan.warnings = [
+        msg(_ONE_UNIT, number=task.number, unit=a.unit)
+        for task in tasks
+        for a in task.assignments
+        if "、" in a.unit and unit_kind(a.unit) is not UnitKind.COLLECTIVE
+    ]
     return plan
+
+
+_ONE_UNIT = N_(
+    "Task {number}: “{unit}” was read as one unit, as written on its line; if it names "
+    "several, write one per line."
+)
 
 
 def _kept(marker: Any) -> dict[str, Any]:
