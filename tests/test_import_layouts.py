@@ -620,3 +620,34 @@ def test_docx_whose_numbers_word_draws_itself(tmp_path: Path) -> None:
         {"number": "2", "title": "招引重大项目", "lead": ["县招商局"], "section": "一、经济发展"},
         {"number": "2.1", "title": "建设养老中心", "lead": ["县民政局"], "section": "二、社会事业"},
     ]
+
+
+def test_a_web_table_copied_as_tab_separated_text_with_a_cell_on_two_lines(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "XX县2024年重点任务分工方案\n"
+        "序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+        "1\t推进园区扩容\t县发改局\t县工信局、县财政局\t2024年底\n"
+        "2\t招引重大项目，\n全年引进项目20个\t县招商局\t各乡镇\t2024年6月\n"
+        "3\t建设养老中心\t县民政局\t\t\n"
+    )
+    plan = read(text, tmp_path)
+    assert register(plan) == [
+        {
+            "number": "1",
+            "title": "推进园区扩容",
+            "lead": ["县发改局"],
+            "cooperating": ["县工信局", "县财政局"],
+            "deadline": date(2024, 12, 31),
+        },
+        {
+            "number": "2",
+            "title": "招引重大项目，全年引进项目20个",
+            "lead": ["县招商局"],
+            "cooperating": ["各乡镇"],
+            "deadline": date(2024, 6, 30),
+        },
+        {"number": "3", "title": "建设养老中心", "lead": ["县民政局"]},
+    ]
+    assert plan.meta.title == "XX县2024年重点任务分工方案"

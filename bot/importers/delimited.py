@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections import Counter
 
 _DELIMITERS = (",", "\t", ";", "，")
+_NUMBER = re.compile(r"^[（(]?\d{1,4}[)）.、．]?$")
 
 
 def delimited_rows(text: str) -> list[list[str]]:
@@ -17,6 +20,26 @@ def delimited_rows(text: str) -> list[list[str]]:
     csv.field_size_limit(10 * 1024 * 1024)
     reader = csv.reader(io.StringIO(text), delimiter=best)
     try:
-        return list(reader)
+        return mend_rows(list(reader)) if best == "\t" else list(reader)
     except csv.Error:
         return []
+
+
+def mend_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Join rows that a line break inside a cell cut in two, as a table copied out of a web
+    page into text has them: a row short of the table's width goes on in the next line, unless
+    that line starts a row of its own (a number)."""
+    widths = Counter(len(row) for row in rows if len(row) >= 3)
+    if not widths:
+        return rows
+    width = widths.most_common(1)[0][0]
+    out: list[list[str]] = []
+    for row in rows:
+        last = out[-1] if out else None
+        starts = bool(row) and bool(_NUMBER.match(row[0].strip()))
+        if last is not None and 1 < len(last) < width and row and not starts:
+            last[-1] += "\n" + row[0]
+            last.extend(row[1:])
+        else:
+            out.append(list(row))
+    return out

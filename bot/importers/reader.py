@@ -86,7 +86,7 @@ def read_plan_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTE
         lines = text.splitlines()
     delimited = delimited_rows(text)
     if _has_header(delimited):
-        return read_parts(Source(delimited, [], [], tables_only=True), stem)
+        return read_parts(Source(delimited, _before_table(lines), [], tables_only=True), stem)
     pasted = pasted_rows([fold(clean(line)) for line in lines])
     if pasted:
         return read_parts(Source(pasted, _before_table(lines), lines, pasted=True), stem)
@@ -100,7 +100,7 @@ def _has_header(rows: list[list[str]]) -> bool:
 def _before_table(lines: list[str]) -> list[str]:
     out = []
     for line in lines:
-        if re.match(r"^\|?\s*(?:序号|编号)(?:\s|\||$)", line.strip()):
+        if re.match(r"^\|?\s*[\"']?(?:序号|编号)(?:\s|\||[\"',，;]|$)", line.strip()):
             break
         out.append(line)
     return out
