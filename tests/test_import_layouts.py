@@ -651,3 +651,24 @@ def test_a_web_table_copied_as_tab_separated_text_with_a_cell_on_two_lines(
         {"number": "3", "title": "建设养老中心", "lead": ["县民政局"]},
     ]
     assert plan.meta.title == "XX县2024年重点任务分工方案"
+
+
+def test_xlsx_holding_numbered_paragraphs_one_per_row(tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    _workbook(
+        path,
+        {
+            "Sheet1": [
+                ["XX县2024年重点任务分工方案"],
+                ["一、重点任务"],
+                ["1.推进园区扩容。（牵头单位：县发改局）"],
+                ["2.招引项目。（牵头单位：县招商局）"],
+            ]
+        },
+    )
+    plan = read_plan(path)
+    assert register(plan) == [
+        {"number": "1", "title": "推进园区扩容", "lead": ["县发改局"], "section": "一、重点任务"},
+        {"number": "2", "title": "招引项目", "lead": ["县招商局"], "section": "一、重点任务"},
+    ]
+    assert plan.meta.title == "XX县2024年重点任务分工方案"

@@ -19,6 +19,7 @@ from bot.importers.delimited import delimited_rows
 from bot.importers.errors import PlanFileError
 from bot.importers.files import check_size, read_bounded
 from bot.importers.grid import header_map
+from bot.importers.header import SHEET_MARK
 from bot.importers.markup import html_tables, html_text, looks_like_html, markdown_tables
 from bot.importers.office import docx_content, office_kind, xlsx_content
 from bot.importers.review import read_review
@@ -61,7 +62,8 @@ def read_plan_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTE
         if (review := read_review(data)) is not None:  # our own review sheet, read exactly
             return review
         rows, preamble = xlsx_content(data)
-        return read_parts(Source(rows, preamble, [], tables_only=True), stem)
+        lines = [" ".join(c for c in row if c and c != SHEET_MARK) for row in rows]
+        return read_parts(Source(rows, preamble, lines), stem)  # a sheet of numbered lines too
     if data.startswith(_OLE_MAGIC):
         raise PlanFileError(
             N_(
