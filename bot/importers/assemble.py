@@ -8,7 +8,7 @@ was written in. A file with no task is refused with one sentence saying what was
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.domain.messages import N_, Message, msg
@@ -32,9 +32,7 @@ class Source:
     rows: list[list[str]]
     preamble: list[str]
     paragraphs: list[str]
-    tables_only: bool = False  # a spreadsheet or CSV: no paragraphs to fall back on
-    pasted: bool = False  # the rows were re-assembled from a table pasted as lines
-    warnings: list[Message] = field(default_factory=list)
+    tables_only: bool = False  # a CSV: no paragraphs to fall back on
 
 
 def read_parts(source: Source, stem: str) -> ParsedPlan:

@@ -91,7 +91,7 @@ def read_plan_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTE
         return read_parts(Source(delimited, _before_table(lines), [], tables_only=True), stem)
     pasted = pasted_rows([fold(clean(line)) for line in lines])
     if pasted:
-        return read_parts(Source(pasted, _before_table(lines), lines, pasted=True), stem)
+        return read_parts(Source(pasted, _before_table(lines), lines), stem)
     return read_parts(Source([], [], lines), stem)
 
 
