@@ -613,3 +613,26 @@ def test_a_title_on_its_own_line_is_told_from_a_wrapped_line(tmp_path: Path) -> 
     assert plan.tasks[1].requirements == [
         "新建小学2所，改扩建中学1所，新增学位3000个，确保秋季开学前投入使用，缓解城区入学压力。"
     ]
+
+
+def test_lines_of_units_end_where_the_next_line_says_something_else(tmp_path: Path) -> None:
+    text = (
+        "XX县重点任务分工方案\n"
+        "3.推进城区学校扩容\n"
+        "牵头单位:区教育局\n"
+        "责任单位:区发改局、区财政局、\n"
+        "区住建局\n"
+        "目标：新建小学2所。\n"
+        "4.加快项目审批。（牵头单位：县发改局）\n"
+    )
+    plan = read(text, tmp_path)
+    assert register(plan) == [
+        {
+            "number": "3",
+            "title": "推进城区学校扩容",
+            "lead": ["区教育局"],
+            "responsible": ["区发改局", "区财政局", "区住建局"],  # the list wraps, then stops
+        },
+        {"number": "4", "title": "加快项目审批", "lead": ["县发改局"]},
+    ]
+    assert plan.tasks[0].requirements == ["目标：新建小学2所。"]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.domain.text import chinese_numeral, is_cjk, squeeze, to_halfwidth_digits
-from bot.importers.labels import has_label
+from bot.importers.labels import LABEL, has_label
 
 _CN = "一二三四五六七八九十百"
 _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
@@ -52,16 +52,23 @@ class Block:
         """The block as one text: wraps joined without a space next to Chinese.
 
         A short first line with no punctuation is a title on its own line (``3.推进学校扩容``
-        over its body), not a wrapped one: it ends with 。 so the title stops there.
+        over its body), not a wrapped one: it ends with 。 so the title stops there. A line
+        of units (``牵头单位:X``) keeps its own line, so what follows it is no unit.
         """
         lines = [line for line in self.lines if line]
         out = ""
+        in_units = False  # inside lines of units: a label line and the lines its list wraps to
         for index, line in enumerate(lines):
             short = len(self.marker) + len(out) < 0.8 * self.width
+            wraps = in_units and lines[index - 1][-1] in "、，,"
+            starts = bool(LABEL.match(line))
             if index == 1 and short and _TITLE_LINE.fullmatch(out):
                 out += "。"
+            if index and (starts or (in_units and not wraps)):
+                out += "\n"
             elif out and not (is_cjk(out[-1]) or is_cjk(line[0])):
                 out += " "
+            in_units = starts or wraps
             out += line
         return out
 

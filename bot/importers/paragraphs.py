@@ -175,7 +175,9 @@ class _Reader:
         elif at_end and trailing and not trailing.endswith(_ENDS_SENTENCE):
             pieces.append((trailing, Statement(), ""))  # the file ends inside a task
         if len(pieces) == 1:
-            self._task(number, block, *pieces[0])
+            task = self._task(number, block, *pieces[0])
+            if cut is None and len(squeeze(trailing)) > 1 and not at_end:
+                task.requirements.append(squeeze(trailing))  # text after its own unit lines
             return
         head, _ = _title_and_requirements(pieces[0][0])
         title, _, rest = squeeze(pieces[0][0]).partition("。")

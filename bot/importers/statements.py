@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.importers.labels import STATING, find_labels, has_label
+from bot.importers.labels import LABEL, STATING, find_labels, has_label
 from bot.importers.statement import (
     FIRST_LISTED_IS_LEAD,
     Statement,
@@ -116,6 +116,12 @@ def _outside(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[int, i
         if regions and label.start < regions[-1][1]:
             continue
         end = min((s for s, _, _ in spans if s > label.start), default=len(text))
+        for line_end in (
+            i for i, ch in enumerate(text[label.start : end], label.start) if ch == "\n"
+        ):
+            if not LABEL.match(text, line_end + 1):  # the next line says something else
+                end = line_end
+                break
         regions.append((label.start, end))
     return regions
 
