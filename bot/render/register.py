@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.plan import ROLE_OF_COLUMN, Column, PlanMeta, PlanTask, join_requirements
+from bot.render.cells import append_text
 from bot.render.page import landscape_a4
 
 DEFAULT_HEADERS = {
@@ -139,20 +140,20 @@ def register_sheet(book: Any, table: RegisterTable) -> int:
     sheet.title = "分工方案"
     width = len(table.columns)
     for line in [*table.preface, table.title]:
-        sheet.append([line])
+        append_text(sheet, [line])
         last = sheet.max_row
         sheet.merge_cells(start_row=last, start_column=1, end_row=last, end_column=width)
         sheet.cell(row=last, column=1).alignment = Alignment(horizontal="center")
     sheet.cell(row=sheet.max_row, column=1).font = Font(size=16, bold=True)
     first = sheet.max_row + 1
-    sheet.append(table.header)
+    append_text(sheet, table.header)
     widths = [_WIDTHS[c] for c in table.columns]
     heading_rows = []
     for index, values in enumerate(table.rows):
         if index in table.headings:
-            sheet.append([table.headings[index]])
+            append_text(sheet, [table.headings[index]])
             heading_rows.append(sheet.max_row)
-        sheet.append(values)
+        append_text(sheet, values)
         sheet.row_dimensions[sheet.max_row].height = row_height(values, widths)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)

@@ -28,6 +28,7 @@ from bot.domain.review import (
     review_columns,
 )
 from bot.domain.units import UnitKind, unit_kind
+from bot.render.cells import put_text
 from bot.render.page import landscape_a4
 from bot.render.register import row_height
 
@@ -146,7 +147,7 @@ def write_review(plan: ParsedPlan, path: Path, say: Say, *, import_hint: str) ->
     header = [say(msg(HEADERS[c])) for c in columns]
     widths = [WIDTHS[c] for c in columns]
     for index, text in enumerate(header, start=1):
-        sheet.cell(row=header_row, column=index, value=text)
+        put_text(sheet, header_row, index, text)
         sheet.column_dimensions[get_column_letter(index)].width = widths[index - 1]
     _style(sheet, header_row, header_row, bold=True)
     for offset, task in enumerate(plan.tasks, start=1):
@@ -156,13 +157,13 @@ def write_review(plan: ParsedPlan, path: Path, say: Say, *, import_hint: str) ->
     sheet.print_title_rows = f"{header_row}:{header_row}"
     landscape_a4(sheet)
     marker = book.create_sheet(MARKER_SHEET)
-    marker["A1"] = MARKER
+    put_text(marker, 1, 1, MARKER)
     kept = json.dumps(
         plan_json(plan) | {"sheet": sheet.title, "header": dict(zip(header, columns, strict=True))},
         ensure_ascii=False,
     )
     for index in range(0, len(kept), _CELL_LIMIT):  # a cell holds 32767 characters at most
-        marker.cell(row=2 + index // _CELL_LIMIT, column=1, value=kept[index : index + _CELL_LIMIT])
+        put_text(marker, 2 + index // _CELL_LIMIT, 1, kept[index : index + _CELL_LIMIT])
     marker.sheet_state = "hidden"
     book.save(path)
 
@@ -183,7 +184,7 @@ def _above(sheet: Any, plan: ParsedPlan, say: Say, import_hint: str, width: int)
     above = [(plan.meta.title, Font(size=16, bold=True)), (say(guide), Font(italic=True))]
     above += [(say(w), Font(italic=True, color="9C0006")) for w in about_plan]
     for row, (text, font) in enumerate(above, start=1):
-        cell = sheet.cell(row=row, column=1, value=text)
+        cell = put_text(sheet, row, 1, text)
         cell.font = font
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
@@ -203,7 +204,7 @@ def _task_row(sheet: Any, row: int, task: PlanTask, columns: list[ReviewColumn],
     ]
     uncertain = uncertain_cells(task)
     for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
-        cell = sheet.cell(row=row, column=index, value=value)
+        cell = put_text(sheet, row, index, value)
         cell.number_format = "@"  # text: 2.1 stays 2.1, a date stays as written
         if column in uncertain:
             cell.fill = fill
