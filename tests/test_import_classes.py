@@ -636,3 +636,35 @@ def test_lines_of_units_end_where_the_next_line_says_something_else(tmp_path: Pa
         {"number": "4", "title": "加快项目审批", "lead": ["县发改局"]},
     ]
     assert plan.tasks[0].requirements == ["目标：新建小学2所。"]
+
+
+def test_a_heading_stating_units_for_the_tasks_under_it(tmp_path: Path) -> None:
+    text = (
+        "XX县重点任务分工方案\n"
+        "（一）加强园区建设（牵头单位：县发改局；牵头领导：张三）\n"
+        "1.新建标准厂房。（责任单位：县住建局）\n"
+        "2.完善配套设施。（责任单位：县水利局；牵头单位：县工信局）\n"
+        "（二）招引重大项目。（牵头单位：县招商局）\n"
+    )
+    plan = read(text, tmp_path)
+    section = "（一）加强园区建设"
+    assert register(plan) == [
+        {  # the lead and the leader come from the heading
+            "number": "1.1",
+            "title": "新建标准厂房",
+            "lead": ["县发改局"],
+            "responsible": ["县住建局"],
+            "section": section,
+            "leader": "张三",
+        },
+        {  # its own lead wins over the heading's
+            "number": "1.2",
+            "title": "完善配套设施",
+            "lead": ["县工信局"],
+            "responsible": ["县水利局"],
+            "section": section,
+            "leader": "张三",
+        },
+        {"number": "2", "title": "招引重大项目", "lead": ["县招商局"]},
+    ]
+    assert plan.warnings == []

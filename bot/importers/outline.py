@@ -26,6 +26,7 @@ _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
 )
 # A task number inside a line: after a space or a sentence's end, not part of 3.5 or 1—6.
 _INLINE = re.compile(r"(?:(?<=\s)|(?<=[。；;]))(\d{1,3})\s*[.．、](?!\d)")
+_UNITS_BRACKET = re.compile(r"[（(〔【](?=[^（()）]*(?:单位|部门|牵头)[:：])")
 _SPACES = re.compile(r"[\u3000\u00a0\t]+")
 _TITLE_LINE = re.compile(r"[^。；;！？!?：:，,、]{1,40}(?<![）)”])")
 # A space beside a lone character is a stray one inside a word (牵 头 单 位, 县 教 育 局); spaces
@@ -75,6 +76,7 @@ class Block:
     def heading(self, limit: int = 60) -> str:
         """The marker and the first sentence, as a section heading: ``(一)开办企业领域``."""
         first = re.split(r"[。；;]", squeeze(self.text), maxsplit=1)[0].strip()
+        first = _UNITS_BRACKET.split(first, maxsplit=1)[0].strip()  # its units are no heading
         first = first if len(first) <= limit else first[: limit - 1] + "…"
         return self.marker + first
 

@@ -20,6 +20,7 @@ from bot.domain.messages import N_, Message, msg
 from bot.domain.plan import Assignment, PlanTask, Role, split_requirements
 from bot.domain.text import squeeze
 from bot.importers import notes
+from bot.importers.families import groups, merge_families
 from bot.importers.outline import Block, outline
 from bot.importers.statement import FIRST_LISTED_IS_LEAD, Statement
 from bot.importers.statements import Cut, Found, find_statements
@@ -91,6 +92,7 @@ class _Reader:
     qualified: set[tuple[tuple[str, ...], int]] = field(default_factory=set)
     headings: list[Block] = field(default_factory=list)
     task_level: int | None = None  # the level of the last task, while items under it follow
+    inherited: dict[int, Statement] = field(default_factory=dict)  # a heading's own units
 
     def convention(self, text: str) -> bool:
         if m := FIRST_LISTED_IS_LEAD.search(text):
@@ -100,8 +102,16 @@ class _Reader:
 
     def number(self, block: Block) -> str:
         # (1) under 2. is task 2.1: numbers under an arabic-numbered heading carry its number.
-        parents = [str(h.number) for h in self.headings if 2 <= h.level < block.level]
-        top = [str(h.number) for h in self.headings if h.level < min(block.level, 2)]
+        parents = [
+            str(h.number)
+            for h in self.headings
+            if h.level < block.level and (h.level >= 2 or id(h) in self.inherited)
+        ]
+        top = [
+            str(h.number)
+            for h in self.headings
+            if h.level < min(block.level, 2) and id(h) not in self.inherited
+        ]
         number = ".".join([*parents, str(block.number)])
         key = (tuple(top), block.level)  # once numbers restart in a section, all of it is qualified
         if number in self.seen or key in self.qualified:
@@ -129,11 +139,17 @@ class _Reader:
         parts = [h.heading() for h in self.headings if h.level < block.level]
         return " / ".join([*parts, extra] if extra else parts) or None
 
-    def read(self, block: Block, position: int) -> None:
+    def read(self, block: Block, position: int, *, group: bool = False) -> None:
         self.headings = [h for h in self.headings if h.level < block.level]
         at_end = position == self.last_block
         found, cut = find_statements(block.text, at_end=at_end)
         groups = [f for f in found if f.statement.is_task]
+        if group and groups:  # units for the tasks under it: a section they inherit from
+            inherited = Statement()
+            for f in groups:
+                inherited.merge(f.statement)
+            self.inherited[id(block)] = inherited
+            groups, cut = [], None
         for f in found:
             if not f.statement.is_task and f.statement.first_leads:
                 self.first_leads = True
@@ -150,6 +166,28 @@ class _Reader:
             return
         self.task_level = block.level
         self._tasks(block, groups, cut, at_end)
+
+    def _with_inherited(self, block: Block, statement: Statement) -> Statement:
+        """The task's statement completed by its headings' units: roles it does not name,
+        the leader and deadline when it has none."""
+        merged = Statement(
+            assignments=list(statement.assignments),
+            leaders=list(statement.leaders),
+            deadlines=list(statement.deadlines),
+            first_leads=statement.first_leads,
+            carries_on=statement.carries_on,
+            dropped=list(statement.dropped),
+            same_as_above=list(statement.same_as_above),
+        )
+        for heading in self.headings:
+            above = self.inherited.get(id(heading))
+            if above is None or heading.level >= block.level:
+                continue
+            roles = {a.role for a in merged.assignments}
+            merged.assignments += [a for a in above.assignments if a.role not in roles]
+            merged.leaders = merged.leaders or list(above.leaders)
+            merged.deadlines = merged.deadlines or list(above.deadlines)
+        return merged
 
     def _under_task(self, block: Block) -> bool:
         """A numbered item under a task, naming no unit (its measures ①, (1) …): kept as
@@ -198,6 +236,7 @@ class _Reader:
         section: str | None = None,
     ) -> PlanTask:
         title, requirements = _title_and_requirements(body)
+        statement = self._with_inherited(block, statement)
         task = PlanTask(
             number=number,
             title=title,
@@ -240,43 +279,11 @@ def _first_listed_leads(task: PlanTask) -> None:
     notes.first_listed_leads(task, first.unit)
 
 
-def _names_units(block: Block) -> bool:
-    found, _ = find_statements(block.text, at_end=False)
-    return any(f.statement.is_task for f in found)
-
-
-def merge_families(blocks: list[Block]) -> list[Block]:
-    """``1.X。具体：(1)…；(2)…。（牵头单位：A）``: items under a numbered paragraph, only the last
-    naming units, are one task (the paragraph's), the items its requirements."""
-    out: list[Block] = []
-    index = 0
-    while index < len(blocks):
-        parent = blocks[index]
-        end = index + 1
-        while end < len(blocks) and blocks[end].level > parent.level:
-            end += 1
-        children = blocks[index + 1 : end]
-        if (
-            parent.level >= 1
-            and len(children) >= 2
-            and not _names_units(parent)
-            and _names_units(children[-1])
-            and not any(_names_units(c) for c in children[:-1])
-        ):
-            lines = [c.marker + c.text for c in children]
-            out.append(Block(parent.level, parent.number, parent.marker, [*parent.lines, *lines]))
-            out[-1].index = parent.index
-            index = end
-            continue
-        out.append(parent)
-        index += 1
-    return out
-
-
 def tasks_from_paragraphs(lines: Sequence[str], *, context: str = "") -> ParagraphResult:
     """Tasks found in numbered paragraphs, the lines that describe the plan, and warnings."""
     blocks, preamble = outline(lines)
     blocks = merge_families(blocks)
+    grouping = groups(blocks)
     reader = _Reader(year=plan_year(preamble), last_block=len(blocks) - 1)
     reader.result.meta_lines = list(preamble)
     reader.result.blocks = len(blocks)
@@ -284,5 +291,5 @@ def tasks_from_paragraphs(lines: Sequence[str], *, context: str = "") -> Paragra
     for position, block in enumerate(blocks):
         if not reader.result.tasks and reader.year is None:
             reader.year = plan_year(reader.result.meta_lines)
-        reader.read(block, position)
+        reader.read(block, position, group=position in grouping)
     return reader.result
