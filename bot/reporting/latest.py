@@ -14,7 +14,7 @@ as ``RequestView`` values read with ``.values()``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -87,7 +87,8 @@ def _moment(value: datetime | str) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-READERS = {"submitted_at": _moment, "late": bool}  # the rest arrive as int, str or None
+# how a column is read; the rest arrive as int, str or None from both drivers
+READERS: dict[str, Callable[[Any], Any]] = {"submitted_at": _moment, "late": bool}
 
 
 async def _fetch(query: QueryBuilder, columns: tuple[str, ...]) -> list[dict[str, Any]]:
