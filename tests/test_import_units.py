@@ -129,3 +129,9 @@ def test_shorter_labels_and_labels_said_with_wei(
 
 def test_a_sentence_about_responsibility_is_no_label() -> None:
     assert read_labelled("压实主体责任：各乡镇要加强领导", bracketed=True) is None
+
+
+def test_a_simplified_text_quoting_one_traditional_word_keeps_its_other_names() -> None:
+    restore = Restorer("县教育局、县后勤服务中心。引用：「而後」")
+    assert restore("县后勤服务中心") == "县后勤服务中心"
+    assert restore("县财政局") == "县财政局"  # not in the text: left as it is

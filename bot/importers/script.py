@@ -62,7 +62,16 @@ class Restorer:
             for written, simple in zip(self.original, self.folded, strict=True):
                 if written != simple:
                     votes.setdefault(simple, Counter())[written] += 1
-        self._chars = {simple: count.most_common(1)[0][0] for simple, count in votes.items()}
+        changed = sum(sum(count.values()) for count in votes.values())
+        cjk = sum(1 for ch in self.original if ch >= "\u3400") or 1
+        # Character by character only in a text written in Traditional: a simplified plan
+        # quoting one 後 must not turn its 县后勤中心 into 县後勤中心.
+        mostly = changed >= 0.03 * cjk
+        self._chars = (
+            {simple: count.most_common(1)[0][0] for simple, count in votes.items()}
+            if mostly
+            else {}
+        )
         self._cursor = 0  # texts are asked for in document order: look on from the last one
         self._cache: dict[str, str] = {}
 
