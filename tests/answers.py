@@ -12,7 +12,8 @@ REPORTER_HELP = reply(
     "/cancel (取消) — abandon the report you are writing\n"
     "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
     "/unbind (解绑) — stop receiving messages as reporter\n"
-    "Or simply write your progress: I will ask which task it is for."
+    "Or simply write your progress, several tasks in one message if you like "
+    "(“第3项 已完成……”): I read the task and status and ask you to confirm."
 )
 LEADER_HELP = reply(
     "Commands:\n"
@@ -37,3 +38,7 @@ SECRETARIAT_HELP = reply(
 )
 WRITE = reply("Write this month’s progress as one message (photos and files can follow).")
 HOW_FAR = reply("How far along is it? Choose, or send a number such as 65.")
+GOAL_1 = (  # task 1's goal (工作目标), shown when a unit reports on it
+    "梳理公布第三批“一件事一次办”事项清单，新增高频事项不少于15项。"
+    "推行“免申即享”“直达快享”，惠企政策兑现平均时限压缩至10个工作日以内。"
+)

@@ -16,6 +16,7 @@ from bot.cadence.dispatch import dispatch
 from bot.domain.conversation import InboundFile
 from bot.domain.payloads import payload
 from bot.domain.reporting import Month
+from bot.i18n import Translator
 from bot.importers import read_plan
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
@@ -29,7 +30,7 @@ from bot.storage.models import (
     ProgressReport,
     ReportRequest,
 )
-from tests.answers import HOW_FAR, LEADER_HELP, REPORTER_HELP, SECRETARIAT_HELP, WRITE
+from tests.answers import GOAL_1, HOW_FAR, LEADER_HELP, REPORTER_HELP, SECRETARIAT_HELP, WRITE
 from tests.dialogue import Dialogue, DictFiles, Person, replies, reply, run_table
 
 ALICE = Person("telegram:1001", "王联络")
@@ -52,7 +53,8 @@ NOT_YOURS = reply("That task is not one of your unit’s open requests.")
 UNBIND_LINE = "\n/unbind (解绑) — stop receiving messages as secretariat"
 GROUP_HELP = SECRETARIAT_HELP.replace(UNBIND_LINE, "")
 TASK_1 = reply(
-    "Task 1: 深化“一件事一次办”改革。\nPeriod 2026-11, due 2026-12-02\n\n"
+    "Task 1: 深化“一件事一次办”改革。\n"
+    f"Goal: {GOAL_1}\nYour unit: responsible unit (责任)\nPeriod 2026-11, due 2026-12-02\n\n"
     "No earlier report on this task.\n\nChoose the status:",
     title="Report 2026-11",
 )
@@ -344,12 +346,20 @@ async def test_codes_expire_and_a_new_code_replaces_a_binding(world: Dialogue) -
     fresh = (
         await create_invite("县财政局", ContactRole.REPORTER, now=world.clock(), locale="en")
     ).code
+    asked = reply(
+        "You are bound as reporter · 县发改局. This code would end that binding and bind you as "
+        "reporter · 县财政局. Use it?"
+    )
+    await run_table(world, [(ALICE, f"绑定 {fresh.lower()}", asked)])
+    assert await Contact.filter(
+        identity=ALICE.identity, active=True, unit__name="县发改局"
+    ).exists()
     rebound = replies(
         reply("Bound: you are the reporter of 县财政局."),
         reply("Your earlier binding (县发改局) has ended."),
         REPORTER_HELP,
     )
-    await run_table(world, [(ALICE, f"绑定 {fresh.lower()}", rebound)])
+    await run_table(world, [(ALICE, "[Yes, use the new code]", rebound)])
     contact = await Contact.get(identity=ALICE.identity, active=True).select_related("unit")
     assert contact.unit is not None
     assert contact.unit.name == "县财政局"
@@ -371,10 +381,18 @@ async def test_wecom_numbered_options_and_late_revision(world: Dialogue) -> None
             "[2026-11] 第13项 清理拖欠企业账款。"
         )
 
+    zh = Translator("zh_CN")
+    context = "\n".join(
+        [
+            zh.gettext("Goal: {goal}", goal=GOAL_1),
+            zh.gettext("Your unit: {role}", role=zh.gettext("responsible unit (责任)")),
+        ]
+    )
+
     def task_1(before: str) -> str:
         return reply(
-            f"第1项：深化“一件事一次办”改革。\n调度期 2026-11，截止 2026-12-02\n\n{before}\n\n"
-            "请选择进展状态：",
+            f"第1项：深化“一件事一次办”改革。\n{context}\n调度期 2026-11，截止 2026-12-02\n\n"
+            f"{before}\n\n请选择进展状态：",
             title="2026-11 进展报送",
         )
 
@@ -410,9 +428,7 @@ async def test_wecom_numbered_options_and_late_revision(world: Dialogue) -> None
         world,
         [
             (BOB, "报送", waiting(first_reported=True)),
-            (BOB, "1", task_1("上次报送（2026-11-25，第1版）：已完成\n已完成全部工作")),
-            (BOB, "4", write),
-            (BOB, "已完成", confirm("已完成")),
+            # refused when the task is chosen, not after the text was written
             (BOB, "1", reply("2026-11报送已过截止日（2026-12-02），不能再修改。")),
         ],
     )

@@ -13,7 +13,7 @@ from bot.importers import read_plan
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.storage.models import Attachment, Contact, OutboxMessage, ProgressReport, ReportRequest
-from tests.answers import HOW_FAR, REPORTER_HELP, SECRETARIAT_HELP, WRITE
+from tests.answers import GOAL_1, HOW_FAR, REPORTER_HELP, SECRETARIAT_HELP, WRITE
 from tests.dialogue import Dialogue, Person, replies, reply, run_table
 
 ALICE = Person("telegram:1001", "王联络")
@@ -23,7 +23,8 @@ BOB = Person("wecom:zhangsan", "张三")
 def task_1(before: str = "No earlier report on this task.") -> str:
     """The card of task 1, asking for its status."""
     return reply(
-        "Task 1: 深化“一件事一次办”改革。\nPeriod 2026-11, due 2026-12-02\n\n"
+        "Task 1: 深化“一件事一次办”改革。\n"
+        f"Goal: {GOAL_1}\nYour unit: responsible unit (责任)\nPeriod 2026-11, due 2026-12-02\n\n"
         f"{before}\n\nChoose the status:",
         title="Report 2026-11",
     )

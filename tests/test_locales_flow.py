@@ -15,6 +15,7 @@ from bot.importers import read_plan
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.storage.models import Contact, OutboxMessage, ProgressReport
+from tests.answers import GOAL_1
 from tests.dialogue import Dialogue, Person, reply, run_table
 
 
@@ -52,6 +53,8 @@ async def test_report_flow_in_each_language(world: Dialogue, locale: str) -> Non
     card = "\n".join(
         [
             tr.gettext("Task {number}: {title}", number="1", title=task),
+            tr.gettext("Goal: {goal}", goal=GOAL_1),
+            tr.gettext("Your unit: {role}", role=tr.gettext("responsible unit (责任)")),
             tr.gettext("Period {period}, due {due}", period="2026-11", due="2026-12-02"),
             "",
             tr.gettext("No earlier report on this task."),

@@ -73,9 +73,7 @@ class Turn:
             else normalise_locale(inbound.language)
         )
         state = await ConversationState.get_or_none(identity=inbound.identity)
-        return cls(
-            inbound, deps, contact, chat, Translator(locale), deps.clock(), state, commands
-        )
+        return cls(inbound, deps, contact, chat, Translator(locale), deps.clock(), state, commands)
 
     @property
     def today(self) -> date:
@@ -118,6 +116,12 @@ class Turn:
                 free_input=free_input,
             )
         )
+
+    def refuse(self, text: str) -> None:
+        """A refusal or a stale press: said (as a notice too, where the channel has one),
+        leaving the message whose button was pressed as it was."""
+        notice = text if self.inbound.kind == "button" else ""
+        self.replies.append(Outbound(text=text, notice=notice, locale=self.tr.locale))
 
     def send(self, outbound: Outbound) -> None:
         """Queue a prepared message as a reply."""

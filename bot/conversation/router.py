@@ -19,6 +19,7 @@ from bot.people import chat_contacts as contacts
 from bot.people.binding import ContactRole
 from bot.reporting import chat as report
 from bot.reporting import chat_queries as queries
+from bot.reporting import chat_read as read
 from bot.summaries import chat as summary
 
 # The handler of each declared command, from the feature that declares it.
@@ -39,7 +40,7 @@ async def handle(inbound: Inbound, deps: Deps) -> list[Outbound]:
     try:
         await _route(turn)
     except RefusedError as refused:
-        turn.reply(turn.say(refused.message))
+        turn.refuse(turn.say(refused.message))  # a refused press leaves its card as it was
     return turn.replies
 
 
@@ -58,14 +59,20 @@ async def _route(turn: Turn) -> None:
         await _command(turn)
     elif inbound.kind == "button":
         await _button(turn)
+    elif inbound.kind in ("voice", "other"):
+        read.on_voice(turn)  # nothing stored
     elif inbound.kind == "text" and turn.flow in (summary.REWRITE_FLOW, summary.RETURN_FLOW):
         await summary.on_text(turn, inbound.text)
     elif turn.contact.role != ContactRole.REPORTER:
         turn.reply(people.help_text(turn))
+    elif inbound.kind == "edit":
+        await read.on_edit(turn)
     elif inbound.kind == "file":
-        await report.on_file(turn)
+        await read.on_file(turn)
+    elif turn.flow in ("", report.STASH) and await summary.offer_rewrite(turn, inbound.text):
+        return  # a summary waits for a rewritten text: asked which it is
     else:
-        await report.on_text(turn, inbound.text)
+        await read.on_text(turn, inbound.text)
 
 
 async def _command(turn: Turn) -> None:
@@ -90,23 +97,41 @@ async def _button(turn: Turn) -> None:
     try:
         payload = decode(turn.inbound.payload)
     except PayloadError:
-        turn.reply(turn._("That button is not valid."))
+        turn.refuse(turn._("That button is not valid."))
+        return
+    if payload.action == "b":
+        await people.on_rebind(turn, payload)
         return
     if payload.action in summary.SUMMARY_ACTIONS:
         await summary.on_button(turn, payload)
         return
     if turn.contact.role != ContactRole.REPORTER:
-        turn.reply(turn._("Only your unit’s reporter can report progress."))
+        turn.refuse(turn._("Only your unit’s reporter can report progress."))
+        return
+    if payload.action == "u":
+        await read.on_replace(turn, payload)
         return
     await report.on_button(turn, payload)
 
 
+# Commands a bound secretariat chat lets every member run, not only the secretariat's own
+# members (a setting to come; none by default: status and overdue stay the secretariat's).
+GROUP_READABLE: frozenset[str] = frozenset()
+
+
 async def _group(turn: Turn) -> None:
-    """In groups only commands count; a bound secretariat chat gets the secretariat's."""
+    """In groups only commands count; in a bound secretariat chat the secretariat's commands
+    need the sender's own secretariat binding (a member who never bound is refused)."""
     command = REGISTRY.by_name.get(turn.inbound.command) if turn.inbound.kind == "command" else None
     if command is None:
         return
-    if command.name in ("start", "help") or (
-        turn.chat is not None and allowed(command, SECRETARIAT, in_group=True)
-    ):
+    if command.name in ("start", "help"):
         await HANDLERS[command.name](turn)
+        return
+    if turn.chat is None or not allowed(command, SECRETARIAT, in_group=True):
+        return
+    own = turn.contact is not None and turn.contact.role == ContactRole.SECRETARIAT
+    if own or command.name in GROUP_READABLE:
+        await HANDLERS[command.name](turn)
+    else:
+        turn.reply(turn._("Only members of the secretariat who bound themselves can do that."))

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-InboundKind = Literal["text", "command", "button", "file"]
+# "voice": a voice message (never stored: we ask for text); "edit": a sent message changed
+# (``text`` is the new text, ``message_ref`` the message); "other": what we cannot read.
+InboundKind = Literal["text", "command", "button", "file", "voice", "edit", "other"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +47,14 @@ class Inbound:
     sender: str  # the person's id on the channel
     chat: str  # the chat's id on the channel (equal to sender in a private chat)
     kind: InboundKind
-    text: str = ""
+    text: str = ""  # typed text; a file's caption
     command: str = ""
     args: str = ""
     payload: str = ""  # a button's payload token
     file: InboundFile | None = None
     display_name: str = ""
     language: str | None = None
-    message_ref: str | None = None  # the channel's id of the message a pressed button sits on
+    message_ref: str | None = None  # the message a button sits on; the message sent or edited
     is_group: bool = False
 
     @property

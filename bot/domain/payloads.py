@@ -16,7 +16,10 @@ MAX_BYTES = 64  # Telegram's limit on callback_data
 # k = keep the previous narrative, n = skip (no percent / no more files).
 # Quarterly summaries (季总结), on a summary version id: a = submit for approval,
 # w = rewrite, y = approve (审定), r = return with a comment.
-ACTIONS = frozenset("tspfcexknawyr")
+# m = no new progress this month (carry the last status forward), u = replace a stored report
+# with an edited message (1) or keep it (0), b = bind with a second code (1) or keep (0),
+# l = submit every report read from one message at once.
+ACTIONS = frozenset("tspfcexknawyrmubl")
 MAX_ID = 2**31 - 1  # database ids are 32-bit integers
 
 

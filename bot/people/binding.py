@@ -112,6 +112,14 @@ class BindOutcome:
     replaced: str | None = None  # the unit of a binding this one replaced
 
 
+async def peek_invite(code: str, *, now: datetime) -> tuple[str | None, ContactRole] | None:
+    """The unit and role a usable code would bind to, without using it; None if unusable."""
+    invite = await Invite.get_or_none(code_hash=code_hash(code)).select_related("unit")
+    if invite is None or invite.revoked_at or invite.used_at or invite.expires_at <= now:
+        return None
+    return (invite.unit.name if invite.unit else None), ContactRole(invite.role)
+
+
 async def redeem_invite(
     code: str,
     *,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from bot.conversation.context import Handler, Turn
 from bot.domain.commands import SECRETARIAT
+from bot.domain.conversation import Button
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
+from bot.domain.payloads import Payload, payload
 from bot.i18n import Translator, normalise_locale
-from bot.people.binding import ROLE_LABELS, ContactRole, redeem_invite, unbind
+from bot.people.binding import ROLE_LABELS, ContactRole, peek_invite, redeem_invite, unbind
+
+REBIND_FLOW = "rebind"  # a second code from someone bound already: asked before it is used
 
 
 def hint(turn: Turn) -> None:
@@ -26,13 +30,19 @@ def help_text(turn: Turn) -> str:
     role = SECRETARIAT if in_group else (turn.contact.role if turn.contact else "")
     lines = [turn._("Commands:")]
     label = turn._(ROLE_LABELS[ContactRole(role)]) if role else ""
-    lines += [
-        turn._(c.usage, role=label)
-        for c in turn.commands.for_role(role, in_group=in_group)
-        if c.name not in ("start", "help")
-    ]
+    for c in turn.commands.for_role(role, in_group=in_group):
+        if c.name in ("start", "help"):
+            continue
+        line = turn._(c.usage, role=label)
+        # the slash command beside the word (a Telegram group with privacy mode sees only it)
+        lines.append(line if line.startswith("/") else f"/{c.name} {line}")
     if role == ContactRole.REPORTER:
-        lines.append(turn._("Or simply write your progress: I will ask which task it is for."))
+        lines.append(
+            turn._(
+                "Or simply write your progress, several tasks in one message if you like "
+                "(“第3项 已完成……”): I read the task and status and ask you to confirm."
+            )
+        )
     return "\n".join(lines)
 
 
@@ -45,6 +55,50 @@ async def start(turn: Turn) -> None:
         elif not turn.inbound.is_group:
             hint(turn)
         return
+    if turn.contact is not None and not turn.inbound.is_group:
+        target = await peek_invite(code, now=turn.now)
+        if target is not None:  # binding a second role (or unit) ends the first: asked
+            await _ask_rebind(turn, code, target)
+            return
+    await _redeem(turn, code)
+
+
+async def _ask_rebind(turn: Turn, code: str, target: tuple[str | None, ContactRole]) -> None:
+    assert turn.contact is not None
+    unit, role = target
+    now_as = turn._(ROLE_LABELS[ContactRole(turn.contact.role)])
+    if turn.contact.unit is not None:
+        now_as += f" · {turn.contact.unit.name}"
+    then_as = turn._(ROLE_LABELS[role]) + (f" · {unit}" if unit else "")
+    await turn.set_flow(REBIND_FLOW, {"code": code})
+    turn.reply(
+        turn._(
+            "You are bound as {now}. This code would end that binding and bind you as "
+            "{then}. Use it?",
+            now=now_as,
+            then=then_as,
+        ),
+        buttons=(
+            (Button(turn._("Yes, use the new code"), payload("b", 1)),),
+            (Button(turn._("No, keep my binding"), payload("b", 0)),),
+        ),
+    )
+
+
+async def on_rebind(turn: Turn, p: Payload) -> None:
+    """``b``: use the second code after all (1), or keep the binding (0)."""
+    code = str(turn.data.get("code", "")) if turn.flow == REBIND_FLOW else ""
+    if not code or not p.args:
+        turn.refuse(turn._("That button belongs to a report that is finished or was cancelled."))
+        return
+    await turn.clear_flow()
+    if p.args[0] != 1:
+        turn.reply(turn._("Your binding stays as it was."))
+        return
+    await _redeem(turn, code)
+
+
+async def _redeem(turn: Turn, code: str) -> None:
     try:
         outcome, _bound = await redeem_invite(
             code,

@@ -1,7 +1,9 @@
 """The report flow (报送): pick a task, a status, a percentage, write, attach, confirm.
 
 Every step re-checks on the server that the request belongs to the speaker's unit and is
-still open; a button only says what it was meant to do.
+still open; a button only says what it was meant to do. A draft read from free text
+(``reporting/chat_read.py``) enters here pre-filled, with the other tasks of the same message
+queued behind it: one confirmation per task, or one "submit all" for the lot.
 """
 
 from __future__ import annotations
@@ -13,30 +15,33 @@ from bot.domain.conversation import Button
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.domain.payloads import Payload, payload
-from bot.domain.reporting import (
-    ATTACHMENTS_MAX,
-    PERCENT_CHOICES,
-    STATUS_PERCENT,
-    Status,
-    parse_percent,
-)
+from bot.domain.reporting import PERCENT_CHOICES, STATUS_PERCENT, Status
 from bot.domain.text import shorten
-from bot.reporting.attachments import MAX_FILE_BYTES, store_attachment
 from bot.reporting.latest import open_requests
 from bot.reporting.prompts import open_requests_message, request_buttons
 from bot.reporting.reports import (
     Draft,
     LastReport,
     authorised_request,
-    check_narrative,
+    check_revisable,
     previous_report,
     request_view,
     submit_report,
+    task_context,
 )
 
 FLOW = "report"
 STASH = "stash"  # a message written outside a flow, waiting to be filed under a task
 PREVIEW_CHARS = 300
+GOAL_CHARS = 120
+NO_CHANGE_NOTE = N_(
+    "No new progress this month; the status is carried forward from the last report."
+)
+ROLE_NAMES = {
+    "lead": N_("lead unit (牵头)"),
+    "responsible": N_("responsible unit (责任)"),
+    "cooperating": N_("cooperating unit (配合)"),
+}
 
 
 def status_label(turn: Turn, status: Status, percent: int | None) -> str:
@@ -46,8 +51,10 @@ def status_label(turn: Turn, status: Status, percent: int | None) -> str:
 
 
 async def show_open(turn: Turn) -> None:
-    """``/report``: the unit's open requests as buttons."""
+    """``/report``: the unit's open requests as buttons (a stray message waiting is dropped)."""
     assert turn.contact is not None
+    if turn.flow == STASH:
+        await turn.clear_flow()
     turn.send(open_requests_message(turn.tr, await open_requests(turn.contact.unit_id)))
 
 
@@ -66,22 +73,51 @@ def _previous_lines(turn: Turn, previous: LastReport | None) -> list[str]:
     ]
 
 
-async def begin(turn: Turn, request_id: int, *, keep_draft: bool = False) -> None:
-    """Open a request for reporting: show the task, the previous report, the status choice."""
+async def reportable(turn: Turn, request_id: int) -> Any:
+    """The request if it can still be reported (or revised); refused, and the draft dropped,
+    when it was closed or its deadline passed after a report."""
     assert turn.contact is not None
-    request = await authorised_request(turn.contact, request_id)
+    try:
+        request = await authorised_request(turn.contact, request_id)
+        previous = await previous_report(request)
+        answered = previous is not None and previous.request_id == request.id
+        check_revisable(request, answered_before=answered, today=turn.today)
+    except RefusedError:
+        if turn.flow == FLOW and turn.data.get("request") == request_id:
+            await turn.clear_flow()  # the next text must not land in a dead draft
+        raise
+    return request
+
+
+async def begin(
+    turn: Turn, request_id: int, *, keep_draft: bool = False, take_stash: bool = False
+) -> None:
+    """Open a request for reporting: the task, its goal, the previous report, the statuses.
+
+    ``take_stash``: a message written before the task was chosen (``f``) becomes its text;
+    a task chosen from ``/report`` (``t``) starts empty.
+    """
+    request = await reportable(turn, request_id)
     view = request_view(request)
+    context = await task_context(request)
     previous = await previous_report(request)
     data: dict[str, Any] = {"request": request.id, "step": "status", "attachments": []}
     current = turn.data
     if keep_draft and current.get("request") == request.id:
         data = {**current, "step": "status"}
-    elif turn.flow == STASH:
-        data["text"] = current.get("text")
-        data["attachments"] = current.get("attachments", [])
+    elif take_stash and turn.flow == STASH:
+        kept = ("text", "attachments", "ref", "status", "percent", "carried")
+        data |= {k: v for k, v in current.items() if k in kept}
     await turn.set_flow(FLOW, data)
-    lines = [
-        turn._("Task {number}: {title}", number=view.number, title=shorten(view.title, 200)),
+    if take_stash and data.get("status") is not None:  # the stray text said its status
+        await advance(turn, data)
+        return
+    lines = [turn._("Task {number}: {title}", number=view.number, title=shorten(view.title, 200))]
+    if context.goal:
+        lines.append(turn._("Goal: {goal}", goal=shorten(context.goal, GOAL_CHARS)))
+    if context.role in ROLE_NAMES:
+        lines.append(turn._("Your unit: {role}", role=turn._(ROLE_NAMES[context.role])))
+    lines += [
         turn._(
             "Period {period}, due {due}",
             period=view.period,
@@ -92,17 +128,19 @@ async def begin(turn: Turn, request_id: int, *, keep_draft: bool = False) -> Non
         "",
         turn._("Choose the status:"),
     ]
-    buttons = (
-        *((Button(turn._(s.label), payload("s", request.id, s.code)),) for s in Status),
-        (Button(turn._("Cancel"), payload("x", request.id)),),
+    buttons: tuple[tuple[Button, ...], ...] = tuple(
+        (Button(turn._(s.label), payload("s", request.id, s.code)),) for s in Status
     )
+    if previous is not None:
+        buttons += ((Button(turn._("No new progress this month"), payload("m", request.id)),),)
+    buttons += ((Button(turn._("Cancel"), payload("x", request.id)),),)
     turn.reply(
         "\n".join(lines), title=turn._("Report {period}", period=view.period), buttons=buttons
     )
 
 
 async def _ask_text(turn: Turn, data: dict[str, Any]) -> None:
-    request = await authorised_request(turn.contact, data["request"])  # type: ignore[arg-type]
+    request = await reportable(turn, data["request"])
     previous = await previous_report(request)
     data["step"] = "text"
     await turn.set_flow(FLOW, data)
@@ -117,8 +155,8 @@ async def _ask_text(turn: Turn, data: dict[str, Any]) -> None:
     )
 
 
-async def _advance(turn: Turn, data: dict[str, Any]) -> None:
-    """Go to the next missing piece: percent, text, then the confirmation card."""
+async def advance(turn: Turn, data: dict[str, Any]) -> None:
+    """Go to the next missing piece: status, percent, text, then the confirmation card."""
     status = Status.from_code(data["status"]) if data.get("status") is not None else None
     if status is None:
         await begin(turn, data["request"], keep_draft=True)
@@ -134,52 +172,75 @@ async def _advance(turn: Turn, data: dict[str, Any]) -> None:
     elif not data.get("text"):
         await _ask_text(turn, data)
     else:
-        await _confirm_card(turn, data)
+        await confirm_card(turn, data)
 
 
-async def _confirm_card(turn: Turn, data: dict[str, Any]) -> None:
+def _complete(item: dict[str, Any]) -> bool:
+    """Whether a queued draft needs nothing more than a tap."""
+    status = Status.from_code(item["status"]) if item.get("status") is not None else None
+    return (
+        status is not None
+        and bool(item.get("text"))
+        and (status in STATUS_PERCENT or "percent" in item)
+    )
+
+
+async def confirm_card(turn: Turn, data: dict[str, Any]) -> None:
+    """The pre-filled report: one tap stores it."""
     data["step"] = "confirm"
     await turn.set_flow(FLOW, data)
     status = Status.from_code(data["status"])
     assert status is not None
     request = data["request"]
     files = len(data.get("attachments", []))
-    lines = [
-        turn._("Status: {status}", status=status_label(turn, status, data.get("percent"))),
+    lines = []
+    if data.get("read"):  # read from free text: say which task it was read as
+        view = request_view(await reportable(turn, request))
+        lines.append(
+            turn._("Task {number}: {title}", number=view.number, title=shorten(view.title, 60))
+        )
+    label = status_label(turn, status, data.get("percent"))
+    if data.get("carried"):
+        label += " · " + turn._("no new progress, carried forward")
+    lines += [
+        turn._("Status: {status}", status=label),
         turn._("Progress: {text}", text=data["text"]),
     ]
     if files:
         lines.append(turn._("Files attached: {count}", count=files))
     lines += ["", turn._("Submit this report? You can still send photos or files first.")]
-    turn.reply(
-        "\n".join(lines),
-        title=turn._("Check your report"),
-        buttons=(
-            (Button(turn._("Submit"), payload("c", request)),),
-            (
-                Button(turn._("Change status"), payload("t", request)),
-                Button(turn._("Rewrite text"), payload("e", request)),
-            ),
-            (Button(turn._("Cancel"), payload("x", request)),),
+    queue = data.get("queue", [])
+    if queue:
+        lines.append(turn._("{count} more tasks from your message follow.", count=len(queue)))
+    buttons: tuple[tuple[Button, ...], ...] = ((Button(turn._("Submit"), payload("c", request)),),)
+    if queue and all(_complete(item) for item in queue):
+        buttons += (
+            (Button(turn._("Submit all {count}", count=len(queue) + 1), payload("l", request)),),
+        )
+    buttons += (
+        (
+            Button(turn._("Change status"), payload("t", request)),
+            Button(turn._("Rewrite text"), payload("e", request)),
         ),
+        (Button(turn._("Cancel"), payload("x", request)),),
     )
+    turn.reply("\n".join(lines), title=turn._("Check your report"), buttons=buttons)
 
 
-async def _submit(turn: Turn, data: dict[str, Any]) -> None:
+async def _store(turn: Turn, data: dict[str, Any]) -> str:
+    """Store one draft; the sentence saying so."""
     assert turn.contact is not None
     status = Status.from_code(data["status"])
     assert status is not None
     percent = STATUS_PERCENT.get(status, data.get("percent"))
+    draft = Draft(
+        status, percent, data["text"], tuple(data.get("attachments", [])),
+        carried=bool(data.get("carried")), source_ref=data.get("ref"),
+    )  # fmt: skip
     report = await submit_report(
-        turn.contact,
-        data["request"],
-        Draft(status, percent, data["text"], tuple(data.get("attachments", []))),
-        now=turn.now,
-        today=turn.today,
+        turn.contact, data["request"], draft, now=turn.now, today=turn.today
     )
-    await turn.clear_flow()
-    request = await authorised_request(turn.contact, data["request"])
-    view = request_view(request)
+    view = request_view(await authorised_request(turn.contact, data["request"]))
     text = turn._(
         "Reported task {number} for {period} (version {version}): {status}.",
         number=view.number,
@@ -189,10 +250,43 @@ async def _submit(turn: Turn, data: dict[str, Any]) -> None:
     )
     if report.late:
         text += "\n" + turn._("It arrived after the deadline and is recorded as late.")
+    return text
+
+
+async def _submit(turn: Turn, data: dict[str, Any], *, every: bool = False) -> None:
+    assert turn.contact is not None
+    texts = [await _store(turn, data)]
+    queue: list[dict[str, Any]] = list(data.get("queue", []))
+    while every and queue and _complete(queue[0]):
+        texts.append(await _store(turn, queue.pop(0)))
+    await turn.clear_flow()
+    if queue:  # the next task of the same message
+        turn.reply("\n".join(texts), notice=turn._("Saved"))
+        await start_item(turn, queue[0], queue[1:])
+        return
+    text = "\n".join(texts)
     waiting = [v for v in await open_requests(turn.contact.unit_id) if not v.answered]
     if waiting:
         text += "\n\n" + turn._("Still to report: {count}.", count=len(waiting))
     turn.reply(text, buttons=request_buttons(turn.tr, waiting), notice=turn._("Saved"))
+
+
+async def start_item(turn: Turn, item: dict[str, Any], queue: list[dict[str, Any]]) -> None:
+    """Open a draft read from free text, the rest of the message queued behind it."""
+    await turn.set_flow(FLOW, {**item, "queue": queue, "read": True})
+    await advance(turn, {**item, "queue": queue, "read": True})
+
+
+async def carry_forward(turn: Turn, data: dict[str, Any]) -> bool:
+    """本月无新进展: the last status and percent with that note; False when nothing to carry."""
+    request = await reportable(turn, data["request"])
+    previous = await previous_report(request)
+    if previous is None:
+        return False
+    data |= {"status": Status(previous.status).code, "percent": previous.percent, "carried": True}
+    if not data.get("text"):
+        data["text"] = turn._(NO_CHANGE_NOTE)
+    return True
 
 
 def _same_request(turn: Turn, request_id: int) -> dict[str, Any] | None:
@@ -202,19 +296,19 @@ def _same_request(turn: Turn, request_id: int) -> dict[str, Any] | None:
     return None
 
 
-async def on_button(turn: Turn, p: Payload) -> None:  # noqa: PLR0912 - one branch per action
+async def on_button(turn: Turn, p: Payload) -> None:  # noqa: PLR0912, PLR0915 - a branch per action
     """A pressed report button: re-authorised, then applied to the stored draft."""
     assert turn.contact is not None
     if not p.args:
         raise RefusedError(msg(N_("That button is not valid.")))
     request_id = p.args[0]
-    await authorised_request(turn.contact, request_id)
+    await reportable(turn, request_id)
     if p.action in ("t", "f"):
-        await begin(turn, request_id, keep_draft=p.action == "t")
+        await begin(turn, request_id, keep_draft=p.action == "t", take_stash=p.action == "f")
         return
     data = _same_request(turn, request_id)
     if data is None:
-        turn.reply(turn._("That button belongs to a report that is finished or was cancelled."))
+        turn.refuse(turn._("That button belongs to a report that is finished or was cancelled."))
         await show_open(turn)
         return
     if p.action == "s":
@@ -223,123 +317,39 @@ async def on_button(turn: Turn, p: Payload) -> None:  # noqa: PLR0912 - one bran
             raise RefusedError(msg(N_("That button is not valid.")))
         data["status"] = status.code
         data.pop("percent", None)
+        data.pop("carried", None)
         if status in STATUS_PERCENT:
             data["percent"] = STATUS_PERCENT[status]
-        await _advance(turn, data)
+        await advance(turn, data)
+    elif p.action == "m":
+        if not await carry_forward(turn, data):
+            raise RefusedError(msg(N_("There is no earlier report to carry forward.")))
+        await confirm_card(turn, data)
     elif p.action == "p":
         if len(p.args) < 2 or p.args[1] > 100:
             raise RefusedError(msg(N_("That button is not valid.")))
         data["percent"] = p.args[1]
-        await _advance(turn, data)
+        await advance(turn, data)
     elif p.action == "n":
         data["percent"] = None
-        await _advance(turn, data)
+        await advance(turn, data)
     elif p.action == "k":
-        request = await authorised_request(turn.contact, request_id)
-        previous = await previous_report(request)
+        previous = await previous_report(await reportable(turn, request_id))
         if previous is None:
             raise RefusedError(msg(N_("There is no earlier text to keep.")))
         data["text"] = previous.text
-        await _advance(turn, data)
+        await advance(turn, data)
     elif p.action == "e":
         data.pop("text", None)
         await _ask_text(turn, data)
-    elif p.action == "c":
+    elif p.action in ("c", "l"):
         if data.get("status") is None or not data.get("text"):
-            await _advance(turn, data)
+            await advance(turn, data)
         else:
-            await _submit(turn, data)
+            await _submit(turn, data, every=p.action == "l")
     elif p.action == "x":
         await turn.clear_flow()
         turn.reply(turn._("Cancelled; nothing was saved."))
-
-
-async def on_text(turn: Turn, text: str) -> None:
-    """Typed text inside the report flow, or the free-text shortcut outside it."""
-    assert turn.contact is not None
-    if turn.flow != FLOW:
-        await _shortcut(turn, text=text)
-        return
-    data = turn.data
-    step = data.get("step")
-    if step == "percent":
-        value = parse_percent(text)
-        if value is None:
-            turn.reply(turn._("Send a whole number from 0 to 100, or choose below."))
-            return
-        data["percent"] = value
-        await _advance(turn, data)
-        return
-    data["text"] = check_narrative(text)
-    if step == "status":
-        await turn.set_flow(FLOW, data)
-        turn.reply(turn._("Text noted. Now choose the status above."))
-        return
-    await _advance(turn, data)
-
-
-async def on_file(turn: Turn) -> None:
-    """A photo or file: attached to the draft, or kept while asking which task it is for."""
-    assert turn.contact is not None
-    assert turn.inbound.file is not None
-    data = turn.data if turn.flow in (FLOW, STASH) else {}
-    attachments = list(data.get("attachments", []))
-    if len(attachments) >= ATTACHMENTS_MAX:
-        raise RefusedError(msg(N_("At most {limit} files per report."), limit=ATTACHMENTS_MAX))
-    if turn.flow != FLOW:
-        waiting = await open_requests(turn.contact.unit_id)
-        if not waiting:
-            turn.reply(turn._("Your unit has no open report requests right now."))
-            return
-    file = turn.inbound.file
-    if file.size is not None and file.size > MAX_FILE_BYTES:
-        raise RefusedError(
-            msg(
-                N_("The file is larger than {limit} MB and was not kept."),
-                limit=MAX_FILE_BYTES >> 20,
-            )
-        )
-    content = await turn.deps.files.fetch(turn.inbound.channel, file)
-    stored = await store_attachment(
-        turn.deps.data_dir,
-        content,
-        kind=file.kind,
-        name=file.name,
-        mime=file.mime,
-        contact=turn.contact,
-    )
-    attachments.append(stored.id)
-    data["attachments"] = attachments
-    if turn.flow == FLOW:
-        await turn.set_flow(FLOW, data)
-        turn.reply(turn._("File attached ({count} so far).", count=len(attachments)))
-        if data.get("step") == "confirm":
-            await _confirm_card(turn, data)
-        return
-    await _shortcut(turn, attachments=attachments)
-
-
-async def _shortcut(
-    turn: Turn, *, text: str | None = None, attachments: list[int] | None = None
-) -> None:
-    """A message outside a flow while requests are open: ask which task it belongs to."""
-    assert turn.contact is not None
-    waiting = await open_requests(turn.contact.unit_id)
-    if not waiting:
-        turn.reply(
-            turn._("Your unit has no open report requests right now. /mytasks lists your tasks.")
-        )
-        return
-    data = turn.data if turn.flow == STASH else {}
-    if text is not None:
-        data["text"] = check_narrative(text)
-    if attachments is not None:
-        data["attachments"] = attachments
-    await turn.set_flow(STASH, data)
-    buttons = tuple(
-        (Button(f"{v.number}. {shorten(v.title, 18)}", payload("f", v.id)),) for v in waiting
-    )
-    turn.reply(turn._("Which task is this for?"), buttons=buttons)
 
 
 async def cancel(turn: Turn) -> None:

@@ -25,9 +25,15 @@ def request_line(tr: Translator, view: RequestView) -> str:
 
 
 def request_buttons(tr: Translator, views: list[RequestView]) -> tuple[tuple[Button, ...], ...]:
-    """One button per request, two per row."""
+    """One button per request, two per row; labelled with the month when several are open."""
+    months = len({v.period for v in views}) > 1
     buttons = [
-        Button(tr.gettext("Report task {number}", number=v.number), payload("t", v.id))
+        Button(
+            tr.gettext("Report task {number} ({period})", number=v.number, period=v.period)
+            if months
+            else tr.gettext("Report task {number}", number=v.number),
+            payload("t", v.id),
+        )
         for v in views
     ]
     return tuple(
@@ -49,6 +55,12 @@ def monthly_prompt(tr: Translator, unit: str, period: str, views: list[RequestVi
         *(request_line(tr, v) for v in views),
         "",
         tr.gettext("Choose a task below; send “/report” (报送) at any time to see this list."),
+        tr.gettext(
+            "Or report every task in one message, one line each: "
+            "“{first}. 已完成……” “{second}. 推进中，完成60%……”; I will ask you to confirm.",
+            first=views[0].number if views else "1",
+            second=views[1].number if len(views) > 1 else "2",
+        ),
     ]
     return Outbound(
         title=tr.gettext("Monthly progress report {period}", period=period),

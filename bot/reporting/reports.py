@@ -16,7 +16,6 @@ from bot.reporting.latest import (
     RequestView,
     last_statuses,
     last_version,
-    pair_latest,
     request_latest,
 )
 from bot.storage.models import (
@@ -76,8 +75,64 @@ LastReport = LatestReport  # the report a reporter starts from
 
 
 async def previous_report(request: ReportRequest) -> LastReport | None:
-    """The starting point: this request's last version, else the unit's last report on the task."""
-    return await request_latest(request.id) or await pair_latest(request.task_id, request.unit_id)
+    """The starting point: this request's last version, else the unit's last report on the task
+    for an earlier period (never a later month's: October's request does not start from
+    November's report)."""
+    own = await request_latest(request.id)
+    if own is not None:
+        return own
+    earlier = (
+        await ProgressReport.filter(
+            task_id=request.task_id,
+            unit_id=request.unit_id,
+            request__period__starts__lt=request.period.starts,
+        )
+        .order_by("-request__period__starts", "-submitted_at", "-id")
+        .select_related("request")
+        .first()
+    )
+    if earlier is None:
+        return None
+    return LatestReport(
+        id=earlier.id, request_id=earlier.request_id, period_id=earlier.request.period_id,
+        task_id=earlier.task_id, unit_id=earlier.unit_id, version=earlier.version,
+        status=earlier.status, percent=earlier.percent, text=earlier.text, late=earlier.late,
+        submitted_at=earlier.submitted_at, contact_id=earlier.contact_id,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class TaskContext:
+    """What the reporter should see beside a task: its goal and the unit's part in it."""
+
+    goal: str
+    role: str | None  # lead | responsible | cooperating
+
+
+async def task_context(request: ReportRequest) -> TaskContext:
+    """The task's requirements (its goal) and the unit's role in it (牵头/责任/配合)."""
+    scope = await unit_scope(request.unit_id)
+    roles = await Assignment.filter(
+        task_id=request.task_id, unit_id__in=scope, retired_at=None
+    ).values_list("role", flat=True)
+    order = ("lead", "responsible", "cooperating")
+    found = sorted((str(r) for r in roles), key=lambda r: order.index(r) if r in order else 9)
+    items = [str(item).strip() for item in (request.task.requirements or []) if item]
+    goal = "".join(i if i.endswith(("。", "；", ";", ".")) else f"{i}；" for i in items)
+    return TaskContext(goal=goal, role=found[0] if found else None)
+
+
+def check_revisable(request: ReportRequest, *, answered_before: bool, today: date) -> None:
+    """Refused when the request was answered and its deadline has passed (no late revision)."""
+    due_on = request.period.due_on
+    if answered_before and due_on is not None and today > due_on:
+        raise RefusedError(
+            msg(
+                N_("The {period} deadline ({due}) has passed; no more revisions."),
+                period=request.period.key,
+                due=due_on.isoformat(),
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +143,8 @@ class Draft:
     percent: int | None
     text: str
     attachments: tuple[int, ...] = ()
+    carried: bool = False  # 本月无新进展: the last status carried forward, not a fresh report
+    source_ref: str | None = None  # the chat message the text was read from
 
 
 def check_narrative(text: str) -> str:
@@ -121,14 +178,7 @@ async def submit_report(
         previous = await last_version(request.id)
         due_on = request.period.due_on
         late = due_on is not None and today > due_on
-        if previous and late:
-            raise RefusedError(
-                msg(
-                    N_("The {period} deadline ({due}) has passed; no more revisions."),
-                    period=request.period.key,
-                    due=due_on.isoformat() if due_on else "",
-                )
-            )
+        check_revisable(request, answered_before=bool(previous), today=today)
         report = await ProgressReport.create(
             request=request,
             task_id=request.task_id,
@@ -139,6 +189,8 @@ async def submit_report(
             percent=draft.percent,
             text=text,
             late=late,
+            carried=draft.carried,
+            source_ref=(draft.source_ref or "")[:64] or None,
             submitted_at=now,
         )
         if draft.attachments:
@@ -151,7 +203,12 @@ async def submit_report(
             actor=contact.identity,
             action="report.submit",
             subject=f"{request.period.key}:{request.task.number}",
-            detail={"request": request.id, "version": report.version, "status": draft.status.value},
+            detail={
+                "request": request.id,
+                "version": report.version,
+                "status": draft.status.value,
+                "carried": draft.carried,
+            },
         )
     return report
 
@@ -213,3 +270,28 @@ async def task_history(number: str, unit_id: int | None, limit: int = 10) -> lis
         .order_by("-submitted_at", "-id")
         .limit(limit)
     )
+
+
+async def reports_from_message(contact: Contact, source_ref: str) -> list[ProgressReport]:
+    """The unit's newest report versions read from one chat message (an edit asks about them)."""
+    if contact.unit_id is None:
+        return []
+    rows = await (
+        ProgressReport.filter(unit_id=contact.unit_id, source_ref=source_ref[:64])
+        .select_related("request__period", "task")
+        .order_by("-version")
+    )
+    newest: dict[int, ProgressReport] = {}
+    for row in rows:
+        newest.setdefault(row.request_id, row)
+    return sorted(newest.values(), key=lambda r: r.task.position)
+
+
+async def stored_report(contact: Contact, report_id: int) -> ProgressReport:
+    """One of the unit's stored reports, with its request's period and task."""
+    report = await ProgressReport.get_or_none(id=report_id).select_related(
+        "request__period", "task"
+    )
+    if report is None or report.unit_id != contact.unit_id:
+        raise RefusedError(msg(N_("That task is not one of your unit’s open requests.")))
+    return report

@@ -4,9 +4,13 @@ leader approves (审定) or returns it with a comment. Every payload is re-check
 from __future__ import annotations
 
 from bot.conversation.context import Turn
-from bot.domain.payloads import Payload
+from bot.domain.conversation import Button
+from bot.domain.freetext import read_reply
+from bot.domain.payloads import Payload, payload
+from bot.reporting.chat import STASH
+from bot.reporting.latest import open_requests
 from bot.summaries.cycle import announce_decision, announce_submitted, draft_card
-from bot.summaries.drafts import authorised, decide, rewrite, submit
+from bot.summaries.drafts import authorised, decide, rewritable, rewrite, submit
 
 SUMMARY_ACTIONS = frozenset("awyr")
 REWRITE_FLOW = "summary"
@@ -32,6 +36,8 @@ async def on_button(turn: Turn, p: Payload) -> None:
                 version=submitted.version,
             )
         )
+    elif p.action == "w" and len(p.args) > 1 and p.args[1] == 1 and turn.flow == STASH:
+        await _rewrite(turn, summary_id, str(turn.data.get("summary_text", "")))
     elif p.action == "w":
         await authorised(turn.contact, summary_id, states=("draft", "returned"))
         await turn.set_flow(REWRITE_FLOW, {"summary": summary_id})
@@ -58,12 +64,51 @@ async def on_text(turn: Turn, text: str) -> None:
     assert turn.contact is not None
     summary_id = int(turn.data.get("summary", 0))
     if turn.flow == REWRITE_FLOW:
-        version = await rewrite(turn.contact, summary_id, text)
-        await version.fetch_related("task", "unit", "period")
-        await turn.clear_flow()
-        turn.send(draft_card(turn.tr, version))
+        await _rewrite(turn, summary_id, text)
         return
     decided = await decide(turn.contact, summary_id, now=turn.now, approve=False, comment=text)
     await turn.clear_flow()
     await announce_decision(decided, turn.now)
     turn.reply(turn._("Returned to the reporter with your comment."))
+
+
+async def _rewrite(turn: Turn, summary_id: int, text: str) -> None:
+    assert turn.contact is not None
+    version = await rewrite(turn.contact, summary_id, text)
+    await version.fetch_related("task", "unit", "period")
+    await turn.clear_flow()
+    turn.send(draft_card(turn.tr, version))
+
+
+async def offer_rewrite(turn: Turn, text: str) -> bool:
+    """A reporter's text outside a flow while a summary waits for a rewritten text: asked
+    whether it is that summary or a monthly report (never filed as either unasked).
+
+    False when no summary waits, or the text names a task (it is a monthly report).
+    """
+    assert turn.contact is not None
+    waiting = await rewritable(turn.contact.unit_id)
+    if not waiting or any(r.task for r in read_reply(text)):
+        return False
+    data = {"text": text.strip(), "summary_text": text.strip(), "attachments": []}
+    await turn.set_flow(STASH, data)
+    buttons = tuple(
+        (
+            Button(
+                turn._(
+                    "Quarterly summary {quarter}, task {number}",
+                    quarter=s.period.key,
+                    number=s.task.number,
+                ),
+                payload("w", s.id, 1),
+            ),
+        )
+        for s in waiting
+    )
+    buttons += tuple(
+        (Button(turn._("Monthly report, task {number}", number=v.number), payload("f", v.id)),)
+        for v in await open_requests(turn.contact.unit_id)
+    )
+    turn.reply(turn._("Is this the rewritten quarterly summary, or a monthly report?"),
+               buttons=buttons)  # fmt: skip
+    return True

@@ -138,10 +138,29 @@ async def authorised(
     if contact.unit_id is None or newest.unit_id != contact.unit_id:
         raise RefusedError(msg(N_("That summary belongs to another unit.")))
     if newest.state not in states:
-        raise RefusedError(
-            msg(N_("This summary is already {state}; nothing to do."), state=newest.state)
-        )
+        raise RefusedError(msg(ALREADY.get(newest.state, ALREADY["draft"])))
     return newest
+
+
+# "This summary is already …", one sentence per state (never the stored English word).
+ALREADY = {
+    "draft": N_("This summary is still a draft; nothing to do."),
+    "pending": N_("This summary is already waiting for approval; nothing to do."),
+    "approved": N_("This summary is already approved; nothing to do."),
+    "returned": N_("This summary was returned for changes; nothing to do."),
+}
+
+
+async def rewritable(unit_id: int | None) -> list[QuarterlySummary]:
+    """The unit's summaries waiting for the reporter (a draft, or returned): their newest
+    versions, with task and period."""
+    if unit_id is None:
+        return []
+    rows = await QuarterlySummary.filter(unit_id=unit_id).select_related("task", "period")
+    newest: dict[tuple[int, int], QuarterlySummary] = {}
+    for row in sorted(rows, key=lambda r: r.version):
+        newest[(row.period_id, row.task_id)] = row
+    return [s for s in newest.values() if s.state in ("draft", "returned")]
 
 
 def _check_text(text: str) -> str:
@@ -201,6 +220,12 @@ async def decide(
         raise RefusedError(msg(N_("Write what should change, so the reporter knows.")))
     async with in_transaction():
         newest = await authorised(leader, summary_id, states=("pending",))
+        await newest.fetch_related("author")
+        author = newest.author
+        if author is not None and (author.id == leader.id or author.identity == leader.identity):
+            raise RefusedError(
+                msg(N_("You wrote this summary, so someone else must approve or return it."))
+            )
         newest.state = "approved" if approve else "returned"
         newest.reviewer, newest.decided_at = leader, now
         newest.comment = comment.strip()[:2000] or None  # type: ignore[assignment]

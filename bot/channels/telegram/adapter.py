@@ -58,7 +58,11 @@ class TelegramChannel:
     # -- intake ---------------------------------------------------------------------------
 
     def parse(self, payload: dict[str, Any]) -> Inbound | None:
-        """A stored update as an Inbound (None for kinds we do not handle)."""
+        """A stored update as an Inbound (None for kinds we do not handle).
+
+        A photo's or file's caption is the Inbound's ``text``; a voice message is ``voice``
+        (answered, never stored); an edited private text message is ``edit``.
+        """
         update = Update.model_validate(payload, context={"bot": self.bot})
         if update.callback_query is not None:
             query = update.callback_query
@@ -78,11 +82,27 @@ class TelegramChannel:
             )
         if update.message is not None and update.message.from_user is not None:
             return self._message(update.message)
+        edited = update.edited_message
+        if edited is not None and edited.from_user is not None and edited.text is not None:
+            inbound = self._message(edited)
+            if inbound is None or inbound.is_group:
+                return None  # in groups only commands count, and an edit is none
+            return Inbound(
+                channel=CHANNEL,
+                sender=inbound.sender,
+                chat=inbound.chat,
+                kind="edit",
+                text=edited.text,
+                display_name=inbound.display_name,
+                language=inbound.language,
+                message_ref=inbound.message_ref,
+            )
         return None
 
     def _message(self, message: Message) -> Inbound | None:
         user = message.from_user
         assert user is not None
+        sender, chat = str(user.id), str(message.chat.id)
         common: dict[str, Any] = {
             "display_name": (
                 message.chat.title if message.chat.type != "private" else user.full_name
@@ -90,16 +110,18 @@ class TelegramChannel:
             or "",
             "language": user.language_code,
             "is_group": message.chat.type != "private",
+            "message_ref": f"{chat}:{message.message_id}",
         }
-        sender, chat = str(user.id), str(message.chat.id)
+        caption = message.caption or ""
         if message.photo:
             best = message.photo[-1]
             file = InboundFile(
                 "photo", best.file_id, f"{best.file_unique_id}.jpg", best.file_size, "image/jpeg"
             )
             return Inbound(
-                channel=CHANNEL, sender=sender, chat=chat, kind="file", file=file, **common
-            )
+                channel=CHANNEL, sender=sender, chat=chat, kind="file", file=file, text=caption,
+                **common,
+            )  # fmt: skip
         if message.document is not None:
             doc = message.document
             file = InboundFile(
@@ -110,8 +132,11 @@ class TelegramChannel:
                 doc.mime_type or "application/octet-stream",
             )
             return Inbound(
-                channel=CHANNEL, sender=sender, chat=chat, kind="file", file=file, **common
-            )
+                channel=CHANNEL, sender=sender, chat=chat, kind="file", file=file, text=caption,
+                **common,
+            )  # fmt: skip
+        if message.voice is not None or message.audio is not None or message.video_note:
+            return Inbound(channel=CHANNEL, sender=sender, chat=chat, kind="voice", **common)
         text = message.text or message.caption
         if text is None:
             return None

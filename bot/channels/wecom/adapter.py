@@ -89,10 +89,10 @@ class WecomChannel:
                 "photo", message.media_id, f"{message.media_id}.jpg", None, "image/jpeg"
             )
             return Inbound(channel=CHANNEL, sender=sender, chat=sender, kind="file", file=file)
-        if message.type in ("voice", "video", "location", "link"):
-            return Inbound(
-                channel=CHANNEL, sender=sender, chat=sender, kind="text", text=f"[{message.type}]"
-            )
+        if message.type == "voice":
+            return Inbound(channel=CHANNEL, sender=sender, chat=sender, kind="voice")
+        if message.type in ("video", "location", "link"):
+            return Inbound(channel=CHANNEL, sender=sender, chat=sender, kind="other")
         return None  # events: entering the app, subscribing … need no answer
 
     def read_choice(self, inbound: Inbound, offered: Choices) -> Inbound:

@@ -76,6 +76,8 @@ class ProgressReport(Model):
     percent = fields.IntField(null=True)
     text = fields.TextField()
     late = fields.BooleanField(default=False)
+    carried = fields.BooleanField(default=False)  # 本月无新进展: the last status carried forward
+    source_ref = fields.CharField(max_length=64, null=True)  # the chat message it was read from
     submitted_at = fields.DatetimeField()
     attachments: fields.ReverseRelation[Attachment]
     request_id: int
