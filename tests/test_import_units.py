@@ -132,6 +132,6 @@ def test_a_sentence_about_responsibility_is_no_label() -> None:
 
 
 def test_a_simplified_text_quoting_one_traditional_word_keeps_its_other_names() -> None:
-    restore = Restorer("县教育局、县后勤服务中心。引用：「而後」")
+    restore = Restorer("县教育局、县后勤服务中心负责后勤保障工作。" * 4 + "引用：「而後」")
     assert restore("县后勤服务中心") == "县后勤服务中心"
     assert restore("县后勤中心") == "县后勤中心"  # not in the text: left as it is, not 後
