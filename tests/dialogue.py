@@ -128,8 +128,8 @@ class Dialogue:
             await enqueue(f"test:{id(other)}:{i}", other.recipient, other, now=self.clock())
         return replies(*(reply(r.text, r.title) for r in answers))
 
-    async def says(self, who: Person, text: str) -> str:
-        """``who`` types ``text``; the bot's answers, joined."""
+    async def says(self, who: Person, text: str, ref: str | None = None) -> str:
+        """``who`` types ``text`` (as the message ``ref``, to edit it later); the answers."""
         inbound = text_inbound(
             channel=who.channel,
             sender=who.sender,
@@ -138,8 +138,17 @@ class Dialogue:
             display_name=who.name,
             language=who.language,
             is_group=who.group is not None,
+            message_ref=ref,
         )
         return await self._run(who, inbound)
+
+    async def edits(self, who: Person, ref: str, text: str) -> str:
+        """``who`` changes their message ``ref`` to ``text``."""
+        return await self._run(who, self._inbound(who, kind="edit", text=text, message_ref=ref))
+
+    async def sends_voice(self, who: Person) -> str:
+        """``who`` sends a voice message."""
+        return await self._run(who, self._inbound(who, kind="voice"))
 
     def buttons(self, who: Person) -> list[tuple[str, str]]:
         """(label, payload) of the buttons in the last answers to ``who``."""
@@ -161,12 +170,15 @@ class Dialogue:
         inbound = self._inbound(who, kind="button", payload=payload, message_ref=str(self._refs))
         return await self._run(who, inbound)
 
-    async def sends_file(self, who: Person, content: bytes, name: str = "photo.jpg") -> str:
-        """``who`` sends a photo."""
+    async def sends_file(
+        self, who: Person, content: bytes, name: str = "photo.jpg", caption: str = ""
+    ) -> str:
+        """``who`` sends a photo (with a caption, where the channel has one)."""
         ref = f"file-{len(self.files.content)}"
         self.files.content[ref] = content
         file = InboundFile(kind="photo", ref=ref, name=name, size=len(content), mime="image/jpeg")
-        return await self._run(who, self._inbound(who, kind="file", file=file))
+        inbound = self._inbound(who, kind="file", file=file, text=caption)
+        return await self._run(who, inbound)
 
 
 async def run_table(dialogue: Dialogue, table: list[tuple[Person, str, str | Contains]]) -> None:
