@@ -14,11 +14,12 @@ from bot.domain.reporting import Month
 from bot.importers import read_plan
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
-from bot.storage.models import Attachment, ConversationState, ProgressReport
-from tests.dialogue import Dialogue, Person, replies, reply, run_table
+from bot.storage.models import Attachment, ConversationState, ProgressReport, Task
+from tests.dialogue import Contains, Dialogue, Person, replies, reply, run_table
 
 ALICE = Person("telegram:1001", "王联络")  # 县发改局: tasks 1 3 4 12 18 19 20
 BOB = Person("wecom:zhangsan", "张三")  # 县财政局: tasks 1 6 7 13
+CAROL = Person("wecom:lisi", "李四")  # 县发改局 too, on WeCom
 CARD_TAIL = "Submit this report? You can still send photos or files first."
 FIVE = (
     "本月进展如下：\n"
@@ -30,7 +31,7 @@ FIVE = (
 )
 
 
-def card(number: str, title: str, status: str, text: str, more: int = 0, files: int = 0) -> str:
+def card(number: str, title: str, status: str, text: str, *, more: int = 0, files: int = 0) -> str:
     """A confirmation pre-filled from free text."""
     lines = [f"Task {number}: {title}", f"Status: {status}", f"Progress: {text}"]
     if files:
@@ -118,24 +119,29 @@ async def test_tasks_one_confirmation_each_on_wecom(world: Dialogue) -> None:
     assert [r[:3] for r in await stored()] == [("6", "in_progress", 60), ("7", "done", 100)]
 
 
-async def test_task_23_done_is_a_prefilled_card(world: Dialogue) -> None:
-    """``23号任务已完成`` names task 23 and 已完成; task 1 the unit has: the same, one tap."""
+@pytest.mark.parametrize("who", [ALICE, CAROL], ids=["telegram", "wecom"])
+async def test_task_23_done_is_a_prefilled_card(world: Dialogue, who: Person) -> None:
+    """``23号任务已完成`` → a card pre-filled with task 23 and 已完成; one tap (WeCom: "1")."""
+    await Task.filter(number="20").update(number="23")  # the sample plan stops at 20
+    invite = await create_invite("县发改局", ContactRole.REPORTER, now=world.clock(), locale="en")
+    await world.says(CAROL, f"/start {invite.code}")
+    submit = "[Submit]" if who is ALICE else "1"
     await run_table(
         world,
         [
             (
-                ALICE,
-                "1号任务已完成，经费已拨付到位",
-                card("1", "深化“一件事一次办”改革。", "Done", "已完成，经费已拨付到位"),
+                who,
+                "23号任务已完成，经费已拨付到位",
+                card("23", "推进信用体系建设。", "Done", "已完成，经费已拨付到位"),
             ),
             (
-                ALICE,
-                "[Submit]",
-                reply("Reported task 1 for 2026-11 (version 1): Done.\n\nStill to report: 6."),
+                who,
+                submit,
+                reply("Reported task 23 for 2026-11 (version 1): Done.\n\nStill to report: 6."),
             ),
         ],
     )
-    assert await stored() == [("1", "done", 100, "已完成，经费已拨付到位", False)]
+    assert await stored() == [("23", "done", 100, "已完成，经费已拨付到位", False)]
 
 
 async def test_unsure_status_is_asked_not_guessed(world: Dialogue) -> None:
@@ -168,19 +174,13 @@ async def test_no_new_progress_carries_the_last_status(world: Dialogue) -> None:
                     title="Check your report",
                 ),
             ),
-            (ALICE, "[Submit]", Contains_("Reported task 3 for 2026-12 (version 1): In progress")),
+            (ALICE, "[Submit]", Contains("Reported task 3 for 2026-12 (version 1): In progress")),
         ],
     )
     assert (await stored())[-1] == ("3", "in_progress", 60, note, True)
     # typed, with the task: the same, pre-filled
     answer = await d.says(ALICE, "第4项 本月无新进展")
     assert "Task 4:" in answer
-
-
-def Contains_(text: str) -> object:  # noqa: N802 - reads like the harness's Contains
-    from tests.dialogue import Contains  # noqa: PLC0415
-
-    return Contains(text)
 
 
 async def test_captioned_photo_stores_the_caption(world: Dialogue) -> None:
