@@ -672,3 +672,28 @@ def test_xlsx_holding_numbered_paragraphs_one_per_row(tmp_path: Path) -> None:
         {"number": "2", "title": "招引项目", "lead": ["县招商局"], "section": "一、重点任务"},
     ]
     assert plan.meta.title == "XX县2024年重点任务分工方案"
+
+
+def test_a_docx_whose_tasks_are_in_the_text_and_a_project_list_in_an_annex(
+    tmp_path: Path,
+) -> None:
+    document = docx.Document()
+    document.add_paragraph("XX县2024年重点任务分工方案")
+    tasks = [("推进园区扩容", "县发改局"), ("招引项目", "县招商局"), ("建设养老中心", "县民政局")]
+    for number, (title, unit) in enumerate(tasks, start=1):
+        document.add_paragraph(f"{number}.{title}。（牵头单位：{unit}）")
+    document.add_paragraph("附件：重点项目清单")  # a line of its own after the last task
+    table = document.add_table(rows=1, cols=3)
+    for cell, word in zip(table.rows[0].cells, ["序号", "项目名称", "责任单位"], strict=True):
+        cell.text = word
+    for row in (["1", "园区道路", "县交通局"], ["2", "污水厂", "县住建局"]):
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    plan = read_plan(path)
+    assert register(plan) == [
+        {"number": str(n), "title": title, "lead": [unit]}
+        for n, (title, unit) in enumerate(tasks, start=1)
+    ]
+    assert plan.warnings == []

@@ -44,7 +44,10 @@ def read_parts(source: Source, stem: str) -> ParsedPlan:
     rows = [[fold(clean(cell)) for cell in row] for row in source.rows]
     preamble = [fold(clean(line)) for line in source.preamble]
     grid = tasks_from_rows(rows, context="\n".join(preamble))
-    if grid.tasks:
+    lines = [fold(clean(line)) for line in source.paragraphs]
+    if grid.tasks and not source.tables_only and (in_text := _more_in_text(lines, grid, stem)):
+        plan = in_text  # the tasks are in the text; the table is an annex (a project list)
+    elif grid.tasks:
         plan = _finish(
             grid.tasks,
             preamble,
@@ -58,10 +61,21 @@ def read_parts(source: Source, stem: str) -> ParsedPlan:
     elif source.tables_only:
         raise _refusal(grid, rows, None)
     else:
-        plan = _from_paragraphs([fold(clean(line)) for line in source.paragraphs], grid, rows, stem)
+        plan = _from_paragraphs(lines, grid, rows, stem)
     _merge_aliases(plan)
     _restore(plan, restore)
     return plan
+
+
+def _more_in_text(lines: list[str], grid: GridResult, stem: str) -> ParsedPlan | None:
+    """The plan in the text's numbered paragraphs, when they hold more tasks than the table."""
+    if sum(1 for line in lines if line.strip()) < 3:
+        return None
+    try:
+        plan = _from_paragraphs(lines, grid, [], stem)
+    except PlanFileError:
+        return None
+    return plan if len(plan.tasks) >= 3 and len(plan.tasks) > len(grid.tasks) else None
 
 
 def _from_paragraphs(

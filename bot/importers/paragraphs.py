@@ -54,6 +54,17 @@ def plan_year(lines: Sequence[str]) -> int | None:
     return years[-1] if years else None
 
 
+def _cut_short(block: Block, trailing: str) -> bool:
+    """True when the file stops inside a sentence that follows the last unit statement on
+    its line (``…(牵头单位:X)围绕市场主体…专项行``); a line of its own after the task, such as
+    ``附件：重点项目清单``, is not a task cut short."""
+    if not trailing or trailing.endswith(_ENDS_SENTENCE):
+        return False
+    last = squeeze(block.lines[-1]) if block.lines else ""
+    tail = squeeze(trailing)
+    return last.endswith(tail) and len(last) > len(tail)
+
+
 def _title_and_requirements(body: str) -> tuple[str, list[str]]:
     body = squeeze(body).strip(" ，,；;")
     title, _, rest = body.partition("。")
@@ -210,7 +221,7 @@ class _Reader:
         trailing = text[ends:].strip(" ，,；;")
         if cut is not None:  # the file ends inside this paragraph's last unit list
             pieces.append((text[ends : cut.start], cut.statement, cut.text))
-        elif at_end and trailing and not trailing.endswith(_ENDS_SENTENCE):
+        elif at_end and _cut_short(block, trailing):
             pieces.append((trailing, Statement(), ""))  # the file ends inside a task
         if len(pieces) == 1:
             task = self._task(number, block, *pieces[0])
