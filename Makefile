@@ -31,7 +31,6 @@ i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k gettext -o locales/duban.pot --no-location --sort-output --project duban -w 100 .
 	$(BIN)/python scripts/i18n.py cli
 	$(BIN)/pybabel update -i locales/duban.pot -d locales -D duban -w 100 --no-fuzzy-matching
-	$(BIN)/python -m pip install --quiet opencc-python-reimplemented
 	$(BIN)/python scripts/i18n.py fill
 	$(BIN)/python scripts/i18n.py check
 

@@ -22,19 +22,16 @@ _WHITE = re.compile(r"\s+")
 
 @lru_cache(maxsize=1)
 def _converter() -> Any:
-    try:
-        import opencc  # type: ignore[import-untyped]  # noqa: PLC0415 - loads dictionaries
-    except ImportError:  # without the library a Traditional plan is read as written
-        return None
+    import opencc  # noqa: PLC0415 - loads its dictionaries: only when a plan is read
+
     return opencc.OpenCC("t2s")
 
 
 @lru_cache(maxsize=65536)
 def _fold_char(char: str) -> str:
-    converter = _converter()
-    if converter is None or char < "\u3400":
+    if char < "\u3400":
         return char
-    folded = converter.convert(char)
+    folded = _converter().convert(char)
     return folded if len(folded) == 1 else char
 
 
