@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -67,15 +68,19 @@ class Fleet:
 
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
         self.env, self.cwd = env, cwd
+        self.logs = cwd / "logs"
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.exited: list[str] = []  # processes that stopped without being killed
         self.processes: list[asyncio.subprocess.Process] = []
         self.booting: list[asyncio.subprocess.Process] = []
         self.starting: list[asyncio.Task[asyncio.subprocess.Process]] = []
 
     async def start(self) -> asyncio.subprocess.Process:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", env=self.env, cwd=self.cwd,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
+        with (self.logs / f"{len(list(self.logs.iterdir()))}.log").open("wb") as log:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", env=self.env, cwd=self.cwd,
+                stdout=asyncio.subprocess.PIPE, stderr=log,
+            )  # fmt: skip
         self.booting.append(process)
         assert process.stdout is not None
         try:
@@ -85,10 +90,18 @@ class Fleet:
         self.processes.append(process)
         return process
 
+    def reap(self) -> None:
+        """Note processes that stopped by themselves (each one a failure of the run)."""
+        for process in list(self.processes):
+            if process.returncode is not None:
+                self.processes.remove(process)
+                self.exited.append(f"pid {process.pid} exited with {process.returncode}")
+
     async def kill(self, pid: int) -> None:
         for process in self.processes:
             if process.pid == pid:
-                process.send_signal(signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    process.send_signal(signal.SIGKILL)
                 await process.wait()
                 self.processes.remove(process)
                 return
@@ -164,15 +177,15 @@ async def chaos(
     outcome = Outcome(prompts, replies)
     tg = TelegramEmulator()
     base = await tg.start()
-    folder = tempfile.TemporaryDirectory()
+    folder = Path(tempfile.mkdtemp(prefix="duban-chaos-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("DUBAN_")}
     env.update(
-        DUBAN_DATABASE_URL=url, DUBAN_DATA_DIR=str(Path(folder.name) / "data"),
+        DUBAN_DATABASE_URL=url, DUBAN_DATA_DIR=str(folder / "data"),
         DUBAN_HTTP_PORT="0", DUBAN_TELEGRAM_TOKEN=tg.token, DUBAN_TELEGRAM_API_BASE=base,
         DUBAN_SCHEDULER="false", DUBAN_DELIVERY_LEASE=str(lease), DUBAN_LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )  # fmt: skip
-    fleet = Fleet(env, Path(folder.name))
+    fleet = Fleet(env, folder)
     started = time.monotonic()
     try:
         await upgrade_schema(url)
@@ -189,6 +202,7 @@ async def chaos(
                     if user not in replied and tg.bot_messages(user):
                         replied.add(user)
                         await tg.user_sends(user, f"收到，第{user}号")
+                fleet.reap()
                 live = [p.pid for p in fleet.processes]
                 if outcome.kills < kills and time.monotonic() >= next_kill and len(live) > 1:
                     pid = await sender_pid(url) if outcome.kills % 3 != 2 else None
@@ -203,12 +217,17 @@ async def chaos(
             else:
                 outcome.notes.append(f"not settled within {ceiling:.0f} s")
             outcome.seconds = time.monotonic() - started
+            fleet.reap()
+            outcome.notes.extend(fleet.exited)
             await fleet.stop()
             await _count(tg, outcome)
     finally:
         await fleet.stop()
         await tg.stop()
-        folder.cleanup()
+        if os.environ.get("DUBAN_CHAOS_KEEP"):
+            outcome.notes.append(f"logs kept in {fleet.logs}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
     return outcome
 
 

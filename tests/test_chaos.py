@@ -12,7 +12,7 @@ from bench.bench_chaos import chaos, report
 from tests.conftest import POSTGRES_URL, _truncate
 
 pytestmark = pytest.mark.skipif(POSTGRES_URL is None, reason="DUBAN_TEST_POSTGRES_URL not set")
-PROMPTS, REPLIES, KILLS = 300, 100, 4
+PROMPTS, REPLIES, KILLS = 200, 60, 3
 
 
 @pytest.mark.postgres

@@ -284,9 +284,7 @@ class WecomEmulator:
                 self.callback_statuses.append(status)
         return status
 
-    async def user_says(
-        self, userid: str, text: str, *, repeat: int = 1, age: float = 0.0
-    ) -> int:
+    async def user_says(self, userid: str, text: str, *, repeat: int = 1, age: float = 0.0) -> int:
         """A member writes to the app (``age`` seconds ago: a late or replayed callback)."""
         content = text.replace("]]>", "]]]]><![CDATA[>")
         xml = self.message_xml(
