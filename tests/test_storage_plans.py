@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 from bot.domain.plan import ParsedPlan, Role
 from bot.importers import read_plan, read_plan_bytes
 from bot.plans.importing import import_plan
-from bot.plans.units import UnitError, add_alias, list_units, merge_units
+from bot.plans.units import UnitError, add_alias, find_unit, list_units, merge_units
 from bot.storage.models import (
     Assignment,
     AuditLog,
@@ -194,3 +194,11 @@ async def test_aliases_and_merges(db: str) -> None:
         (a.unit, a.role) for t in await load_tasks((await Plan.get()).id) for a in t.assignments
     }
     assert ("县教育局", Role.LEAD) in roles
+
+
+async def test_a_plan_in_traditional_script_finds_the_units_stored_in_simplified(db: str) -> None:
+    await store(read_plan_bytes(plan_text("| 1 | 推进课后服务 | 全覆盖 | 县教育局 | 县财政局 | 2026-12-31 |"), name="a.md"))
+    traditional = plan_text("| 1 | 推進課後服務 | 全覆蓋 | 縣教育局 | 縣財政局 | 2026-12-31 |")
+    await store(read_plan_bytes(traditional, name="b.md"))
+    assert sorted(await Unit.all().values_list("name", flat=True)) == ["县教育局", "县财政局"]
+    assert (await find_unit("縣教育局")).name == "县教育局"

@@ -12,6 +12,7 @@ from bot.domain.cadence import ADMIN, PLAN, Cadence, origin_of, proposed, same_d
 from bot.domain.plan import Assignment as AssignmentRow
 from bot.domain.plan import ParsedPlan, PlanDiff, PlanTask, diff_tasks
 from bot.domain.units import unit_kind
+from bot.importers.script import fold
 from bot.storage.models import Assignment, AuditLog, Plan, PlanImport, Task, Unit, UnitAlias
 from bot.storage.register import load_tasks
 
@@ -52,10 +53,17 @@ async def _find_plan(parsed: ParsedPlan) -> Plan | None:
 
 
 async def _units_by_name(names: list[str]) -> dict[str, Unit]:
+    """The stored unit of each name, created when new; 縣教育局 finds the stored 县教育局."""
     existing = {u.name: u for u in await Unit.filter(name__in=names)}
-    for name in names:
-        if name not in existing:
-            existing[name] = await Unit.create(name=name, kind=unit_kind(name).value)
+    missing = [name for name in names if name not in existing]
+    if missing:
+        folded = {fold(u.name): u for u in await Unit.filter(retired_at=None).order_by("id")}
+        for name in missing:
+            unit = folded.get(fold(name))
+            if unit is None:
+                unit = await Unit.create(name=name, kind=unit_kind(fold(name)).value)
+                folded[fold(name)] = unit
+            existing[name] = unit
     return existing
 
 

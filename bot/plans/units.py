@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, Message, msg
 from bot.domain.units import level_prefix, normalise_unit_name
+from bot.importers.script import fold
 from bot.storage.models import Assignment, AuditLog, Contact, Unit, UnitAlias
 
 SUGGESTIONS = 3  # close names offered for a unit name that matches nothing
@@ -95,7 +96,11 @@ async def find_unit(name: str, plan_id: int | None = None) -> Unit:
         )
         if alias is not None:
             return await Unit.get(id=alias.unit_id)
-    suggestions = (await UnitIndex.load()).suggest(name)
+    index = await UnitIndex.load()
+    other_script = index.get(name, plan_id)
+    if other_script is not None:
+        return other_script
+    suggestions = index.suggest(name)
     if suggestions:
         raise UnitError(
             msg(
@@ -130,6 +135,7 @@ class UnitIndex:
         # what a typed name is compared with → the unit name to offer
         self._choices = {alias: unit.name for alias, unit in self.global_aliases.items()}
         self._choices.update({n: n for n in self.by_name})
+        self._folded = {fold(u.name): u for u in units}  # 縣教育局 and 县教育局 are one unit
         self._cores: dict[str, set[int]] = {}
         for unit in units:
             self._cores.setdefault(_core(unit.name), set()).add(unit.id)
@@ -152,7 +158,7 @@ class UnitIndex:
             )
             if unit is not None:
                 return unit
-        return None
+        return self._folded.get(fold(normalise_unit_name(name) or name))
 
     def same_agency(self, name: str) -> Unit | None:
         """The one unit ``name`` is, written at another level (教育局, 辰溪县教育局 → 县教育局)."""
