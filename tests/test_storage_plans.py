@@ -197,7 +197,8 @@ async def test_aliases_and_merges(db: str) -> None:
 
 
 async def test_a_plan_in_traditional_script_finds_the_units_stored_in_simplified(db: str) -> None:
-    await store(read_plan_bytes(plan_text("| 1 | 推进课后服务 | 全覆盖 | 县教育局 | 县财政局 | 2026-12-31 |"), name="a.md"))
+    simplified = plan_text("| 1 | 推进课后服务 | 全覆盖 | 县教育局 | 县财政局 | 2026-12-31 |")
+    await store(read_plan_bytes(simplified, name="a.md"))
     traditional = plan_text("| 1 | 推進課後服務 | 全覆蓋 | 縣教育局 | 縣財政局 | 2026-12-31 |")
     await store(read_plan_bytes(traditional, name="b.md"))
     assert sorted(await Unit.all().values_list("name", flat=True)) == ["县教育局", "县财政局"]
