@@ -84,6 +84,14 @@ def wecom_settings(emulator: WecomEmulator) -> Settings:
     )
 
 
+class BrokenFiles(FileChannel):
+    """The channel's file server fails every download."""
+
+    async def fetch(self, channel: str, file: InboundFile) -> bytes:
+        self.fetched.append(file.ref)
+        raise ConnectionError("file server unreachable")
+
+
 @pytest.fixture
 def worker(db: str, tmp_path: Path) -> Intake:
     deps = Deps(
@@ -209,3 +217,30 @@ async def test_a_wecom_callback_older_than_the_window_is_refused_and_logged(
     rows = await InboxUpdate.filter(channel="wecom").order_by("id")
     assert len(rows) == 2
     assert {r.person for r in rows} == {"wecom:lisi"}
+
+
+async def test_a_failed_download_fails_the_attempt_outside_the_transaction(
+    db: str, sample_plan: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = Clock()
+    await import_plan(
+        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
+    code = (await create_invite("县发改局", ContactRole.REPORTER, now=clock(), locale="en")).code
+    await redeem_invite(
+        code, identity="files:u9", channel="files", display_name="王",
+        chat_identity="files:u9", is_group=False, now=clock(),
+    )  # fmt: skip
+    channel = BrokenFiles()
+    deps = Deps(
+        data_dir=tmp_path, timezone=ZoneInfo("Asia/Shanghai"), files=DictFiles(), clock=clock
+    )
+    inbox = Intake({"files": channel}, deps)
+    await inbox.store("files", "f", {"from": "u9", "ref": "r1", "name": "现场.pdf", "size": 43})
+    with caplog.at_level(logging.WARNING):
+        assert await inbox.process_pending() == 0
+    assert "fetching the file of files update" in caplog.text
+    row = await InboxUpdate.get(external_key="f")
+    assert (row.processed_at, row.attempts, row.lease_owner) == (None, 1, None)
+    assert channel.fetched == ["r1"]  # once, before any transaction; never from the handler
+    assert await Attachment.all().count() == 0

@@ -226,15 +226,17 @@ class Intake:
     # -- handling ---------------------------------------------------------------------------
 
     async def _deps_for(self, channel: Channel, inbound: Inbound) -> Deps:
+        """The handler's dependencies, with a bound contact's file already downloaded.
+
+        The download happens here, outside the transaction; when it fails the update fails
+        this attempt (and is tried again later) rather than fetching inside the transaction.
+        """
         file = inbound.file
         if file is None or not await Contact.exists(identity=inbound.identity, active=True):
             return self.deps
         if file.size is not None and file.size > MAX_FILE_BYTES:
             return self.deps  # the handler refuses it by its stated size: nothing to download
-        try:
-            content = await channel.fetch(inbound.channel, file)
-        except Exception:
-            return self.deps
+        content = await channel.fetch(inbound.channel, file)
         return replace(self.deps, files=_Prefetched(file.ref, content, self.deps.files))
 
     async def _mark(self, row: InboxUpdate, **fields: Any) -> None:
@@ -254,7 +256,12 @@ class Intake:
             log.warning("unreadable %s update %s: %s", row.channel, row.external_key, exc)
         if inbound is not None and not self.flood.admit(inbound.identity):
             return await self._slow_down(row, inbound)
-        deps = await self._deps_for(channel, inbound) if inbound else self.deps
+        try:
+            deps = await self._deps_for(channel, inbound) if inbound else self.deps
+        except Exception as exc:
+            log.warning("fetching the file of %s update %s failed: %r", row.channel, row.id, exc)
+            await self._failed(row, inbound, exc)
+            return 0
         replies = []
         try:
             async with in_transaction():
