@@ -43,7 +43,8 @@ from bot.storage.models import Contact, InboxUpdate
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
-BATCH = 100
+BATCH = 100  # updates handled per pass at most
+CLAIM = 32  # updates leased at once: few enough to be handled well within their lease
 LEASE = timedelta(seconds=60)  # far beyond handling one update; a dead worker's rows wait this
 
 
@@ -213,7 +214,7 @@ class Intake:
                 return await self._process(row)
 
         while done < limit:
-            rows = await self.claim(min(BATCH, limit - done), skip=failed)
+            rows = await self.claim(min(CLAIM, limit - done), skip=failed)
             if not rows:
                 break
             results = await asyncio.gather(*(one(row) for row in rows))
