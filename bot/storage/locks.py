@@ -1,9 +1,11 @@
-"""Process-wide roles held by one process per deployment: the scheduler, the Telegram poller.
+"""Process-wide roles held by one process per deployment: the scheduler, the Telegram poller,
+each channel's sender. Also the names of lease holders (``lease_owner``) for inbox and outbox rows.
 
 PostgreSQL: a session advisory lock on a connection of its own, named in
 ``application_name`` so another process can say who holds it. SQLite: an ``flock`` on a file
 beside the database, holding the holder's host and pid. If the holder dies, the lock is
-released with its connection (or file handle) and another process takes over.
+released with its connection (or file handle) and another process takes over; a holder that
+loses its connection learns it from :meth:`ProcessLock.still_held` and gives the role up.
 """
 
 from __future__ import annotations
