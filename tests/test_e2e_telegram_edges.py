@@ -86,7 +86,9 @@ async def test_group_forgery_long_answers_html_documents_blocked(
         secretariat = (
             await create_invite(None, ContactRole.SECRETARIAT, now=now, locale="zh_CN")
         ).code
+        own = (await create_invite(None, ContactRole.SECRETARIAT, now=now, locale="zh_CN")).code
         await tg.user_sends(1, f"/start {reporter}")
+        await tg.user_sends(2, f"/start {own}")  # the group's commands need one's own binding
         await tg.user_sends(2, f"/start@{tg.username} {secretariat}", chat_id=-1001)
         await tg.wait_for(lambda: any("秘书组群" in m.text for m in tg.bot_messages(-1001)), WAIT)
         assert await ChatBinding.filter(identity="telegram:-1001").exists()
@@ -109,7 +111,9 @@ async def test_group_forgery_long_answers_html_documents_blocked(
         await tg.user_sends_callback(1, prompt.message_id, payload("t", foreign.id))
         await tg.user_sends_callback(1, prompt.message_id, "v1:s:" + "9" * 12 + ":1")
         await tg.wait_for(lambda: not tg.open_callbacks, WAIT)  # answered all the same
-        await tg.wait_for(lambda: "该按钮无效" in prompt.text, WAIT)  # the last forgery, in place
+        # refused as a notice and a new message; the prompt that was pressed stays as it was
+        await tg.wait_for(lambda: any("该按钮无效" in m.text for m in tg.bot_messages(1)), WAIT)
+        assert "月度进展调度" in prompt.text
 
         # an answer longer than 4096 characters arrives in pieces cut between lines
         long = Outbound(text="\n".join(f"第{i}行：" + "进展" * 40 for i in range(120)))
@@ -162,7 +166,32 @@ async def test_group_forgery_long_answers_html_documents_blocked(
         w.app.sender.wakeup.set()
         await tg.wait_for(lambda: any(m.text == "屏障" for m in tg.bot_messages(2)), WAIT)
         await settled()
-        notices = await OutboxMessage.filter(key__startswith="unreachable:").count()
-        assert notices == 1
+        notices = await OutboxMessage.filter(key__startswith="unreachable:").values_list(
+            "recipient", flat=True
+        )  # once to the group, once to its member bound in person
+        assert sorted(notices) == ["telegram:-1001", "telegram:2"]
         assert sum("无法送达" in m.text for m in tg.bot_messages(-1001)) == 1
     assert await ProgressReport.all().count() == 0
+
+
+async def test_a_captioned_photo_is_read_and_stored(planned: str, tmp_path: Path) -> None:
+    """A photo under ``第1项：……已完成`` is task 1, done, with the caption as its text."""
+    now = datetime.now(UTC)
+    async with world(tmp_path, planned) as w:
+        tg = w.tg
+        tg.user(1, "王联络", "zh-hans")
+        code = (await create_invite("县发改局", ContactRole.REPORTER, now=now, locale="zh_CN")).code
+        await tg.user_sends(1, f"/start {code}")
+        await eventually(lambda: Contact.filter(identity="telegram:1").exists(), WAIT)
+        await dispatch(Month(2026, 11), now=now, today=now.date())
+        w.app.sender.wakeup.set()
+        await tg.wait_for(lambda: any("月度进展调度" in m.text for m in tg.bot_messages(1)), WAIT)
+        await tg.user_sends_photo(1, b"\xff\xd8 a photo", caption="第1项：事项清单已公布，已完成")
+        await tg.wait_for(lambda: "事项清单已公布" in tg.bot_messages(1)[-1].text, WAIT)
+        card = tg.bot_messages(1)[-1].text
+        assert "第1项" in card
+        assert "已完成" in card
+        await tg.user_presses(1, "确认报送")
+        await eventually(lambda: ProgressReport.filter(status="done").exists(), WAIT)
+        report = await ProgressReport.get().prefetch_related("attachments")
+        assert (report.text, len(report.attachments)) == ("事项清单已公布，已完成", 1)

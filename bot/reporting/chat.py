@@ -109,7 +109,8 @@ async def begin(
         kept = ("text", "attachments", "ref", "status", "percent", "carried")
         data |= {k: v for k, v in current.items() if k in kept}
     await turn.set_flow(FLOW, data)
-    if take_stash and data.get("status") is not None:  # the stray text said its status
+    if take_stash and data.get("status") is not None:  # the text said its status
+        data["read"] = True
         await advance(turn, data)
         return
     lines = [turn._("Task {number}: {title}", number=view.number, title=shorten(view.title, 200))]
