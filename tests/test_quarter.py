@@ -134,7 +134,7 @@ async def test_drafts_approval_and_return(quarter: Dialogue) -> None:
             reply("Only the unit’s leader can approve or return a summary."),
         ),
         (REPORTER, payload("a", 999999), reply("That summary does not exist.")),
-        (LEADER, payload("y", draft.id), reply("This summary is already draft; nothing to do.")),
+        (LEADER, payload("y", draft.id), reply("This summary is still a draft; nothing to do.")),
     ):
         assert await d.sends_payload(who, token) == expected, (who, token)
 
@@ -172,7 +172,7 @@ async def test_drafts_approval_and_return(quarter: Dialogue) -> None:
     )
     # the first review's approve button: no longer pending, so nothing is approved
     stale = await d.sends_payload(LEADER, pending)
-    assert stale == reply("This summary is already returned; nothing to do.")
+    assert stale == reply("This summary was returned for changes; nothing to do.")
     again = returned.payload["buttons"][0][0]["payload"]
     answer = await d.sends_payload(REPORTER, again)
     assert answer == reply("Submitted to your leader for approval (version 3).")
