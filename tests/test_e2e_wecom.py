@@ -16,6 +16,7 @@ from bot.importers import read_plan
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.storage.models import Attachment, InboxUpdate, OutboxMessage, ProgressReport
+from tests.answers import GOAL_1
 from tests.e2e import world
 from tests.waiting import settled
 
@@ -24,10 +25,12 @@ TZ = ZoneInfo("Asia/Shanghai")  # the bot's default timezone, in which it writes
 CHOOSE = "\n请回复选项编号。"
 BOUND = "绑定成功：您是县财政局的联络员。"
 HELP = (
-    "可用指令：\n报送 — 报送本单位待报任务的进展\n我的任务 — 本单位任务及最近进展\n"
-    "历史 N — 查看第N项任务的报送记录\n取消 — 放弃正在填写的报送\n"
-    "语言 zh_CN|zh_TW|en — 设置回复所用的语言\n解绑 — 不再以联络员身份接收消息\n"
-    "也可直接发送进展文字，我会询问属于哪项任务。"
+    "可用指令：\n/report 报送 — 报送本单位待报任务的进展\n"
+    "/mytasks 我的任务 — 本单位任务及最近进展\n"
+    "/history 历史 N — 查看第N项任务的报送记录\n/cancel 取消 — 放弃正在填写的报送\n"
+    "/lang 语言 zh_CN|zh_TW|en — 设置回复所用的语言\n/unbind 解绑 — 不再以联络员身份接收消息\n"
+    "也可直接发送进展文字，多项任务可写在一条消息里（如“第3项 已完成……”），"
+    "我会识别任务和状态后请您确认。"
 )
 HOW_FAR = (
     "完成进度如何？请选择，或直接发送数字，如 65。\n也可以直接回复：20% / 40% / 60% / 80% / 跳过"
@@ -56,15 +59,21 @@ def prompt(due: date) -> str:
     """The month's dispatch prompt, numbered for WeCom."""
     return (
         f"【2026-11 月度进展调度】\n县财政局：请于{due}前报送以下4项任务的本月进展。\n\n"
-        f"{TASKS}\n\n请点选下方任务；随时发送“报送”可再次查看本清单。" + OPTIONS
+        f"{TASKS}\n\n请点选下方任务；随时发送“报送”可再次查看本清单。\n"
+        "也可以用一条消息报送全部任务，每项一行，如“1. 已完成……”“6. 推进中，完成60%……”，"
+        "我会请您逐项确认。" + OPTIONS
     )
 
 
 def task_1(due: date, before: str = "该任务此前没有报送记录。") -> str:
-    """The card of task 1, asking for its status."""
+    """The card of task 1, asking for its status (本月无新进展 once there is a report)."""
+    options = "1. 未启动\n2. 推进中\n3. 滞后\n4. 已完成\n"
+    options += "5. 本月无新进展\n6. 取消" if before.startswith("上次报送") else "5. 取消"
     return (
-        f"【2026-11 进展报送】\n第1项：深化“一件事一次办”改革。\n调度期 2026-11，截止 {due}\n\n"
-        f"{before}\n\n请选择进展状态：\n1. 未启动\n2. 推进中\n3. 滞后\n4. 已完成\n5. 取消" + CHOOSE
+        f"【2026-11 进展报送】\n第1项：深化“一件事一次办”改革。\n工作目标：{GOAL_1}\n"
+        f"本单位：责任单位\n调度期 2026-11，截止 {due}\n\n{before}\n\n请选择进展状态：\n"
+        + options
+        + CHOOSE
     )
 
 
