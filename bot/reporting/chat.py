@@ -18,10 +18,9 @@ from bot.domain.payloads import Payload, payload
 from bot.domain.reporting import PERCENT_CHOICES, STATUS_PERCENT, Status
 from bot.domain.text import shorten
 from bot.reporting.latest import open_requests
-from bot.reporting.prompts import open_requests_message, request_buttons
+from bot.reporting.prompts import open_requests_message, request_buttons, status_text, task_card
 from bot.reporting.reports import (
     Draft,
-    LastReport,
     authorised_request,
     check_revisable,
     previous_report,
@@ -32,22 +31,14 @@ from bot.reporting.reports import (
 
 FLOW = "report"
 STASH = "stash"  # a message written outside a flow, waiting to be filed under a task
-PREVIEW_CHARS = 300
-GOAL_CHARS = 120
 NO_CHANGE_NOTE = N_(
     "No new progress this month; the status is carried forward from the last report."
 )
-ROLE_NAMES = {
-    "lead": N_("lead unit (牵头)"),
-    "responsible": N_("responsible unit (责任)"),
-    "cooperating": N_("cooperating unit (配合)"),
-}
 
 
 def status_label(turn: Turn, status: Status, percent: int | None) -> str:
     """``推进中 60%``."""
-    label = turn._(status.label)
-    return f"{label} {percent}%" if percent is not None and status not in STATUS_PERCENT else label
+    return status_text(turn.tr, status, percent)
 
 
 async def show_open(turn: Turn) -> None:
@@ -56,21 +47,6 @@ async def show_open(turn: Turn) -> None:
     if turn.flow == STASH:
         await turn.clear_flow()
     turn.send(open_requests_message(turn.tr, await open_requests(turn.contact.unit_id)))
-
-
-def _previous_lines(turn: Turn, previous: LastReport | None) -> list[str]:
-    if previous is None:
-        return [turn._("No earlier report on this task.")]
-    status = status_label(turn, Status(previous.status), previous.percent)
-    return [
-        turn._(
-            "Last report ({when}, version {version}): {status}",
-            when=previous.submitted_at.astimezone(turn.deps.timezone).date().isoformat(),
-            version=previous.version,
-            status=status,
-        ),
-        shorten(previous.text, PREVIEW_CHARS),
-    ]
 
 
 async def reportable(turn: Turn, request_id: int) -> Any:
@@ -113,31 +89,8 @@ async def begin(
         data["read"] = True
         await advance(turn, data)
         return
-    lines = [turn._("Task {number}: {title}", number=view.number, title=shorten(view.title, 200))]
-    if context.goal:
-        lines.append(turn._("Goal: {goal}", goal=shorten(context.goal, GOAL_CHARS)))
-    if context.role in ROLE_NAMES:
-        lines.append(turn._("Your unit: {role}", role=turn._(ROLE_NAMES[context.role])))
-    lines += [
-        turn._(
-            "Period {period}, due {due}",
-            period=view.period,
-            due=view.due_on.isoformat() if view.due_on else "—",
-        ),
-        "",
-        *_previous_lines(turn, previous),
-        "",
-        turn._("Choose the status:"),
-    ]
-    buttons: tuple[tuple[Button, ...], ...] = tuple(
-        (Button(turn._(s.label), payload("s", request.id, s.code)),) for s in Status
-    )
-    if previous is not None:
-        buttons += ((Button(turn._("No new progress this month"), payload("m", request.id)),),)
-    buttons += ((Button(turn._("Cancel"), payload("x", request.id)),),)
-    turn.reply(
-        "\n".join(lines), title=turn._("Report {period}", period=view.period), buttons=buttons
-    )
+    card = task_card(turn.tr, turn.deps.timezone, view, context, previous)
+    turn.reply(card.text, title=card.title, buttons=card.buttons)
 
 
 async def _ask_text(turn: Turn, data: dict[str, Any]) -> None:

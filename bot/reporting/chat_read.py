@@ -16,7 +16,7 @@ from bot.domain.errors import RefusedError
 from bot.domain.freetext import ReadReport, read_reply
 from bot.domain.messages import N_, msg
 from bot.domain.payloads import Payload, payload
-from bot.domain.reporting import ATTACHMENTS_MAX, STATUS_PERCENT, Status
+from bot.domain.reporting import ATTACHMENTS_MAX, STATUS_PERCENT, Status, parse_percent
 from bot.domain.text import shorten
 from bot.reporting import chat as flow
 from bot.reporting.attachments import MAX_FILE_BYTES, store_attachment
@@ -70,7 +70,6 @@ async def _read(turn: Turn, text: str, attachments: list[int]) -> bool:
         unanswered = [v for v in views if not v.answered]
         if len(unanswered) != 1:
             return False  # which task: asked, with what was read kept (see on_text)
-        named = [read]
         matched = [(read, unanswered[0])]
     else:
         matched = [(r, v) for r in named if (v := _match(views, r.task or "")) is not None]
@@ -103,8 +102,6 @@ async def on_text(turn: Turn, text: str) -> None:
     data = turn.data
     step = data.get("step")
     if step == "percent":
-        from bot.domain.reporting import parse_percent  # noqa: PLC0415 - one use
-
         value = parse_percent(text)
         if value is None:
             turn.reply(turn._("Send a whole number from 0 to 100, or choose below."))
@@ -248,7 +245,9 @@ async def on_replace(turn: Turn, p: Payload) -> None:
         if read is None:
             continue
         status = read.status if read.status and not read.unsure else Status(report.status)
-        percent = STATUS_PERCENT.get(status, read.percent if read.percent is not None else None)
+        kept = report.percent if status.value == report.status else None
+        said = read.percent if read.percent is not None else kept
+        percent = STATUS_PERCENT.get(status, said)
         draft = Draft(status, percent, read.text or data["text"], source_ref=data["ref"])
         new = await submit_report(
             turn.contact, report.request_id, draft, now=turn.now, today=turn.today

@@ -1,4 +1,5 @@
-"""The messages the reporting cycle sends: the monthly prompt and the list of open requests.
+"""The messages the reporting cycle sends: the monthly prompt, the list of open requests, and
+the card of one task (its goal, the unit's part, the last report, the statuses).
 
 Built here, in the recipient's locale, because they are queued by services (dispatch) as well
 as sent in answer to a person (``/report``).
@@ -6,14 +7,83 @@ as sent in answer to a person (``/report``).
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.domain.conversation import Button, Outbound
+from bot.domain.messages import N_
 from bot.domain.payloads import payload
+from bot.domain.reporting import STATUS_PERCENT, Status
 from bot.domain.text import shorten
 from bot.i18n import Translator
-from bot.reporting.reports import RequestView
+from bot.reporting.reports import LastReport, RequestView, TaskContext
 
 TITLE_CHARS = 40
 BUTTONS_PER_ROW = 2
+PREVIEW_CHARS = 300
+GOAL_CHARS = 120
+ROLE_NAMES = {
+    "lead": N_("lead unit (牵头)"),
+    "responsible": N_("responsible unit (责任)"),
+    "cooperating": N_("cooperating unit (配合)"),
+}
+
+
+def status_text(tr: Translator, status: Status, percent: int | None) -> str:
+    """``推进中 60%``."""
+    label = tr.gettext(status.label)
+    return f"{label} {percent}%" if percent is not None and status not in STATUS_PERCENT else label
+
+
+def _previous_lines(tr: Translator, zone: ZoneInfo, previous: LastReport | None) -> list[str]:
+    if previous is None:
+        return [tr.gettext("No earlier report on this task.")]
+    return [
+        tr.gettext(
+            "Last report ({when}, version {version}): {status}",
+            when=previous.submitted_at.astimezone(zone).date().isoformat(),
+            version=previous.version,
+            status=status_text(tr, Status(previous.status), previous.percent),
+        ),
+        shorten(previous.text, PREVIEW_CHARS),
+    ]
+
+
+def task_card(
+    tr: Translator,
+    zone: ZoneInfo,
+    view: RequestView,
+    context: TaskContext,
+    previous: LastReport | None,
+) -> Outbound:
+    """One task to report on: its goal and the unit's part, the last report, the statuses
+    (本月无新进展 once there is a report to carry forward)."""
+    lines = [
+        tr.gettext("Task {number}: {title}", number=view.number, title=shorten(view.title, 200))
+    ]
+    if context.goal:
+        lines.append(tr.gettext("Goal: {goal}", goal=shorten(context.goal, GOAL_CHARS)))
+    if context.role in ROLE_NAMES:
+        lines.append(tr.gettext("Your unit: {role}", role=tr.gettext(ROLE_NAMES[context.role])))
+    due = view.due_on.isoformat() if view.due_on else "—"
+    lines += [
+        tr.gettext("Period {period}, due {due}", period=view.period, due=due),
+        "",
+        *_previous_lines(tr, zone, previous),
+        "",
+        tr.gettext("Choose the status:"),
+    ]
+    buttons: tuple[tuple[Button, ...], ...] = tuple(
+        (Button(tr.gettext(s.label), payload("s", view.id, s.code)),) for s in Status
+    )
+    if previous is not None:
+        buttons += ((Button(tr.gettext("No new progress this month"), payload("m", view.id)),),)
+    buttons += ((Button(tr.gettext("Cancel"), payload("x", view.id)),),)
+    return Outbound(
+        text="\n".join(lines),
+        title=tr.gettext("Report {period}", period=view.period),
+        buttons=buttons,
+        locale=tr.locale,
+    )
 
 
 def request_line(tr: Translator, view: RequestView) -> str:
