@@ -12,6 +12,7 @@ import pytest
 from bot.cadence.dispatch import dispatch
 from bot.domain.reporting import Month
 from bot.importers import read_plan
+from bot.oversight.publish import digest_message
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.storage.models import Attachment, ConversationState, ProgressReport, Task
@@ -178,6 +179,12 @@ async def test_no_new_progress_carries_the_last_status(world: Dialogue) -> None:
         ],
     )
     assert (await stored())[-1] == ("3", "in_progress", 60, note, True)
+    # the digest shows it as what it is, not as a fresh report
+    _, digest = await digest_message(
+        Month(2026, 12), locale="en", data_dir=d.deps.data_dir, today=d.clock.now.date(),
+        zone=d.deps.timezone, plan_id=None,
+    )  # fmt: skip
+    assert note in digest.text
     # typed, with the task: the same, pre-filled
     answer = await d.says(ALICE, "第4项 本月无新进展")
     assert "Task 4:" in answer
