@@ -101,3 +101,16 @@ async def test_the_author_cannot_approve_their_own_summary(world: Dialogue) -> N
     newest = await QuarterlySummary.filter(unit=unit).order_by("-version").first()
     assert newest is not None
     assert newest.state == "pending"
+
+
+async def test_a_deployment_may_open_status_and_overdue_to_the_group(
+    world: Dialogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the readable commands opened (a setting to come), members read; never revoke."""
+    from bot.conversation import router  # noqa: PLC0415
+
+    monkeypatch.setattr(router, "GROUP_READABLE", frozenset({"status", "overdue"}))
+    alice = await Contact.get(identity=ALICE.identity, active=True)
+    assert await world.says(STRANGER, f"/revoke {alice.id}") == ONLY
+    assert (await world.says(STRANGER, "/overdue")).startswith("Overdue (2026-11)")
+    assert await Contact.filter(id=alice.id, active=True).exists()
