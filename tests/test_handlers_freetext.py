@@ -252,3 +252,15 @@ def test_report_buttons_name_the_month_when_two_are_open() -> None:
     labels = [b.label for row in request_buttons(zh, views) for b in row]
     assert len(set(labels)) == 2
     assert all("2026-1" in label for label in labels)
+
+
+async def test_five_tasks_in_one_message_one_number_each_on_wecom(world: Dialogue) -> None:
+    """WeCom, the same five tasks confirmed one by one: a typed "1" per task, nothing else."""
+    invite = await create_invite("县发改局", ContactRole.REPORTER, now=world.clock(), locale="en")
+    await world.says(CAROL, f"/start {invite.code}")
+    answer = await world.says(CAROL, FIVE)
+    assert answer.startswith("Check your report\nTask 1: ")
+    for number in ("3", "4", "12", "18"):
+        assert f"Task {number}: " in await world.says(CAROL, "1")
+    assert (await world.says(CAROL, "1")).endswith("Still to report: 2.")
+    assert [r[0] for r in await stored()] == ["1", "3", "4", "12", "18"]
