@@ -201,6 +201,22 @@ async def test_single_request_and_pair(db: str) -> None:
     assert await last_version(r[("P-11", "2", "C")]) == 0
 
 
+async def test_pair_before_a_period_takes_the_latest_earlier_period_first(db: str) -> None:
+    world = await build()
+    t, u = world.tasks, world.units
+    await report(world, ("P-10", "1", "A", 3, "done", None, at(12, 5)))  # after November's
+    last = await pair_latest(t["1"], u["A"])
+    assert last is not None
+    assert last.text == "P-10 1A v3"
+    for before, text in (
+        (date(2026, 12, 1), "P-11 1A v2"),
+        (date(2026, 11, 1), "P-10 1A v3"),
+        (date(2026, 10, 1), None),
+    ):
+        found = await pair_latest(t["1"], u["A"], before=before)
+        assert (found.text if found else None) == text
+
+
 async def test_open_requests_of_a_unit_and_of_a_period(db: str) -> None:
     world = await build()
     r, u = world.requests, world.units

@@ -185,13 +185,20 @@ async def request_latest(request_id: int) -> LatestReport | None:
     return await _first(ProgressReport.filter(request_id=request_id).order_by("-version").limit(1))
 
 
-async def pair_latest(task_id: int, unit_id: int) -> LatestReport | None:
-    """The unit's last submission on the task, whichever period it was for."""
-    return await _first(
-        ProgressReport.filter(task_id=task_id, unit_id=unit_id)
-        .order_by("-submitted_at", "-id")
-        .limit(1)
-    )
+async def pair_latest(
+    task_id: int, unit_id: int, *, before: date | None = None
+) -> LatestReport | None:
+    """The unit's last submission on the task, whichever period it was for.
+
+    With ``before``: only periods starting before that day count, and the latest of those
+    periods comes first (a late revision of September does not outrank October's report).
+    """
+    query = ProgressReport.filter(task_id=task_id, unit_id=unit_id)
+    order: tuple[str, ...] = ("-submitted_at", "-id")
+    if before is not None:
+        query = query.filter(request__period__starts__lt=before)
+        order = ("-request__period__starts", *order)
+    return await _first(query.order_by(*order).limit(1))
 
 
 async def last_version(request_id: int) -> int:

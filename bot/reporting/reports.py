@@ -16,6 +16,7 @@ from bot.reporting.latest import (
     RequestView,
     last_statuses,
     last_version,
+    pair_latest,
     request_latest,
 )
 from bot.storage.models import (
@@ -81,24 +82,7 @@ async def previous_report(request: ReportRequest) -> LastReport | None:
     own = await request_latest(request.id)
     if own is not None:
         return own
-    earlier = (
-        await ProgressReport.filter(
-            task_id=request.task_id,
-            unit_id=request.unit_id,
-            request__period__starts__lt=request.period.starts,
-        )
-        .order_by("-request__period__starts", "-submitted_at", "-id")
-        .select_related("request")
-        .first()
-    )
-    if earlier is None:
-        return None
-    return LatestReport(
-        id=earlier.id, request_id=earlier.request_id, period_id=earlier.request.period_id,
-        task_id=earlier.task_id, unit_id=earlier.unit_id, version=earlier.version,
-        status=earlier.status, percent=earlier.percent, text=earlier.text, late=earlier.late,
-        submitted_at=earlier.submitted_at, contact_id=earlier.contact_id,
-    )  # fmt: skip
+    return await pair_latest(request.task_id, request.unit_id, before=request.period.starts)
 
 
 @dataclass(frozen=True, slots=True)
