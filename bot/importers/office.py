@@ -97,8 +97,8 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def xlsx_content(data: bytes) -> tuple[list[list[str]], list[str]]:
-    """Rows of every visible sheet, merged cells filled, and the rows above the first header."""
+def open_workbook(data: bytes) -> Any:
+    """The workbook in ``data`` (values, not formulas); one sentence when it cannot be read."""
     import openpyxl  # noqa: PLC0415 - heavy import, only plan imports need it
 
     try:
@@ -109,6 +109,12 @@ def xlsx_content(data: bytes) -> tuple[list[list[str]], list[str]]:
         raise PlanFileError(
             N_("The Excel workbook could not be read; it may be damaged or protected.")
         ) from exc
+    return book
+
+
+def xlsx_content(data: bytes) -> tuple[list[list[str]], list[str]]:
+    """Rows of every visible sheet, merged cells filled, and the rows above the first header."""
+    book = open_workbook(data)
     rows: list[list[str]] = []
     visible = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
     for sheet in book.worksheets:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import warnings
 import zipfile
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +27,7 @@ from bot.domain.review import (
 )
 from bot.domain.units import UnitKind, unit_kind
 from bot.importers.errors import PlanFileError
+from bot.importers.office import open_workbook
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
@@ -46,16 +46,7 @@ def read_review(data: bytes) -> ParsedPlan | None:
     """The plan in our review sheet, or None when ``data`` is not one."""
     if not is_review_sheet(data):
         return None
-    import openpyxl  # noqa: PLC0415 - heavy import, only plan imports need it
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
-            book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise PlanFileError(
-            N_("The Excel workbook could not be read; it may be damaged or protected.")
-        ) from exc
+    book = open_workbook(data)
     if MARKER_SHEET not in book.sheetnames or book[MARKER_SHEET]["A1"].value != MARKER:
         return None
     kept = _kept(book[MARKER_SHEET])
