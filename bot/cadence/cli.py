@@ -13,6 +13,7 @@ from bot.domain.messages import N_, msg
 from bot.domain.reporting import Month, Status
 from bot.domain.text import shorten
 from bot.reporting.records import month_period, period_reports
+from bot.shell.options import AsJson, CalendarMonth, PlanId
 from bot.shell.runtime import Runtime, runtime
 
 
@@ -35,14 +36,12 @@ def month_option(rt: Runtime, period: str | None) -> Month:
 
 def dispatch_command(
     ctx: typer.Context,
-    period: Annotated[
-        str | None, typer.Option(help="The month, YYYY-MM (default: this month)")
-    ] = None,
-    plan: Annotated[int | None, typer.Option(help="The plan id (default: the latest)")] = None,
+    period: CalendarMonth = None,
+    plan: PlanId = None,
     due: Annotated[
         str | None, typer.Option(help="Due date YYYY-MM-DD (default: 5 working days)")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Create the month's report requests and queue each unit's prompt (月调度)."""
     rt = runtime(ctx)
@@ -107,12 +106,10 @@ def dispatch_command(
 
 def reports_command(
     ctx: typer.Context,
-    period: Annotated[
-        str | None, typer.Option(help="The month, YYYY-MM (default: this month)")
-    ] = None,
-    plan: Annotated[int | None, typer.Option(help="The plan id (default: the latest)")] = None,
+    period: CalendarMonth = None,
+    plan: PlanId = None,
     all_versions: Annotated[bool, typer.Option("--all-versions", help="Every version")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """What units reported for a month: the latest version of each report."""
     rt = runtime(ctx)

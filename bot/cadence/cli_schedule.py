@@ -40,6 +40,7 @@ from bot.domain.cadence_text import (
 from bot.domain.messages import N_, msg
 from bot.domain.reporting import Month
 from bot.domain.workdays import calendar_knows
+from bot.shell.options import AsJson, PlanId
 from bot.shell.runtime import Runtime, runtime
 from bot.storage.models import AuditLog, Plan
 from bot.storage.register import latest_plan
@@ -148,8 +149,8 @@ def schedule_table(rt: Runtime, rows: list[MonthSchedule]) -> Table:
 @schedule_app.command("show")
 def show(
     ctx: typer.Context,
-    plan: Annotated[int | None, typer.Option(help="The plan id (default: the latest)")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    plan: PlanId = None,
+    as_json: AsJson = False,
 ) -> None:
     """The settings and the next dates of each job (this month and the next two)."""
     rt = runtime(ctx)
@@ -225,7 +226,7 @@ def _changes(
 @schedule_app.command("set")
 def set_command(  # noqa: PLR0917 - typer passes every option by keyword
     ctx: typer.Context,
-    plan: Annotated[int | None, typer.Option(help="The plan id (default: the latest)")] = None,
+    plan: PlanId = None,
     due_day: Annotated[
         int | None,
         typer.Option(help="Reports due by this day of the month (31: its end); 每月N日前"),

@@ -14,6 +14,7 @@ from bot.delivery.outbox import listing, requeue_failed
 from bot.domain.messages import N_, msg
 from bot.domain.payloads import is_id
 from bot.domain.text import shorten
+from bot.shell.options import AsJson
 from bot.shell.runtime import Runtime, runtime
 
 outbox_app = typer.Typer(
@@ -118,7 +119,7 @@ def _job_output(rt: Runtime, name: str, report: JobReport, *, as_json: bool) -> 
 
 def remind(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Remind every unit that has not reported for the latest month, now (once a day)."""
     rt = runtime(ctx)
@@ -134,7 +135,7 @@ def remind(
 
 def escalate(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Escalate units that missed the latest due day to their leaders and the secretariat."""
     report = _run_job(ctx, "escalate", run_escalation, as_json=as_json)

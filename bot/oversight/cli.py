@@ -35,6 +35,7 @@ from bot.oversight.status import (
 from bot.oversight.status import status as status_of
 from bot.render.digest import digest_text, digest_title
 from bot.reporting.records import reporting_month
+from bot.shell.options import AsJson, DispatchedMonth, PlanId
 from bot.shell.runtime import Runtime, runtime
 from bot.summaries.cycle import QuarterRow, quarter_rows
 from bot.summaries.quarterly import (
@@ -55,12 +56,10 @@ def register(app: typer.Typer) -> None:
 
 def digest(
     ctx: typer.Context,
-    period: Annotated[
-        str | None, typer.Option(help="The month, YYYY-MM (default: the latest dispatched)")
-    ] = None,
-    plan: Annotated[int | None, typer.Option(help="The plan id (default: the latest)")] = None,
+    period: DispatchedMonth = None,
+    plan: PlanId = None,
     post: Annotated[bool, typer.Option("--post", help="Also send it to the secretariat")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """A month's digest (rate, lights, overdue, changes), or a quarter's (2026-Q4)."""
     rt = runtime(ctx)
@@ -118,11 +117,9 @@ def _quarter_digest(rt: Runtime, quarter: Quarter, plan: int | None, *, as_json:
 def export(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option(help="The file to write")],
-    period: Annotated[
-        str | None, typer.Option(help="The month, YYYY-MM (default: the latest dispatched)")
-    ] = None,
+    period: DispatchedMonth = None,
     fmt: Annotated[str, typer.Option("--format", help="xlsx | docx | png")] = "xlsx",
-    plan: Annotated[int | None, typer.Option(help="The plan id (default: the latest)")] = None,
+    plan: PlanId = None,
 ) -> None:
     """A month's filled table (xlsx), written material (docx) or chart (png); for a quarter
     (``--period 2026-Q4 --format docx``) the written material with the approved summaries."""
@@ -234,11 +231,9 @@ def status_command(
     query: Annotated[
         str | None, typer.Argument(help="A task number or a unit (default: every task)")
     ] = None,
-    period: Annotated[
-        str | None, typer.Option(help="The month, YYYY-MM (default: the latest dispatched)")
-    ] = None,
-    plan: Annotated[int | None, typer.Option(help="The plan id (default: the latest)")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    period: DispatchedMonth = None,
+    plan: PlanId = None,
+    as_json: AsJson = False,
 ) -> None:
     """The lights of the month's tasks, one task by number, or one unit's tasks."""
     rt = runtime(ctx)
@@ -263,11 +258,9 @@ def status_command(
 
 def overdue_command(
     ctx: typer.Context,
-    period: Annotated[
-        str | None, typer.Option(help="The month, YYYY-MM (default: the latest dispatched)")
-    ] = None,
-    plan: Annotated[int | None, typer.Option(help="The plan id (default: the latest)")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    period: DispatchedMonth = None,
+    plan: PlanId = None,
+    as_json: AsJson = False,
 ) -> None:
     """Tasks past their deadline, and units still not reported after the month's due day."""
     rt = runtime(ctx)

@@ -25,6 +25,7 @@ from bot.people.binding import (
     revoke_contact,
 )
 from bot.people.invitation_sheet import telegram_link
+from bot.shell.options import AsJson
 from bot.shell.runtime import runtime
 from bot.storage.models import Contact
 
@@ -57,7 +58,7 @@ def invite(  # noqa: PLR0917 - typer passes every option by keyword
         str | None, typer.Option(help="zh_CN | zh_TW | en (default: DUBAN_DEFAULT_LOCALE)")
     ] = None,
     name: Annotated[str, typer.Option(help="Whom the code is for (shown once bound)")] = "",
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Create a single-use bind code (绑定码) for a unit's contact, leader or the secretariat."""
     rt = runtime(ctx)

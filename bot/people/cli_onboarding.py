@@ -29,6 +29,7 @@ from bot.people.onboarding import (
     plan_import,
 )
 from bot.plans.units import UnitError, find_unit
+from bot.shell.options import AsJson
 from bot.shell.runtime import Runtime, runtime
 
 
@@ -59,7 +60,7 @@ def import_command(  # noqa: PLR0917 - typer passes every option by keyword
     reissue: Annotated[
         bool, typer.Option("--reissue", help="New codes for people whose code is still valid")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Bind or invite everyone on a contacts sheet (单位, 角色, 姓名, 手机, 企业微信账号)."""
     from bot.importers.errors import PlanFileError  # noqa: PLC0415 - only this command reads files
@@ -121,7 +122,7 @@ def sync_wecom(
         typer.Option(help="Write the offered members to this .xlsx, to fill in and import"),
     ] = None,
     unit: Annotated[str | None, typer.Option(help="Offer members of this unit only")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Read the WeCom address book: fill names of bound contacts, offer userids per unit."""
     rt = runtime(ctx)

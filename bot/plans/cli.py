@@ -15,6 +15,7 @@ from bot.importers import PlanFileError, load_plan_file, read_plan_bytes
 from bot.plans.importing import ImportOutcome, import_plan, task_json
 from bot.plans.preview import register_json, register_view
 from bot.render.register import register_table, write_csv, write_docx, write_xlsx
+from bot.shell.options import AsJson
 from bot.shell.runtime import Runtime, runtime
 from bot.storage.models import Plan, PlanImport
 from bot.storage.register import latest_plan, load_tasks, plan_meta
@@ -46,7 +47,7 @@ def import_command(  # noqa: PLR0917 - typer passes every option by keyword
             ),
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Import a task-division plan (分工方案), or a revision of one already stored."""
     rt = runtime(ctx)
@@ -189,7 +190,7 @@ async def _stored_register(rt: Runtime, plan_id: int | None) -> tuple[Plan, list
 def show(
     ctx: typer.Context,
     plan_id: Annotated[int | None, typer.Option("--plan", help="Plan id (default: latest)")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Show the stored register of a plan."""
     rt = runtime(ctx)
