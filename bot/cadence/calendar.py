@@ -92,6 +92,11 @@ def read_days(text: str) -> list[tuple[date, str, str]]:
     return days
 
 
+async def workday_overrides() -> dict[date, bool]:
+    """Holidays and make-up days an admin entered: day → True for a working day."""
+    return {d.day: d.kind == "workday" for d in await CalendarDay.all()}
+
+
 async def list_days(year: int | None = None) -> list[CalendarDay]:
     """The entered days, oldest first."""
     query = CalendarDay.all()

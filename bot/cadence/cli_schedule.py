@@ -13,8 +13,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from bot.cadence.calendar import workday_overrides
 from bot.cadence.cli_calendar import calendar_app
-from bot.cadence.dispatch import workday_overrides
 from bot.domain.cadence import (
     ADMIN,
     PLAN,

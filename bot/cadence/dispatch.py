@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from tortoise.transactions import in_transaction
 
+from bot.cadence.calendar import workday_overrides
 from bot.delivery.outbox import enqueue
 from bot.domain.cadence import Cadence, due_date
 from bot.domain.errors import RefusedError
@@ -24,7 +25,6 @@ from bot.reporting.prompts import monthly_prompt
 from bot.storage.models import (
     Assignment,
     AuditLog,
-    CalendarDay,
     Contact,
     Plan,
     ReportingPeriod,
@@ -47,11 +47,6 @@ class DispatchOutcome:
     prompts: int = 0  # queued by this call
     closed: int = 0  # earlier months' requests closed
     units_without_contact: list[str] = field(default_factory=list)
-
-
-async def workday_overrides() -> dict[date, bool]:
-    """Holidays and make-up days an admin entered."""
-    return {d.day: d.kind == "workday" for d in await CalendarDay.all()}
 
 
 async def _default_due(plan: Plan, month: Month, today: date) -> date:

@@ -7,11 +7,13 @@ second run a no-op, so the scheduler can call them often, and at start-up to cat
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.cadence.dispatch import dispatch, workday_overrides
+from bot.cadence.calendar import workday_overrides
+from bot.cadence.dispatch import dispatch
 from bot.delivery.outbox import enqueue
 from bot.domain.cadence import (
     Cadence,
@@ -42,6 +44,14 @@ class JobReport:
 async def active_plans() -> list[Plan]:
     """Plans with a monthly cadence."""
     return list(await Plan.filter(retired_at=None, monthly_dispatch=True).order_by("id"))
+
+
+async def _open_periods() -> AsyncIterator[tuple[Plan, ReportingPeriod, date]]:
+    """Each monthly plan's latest dispatched period that has a due day, with that day."""
+    for plan in await active_plans():
+        period = await latest_period(plan)
+        if period is not None and period.due_on is not None:
+            yield plan, period, period.due_on
 
 
 async def run_dispatch(now: datetime, zone: ZoneInfo) -> JobReport:
@@ -123,23 +133,20 @@ async def run_reminders(now: datetime, zone: ZoneInfo, *, force: bool = False) -
     report = JobReport()
     overrides = await workday_overrides()
     local = now.astimezone(zone)
-    for plan in await active_plans():
-        period = await latest_period(plan)
-        if period is None or period.due_on is None:
-            continue
+    async for plan, period, due_on in _open_periods():
         if force:
             tag = f"manual-{local.date().isoformat()}"
         else:
-            if local.date() > period.due_on:
+            if local.date() > due_on:
                 continue
             moments = reminder_times(
-                period.due_on, Cadence.from_json(plan.cadence), zone, overrides
+                due_on, Cadence.from_json(plan.cadence), zone, overrides
             )
             reached = [i for i, moment in enumerate(moments) if moment <= local]
             if not reached:
                 continue
             tag = str(reached[-1])  # after downtime only the latest reminder is worth sending
-        report.queued += await _remind_units(plan, period, tag, now, local.date() == period.due_on)
+        report.queued += await _remind_units(plan, period, tag, now, local.date() == due_on)
         report.periods.append(f"{plan.id}:{period.key}")
     return report
 
@@ -164,14 +171,11 @@ async def run_escalation(now: datetime, zone: ZoneInfo, *, force: bool = False) 
     report = JobReport()
     overrides = await workday_overrides()
     local = now.astimezone(zone)
-    for plan in await active_plans():
-        period = await latest_period(plan)
-        if period is None or period.due_on is None:
-            continue
+    async for plan, period, due_on in _open_periods():
         cadence = Cadence.from_json(plan.cadence)
-        if not force and escalation_time(period.due_on, cadence, zone, overrides) > local:
+        if not force and escalation_time(due_on, cadence, zone, overrides) > local:
             continue
-        if force and local.date() <= period.due_on:
+        if force and local.date() <= due_on:
             continue  # nobody is late before the due day has passed
         waiting = await waiting_requests(period)
         if not waiting:

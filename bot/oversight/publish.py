@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.cadence.dispatch import workday_overrides
+from bot.cadence.calendar import workday_overrides
 from bot.cadence.jobs import active_plans
 from bot.delivery.outbox import enqueue
 from bot.domain.cadence import Cadence, digest_time

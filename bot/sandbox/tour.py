@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import DubanApp
-from bot.cadence.dispatch import workday_overrides
+from bot.cadence.calendar import workday_overrides
 from bot.domain.cadence import Cadence, MonthSchedule, month_schedule
 from bot.domain.reporting import Month
 from bot.sandbox import scenario

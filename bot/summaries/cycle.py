@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.cadence.dispatch import workday_overrides
+from bot.cadence.calendar import workday_overrides
 from bot.cadence.jobs import active_plans
 from bot.delivery.outbox import enqueue
 from bot.domain.cadence import Cadence, month_schedule
