@@ -144,7 +144,7 @@ def export(
     try:
         rt.run(body())
     except OSError as exc:
-        rt.fail(msg(N_("The file cannot be written: {reason}"), reason=str(exc)))
+        rt.unwritable(exc, out)
     rt.out.print(
         rt.say(msg(N_("Written to {path}."), path=str(out.resolve()))), markup=False, soft_wrap=True
     )

@@ -98,13 +98,7 @@ def import_command(  # noqa: PLR0917 - typer passes every option by keyword
     try:
         result = rt.run(body())
     except OSError as exc:
-        rt.fail(
-            msg(
-                N_("The file {name} cannot be written: {reason}."),
-                name=str(exc.filename or folder),
-                reason=exc.strerror or str(exc),
-            )
-        )
+        rt.unwritable(exc, folder)
     if isinstance(result, list):
         show_plan(rt, result, as_json=as_json)
         return
@@ -149,14 +143,5 @@ def sync_wecom(
 
     synced = rt.run(body())
     if sheet is not None:
-        try:
-            write_offers(rt, synced, sheet)
-        except OSError as exc:
-            rt.fail(
-                msg(
-                    N_("The file {name} cannot be written: {reason}."),
-                    name=str(sheet),
-                    reason=exc.strerror or str(exc),
-                )
-            )
+        rt.write_file(sheet, lambda path: write_offers(rt, synced, path))
     show_synced(rt, synced, sheet=sheet, bound=bind, as_json=as_json)

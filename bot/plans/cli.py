@@ -166,17 +166,7 @@ def write_review_sheet(rt: Runtime, parsed: ParsedPlan, path: Path) -> None:
     """Write the review sheet, or say in one sentence why it cannot be written."""
     from bot.render.review import write_review  # noqa: PLC0415 - openpyxl, only when asked
 
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_review(parsed, path, rt.say, import_hint=f"duban import {path}")
-    except OSError as exc:
-        rt.fail(
-            msg(
-                N_("The file {name} cannot be written: {reason}."),
-                name=str(path),
-                reason=exc.strerror or exc.__class__.__name__,
-            )
-        )
+    rt.write_file(path, lambda p: write_review(parsed, p, rt.say, import_hint=f"duban import {p}"))
 
 
 async def _stored_register(rt: Runtime, plan_id: int | None) -> tuple[Plan, list[PlanTask]]:
@@ -241,15 +231,5 @@ def export_plan(
 
     plan, tasks = rt.run(body())
     table = register_table(plan_meta(plan), tasks, list(plan.columns), dict(plan.headers))
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        writer(table, out)
-    except OSError as exc:
-        rt.fail(
-            msg(
-                N_("The file {name} cannot be written: {reason}."),
-                name=str(out),
-                reason=exc.strerror or exc.__class__.__name__,
-            )
-        )
+    rt.write_file(out, lambda path: writer(table, path))
     rt.out.print(rt.say(msg(N_("Wrote {count} tasks to {path}."), count=len(tasks), path=str(out))))

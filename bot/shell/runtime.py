@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, NoReturn, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -107,6 +108,24 @@ class Runtime:
     def tell(self, message: Message) -> None:
         """Print one localized sentence on stdout (the operator's locale, no markup)."""
         self.out.print(self.say(message), markup=False)
+
+    def unwritable(self, exc: OSError, path: Path) -> NoReturn:
+        """One sentence for a file that cannot be written, and exit 2."""
+        self.fail(
+            msg(
+                N_("The file {name} cannot be written: {reason}."),
+                name=str(exc.filename or path),
+                reason=exc.strerror or str(exc),
+            )
+        )
+
+    def write_file(self, path: Path, write: Callable[[Path], object]) -> None:
+        """Write ``path`` with ``write``, its folder created; one sentence when it cannot be."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write(path)
+        except OSError as exc:
+            self.unwritable(exc, path)
 
     def json(self, value: Any) -> None:
         """Print ``value`` as JSON on stdout (``--json``), Chinese kept as written."""
