@@ -256,3 +256,37 @@ def test_prune_on_the_command_line(cli_env: Path, runner: CliRunner) -> None:
     )
     result = runner.invoke(app, ["prune", "--audit", "--json"])
     assert json.loads(result.stdout) == {"inbox": 0, "outbox": 0, "audit": 0, "days": 90}
+
+
+async def test_retry_after_pauses_the_whole_channel(db: str, tmp_path: Path) -> None:
+    emulator = TelegramEmulator()
+    base = await emulator.start()
+    emulator.user(1, "甲")
+    emulator.user(2, "乙")
+    bot = Bot(emulator.token, session=AiohttpSession(api=TelegramAPIServer.from_base(base)))
+    clocks = Clocks()
+    emulator.limits_on = False  # the pacer's own clock is simulated here
+    sender = Sender(
+        {"telegram": TelegramChannel(bot, tmp_path)},
+        clocks.wall,
+        Pacer(clock=clocks.monotonic),
+        lease_clock=clocks.wall,
+    )
+    try:
+        emulator.faults = ["429"]  # Too Many Requests: retry after 1
+        await enqueue("a", "telegram:1", Outbound(text="给甲"), now=clocks.wall())
+        assert await sender.send_due() == 0
+        assert sender.pacer.overall_delay("telegram") == pytest.approx(1.0)
+        row = await OutboxMessage.get(key="a")
+        assert (row.state, row.attempts) == ("pending", 1)
+        sender.pacer.pause("telegram", 30)  # a long flood wait: the pass does not sit it out
+        await enqueue("b", "telegram:2", Outbound(text="给乙"), now=clocks.wall())
+        assert await sender.send_due() == 0
+        clocks.advance(30.0)  # the pause is over; the row's own back-off (2 s) too
+        assert sender.pacer.overall_delay("telegram") == 0
+        assert await sender.send_due() == 2
+        assert [m.text for m in emulator.bot_messages(1)] == ["给甲"]
+        assert [m.text for m in emulator.bot_messages(2)] == ["给乙"]
+    finally:
+        await bot.session.close()
+        await emulator.stop()

@@ -36,6 +36,7 @@ from bot.storage.models import OutboxMessage
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)  # beyond any send's timeout: a dead sender's message waits this
 TAKE_OVER_EVERY = 5.0  # seconds between looks for expired leases
+PAUSE_IN_PASS = 1.0  # seconds a pass may wait for a channel; longer, it moves on without it
 
 
 def wall_clock() -> datetime:
@@ -119,11 +120,15 @@ class Sender:
         rows = await outbox.due(now, limit, self.active())
         sent = 0
         held = await self._held_back(rows, now)
+        paused: set[str] = set()
         for row in rows:
             if row.id > held.get(row.recipient, row.id):
                 continue  # an older message to this recipient waits: keep their order
-            if row.channel not in self.active():
-                continue  # the role was lost during this pass
+            if row.channel not in self.active() or row.channel in paused:
+                continue  # the role was lost during this pass, or the channel said to wait
+            if self.pacer.overall_delay(row.channel) > PAUSE_IN_PASS:
+                paused.add(row.channel)  # a retry_after: the other channels go on meanwhile
+                continue
             channel = self.channels[row.channel]
             external = row.recipient.split(":", 1)[1]
             # edits in place are not new messages, where the channel can edit
