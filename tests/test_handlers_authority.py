@@ -3,6 +3,7 @@ a second code, and a summary's rewritten text never filed as a monthly report.""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.storage.models import (
     Contact,
+    ConversationState,
     ProgressReport,
     QuarterlySummary,
     ReportingPeriod,
@@ -95,6 +97,8 @@ async def test_the_author_cannot_approve_their_own_summary(world: Dialogue) -> N
         "You are bound as reporter · 县政务服务中心. This code would end that binding and "
         "bind you as leader · 县政务服务中心. Use it?"
     )
+    kept = await ConversationState.get(identity=ALICE.identity)
+    assert leader.code not in json.dumps(kept.data)  # the code itself is never stored
     await d.presses(ALICE, "Yes, use the new code")
     refused = reply("You wrote this summary, so someone else must approve or return it.")
     assert await d.sends_payload(ALICE, payload("y", summary.id)) == refused

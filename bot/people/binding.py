@@ -129,15 +129,20 @@ async def redeem_invite(
     chat_identity: str,
     is_group: bool,
     now: datetime,
+    hashed: bool = False,
 ) -> tuple[BindOutcome, Contact | ChatBinding]:
-    """Use a code: bind the person (or, for a secretariat code in a group, the chat)."""
-    clean = normalise_code(code)
-    if not clean:
+    """Use a code: bind the person (or, for a secretariat code in a group, the chat).
+
+    ``code`` may also be given as its :func:`code_hash` (``hashed=True``): what a conversation
+    keeps while it asks the person first, so the code itself is never stored.
+    """
+    digest = code if hashed else code_hash(code) if normalise_code(code) else ""
+    if not digest:
         raise RefusedError(
             msg(N_("Send the code after the command, for example “/start ABCD234567”."))
         )
     async with in_transaction():
-        invite = await Invite.get_or_none(code_hash=code_hash(clean)).select_related("unit")
+        invite = await Invite.get_or_none(code_hash=digest).select_related("unit")
         if invite is None:
             raise RefusedError(msg(N_("This code is not valid. Check it, or ask the secretariat.")))
         if invite.revoked_at is not None:

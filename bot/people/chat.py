@@ -9,7 +9,14 @@ from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.domain.payloads import Payload, payload
 from bot.i18n import Translator, normalise_locale
-from bot.people.binding import ROLE_LABELS, ContactRole, peek_invite, redeem_invite, unbind
+from bot.people.binding import (
+    ROLE_LABELS,
+    ContactRole,
+    code_hash,
+    peek_invite,
+    redeem_invite,
+    unbind,
+)
 
 REBIND_FLOW = "rebind"  # a second code from someone bound already: asked before it is used
 
@@ -70,7 +77,7 @@ async def _ask_rebind(turn: Turn, code: str, target: tuple[str | None, ContactRo
     if turn.contact.unit is not None:
         now_as += f" · {turn.contact.unit.name}"
     then_as = turn._(ROLE_LABELS[role]) + (f" · {unit}" if unit else "")
-    await turn.set_flow(REBIND_FLOW, {"code": code})
+    await turn.set_flow(REBIND_FLOW, {"invite": code_hash(code)})  # never the code itself
     turn.reply(
         turn._(
             "You are bound as {now}. This code would end that binding and bind you as "
@@ -87,21 +94,22 @@ async def _ask_rebind(turn: Turn, code: str, target: tuple[str | None, ContactRo
 
 async def on_rebind(turn: Turn, p: Payload) -> None:
     """``b``: use the second code after all (1), or keep the binding (0)."""
-    code = str(turn.data.get("code", "")) if turn.flow == REBIND_FLOW else ""
-    if not code or not p.args:
+    digest = str(turn.data.get("invite", "")) if turn.flow == REBIND_FLOW else ""
+    if not digest or not p.args:
         turn.refuse(turn._("That button belongs to a report that is finished or was cancelled."))
         return
     await turn.clear_flow()
     if p.args[0] != 1:
         turn.reply(turn._("Your binding stays as it was."))
         return
-    await _redeem(turn, code)
+    await _redeem(turn, digest, hashed=True)
 
 
-async def _redeem(turn: Turn, code: str) -> None:
+async def _redeem(turn: Turn, code: str, *, hashed: bool = False) -> None:
     try:
         outcome, _bound = await redeem_invite(
             code,
+            hashed=hashed,
             identity=turn.inbound.identity,
             channel=turn.inbound.channel,
             display_name=turn.inbound.display_name,
