@@ -15,6 +15,7 @@ import typer
 from tortoise.expressions import Q
 
 from bot.domain.messages import N_, msg
+from bot.shell.options import AsJson
 from bot.shell.runtime import runtime
 from bot.storage.models import AuditLog, InboxUpdate, OutboxMessage
 
@@ -58,7 +59,7 @@ def prune(
     audit: Annotated[
         bool, typer.Option("--audit", help="Prune the audit log too (kept otherwise)")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Delete handled inbox updates and sent or failed outbox messages older than --days."""
     rt = runtime(ctx)
