@@ -33,6 +33,7 @@ from bot.channels.wecom.callback import callback_routes, crypto_from
 from bot.channels.wecom.callback import person_of as wecom_person
 from bot.config import Settings
 from bot.conversation.context import Deps
+from bot.conversation.router import GROUP_READABLE
 from bot.delivery.channel import Channel, Probe
 from bot.delivery.intake import Intake
 from bot.delivery.sender import Sender
@@ -95,6 +96,7 @@ class DubanApp:
             timezone=ZoneInfo(settings.timezone),
             files=ChannelFiles(self.channels),
             clock=clock,
+            group_readable=GROUP_READABLE if settings.group_reads_status else frozenset(),
         )
         lease = timedelta(seconds=settings.delivery_lease)
         self.intake = Intake(

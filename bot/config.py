@@ -56,6 +56,10 @@ class Settings(BaseSettings):
 
     wecom_callback_window: int = Field(default=600, ge=10, le=86400)  # seconds; older: refused
 
+    # /status and /overdue answered to every member of a bound secretariat group, not only to
+    # members bound as the secretariat themselves (other secretariat commands never are)
+    group_reads_status: bool = False
+
     scheduler: bool = True  # run the cadence jobs (one process per deployment takes the lock)
     # seconds a process holds an update or a message it took; past it a live process takes over
     delivery_lease: float = Field(default=60.0, ge=1.0, le=3600.0)

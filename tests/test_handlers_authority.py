@@ -3,6 +3,7 @@ a second code, and a summary's rewritten text never filed as a monthly report.""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cadence.dispatch import dispatch
+from bot.conversation.router import GROUP_READABLE
 from bot.domain.payloads import payload
 from bot.domain.reporting import Month
 from bot.importers import read_plan
@@ -107,13 +109,9 @@ async def test_the_author_cannot_approve_their_own_summary(world: Dialogue) -> N
     assert newest.state == "pending"
 
 
-async def test_a_deployment_may_open_status_and_overdue_to_the_group(
-    world: Dialogue, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With the readable commands opened (a setting to come), members read; never revoke."""
-    from bot.conversation import router  # noqa: PLC0415
-
-    monkeypatch.setattr(router, "GROUP_READABLE", frozenset({"status", "overdue"}))
+async def test_a_deployment_may_open_status_and_overdue_to_the_group(world: Dialogue) -> None:
+    """DUBAN_GROUP_READS_STATUS opens /status and /overdue to members; never /revoke."""
+    world.deps = dataclasses.replace(world.deps, group_readable=GROUP_READABLE)
     alice = await Contact.get(identity=ALICE.identity, active=True)
     assert await world.says(STRANGER, f"/revoke {alice.id}") == ONLY
     assert (await world.says(STRANGER, "/overdue")).startswith("Overdue (2026-11)")

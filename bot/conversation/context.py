@@ -37,6 +37,8 @@ class Deps:
     timezone: ZoneInfo
     files: FileSource
     clock: Callable[[], datetime]
+    # commands every member of a bound secretariat group may run (DUBAN_GROUP_READS_STATUS)
+    group_readable: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)

@@ -114,9 +114,8 @@ async def _button(turn: Turn) -> None:
     await report.on_button(turn, payload)
 
 
-# Commands a bound secretariat chat lets every member run, not only the secretariat's own
-# members (a setting to come; none by default: status and overdue stay the secretariat's).
-GROUP_READABLE: frozenset[str] = frozenset()
+# What DUBAN_GROUP_READS_STATUS opens to every member of a bound secretariat group.
+GROUP_READABLE: frozenset[str] = frozenset({"status", "overdue"})
 
 
 async def _group(turn: Turn) -> None:
@@ -131,7 +130,7 @@ async def _group(turn: Turn) -> None:
     if turn.chat is None or not allowed(command, SECRETARIAT, in_group=True):
         return
     own = turn.contact is not None and turn.contact.role == ContactRole.SECRETARIAT
-    if own or command.name in GROUP_READABLE:
+    if own or command.name in turn.deps.group_readable:
         await HANDLERS[command.name](turn)
     else:
         turn.reply(turn._("Only members of the secretariat who bound themselves can do that."))
