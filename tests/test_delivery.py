@@ -249,13 +249,15 @@ async def test_prune_keeps_what_is_unfinished_and_the_audit_unless_asked(db: str
 
 def test_prune_on_the_command_line(cli_env: Path, runner: CliRunner) -> None:
     assert runner.invoke(app, ["init"]).exit_code == 0
-    result = runner.invoke(app, ["prune", "--days", "30"], env={"DUBAN_DEFAULT_LOCALE": "en"})
+    result = runner.invoke(app, ["prune", "--days", "120"], env={"DUBAN_DEFAULT_LOCALE": "en"})
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
-        "Pruned 0 inbox updates, 0 outbox messages and 0 audit entries older than 30 days."
+        "Pruned 0 inbox updates, 0 outbox messages and 0 audit entries older than 120 days."
     )
     result = runner.invoke(app, ["prune", "--audit", "--json"])
-    assert json.loads(result.stdout) == {"inbox": 0, "outbox": 0, "audit": 0, "days": 90}
+    assert json.loads(result.stdout) == {"inbox": 0, "outbox": 0, "audit": 0, "days": 180}
+    # shorter than a period's outbox keys live: refused, the month's prompts would go out again
+    assert runner.invoke(app, ["prune", "--days", "30"]).exit_code == 2
 
 
 async def test_retry_after_pauses_the_whole_channel(db: str, tmp_path: Path) -> None:

@@ -59,6 +59,16 @@ def test_what_a_reply_states(
     assert got == expected
 
 
+def test_half_done_is_fifty_percent_and_a_task_named_twice_is_one_report() -> None:
+    assert read_reply("第3项 已完成一半") == [ReadReport("3", GOING, 50, "已完成一半")]
+    assert read_reply("1.已完成\n1.未启动") == [
+        ReadReport("1", None, None, "已完成\n未启动", unsure=("status",))
+    ]
+    assert read_reply("第3项 已完成 第3项 已完成") == [
+        ReadReport("3", DONE, None, "已完成 第3项 已完成")
+    ]
+
+
 def test_statements_that_disagree_are_left_to_ask() -> None:
     assert read_reply("已完成，但进度滞后") == [
         ReadReport(None, None, None, "已完成，但进度滞后", unsure=("status",))

@@ -91,6 +91,27 @@ async def test_five_tasks_in_one_message_one_tap_on_telegram(world: Dialogue) ->
     ]
 
 
+async def test_a_task_past_its_deadline_is_named_and_the_rest_submitted(world: Dialogue) -> None:
+    """Task 3 answered, the due day passed: it is said so, not offered, and the others store."""
+    await world.says(ALICE, "第3项 推进中，完成50%")
+    await world.presses(ALICE, "Submit")
+    world.clock.advance(days=40)
+    closed = reply("Task 3: the 2026-11 deadline (2026-12-02) has passed; no more revisions.")
+    answers = (await world.says(ALICE, FIVE)).split("\n---\n")
+    assert answers[0] == closed
+    assert answers[1:] == [
+        card("1", "深化“一件事一次办”改革。", "Done", "已完成，第三批事项清单已公布。", more=3)
+    ]
+    await world.presses(ALICE, "Submit all 4")
+    assert [row[:3] for row in await stored()] == [
+        ("3", "in_progress", 50),
+        ("1", "done", 100),
+        ("4", "behind", 40),
+        ("12", "done", 100),
+        ("18", "in_progress", 80),
+    ]
+
+
 async def test_tasks_one_confirmation_each_on_wecom(world: Dialogue) -> None:
     """WeCom: one numbered confirmation per task, one typed "1" each; an unknown task is named."""
     text = "23号任务已完成\n6. 推进中，完成60%，退税时限压缩。\n7号已完成，续贷产品上线。"

@@ -12,10 +12,10 @@ import re
 from dataclasses import replace
 
 from bot.domain.conversation import Button, Choices, Inbound, Outbound
+from bot.domain.text import to_halfwidth_digits
 from bot.i18n import Translator
 
 _NUMBER = re.compile(r"([0-9\uff10-\uff19]{1,3})[.．、。]?")  # ASCII or full-width digits
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _TRAILING = ".．、。"
 
 
@@ -34,7 +34,7 @@ def render_choices(outbound: Outbound) -> str:
 def choice_number(text: str) -> int | None:
     """The number in a bare numeric answer (``2``, ``２``, ``2.``), else None."""
     match = _NUMBER.fullmatch(text.strip())
-    return int(match.group(1).translate(_FULL_WIDTH)) if match else None
+    return int(to_halfwidth_digits(match.group(1))) if match else None
 
 
 def chosen(text: str, offered: Choices) -> Button | None:

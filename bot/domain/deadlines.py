@@ -37,7 +37,7 @@ def parse_deadline(text: str) -> tuple[date | None, bool]:
         if m := _FULL_DATE.search(value):
             return date(int(m["y"]), int(m["m"]), int(m["d"])), True
         if m := _YEAR_MONTH.search(value):
-            month = int(m["month"]) if m["month"].isdigit() else chinese_numeral(m["month"]) or 0
+            month = int(m["month"]) if m["month"].isdecimal() else chinese_numeral(m["month"]) or 0
             year = int(m["year"])
             part = m["part"] or ""
             if part == "上旬":
@@ -50,7 +50,7 @@ def parse_deadline(text: str) -> tuple[date | None, bool]:
         if m := _YEAR_MONTH_NUMERIC.fullmatch(value):
             return _month_end(int(m["year"]), int(m["month"])), True
         if m := _YEAR_QUARTER.search(value):
-            quarter = "一二三四".find(m["q"]) + 1 if not m["q"].isdigit() else int(m["q"])
+            quarter = "一二三四".find(m["q"]) + 1 if not m["q"].isdecimal() else int(m["q"])
             return _month_end(int(m["year"]), quarter * 3), True
         if m := _YEAR_HALF.search(value):
             year = int(m["year"])

@@ -18,9 +18,8 @@ import re
 from dataclasses import dataclass
 
 from bot.domain.reporting import Status
+from bot.domain.text import chinese_numeral
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-_CN_DIGITS |= {"七": 7, "八": 8, "九": 9}
 _NUM = r"(\d{1,3}|[一二两三四五六七八九十百〇零]{1,5})"
 _SEP = r"[\s:：，,、.．]*"
 
@@ -70,6 +69,8 @@ _PROGRESS_PERCENT = re.compile(
     r"(?:完成|进度|進度|进展|進展|推进|推進|累计完成|累計完成)"
     r"(?:[^，。,;；\d]{0,8}的)?(?:了|约|約|近|达|達|达到|達到|至|为|為)?\s*(\d{1,3})\s*[%％]"
 )
+# 完成一半 / 进度过半: half done, read as 50 %
+_HALF = re.compile(r"(?:完成|进度|進度|推进|推進)(?:了|约|約|近)?(?:一半|过半|過半)")
 _BARE_PERCENT = re.compile(r"^\s*(\d{1,3})\s*[%％]\s*[。！!]?\s*$")
 _NO_CHANGE = re.compile(
     r"本月无新进展|本月無新進展|无新进展|無新進展|没有新进展|暂无新进展|暫無新進展|与上月相同|"
@@ -90,22 +91,8 @@ class ReadReport:
 
 
 def chinese_number(text: str) -> int | None:
-    """``二十三`` → 23, ``一百零五`` → 105, ``23`` → 23; None when it is not a number."""
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        else:
-            return None
-    value = total + current
+    """``二十三`` → 23, ``一百零五`` → 105, ``23`` → 23; None when it is no task number."""
+    value = int(text) if text.isdecimal() else chinese_numeral(text)
     return value or None
 
 
@@ -139,7 +126,8 @@ def _segments(text: str) -> list[str]:
 
 
 def _status(text: str) -> tuple[Status | None, bool]:
-    cleaned = _NEGATED_DONE.sub("", _PROGRESS_PERCENT.sub("", text))  # 已完成60% is a percent
+    # 已完成60% and 已完成一半 are percents, not 已完成
+    cleaned = _NEGATED_DONE.sub("", _HALF.sub("", _PROGRESS_PERCENT.sub("", text)))
     found = {status for status, pattern in _STATUS_WORDS if pattern.search(cleaned)}
     if Status.NOT_STARTED in found and len(found) > 1:
         found.discard(Status.NOT_STARTED)  # 未开展的部分正在推进: the rest of the sentence decides
@@ -150,6 +138,8 @@ def _status(text: str) -> tuple[Status | None, bool]:
 
 def _percent(text: str) -> tuple[int | None, bool]:
     values = {int(v) for v in _PROGRESS_PERCENT.findall(text) if int(v) <= 100}
+    if _HALF.search(text):
+        values.add(50)
     bare = _BARE_PERCENT.match(text)
     if bare and int(bare.group(1)) <= 100:
         values.add(int(bare.group(1)))
@@ -181,13 +171,41 @@ def _read(segment: str) -> ReadReport:
     )
 
 
+def _merge_same_task(reports: list[ReadReport]) -> list[ReadReport]:
+    """A task named twice is one report; where the two parts disagree, that is unsure."""
+    merged: dict[str | None, ReadReport] = {}
+    order: list[ReadReport] = []
+    for report in reports:
+        first = merged.get(report.task) if report.task is not None else None
+        if first is None:
+            merged[report.task] = report
+            order.append(report)
+            continue
+        unsure = set(first.unsure) | set(report.unsure)
+        if first.status != report.status:
+            unsure.add("status")
+        if first.percent != report.percent:
+            unsure.add("percent")
+        combined = ReadReport(
+            task=first.task,
+            status=first.status if first.status == report.status else None,
+            percent=first.percent if first.percent == report.percent else None,
+            text=first.text + "\n" + report.text,
+            no_change=first.no_change and report.no_change,
+            unsure=tuple(name for name in ("status", "percent") if name in unsure),
+        )
+        order[order.index(first)] = combined
+        merged[report.task] = combined
+    return order
+
+
 def read_reply(text: str) -> list[ReadReport]:
     """One :class:`ReadReport` per task the message names (one, task ``None``, if it names none).
 
     A heading before the first named task (``本月进展如下：``) that states no status or percent
     is not a report of its own.
     """
-    reports = [_read(segment) for segment in _segments(text)]
+    reports = _merge_same_task([_read(segment) for segment in _segments(text)])
     if len(reports) > 1 and reports[0].task is None and any(r.task for r in reports[1:]):
         head = reports[0]
         if head.status is None and head.percent is None and not head.no_change:

@@ -63,7 +63,7 @@ def decode(token: str) -> Payload:
         raise PayloadError(token)
     args: list[int] = []
     for part in parts[2:]:
-        if not part.isdigit() or len(part) > 10 or int(part) > MAX_ID:
+        if not part.isdecimal() or len(part) > 10 or int(part) > MAX_ID:
             raise PayloadError(token)
         args.append(int(part))
     return Payload(parts[1], tuple(args))

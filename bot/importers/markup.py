@@ -52,9 +52,9 @@ class _TableParser(HTMLParser):
         elif tag in ("td", "th") and self._row is not None:
             self._cell = []
             span = dict(attrs).get("colspan") or "1"
-            self._span = int(span) if span.isdigit() else 1
+            self._span = int(span) if span.isdecimal() else 1
             down = dict(attrs).get("rowspan") or "1"
-            self._rowspan = min(int(down), 500) if down.isdigit() else 1
+            self._rowspan = min(int(down), 500) if down.isdecimal() else 1
         elif tag in ("br", "p", "div", "li") and self._cell is not None:
             self._cell.append("\n")
         elif tag in ("br", "p", "div", "h1", "h2", "h3", "h4") and not self._depth:

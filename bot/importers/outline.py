@@ -87,7 +87,7 @@ def start_of(line: str) -> tuple[int, int, str, str] | None:
     for level, pattern in _PATTERNS:
         if m := pattern.match(half):
             value = m.group(1)
-            number = int(value) if value.isdigit() else chinese_numeral(value) or 0
+            number = int(value) if value.isdecimal() else chinese_numeral(value) or 0
             return level, number, line[: m.end()].strip(), line[m.end() :]
     return None
 

@@ -114,7 +114,7 @@ def reporting_day(text: str, pattern: re.Pattern[str]) -> ReportingDay | None:
 
 def _day_of(m: re.Match[str]) -> int | None:
     if num := m.group("num"):
-        value = int(num) if num.isdigit() else chinese_numeral(num)
+        value = int(num) if num.isdecimal() else chinese_numeral(num)
         return value if value and 1 <= value <= 31 else None
     if m.group("end"):
         return 31

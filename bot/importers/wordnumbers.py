@@ -64,7 +64,7 @@ class ListNumbers:
                 levels[int(level.get(_W + "ilvl") or 0)] = (
                     _val(level, "numFmt") or "decimal",
                     _val(level, "lvlText") or "",
-                    int(start) if start.isdigit() else 1,
+                    int(start) if start.isdecimal() else 1,
                 )
             abstract[definition.get(_W + "abstractNumId") or ""] = levels
         for num in numbering.findall(_W + "num"):

@@ -19,7 +19,10 @@ from bot.shell.options import AsJson
 from bot.shell.runtime import runtime
 from bot.storage.models import AuditLog, InboxUpdate, OutboxMessage
 
-DEFAULT_DAYS = 90
+DEFAULT_DAYS = 180
+# Outbox keys are what keep a month's prompts, reminders, escalations and digests from going
+# out twice; a period's keys are in use for up to a quarter, so sent rows live at least this long.
+MIN_DAYS = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +57,7 @@ def register(app: typer.Typer) -> None:
 def prune(
     ctx: typer.Context,
     days: Annotated[
-        int, typer.Option("--days", min=1, help="Keep what is younger than this many days")
+        int, typer.Option("--days", min=MIN_DAYS, help="Keep what is younger than this many days")
     ] = DEFAULT_DAYS,
     audit: Annotated[
         bool, typer.Option("--audit", help="Prune the audit log too (kept otherwise)")

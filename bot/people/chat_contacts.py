@@ -31,7 +31,7 @@ async def contacts(turn: Turn) -> None:
 async def revoke(turn: Turn) -> None:
     """End a person's binding and tell them."""
     arg = turn.inbound.args.strip().lstrip("#")
-    if not arg.isdigit() or len(arg) > 10 or not is_id(int(arg)):
+    if not arg.isdecimal() or len(arg) > 10 or not is_id(int(arg)):
         turn.reply(turn._("Send the contact number from /contacts, for example “/revoke 12”."))
         return
     contact = await revoke_contact(int(arg), now=turn.now, actor=turn.inbound.identity)

@@ -123,7 +123,7 @@ async def _step(
         f"wecom:{person.wecom}"
         if person.wecom
         else f"telegram:{person.telegram}"
-        if person.telegram.isdigit()
+        if person.telegram.isdecimal()
         else None
     )
     if account is not None:

@@ -84,6 +84,19 @@ async def _read(turn: Turn, text: str, attachments: list[int]) -> bool:
             )
         if not matched:
             return True
+    closed = [v for _, v in matched if v.answered and v.due_on and turn.today > v.due_on]
+    for view in closed:  # answered, and past its deadline: no revision, so not offered
+        turn.reply(
+            turn._(
+                "Task {number}: the {period} deadline ({due}) has passed; no more revisions.",
+                number=view.number,
+                period=view.period,
+                due=view.due_on.isoformat() if view.due_on else "",
+            )
+        )
+    matched = [(r, v) for r, v in matched if v not in closed]
+    if not matched:
+        return True
     items = [_item(r, v.id, ref) for r, v in matched]
     items[0]["attachments"] = attachments
     for item in items:

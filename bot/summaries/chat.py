@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.conversation.context import Turn
 from bot.domain.conversation import Button
+from bot.domain.errors import RefusedError
 from bot.domain.freetext import read_reply
 from bot.domain.payloads import Payload, payload
 from bot.reporting.chat import STASH
@@ -22,10 +23,10 @@ async def on_button(turn: Turn, p: Payload) -> None:
     assert turn.contact is not None
     summary_id = p.args[0] if p.args else 0
     if p.action in ("a", "w") and turn.contact.role != "reporter":
-        turn.reply(turn._("Only your unit’s reporter can report progress."))
+        turn.refuse(turn._("Only your unit’s reporter can report progress."))
         return
     if p.action in ("y", "r") and turn.contact.role != "leader":
-        turn.reply(turn._("Only the unit’s leader can approve or return a summary."))
+        turn.refuse(turn._("Only the unit’s leader can approve or return a summary."))
         return
     if p.action == "a":
         submitted = await submit(turn.contact, summary_id)
@@ -63,10 +64,14 @@ async def on_text(turn: Turn, text: str) -> None:
     """The rewritten summary (reporter) or the return comment (leader)."""
     assert turn.contact is not None
     summary_id = int(turn.data.get("summary", 0))
-    if turn.flow == REWRITE_FLOW:
-        await _rewrite(turn, summary_id, text)
-        return
-    decided = await decide(turn.contact, summary_id, now=turn.now, approve=False, comment=text)
+    try:
+        if turn.flow == REWRITE_FLOW:
+            await _rewrite(turn, summary_id, text)
+            return
+        decided = await decide(turn.contact, summary_id, now=turn.now, approve=False, comment=text)
+    except RefusedError:
+        await turn.clear_flow()  # the summary moved on: the next text is not taken for it
+        raise
     await turn.clear_flow()
     await announce_decision(decided, turn.now)
     turn.reply(turn._("Returned to the reporter with your comment."))

@@ -236,7 +236,7 @@ class TelegramChannel:
     async def _edit(self, outbound: Outbound, piece: str, markup: Any) -> bool:
         assert outbound.replaces is not None
         chat_id, _, message_id = outbound.replaces.rpartition(":")
-        if not message_id.isdigit():
+        if not message_id.isdecimal():
             return False
         try:
             await self.bot.edit_message_text(

@@ -21,7 +21,7 @@ PROBE_TIMEOUT = 15.0
 def token_malformed(token: str) -> bool:
     """A token is ``<digits>:<secret>`` without spaces (as BotFather issues them)."""
     left, sep, right = token.partition(":")
-    return not (sep and left.isdigit() and right) or any(ch.isspace() for ch in token)
+    return not (sep and left.isdecimal() and right) or any(ch.isspace() for ch in token)
 
 
 def malformed_probe() -> Probe:
