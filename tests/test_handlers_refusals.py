@@ -141,6 +141,7 @@ async def test_forged_and_foreign_buttons_are_refused(world: Dialogue) -> None:
         ("v1:zz:1", NOT_VALID),
         ("", NOT_VALID),
         ("v1:t:-1", NOT_VALID),
+        ("v1:s:²", NOT_VALID),  # a digit to str.isdigit, not to int()
         ("'; DROP TABLE report_request; --", NOT_VALID),
     ):
         assert await world.sends_payload(MALLORY, forged) == expected, forged
