@@ -330,3 +330,9 @@ async def unbind_chat(identity: str, *, actor: str) -> bool:
     if changed:
         await AuditLog.create(actor=actor, action="unbind.chat", subject=identity)
     return bool(changed)
+
+
+async def set_locale(bound: Contact | ChatBinding, locale: str) -> None:
+    """The language a bound person or chat is written to from now on (/lang)."""
+    bound.locale = locale
+    await bound.save(update_fields=["locale"])

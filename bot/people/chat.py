@@ -15,6 +15,7 @@ from bot.people.binding import (
     code_hash,
     peek_invite,
     redeem_invite,
+    set_locale,
     unbind,
 )
 
@@ -176,8 +177,7 @@ async def language(turn: Turn) -> None:
     if target is None:
         hint(turn)
         return
-    target.locale = normalised
-    await target.save(update_fields=["locale"])
+    await set_locale(target, normalised)
     turn.tr = Translator(normalised)
     turn.reply(turn._("Language set: English.") if normalised == "en" else turn._("Language set."))
 
