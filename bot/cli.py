@@ -16,7 +16,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from bot.cadence import cli as cycle
+from bot.cadence import cli as cadence
 from bot.cadence import cli_schedule as schedule
 from bot.config import Settings
 from bot.domain.messages import N_, msg
@@ -25,14 +25,15 @@ from bot.operations import cli_admin as admin
 from bot.operations import cli_database as database
 from bot.operations import cli_demo as demo_command
 from bot.operations import cli_doctor as doctor
-from bot.operations import cli_outbox as delivery
+from bot.operations import cli_outbox as outbox
 from bot.operations import cli_prune as prune
 from bot.operations import cli_serve as serve
-from bot.oversight import cli as reporting
+from bot.oversight import cli as oversight
 from bot.people import cli as people
 from bot.people import cli_chats as chats
 from bot.plans import cli as plans
 from bot.plans import cli_units as units
+from bot.reporting import cli as reporting
 from bot.shell.boot import configured_locale, settings_problems, setup_logging
 from bot.shell.help import localize_help
 from bot.shell.runtime import EXIT_REFUSED, Runtime, WecomApi
@@ -104,12 +105,13 @@ def build_app() -> typer.Typer:
         plans,
         units,
         people,
-        cycle,
+        cadence,
+        reporting,
         serve,
         schedule,
-        delivery,
+        outbox,
         prune,
-        reporting,
+        oversight,
         admin,
         chats,
         doctor,

@@ -1,37 +1,25 @@
-"""``duban dispatch | reports``: the monthly cycle by hand; the scheduler calls the same."""
+"""``duban dispatch | remind | escalate``: the monthly cycle by hand, as the scheduler runs it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from bot.cadence.dispatch import DispatchOutcome, dispatch
+from bot.cadence.jobs import JobReport, nudge, run_escalation
 from bot.domain.messages import N_, msg
-from bot.domain.reporting import Month, Status
-from bot.domain.text import shorten
-from bot.reporting.records import month_period, period_reports
-from bot.shell.options import AsJson, CalendarMonth, PlanId
+from bot.shell.options import AsJson, CalendarMonth, PlanId, calendar_month
 from bot.shell.runtime import Runtime, runtime
 
 
 def register(app: typer.Typer) -> None:
     """Attach these commands to the ``duban`` app."""
     app.command("dispatch")(dispatch_command)
-    app.command("reports")(reports_command)
-
-
-def month_option(rt: Runtime, period: str | None) -> Month:
-    if period is None:
-        return Month.of(rt.today())
-    month = Month.parse(period)
-    if month is None:
-        rt.fail(
-            msg(N_("“{value}” is not a month; write it as YYYY-MM, e.g. 2026-11."), value=period)
-        )
-    return month
+    app.command("remind")(remind)
+    app.command("escalate")(escalate)
 
 
 def dispatch_command(
@@ -45,7 +33,7 @@ def dispatch_command(
 ) -> None:
     """Create the month's report requests and queue each unit's prompt (月调度)."""
     rt = runtime(ctx)
-    month = month_option(rt, period)
+    month = calendar_month(rt, period)
     due_on = None
     if due is not None:
         try:
@@ -104,51 +92,48 @@ def dispatch_command(
         )
 
 
-def reports_command(
+def _run_job(
+    ctx: typer.Context, name: str, job: Callable[..., Awaitable[JobReport]], *, as_json: bool
+) -> JobReport | None:
+    rt = runtime(ctx)
+
+    async def body() -> JobReport:
+        async with rt.database():
+            return await job(rt.now(), rt.zone, force=True)
+
+    return _job_output(rt, name, rt.run(body()), as_json=as_json)
+
+
+def _job_output(rt: Runtime, name: str, report: JobReport, *, as_json: bool) -> JobReport | None:
+    """Print the JSON form and return None, or return the report for a sentence."""
+    if as_json:
+        rt.json({"job": name, "queued": report.queued, "periods": report.periods})
+        return None
+    return report
+
+
+def remind(
     ctx: typer.Context,
-    period: CalendarMonth = None,
-    plan: PlanId = None,
-    all_versions: Annotated[bool, typer.Option("--all-versions", help="Every version")] = False,
     as_json: AsJson = False,
 ) -> None:
-    """What units reported for a month: the latest version of each report."""
+    """Remind every unit that has not reported for the latest month, now (once a day)."""
     rt = runtime(ctx)
-    month = month_option(rt, period)
 
-    async def body() -> list[dict[str, Any]]:
+    async def body() -> JobReport:
         async with rt.database():
-            found = await month_period(month, plan)
-            return await period_reports(found, all_versions=all_versions)
+            return await nudge(rt.now(), rt.zone, actor="cli")
 
-    rows = rt.run(body())
-    for row in rows:  # stored in UTC; shown as the deployment reads its clocks
-        row["submitted_at"] = rt.iso(datetime.fromisoformat(row["submitted_at"]))
-    if as_json:
-        rt.json({"period": month.key, "reports": rows})
-        return
-    table = Table()
-    for label in (
-        N_("Task"),
-        N_("Unit"),
-        N_("Status"),
-        N_("Progress"),
-        N_("Version"),
-        N_("Submitted"),
-    ):
-        table.add_column(rt.translator.gettext(label))
-    for row in rows:
-        status = rt.translator.gettext(Status(row["status"]).label)
-        if row["percent"] is not None:
-            status += f" {row['percent']}%"
-        table.add_row(
-            row["task"],
-            row["unit"],
-            status,
-            shorten(row["text"], 60),
-            str(row["version"]),
-            rt.local(datetime.fromisoformat(row["submitted_at"])),
-        )
-    rt.out.print(table)
-    rt.out.print(
-        rt.say(msg(N_("{count} reports for {period}."), count=len(rows), period=month.key))
-    )
+    report = _job_output(rt, "remind", rt.run(body()), as_json=as_json)
+    if report is not None:
+        rt.out.print(rt.say(msg(N_("{count} reminders queued."), count=report.queued)))
+
+
+def escalate(
+    ctx: typer.Context,
+    as_json: AsJson = False,
+) -> None:
+    """Escalate units that missed the latest due day to their leaders and the secretariat."""
+    report = _run_job(ctx, "escalate", run_escalation, as_json=as_json)
+    if report is not None:
+        rt = runtime(ctx)
+        rt.out.print(rt.say(msg(N_("{count} escalations queued."), count=report.queued)))

@@ -1,21 +1,17 @@
-"""``duban outbox [--failed] | outbox retry`` and ``duban remind | escalate`` by hand."""
+"""``duban outbox [--failed] | outbox retry``: what is queued or failed, and requeueing."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from bot.cadence.jobs import JobReport, nudge, run_escalation
 from bot.delivery.outbox import listing, requeue_failed
 from bot.domain.messages import N_, msg
 from bot.domain.payloads import is_id
 from bot.domain.text import shorten
-from bot.shell.options import AsJson
-from bot.shell.runtime import Runtime, runtime
+from bot.shell.runtime import runtime
 
 outbox_app = typer.Typer(
     help="What is queued or failed, and requeueing.", invoke_without_command=True
@@ -23,10 +19,8 @@ outbox_app = typer.Typer(
 
 
 def register(app: typer.Typer) -> None:
-    """Attach ``outbox``, ``remind`` and ``escalate``."""
+    """Attach ``outbox``."""
     app.add_typer(outbox_app, name="outbox")
-    app.command("remind")(remind)
-    app.command("escalate")(escalate)
 
 
 @outbox_app.callback()
@@ -93,52 +87,3 @@ def retry(
 
     count = rt.run(body())
     rt.out.print(rt.say(msg(N_("{count} messages requeued."), count=count)))
-
-
-def _run_job(
-    ctx: typer.Context, name: str, job: Callable[..., Awaitable[JobReport]], *, as_json: bool
-) -> JobReport | None:
-    rt = runtime(ctx)
-
-    async def body() -> JobReport:
-        async with rt.database():
-            return await job(rt.now(), rt.zone, force=True)
-
-    return _job_output(rt, name, rt.run(body()), as_json=as_json)
-
-
-def _job_output(rt: Runtime, name: str, report: JobReport, *, as_json: bool) -> JobReport | None:
-    """Print the JSON form and return None, or return the report for a sentence."""
-    if as_json:
-        rt.out.print_json(
-            json.dumps({"job": name, "queued": report.queued, "periods": report.periods})
-        )
-        return None
-    return report
-
-
-def remind(
-    ctx: typer.Context,
-    as_json: AsJson = False,
-) -> None:
-    """Remind every unit that has not reported for the latest month, now (once a day)."""
-    rt = runtime(ctx)
-
-    async def body() -> JobReport:
-        async with rt.database():
-            return await nudge(rt.now(), rt.zone, actor="cli")
-
-    report = _job_output(rt, "remind", rt.run(body()), as_json=as_json)
-    if report is not None:
-        rt.out.print(rt.say(msg(N_("{count} reminders queued."), count=report.queued)))
-
-
-def escalate(
-    ctx: typer.Context,
-    as_json: AsJson = False,
-) -> None:
-    """Escalate units that missed the latest due day to their leaders and the secretariat."""
-    report = _run_job(ctx, "escalate", run_escalation, as_json=as_json)
-    if report is not None:
-        rt = runtime(ctx)
-        rt.out.print(rt.say(msg(N_("{count} escalations queued."), count=report.queued)))
