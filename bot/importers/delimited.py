@@ -20,9 +20,15 @@ def delimited_rows(text: str) -> list[list[str]]:
     csv.field_size_limit(10 * 1024 * 1024)
     reader = csv.reader(io.StringIO(text), delimiter=best)
     try:
-        return mend_rows(list(reader)) if best == "\t" else list(reader)
+        rows = [[_unguarded(cell) for cell in row] for row in reader]
     except csv.Error:
         return []
+    return mend_rows(rows) if best == "\t" else rows
+
+
+def _unguarded(cell: str) -> str:
+    """A cell without the ``'`` our CSV export puts before a formula's first character."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@") else cell
 
 
 def mend_rows(rows: list[list[str]]) -> list[list[str]]:

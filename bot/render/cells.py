@@ -29,3 +29,12 @@ def put_text(sheet: Any, row: int, column: int, value: object) -> Any:
     if cell.data_type == FORMULA:
         cell.data_type = TEXT
     return cell
+
+
+# What Excel reads as the start of a formula when it opens a CSV.
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A CSV cell Excel shows as the text it is: a leading ``'`` before a formula's start."""
+    return "'" + value if value.startswith(CSV_FORMULA_START) else value

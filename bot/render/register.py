@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.plan import ROLE_OF_COLUMN, Column, PlanMeta, PlanTask, join_requirements
-from bot.render.cells import append_text
+from bot.render.cells import append_text, csv_text
 from bot.render.page import landscape_a4
 
 DEFAULT_HEADERS = {
@@ -232,11 +232,12 @@ def add_docx_table(document: Any, table: RegisterTable) -> Any:
 
 
 def write_csv(table: RegisterTable, path: Path) -> None:
-    """A UTF-8 CSV (with BOM, so Excel opens it correctly) of the header and rows."""
+    """A UTF-8 CSV (with BOM, so Excel opens it correctly) of the header and rows; a cell that
+    Excel would take for a formula is written with a leading ``'`` (read back without it)."""
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(table.header)
+        writer.writerow([csv_text(cell) for cell in table.header])
         for index, row in enumerate(table.rows):
             if index in table.headings:
-                writer.writerow([table.headings[index]] + [""] * (len(row) - 1))
-            writer.writerow(row)
+                writer.writerow([csv_text(table.headings[index])] + [""] * (len(row) - 1))
+            writer.writerow([csv_text(cell) for cell in row])
