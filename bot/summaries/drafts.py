@@ -152,14 +152,19 @@ ALREADY = {
 
 
 async def rewritable(unit_id: int | None) -> list[QuarterlySummary]:
-    """The unit's summaries waiting for the reporter (a draft, or returned): their newest
-    versions, with task and period."""
+    """The unit's summaries of its latest quarter waiting for the reporter (a draft, or
+    returned): their newest versions, with task and period. An earlier quarter's draft left
+    unsubmitted is not asked about again with every message."""
     if unit_id is None:
         return []
     rows = await QuarterlySummary.filter(unit_id=unit_id).select_related("task", "period")
+    if not rows:
+        return []
+    latest = max(row.period.starts for row in rows)
     newest: dict[tuple[int, int], QuarterlySummary] = {}
     for row in sorted(rows, key=lambda r: r.version):
-        newest[(row.period_id, row.task_id)] = row
+        if row.period.starts == latest:
+            newest[(row.period_id, row.task_id)] = row
     return [s for s in newest.values() if s.state in ("draft", "returned")]
 
 
