@@ -6,11 +6,14 @@ import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from bot.importers import read_plan
+from bot.plans.importing import import_plan
 from bot.storage.db import open_database, upgrade_schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +99,15 @@ async def db(database_url: str) -> AsyncIterator[str]:
     """An open connection to a migrated, empty database for the test's duration."""
     async with open_database(database_url):
         yield database_url
+
+
+@pytest.fixture
+async def planned(db: str, sample_plan: Path) -> str:
+    """The database, with the sample plan imported."""
+    await import_plan(
+        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
+    return db
 
 
 @pytest.fixture

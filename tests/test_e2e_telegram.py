@@ -9,27 +9,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from bot.cadence.dispatch import dispatch
 from bot.domain.reporting import Month
-from bot.importers import read_plan
 from bot.people.binding import ContactRole, create_invite
-from bot.plans.importing import import_plan
 from bot.storage.models import Attachment, InboxUpdate, OutboxMessage, ProgressReport
 from tests.e2e import world
 from tests.waiting import CEILING as WAIT
 from tests.waiting import settled
 
 ALICE = 1001
-
-
-@pytest.fixture
-async def planned(db: str, sample_plan: Path) -> str:
-    await import_plan(
-        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
-    )
-    return db
 
 
 async def test_report_over_telegram(planned: str, tmp_path: Path) -> None:

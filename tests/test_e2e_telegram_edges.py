@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from aiohttp import ClientSession
 
 from bot.app import TELEGRAM_WEBHOOK_PATH
@@ -15,9 +14,7 @@ from bot.delivery.outbox import enqueue
 from bot.domain.conversation import Outbound, OutFile
 from bot.domain.payloads import payload
 from bot.domain.reporting import Month
-from bot.importers import read_plan
 from bot.people.binding import ContactRole, create_invite
-from bot.plans.importing import import_plan
 from bot.storage.models import (
     Attachment,
     ChatBinding,
@@ -32,14 +29,6 @@ from tests.waiting import CEILING as WAIT
 from tests.waiting import eventually, settled
 
 SECRET = "s3cr3t-token_for-webhook"  # noqa: S105 - a test value
-
-
-@pytest.fixture
-async def planned(db: str, sample_plan: Path) -> str:
-    await import_plan(
-        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
-    )
-    return db
 
 
 async def test_webhook_mode_checks_the_secret(planned: str, tmp_path: Path) -> None:

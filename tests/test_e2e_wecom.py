@@ -8,13 +8,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from bot.cadence.dispatch import dispatch
 from bot.domain.reporting import Month
-from bot.importers import read_plan
 from bot.people.binding import ContactRole, create_invite
-from bot.plans.importing import import_plan
 from bot.storage.models import Attachment, InboxUpdate, OutboxMessage, ProgressReport
 from tests.answers import GOAL_1
 from tests.e2e import world
@@ -96,14 +92,6 @@ async def last_report(version: int, status: str) -> str:
     report = await ProgressReport.get(version=version)
     day = report.submitted_at.astimezone(TZ).date()
     return f"上次报送（{day}，第{version}版）：{status}\n{report.text}"
-
-
-@pytest.fixture
-async def planned(db: str, sample_plan: Path) -> str:
-    await import_plan(
-        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
-    )
-    return db
 
 
 def last(texts: list[str]) -> str:

@@ -7,28 +7,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from bot.cadence.dispatch import dispatch
 from bot.channels.wecom.client import call
 from bot.domain.reporting import Month
-from bot.importers import read_plan
 from bot.oversight.publish import post_digest
 from bot.people.binding import bind_chat, unbind_chat
-from bot.plans.importing import import_plan
 from bot.storage.models import OutboxMessage
 from tests.e2e import world
 from tests.waiting import CEILING, settled
 
 TZ = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-async def planned(db: str, sample_plan: Path) -> str:
-    await import_plan(
-        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
-    )
-    return db
 
 
 async def test_digest_into_a_wecom_app_chat(planned: str, tmp_path: Path) -> None:

@@ -6,13 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from bot.cadence.dispatch import dispatch
 from bot.domain.reporting import Month
-from bot.importers import read_plan
 from bot.people.binding import ContactRole, create_invite
-from bot.plans.importing import import_plan
 from bot.storage.models import ProgressReport
 from tests.e2e import world
 from tests.waiting import settled
@@ -24,14 +20,6 @@ MESSAGE = (
     "7. 有困难，完成40%，政府性融资担保扩面缓慢。\n"
     "13. 已完成，拖欠账款全部清偿。"
 )
-
-
-@pytest.fixture
-async def planned(db: str, sample_plan: Path) -> str:
-    await import_plan(
-        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
-    )
-    return db
 
 
 def last(texts: list[str]) -> str:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.domain.roster import RosterRow
 from bot.i18n import Translator
-from bot.importers import read_plan
 from bot.people.binding import ContactRole, NewInvite, create_invite, redeem_invite
 from bot.people.onboarding import (
     BIND,
@@ -21,20 +19,11 @@ from bot.people.onboarding import (
     apply_import,
     plan_import,
 )
-from bot.plans.importing import import_plan
 from bot.plans.units import UnitError, add_alias, find_unit
 from bot.storage.models import AuditLog, Contact, Invite
 
 EN = Translator("en")
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def planned(db: str, sample_plan: Path) -> str:
-    await import_plan(
-        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
-    )
-    return db
 
 
 def row(line: int, unit: str, role: str, name: str, **more: str) -> RosterRow:
