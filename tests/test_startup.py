@@ -8,6 +8,7 @@ no output ever holds a traceback.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import signal
@@ -211,7 +212,11 @@ async def test_a_wrong_telegram_token_leaves_wecom_up(tmp_path: Path, sample_pla
             assert await wx.user_says("lisi", f"绑定 {code}") == 200
             await wx.wait_for(lambda: any("县财政局" in t for t in wx.texts("lisi")), 30)
             assert run.process.returncode is None  # still serving
-            assert sum("401" in entry for entry in run.log) == 1  # said once, not every retry
+            # said once, not at every retry: a 401 is logged again only after another reason
+            # (a getMe that timed out on a busy machine) came between
+            said = [entry for entry in run.log if "telegram" in entry]
+            assert sum("401" in entry for entry in said) >= 1
+            assert not any("401" in a and "401" in b for a, b in itertools.pairwise(said))
     finally:
         await tg.stop()
         await wx.stop()
