@@ -8,6 +8,7 @@ sheet cannot hold is wrong is refused with one sentence naming the row.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
@@ -178,11 +179,9 @@ def _date(value: Any, line: int) -> date | None:
     if not text:
         return None
     found = _DATE.match(text)
-    try:
-        if found:
+    if found:
+        with contextlib.suppress(ValueError):  # 2026-02-30 has the form but is no date
             return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
-    except ValueError:
-        pass
     raise PlanFileError(
         N_(
             "Row {row} of the review sheet: the deadline “{text}” is not a date; "

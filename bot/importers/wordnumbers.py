@@ -54,7 +54,7 @@ class ListNumbers:
         self._counts: dict[str, dict[int, int]] = {}
         try:
             numbering = document.part.numbering_part.element
-        except (NotImplementedError, KeyError, AttributeError):
+        except NotImplementedError:  # python-docx's answer for a document without list numbering
             return
         abstract: dict[str, dict[int, Level]] = {}
         for definition in numbering.findall(_W + "abstractNum"):
