@@ -63,6 +63,29 @@ async def wecom(db: str, tmp_path: Path) -> AsyncIterator[tuple[WecomEmulator, S
     await emulator.stop()
 
 
+@pytest.fixture
+async def telegram(
+    db: str, tmp_path: Path
+) -> AsyncIterator[tuple[TelegramEmulator, Sender, Clocks]]:
+    """A Telegram emulator and a sender on simulated clocks (the emulator's own limits off)."""
+    emulator = TelegramEmulator()
+    base = await emulator.start()
+    bot = Bot(emulator.token, session=AiohttpSession(api=TelegramAPIServer.from_base(base)))
+    clocks = Clocks()
+    emulator.limits_on = False  # the pacer's own clock is simulated here
+    sender = Sender(
+        {"telegram": TelegramChannel(bot, tmp_path)},
+        clocks.wall,
+        Pacer(clock=clocks.monotonic),
+        lease_clock=clocks.wall,
+    )
+    try:
+        yield emulator, sender, clocks
+    finally:
+        await bot.session.close()
+        await emulator.stop()
+
+
 async def test_wecom_frequency_limit_is_retried_later(
     wecom: tuple[WecomEmulator, Sender, Clocks],
 ) -> None:
@@ -175,52 +198,40 @@ async def test_wecom_cannot_edit_so_replacing_messages_are_paced(
     assert emulator.dropped["zhangsan"] == 0
 
 
-async def test_telegram_order_pacing_and_crash_recovery(db: str, tmp_path: Path) -> None:
-    emulator = TelegramEmulator()
-    base = await emulator.start()
+async def test_telegram_order_pacing_and_crash_recovery(
+    telegram: tuple[TelegramEmulator, Sender, Clocks],
+) -> None:
+    emulator, sender, clocks = telegram
     emulator.user(9, "王")
-    bot = Bot(emulator.token, session=AiohttpSession(api=TelegramAPIServer.from_base(base)))
-    clocks = Clocks()
-    emulator.limits_on = False  # the pacer's own clock is simulated here
-    sender = Sender(
-        {"telegram": TelegramChannel(bot, tmp_path)},
-        clocks.wall,
-        Pacer(clock=clocks.monotonic),
-        lease_clock=clocks.wall,
-    )
-    try:
-        for i in range(3):
-            await enqueue(f"t{i}", "telegram:9", Outbound(text=f"消息{i}"), now=clocks.wall())
-        assert await sender.send_due() == 1  # one per second to a chat
-        await enqueue("t3", "telegram:9", Outbound(text="消息3"), now=clocks.wall())
-        for _ in range(3):
-            clocks.advance(1.0)
-            assert await sender.send_due() == 1
-        assert [m.text for m in emulator.bot_messages(9)] == ["消息0", "消息1", "消息2", "消息3"]
-        # a claim left by a crash is sent again once its lease expires: at most the in-flight
-        # message twice; while the lease lasts its sender may be alive, and it is left alone
-        await enqueue("t4", "telegram:9", Outbound(text="消息4"), now=clocks.wall())
-        await OutboxMessage.filter(key="t4").update(
-            state="sending",
-            claimed_at=clocks.wall(),
-            lease_owner="elsewhere:1:dead",
-            lease_until=clocks.wall() + timedelta(seconds=60),
-        )
+    for i in range(3):
+        await enqueue(f"t{i}", "telegram:9", Outbound(text=f"消息{i}"), now=clocks.wall())
+    assert await sender.send_due() == 1  # one per second to a chat
+    await enqueue("t3", "telegram:9", Outbound(text="消息3"), now=clocks.wall())
+    for _ in range(3):
         clocks.advance(1.0)
-        assert await sender.send_due() == 0
-        assert await sender.take_over() == 0  # the lease lasts: never requeued
-        clocks.advance(59.0)
-        assert await sender.take_over() == 0  # not a moment early
-        clocks.advance(1.0)
-        assert await sender.take_over() == 1
         assert await sender.send_due() == 1
-        assert await sender.take_over() == 0
-        assert await sender.send_due() == 0
-        assert [m.text for m in emulator.bot_messages(9)][-1] == "消息4"
-        assert len(emulator.bot_messages(9)) == 5
-    finally:
-        await bot.session.close()
-        await emulator.stop()
+    assert [m.text for m in emulator.bot_messages(9)] == ["消息0", "消息1", "消息2", "消息3"]
+    # a claim left by a crash is sent again once its lease expires: at most the in-flight
+    # message twice; while the lease lasts its sender may be alive, and it is left alone
+    await enqueue("t4", "telegram:9", Outbound(text="消息4"), now=clocks.wall())
+    await OutboxMessage.filter(key="t4").update(
+        state="sending",
+        claimed_at=clocks.wall(),
+        lease_owner="elsewhere:1:dead",
+        lease_until=clocks.wall() + timedelta(seconds=60),
+    )
+    clocks.advance(1.0)
+    assert await sender.send_due() == 0
+    assert await sender.take_over() == 0  # the lease lasts: never requeued
+    clocks.advance(59.0)
+    assert await sender.take_over() == 0  # not a moment early
+    clocks.advance(1.0)
+    assert await sender.take_over() == 1
+    assert await sender.send_due() == 1
+    assert await sender.take_over() == 0
+    assert await sender.send_due() == 0
+    assert [m.text for m in emulator.bot_messages(9)][-1] == "消息4"
+    assert len(emulator.bot_messages(9)) == 5
 
 
 async def test_prune_keeps_what_is_unfinished_and_the_audit_unless_asked(db: str) -> None:
@@ -260,35 +271,23 @@ def test_prune_on_the_command_line(cli_env: Path, runner: CliRunner) -> None:
     assert runner.invoke(app, ["prune", "--days", "30"]).exit_code == 2
 
 
-async def test_retry_after_pauses_the_whole_channel(db: str, tmp_path: Path) -> None:
-    emulator = TelegramEmulator()
-    base = await emulator.start()
+async def test_retry_after_pauses_the_whole_channel(
+    telegram: tuple[TelegramEmulator, Sender, Clocks],
+) -> None:
+    emulator, sender, clocks = telegram
     emulator.user(1, "甲")
     emulator.user(2, "乙")
-    bot = Bot(emulator.token, session=AiohttpSession(api=TelegramAPIServer.from_base(base)))
-    clocks = Clocks()
-    emulator.limits_on = False  # the pacer's own clock is simulated here
-    sender = Sender(
-        {"telegram": TelegramChannel(bot, tmp_path)},
-        clocks.wall,
-        Pacer(clock=clocks.monotonic),
-        lease_clock=clocks.wall,
-    )
-    try:
-        emulator.faults = ["429"]  # Too Many Requests: retry after 1
-        await enqueue("a", "telegram:1", Outbound(text="给甲"), now=clocks.wall())
-        assert await sender.send_due() == 0
-        assert sender.pacer.overall_delay("telegram") == pytest.approx(1.0)
-        row = await OutboxMessage.get(key="a")
-        assert (row.state, row.attempts) == ("pending", 1)
-        sender.pacer.pause("telegram", 30)  # a long flood wait: the pass does not sit it out
-        await enqueue("b", "telegram:2", Outbound(text="给乙"), now=clocks.wall())
-        assert await sender.send_due() == 0
-        clocks.advance(30.0)  # the pause is over; the row's own back-off (2 s) too
-        assert sender.pacer.overall_delay("telegram") == 0
-        assert await sender.send_due() == 2
-        assert [m.text for m in emulator.bot_messages(1)] == ["给甲"]
-        assert [m.text for m in emulator.bot_messages(2)] == ["给乙"]
-    finally:
-        await bot.session.close()
-        await emulator.stop()
+    emulator.faults = ["429"]  # Too Many Requests: retry after 1
+    await enqueue("a", "telegram:1", Outbound(text="给甲"), now=clocks.wall())
+    assert await sender.send_due() == 0
+    assert sender.pacer.overall_delay("telegram") == pytest.approx(1.0)
+    row = await OutboxMessage.get(key="a")
+    assert (row.state, row.attempts) == ("pending", 1)
+    sender.pacer.pause("telegram", 30)  # a long flood wait: the pass does not sit it out
+    await enqueue("b", "telegram:2", Outbound(text="给乙"), now=clocks.wall())
+    assert await sender.send_due() == 0
+    clocks.advance(30.0)  # the pause is over; the row's own back-off (2 s) too
+    assert sender.pacer.overall_delay("telegram") == 0
+    assert await sender.send_due() == 2
+    assert [m.text for m in emulator.bot_messages(1)] == ["给甲"]
+    assert [m.text for m in emulator.bot_messages(2)] == ["给乙"]
