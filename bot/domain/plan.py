@@ -137,11 +137,12 @@ class PlanTask:
             "notes": [{"kind": n.kind.value, "text": render(n.message)} for n in self.notes],
         }
 
-    def note(self, kind: NoteKind, message: Message) -> None:
-        """Record an uncertainty once."""
+    def note(self, kind: NoteKind, message: Message) -> Message:
+        """Record an uncertainty once; the message, for a plan warning too."""
         entry = TaskNote(kind, message)
         if entry not in self.notes:
             self.notes.append(entry)
+        return message
 
 
 @dataclass(frozen=True, slots=True)

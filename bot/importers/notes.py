@@ -14,20 +14,19 @@ from bot.domain.units import UnitKind, unit_kind
 
 def no_unit(task: PlanTask) -> Message:
     """The task names no unit (kept, as before, as a plan warning)."""
-    warning = msg(N_("Task {number} names no unit."), number=task.number)
-    task.note(NoteKind.NO_UNIT, warning)
-    return warning
+    return task.note(NoteKind.NO_UNIT, msg(N_("Task {number} names no unit."), number=task.number))
 
 
 def unreadable_deadline(task: PlanTask, text: str) -> Message:
     """The deadline names no date; it was left empty (kept, as before, as a plan warning)."""
-    warning = msg(
-        N_("Task {number}: the deadline “{text}” names no date; it was left empty."),
-        number=task.number,
-        text=text,
+    return task.note(
+        NoteKind.DEADLINE,
+        msg(
+            N_("Task {number}: the deadline “{text}” names no date; it was left empty."),
+            number=task.number,
+            text=text,
+        ),
     )
-    task.note(NoteKind.DEADLINE, warning)
-    return warning
 
 
 def deadline_from_text(task: PlanTask, text: str) -> None:
@@ -40,30 +39,32 @@ def deadline_from_text(task: PlanTask, text: str) -> None:
 
 def cut_off(task: PlanTask, text: str) -> Message:
     """The unit list stops where the file stops: its last word was not read."""
-    warning = msg(
-        N_(
-            "Task {number}: the file ends inside its unit list, at “{text}”; that word "
-            "looks cut off and was not read as a unit."
+    return task.note(
+        NoteKind.CUT_OFF,
+        msg(
+            N_(
+                "Task {number}: the file ends inside its unit list, at “{text}”; that word "
+                "looks cut off and was not read as a unit."
+            ),
+            number=task.number,
+            text=text,
         ),
-        number=task.number,
-        text=text,
     )
-    task.note(NoteKind.CUT_OFF, warning)
-    return warning
 
 
 def cut_off_task(task: PlanTask, text: str) -> Message:
     """The task itself stops where the file stops, before its units."""
-    warning = msg(
-        N_(
-            "Task {number}: the file ends inside this task, at “{text}”, before its "
-            "units; it looks cut off."
+    return task.note(
+        NoteKind.CUT_OFF,
+        msg(
+            N_(
+                "Task {number}: the file ends inside this task, at “{text}”, before its "
+                "units; it looks cut off."
+            ),
+            number=task.number,
+            text=text,
         ),
-        number=task.number,
-        text=text,
     )
-    task.note(NoteKind.CUT_OFF, warning)
-    return warning
 
 
 def not_a_unit(task: PlanTask, word: str) -> None:
