@@ -1,6 +1,7 @@
 """All tortoise models of Duban, one app (``models``); see the submodules for each area."""
 
 from bot.storage.models.delivery import AuditLog, CalendarDay, InboxUpdate, OutboxMessage
+from bot.storage.models.jobs import DeferredJob
 from bot.storage.models.people import ChatBinding, Contact, ConversationState, Invite
 from bot.storage.models.plans import (
     Assignment,
@@ -27,6 +28,7 @@ __all__ = [
     "ChatBinding",
     "Contact",
     "ConversationState",
+    "DeferredJob",
     "InboxUpdate",
     "Invite",
     "OutboxMessage",
