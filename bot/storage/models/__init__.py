@@ -1,5 +1,6 @@
 """All tortoise models of Duban, one app (``models``); see the submodules for each area."""
 
+from bot.storage.models.board import BoardLink, BoardSession
 from bot.storage.models.delivery import AuditLog, CalendarDay, InboxUpdate, OutboxMessage
 from bot.storage.models.jobs import DeferredJob
 from bot.storage.models.people import ChatBinding, Contact, ConversationState, Invite
@@ -24,6 +25,8 @@ __all__ = [
     "Assignment",
     "Attachment",
     "AuditLog",
+    "BoardLink",
+    "BoardSession",
     "CalendarDay",
     "ChatBinding",
     "Contact",
