@@ -10,7 +10,7 @@ from tortoise.models import Model
 
 
 class DeferredJob(Model):
-    """One piece of slow work, committed with the handler's replies; leased while it runs."""
+    """One piece of slow work, committed with the handler's replies and leased while it runs."""
 
     id = fields.IntField(primary_key=True)
     kind = fields.CharField(max_length=32)  # what to run: "export", "digest"
@@ -20,7 +20,7 @@ class DeferredJob(Model):
     locale = fields.CharField(max_length=8)  # the language of the result
     state = fields.CharField(max_length=12, default="pending", db_index=True)  # → done | failed
     attempts = fields.IntField(default=0)
-    next_attempt_at = fields.DatetimeField(db_index=True)  # real time: back-off after a failure
+    next_attempt_at = fields.DatetimeField(null=True)  # real time; None: at once (back-off after)
     lease_owner = fields.CharField(max_length=64, null=True)  # host:pid:random of the worker
     lease_until = fields.DatetimeField(null=True)  # past it, any live worker may take it over
     error = fields.TextField(null=True)
