@@ -4,7 +4,7 @@ then answered with an apology instead of silence."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ from bot.channels.wecom.callback import callback_routes, crypto_from, person_of
 from bot.config import Settings
 from bot.conversation.context import Deps
 from bot.conversation.registry import text_inbound
+from bot.delivery import flood
 from bot.delivery import intake as intake_module
 from bot.delivery.intake import BATCH, MAX_ATTEMPTS, Intake
 from bot.domain.conversation import Capabilities, Choices, Inbound, InboundFile, Outbound
@@ -26,7 +27,7 @@ from bot.people.binding import ContactRole, create_invite, redeem_invite
 from bot.plans.importing import import_plan
 from bot.sandbox.loopback import serve
 from bot.sandbox.wecom import WecomEmulator
-from bot.storage.models import Attachment, InboxUpdate, OutboxMessage
+from bot.storage.models import Attachment, Contact, InboxUpdate, OutboxMessage
 from tests.dialogue import Clock, DictFiles
 
 
@@ -130,20 +131,72 @@ async def test_a_failing_update_is_retried_then_apologised_for(
     assert await worker.process_pending() == 0  # given up: not retried forever
 
 
-async def test_a_flood_is_recorded_not_handled_and_answered_once(worker: Intake) -> None:
-    # the guard's minute stands still: a pass that crossed a minute would owe a second notice
-    worker.flood.clock = lambda: 90.0
-    for n in range(35):
-        await worker.store("plain", f"f{n}", {"from": "flooder", "text": f"消息{n}"})
-    await worker.store("plain", "calm", {"from": "calm", "text": "你好"})
-    assert await worker.process_pending() == 36
+async def test_a_burst_is_queued_and_handled_later_in_order_with_one_notice(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """40 messages at once from one person: 30 handled, 10 kept for later, none lost."""
+    seen: list[str] = []
+
+    async def recording(inbound: Inbound, deps: Deps) -> list[Outbound]:
+        seen.append(inbound.text)
+        return [Outbound(text=f"收到 {inbound.text}")]
+
+    monkeypatch.setattr(intake_module, "handle", recording)
+    wall = Clock()  # the real-time clock of leases and flood windows, moved by the test
+    deps = Deps(
+        data_dir=tmp_path, timezone=ZoneInfo("Asia/Shanghai"), files=DictFiles(), clock=Clock()
+    )
+    inbox = Intake({"plain": PlainChannel()}, deps, lease_clock=wall)
+    burst = [f"消息{n}" for n in range(40)]
+    await inbox.store_many(
+        "plain", [(f"f{n}", {"from": "flooder", "text": t}) for n, t in enumerate(burst)]
+    )
+    await inbox.store("plain", "calm", {"from": "calm", "text": "你好"})
+    assert await inbox.process_pending() == 31  # the burst allowance, and the calm person
+    assert [t for t in seen if t != "你好"] == burst[:30]
+    assert "你好" in seen  # others are not held up
+    assert await InboxUpdate.filter(processed_at=None).count() == 10  # kept, not handled
+    assert await inbox.process_pending() == 0  # within the minute: still waiting
+    wall.advance(seconds=61)
+    assert await inbox.process_pending() == 10
+    assert [t for t in seen if t != "你好"] == burst  # all of them, in order
     replies = await OutboxMessage.filter(recipient="plain:flooder").order_by("id")
-    assert len([r for r in replies if r.key.startswith("reply:")]) == 20  # the first 20 handled
-    notices = [r for r in replies if r.key.startswith("flood:")]
-    assert [n.key for n in notices] == ["flood:plain:flooder:1"]
-    assert notices[0].payload["text"] == "您发送消息过于频繁，请稍等一分钟再试。"
-    assert await InboxUpdate.filter(error="flood: not handled").count() == 15  # kept, not lost
-    assert await OutboxMessage.filter(recipient="plain:calm").count() == 1  # others unaffected
+    assert len([r for r in replies if r.key.startswith("reply:")]) == 40
+    notices = [r.payload["text"] for r in replies if r.key.startswith("flood:")]
+    assert notices == ["您发送消息的速度超过了处理速度；其余消息已排队，稍后将按顺序处理。"]
+    assert await InboxUpdate.filter(processed_at=None).count() == 0
+
+
+def test_a_report_session_is_within_the_flood_limits() -> None:
+    """A five-task report, about 30 updates in two minutes, never waits."""
+    start = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+    stamps = [start + timedelta(seconds=4 * n) for n in range(30)]  # one every 4 s
+    for n in range(30):
+        assert flood.ready_at(stamps[:n][::-1], stamps[n]) is None
+    burst = [start] * 30  # 30 handled at once: the 31st waits for the minute to pass
+    assert flood.ready_at(burst, start) == start + timedelta(minutes=1)
+
+
+async def test_a_bind_code_is_replaced_in_the_stored_update_once_handled(
+    worker: Intake, sample_plan: Path
+) -> None:
+    await import_plan(
+        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
+    first = (
+        await create_invite("县发改局", ContactRole.REPORTER, now=Clock()(), locale="zh_CN")
+    ).code
+    second = (
+        await create_invite("县教育局", ContactRole.REPORTER, now=Clock()(), locale="zh_CN")
+    ).code
+    await worker.store("plain", "s", {"from": "u1", "text": f"/start {first}"})
+    await worker.store("plain", "t", {"from": "u2", "text": f"绑定 {second}"})
+    stored = await InboxUpdate.all().order_by("id").values_list("payload", flat=True)
+    assert [p["text"] for p in stored] == [f"/start {first}", f"绑定 {second}"]  # until handled
+    assert await worker.process_pending() == 2
+    assert await Contact.filter(identity__in=["plain:u1", "plain:u2"]).count() == 2  # bound
+    stored = await InboxUpdate.all().order_by("id").values_list("payload", flat=True)
+    assert [p["text"] for p in stored] == ["/start [bind code]", "绑定 [bind code]"]
 
 
 async def test_an_oversized_file_is_not_downloaded_by_the_inbox(

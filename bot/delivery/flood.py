@@ -1,39 +1,68 @@
-"""Per-person flood control: past a rate, updates are recorded but not handled, and the person
-is told once per minute to slow down. Windows are per process (a soft guard, not a quota)."""
+"""Per-person flood control that never drops a word: past a rate, updates wait, in order.
+
+The rate is read from the inbox itself, so it holds across any number of processes: a handled
+row's ``lease_until`` is set to the real time it was handled (the lease ended then), and the
+person's recent handled rows say whether one more may be handled now. When it may not, the
+intake leases the person's earliest update to nobody until the moment it may (their later
+updates wait behind it, as always), and the person is told once per notice window that their
+messages are queued.
+
+The limits are generous: a five-task report is about 30 updates in a couple of minutes, and
+passes untouched; only a burst past :data:`LIMITS` is slowed down, never refused.
+"""
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict, deque
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
-PER_MINUTE = 20
-WINDOW = 60.0
+from bot.storage.models import InboxUpdate
+
+# (window, updates handled at most within any such window): a burst, then a sustained rate.
+LIMITS: tuple[tuple[timedelta, int], ...] = (
+    (timedelta(minutes=1), 30),
+    (timedelta(minutes=10), 90),
+)
+NOTICE_WINDOW = timedelta(minutes=10)  # a queued person is told at most once per this
 
 
-class FloodGuard:
-    """How many updates each person sent in the last minute."""
+def ready_at(
+    handled: list[datetime], now: datetime, limits: Iterable[tuple[timedelta, int]] = LIMITS
+) -> datetime | None:
+    """When one more update may be handled, given when the recent ones were (newest first);
+    None when it may be handled now."""
+    latest: datetime | None = None
+    for window, limit in limits:
+        if len(handled) >= limit and handled[limit - 1] > now - window:
+            free = handled[limit - 1] + window  # the moment the limit-th newest leaves it
+            latest = free if latest is None or free > latest else latest
+    return latest
 
-    def __init__(
-        self, limit: int = PER_MINUTE, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.limit = limit
-        self.clock = clock
-        self._seen: dict[str, deque[float]] = defaultdict(deque)
 
-    def admit(self, identity: str) -> bool:
-        """Record an update; False when the person is over the limit."""
-        now = self.clock()
-        seen = self._seen[identity]
-        while seen and now - seen[0] >= WINDOW:
-            seen.popleft()
-        seen.append(now)
-        if len(self._seen) > 100_000:
-            self._seen = defaultdict(
-                deque, {k: v for k, v in self._seen.items() if v and now - v[-1] < WINDOW}
-            )
-        return len(seen) <= self.limit
+async def waits(persons: Iterable[str], now: datetime) -> dict[str, datetime]:
+    """The persons (of ``persons``) who must wait, with the moment each may go on.
 
-    def window(self) -> int:
-        """The current minute, for one notice per person per minute."""
-        return int(self.clock() // WINDOW)
+    One query for them all: their rows handled within the longest window, newest first.
+    """
+    wanted = sorted({p for p in persons if p})
+    if not wanted:
+        return {}
+    longest = max(window for window, _ in LIMITS)
+    rows = (
+        await InboxUpdate.filter(
+            person__in=wanted, processed_at__not_isnull=True, lease_until__gt=now - longest
+        )
+        .order_by("-lease_until")
+        .values_list("person", "lease_until")
+    )
+    handled: dict[str, list[datetime]] = defaultdict(list)
+    for person, stamp in rows:
+        handled[str(person)].append(stamp)
+    found = {p: ready_at(stamps, now) for p, stamps in handled.items()}
+    return {p: at for p, at in found.items() if at is not None}
+
+
+def notice_window(now: datetime) -> int:
+    """The notice window ``now`` falls in: one "your messages are queued" per person in each."""
+    return int(now.timestamp() // NOTICE_WINDOW.total_seconds())

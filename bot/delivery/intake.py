@@ -31,9 +31,9 @@ from tortoise.transactions import in_transaction
 
 from bot.conversation.context import Deps
 from bot.conversation.router import handle
+from bot.delivery import flood
 from bot.delivery.channel import Channel
 from bot.delivery.choices import read_choice
-from bot.delivery.flood import FloodGuard
 from bot.delivery.outbox import enqueue, on_postgres
 from bot.domain.conversation import Inbound, InboundFile, Outbound
 from bot.i18n import Translator
@@ -70,6 +70,29 @@ class _Prefetched:
         return content
 
 
+CODE_MARKER = "[bind code]"
+
+
+def _scrub(value: Any, code: str) -> Any:
+    """``value`` with every occurrence of ``code`` in its strings replaced by the marker."""
+    if isinstance(value, str):
+        return value.replace(code, CODE_MARKER)
+    if isinstance(value, dict):
+        return {k: _scrub(v, code) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v, code) for v in value]
+    return value
+
+
+def _redacted(payload: dict[str, Any], inbound: Inbound | None) -> dict[str, Any]:
+    """The fields to store with a handled update: a bind code (``/start CODE``, ``绑定 CODE``)
+    is replaced in the stored payload, so a dump of the inbox hands out no valid code."""
+    if inbound is None or inbound.kind != "command" or inbound.command != "start":
+        return {}
+    code = inbound.args.strip()
+    return {"payload": _scrub(payload, code)} if code else {}
+
+
 class Intake:
     """Stores updates from the channels and feeds them to the handlers."""
 
@@ -92,7 +115,6 @@ class Intake:
         self.concurrency = max(1, concurrency)
         self.wakeup = asyncio.Event()
         self.outbox_wakeup = asyncio.Event()
-        self.flood = FloodGuard()
 
     # -- storing ----------------------------------------------------------------------------
 
@@ -217,10 +239,14 @@ class Intake:
             rows = await self.claim(min(CLAIM, limit - done), skip=failed)
             if not rows:
                 break
+            waits = await flood.waits((r.person for r in rows), self.lease_clock())
+            for row in [r for r in rows if r.person in waits]:
+                await self._defer(row, waits[row.person])
+            rows = [r for r in rows if r.person not in waits]
             results = await asyncio.gather(*(one(row) for row in rows))
             done += sum(results)
             failed.update(row.id for row, ok in zip(rows, results, strict=True) if not ok)
-            if not any(results):
+            if rows and not any(results):
                 break
         return done
 
@@ -241,9 +267,12 @@ class Intake:
         return replace(self.deps, files=_Prefetched(file.ref, content, self.deps.files))
 
     async def _mark(self, row: InboxUpdate, **fields: Any) -> None:
-        """Mark the update processed if this worker still holds it (inside the transaction)."""
+        """Mark the update processed if this worker still holds it (inside the transaction).
+
+        ``lease_until`` becomes the real time it was handled: flood control counts from it.
+        """
         won = await InboxUpdate.filter(id=row.id, lease_owner=self.owner, processed_at=None).update(
-            processed_at=self.deps.clock(), **fields
+            processed_at=self.deps.clock(), lease_until=self.lease_clock(), **fields
         )
         if not won:
             raise LeaseLostError
@@ -255,8 +284,6 @@ class Intake:
         except Exception as exc:
             inbound = None
             log.warning("unreadable %s update %s: %s", row.channel, row.external_key, exc)
-        if inbound is not None and not self.flood.admit(inbound.identity):
-            return await self._slow_down(row, inbound)
         try:
             deps = await self._deps_for(channel, inbound) if inbound else self.deps
         except Exception as exc:
@@ -266,7 +293,7 @@ class Intake:
         replies = []
         try:
             async with in_transaction():
-                await self._mark(row)
+                await self._mark(row, **_redacted(row.payload, inbound))
                 if inbound is not None:
                     replies = await handle(await read_choice(channel, inbound), deps)
                     now = deps.clock()
@@ -299,23 +326,33 @@ class Intake:
         if fresh is not None and fresh.attempts >= MAX_ATTEMPTS and inbound is not None:
             await self._apologise(row, inbound)
 
-    async def _slow_down(self, row: InboxUpdate, inbound: Inbound) -> int:
-        """Over the flood limit: keep the update, do not handle it, say so once a minute."""
-        tr = Translator(inbound.language)
-        notice = Outbound(
-            text=tr.gettext("You are sending messages very quickly; please wait a minute."),
-            locale=tr.locale,
-        )
-        key = f"flood:{inbound.identity}:{self.flood.window()}"
-        try:
-            async with in_transaction():
-                await self._mark(row, error="flood: not handled")
-                if not inbound.is_group:
-                    await enqueue(key, inbound.chat_identity, notice, now=self.deps.clock())
-        except LeaseLostError:
-            return 0
+    async def _defer(self, row: InboxUpdate, until: datetime) -> None:
+        """Over the flood limit: the update waits (its person's later ones behind it) until
+        ``until``, kept and not handled; the person hears once per notice window that their
+        messages are queued."""
+        async with in_transaction():
+            won = await InboxUpdate.filter(
+                id=row.id, lease_owner=self.owner, processed_at=None
+            ).update(lease_owner=None, lease_until=until)
+            if not won:
+                return
+            try:
+                inbound = self.channels[row.channel].parse(row.payload)
+            except Exception:  # unreadable: said when it is handled
+                inbound = None
+            if inbound is None or inbound.is_group:
+                return
+            tr = Translator(inbound.language)
+            notice = Outbound(
+                text=tr.gettext(
+                    "You are sending messages faster than I can take them; the rest are "
+                    "queued and will be handled in a moment, in order."
+                ),
+                locale=tr.locale,
+            )
+            key = f"flood:{inbound.identity}:{flood.notice_window(self.lease_clock())}"
+            await enqueue(key, inbound.chat_identity, notice, now=self.deps.clock())
         self.outbox_wakeup.set()
-        return 1
 
     async def _apologise(self, row: InboxUpdate, inbound: Inbound) -> None:
         """The update could not be handled: say so rather than stay silent."""
