@@ -116,6 +116,10 @@ def test_demo_runs_offline(cli_env: Path, runner: CliRunner) -> None:
     for moment in ("2026-10-16 09:05", "2026-10-21 09:05", "2026-10-26 09:35", "2026-12-18 09:05"):
         assert moment in result.stdout, moment
     assert "[photo]" in result.stdout
+    # the monthly prompt and the presses that answer it, as they happened on Telegram
+    assert "2026-10 月度进展调度" in result.stdout
+    for press in ("▸ [报送第4项]", "▸ [推进中]", "▸ [确认报送]"):
+        assert press in result.stdout, press
     assert "已审定通过（第2版）" in result.stdout
     assert "已审定1项" in result.stdout
     assert "2026-12 月度调度汇总" in result.stdout

@@ -200,8 +200,13 @@ async def _quarter(rt: Runtime, folder: Path, url: str, output: Path) -> None:
             await tour.november()
             await tour.december()
             progress.update(bar, completed=13)
+        rt.out.print(Panel(Text(tour.exchange), title="Telegram · 王联络 · 2026-10", expand=False))
         rt.out.print(
-            Panel(Text(tg.transcript(REPORTER)[-2500:]), title="Telegram · 王联络", expand=False)
+            Panel(
+                Text("\n".join(tg.transcript(REPORTER).splitlines()[-30:])),
+                title="Telegram · 王联络",
+                expand=False,
+            )
         )
         rt.out.print(
             Panel(Text("\n".join(wx.texts(WECOM_USER)[-4:])), title="WeCom · 张三", expand=False)

@@ -62,12 +62,14 @@ class TelegramEmulator(UserActions):
         self.users: dict[int, User] = {}
         self.groups: dict[int, str] = {}
         self.messages: defaultdict[int, list[Message]] = defaultdict(list)
+        self.timeline: defaultdict[int, list[str]] = defaultdict(list)  # see ``conversation``
         self.files: dict[str, tuple[bytes, str]] = {}
         self.updates: list[dict[str, Any]] = []
         self.webhook: tuple[str, str] | None = None
         self.menus: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (scope, language)
         self.stats: dict[str, int] = defaultdict(int)
         self.open_callbacks: set[str] = set()
+        self.callback_chats: dict[str, int] = {}  # an open callback query → its chat
         self.limits_on = True
         # Faults for the next sends, consumed in order: "429", "500", "502", or "hang"
         # (no answer for hang_seconds, the message not delivered).
@@ -318,6 +320,7 @@ class TelegramEmulator(UserActions):
         self._check_rate(chat_id)
         message = Message(next(self._ids), chat_id, 0, text, markup, keyboard)
         self.messages[chat_id].append(message)
+        self.note(chat_id, "bot", message)
         self.stats["sent"] += 1
         return self.message_json(message)
 
@@ -334,6 +337,7 @@ class TelegramEmulator(UserActions):
             raise ApiError(400, "Bad Request: message is not modified")
         message.text, message.markup, message.reply_markup = text, markup, keyboard
         message.edits += 1
+        self.note(chat_id, "bot ✎", message)
         self.stats["edits"] += 1
         return self.message_json(message)
 
@@ -342,6 +346,9 @@ class TelegramEmulator(UserActions):
         if query_id not in self.open_callbacks:
             raise ApiError(400, "Bad Request: query is too old and response timeout expired")
         self.open_callbacks.discard(query_id)
+        if params.get("text"):
+            chat = self.callback_chats.pop(query_id, 0)
+            self.timeline[chat].append(f"bot (toast): {params['text']}")
         self.stats["answered"] += 1
         return True
 
@@ -363,6 +370,7 @@ class TelegramEmulator(UserActions):
             "file_size": len(content),
         }
         self.messages[chat_id].append(message)
+        self.note(chat_id, "bot", message)
         self.stats["documents"] += 1
         return self.message_json(message)
 

@@ -53,6 +53,18 @@ class Message:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [b for row in rows for b in row]
 
+    def shown(self) -> str:
+        """The message as one line of a transcript: its text (or file) and its buttons."""
+        body = (
+            "[photo]"
+            if self.photo
+            else f"[{self.document['file_name']}]"
+            if self.document
+            else self.text
+        )
+        buttons = " ".join(f"[{b['text']}]" for b in self.buttons())
+        return f"{body} {buttons}".rstrip()
+
 
 class UserActions(ABC):
     """Acting as users of a :class:`TelegramEmulator` (which provides the state below)."""
@@ -60,6 +72,8 @@ class UserActions(ABC):
     users: dict[int, User]
     groups: dict[int, str]
     messages: defaultdict[int, list[Message]]
+    timeline: defaultdict[int, list[str]]
+    callback_chats: dict[str, int]
     webhook: tuple[str, str] | None
     updates: list[dict[str, Any]]
     open_callbacks: set[str]
@@ -113,6 +127,7 @@ class UserActions(ABC):
         chat = chat_id if chat_id is not None else user_id
         message = Message(next(self._ids), chat, user_id, text)
         self.messages[chat].append(message)
+        self.note(chat, self.name(user_id), message)
         await self._deliver({"message": self.message_json(message)})
         return message
 
@@ -128,6 +143,7 @@ class UserActions(ABC):
         if caption:
             body["caption"] = caption
         self.messages[user_id].append(message)
+        self.timeline[user_id].append(f"{self.name(user_id)}: [photo] {caption}".rstrip())
         await self._deliver({"message": body})
 
     async def user_sends_document(self, user_id: int, content: bytes, name: str) -> None:
@@ -137,6 +153,7 @@ class UserActions(ABC):
         message.document = {"file_id": file_id, "file_unique_id": file_id, "file_name": name,
                             "mime_type": "application/pdf", "file_size": len(content)}  # fmt: skip
         self.messages[user_id].append(message)
+        self.note(user_id, self.name(user_id), message)
         await self._deliver({"message": self.message_json(message)})
 
     async def user_sends_callback(self, user_id: int, message_id: int, data: str) -> str:
@@ -148,6 +165,16 @@ class UserActions(ABC):
         message = next((m for m in self.messages[chat] if m.message_id == message_id), None)
         query_id = f"cb{next(self._ids)}"
         self.open_callbacks.add(query_id)
+        self.callback_chats[query_id] = chat
+        pressed = next(
+            (
+                b["text"]
+                for b in (message.buttons() if message else [])
+                if b["callback_data"] == data
+            ),
+            data,
+        )
+        self.timeline[chat].append(f"{self.name(user_id)} ▸ [{pressed}]")
         body: dict[str, Any] = {
             "id": query_id,
             "from": self.users[user_id].json(),
@@ -177,17 +204,26 @@ class UserActions(ABC):
         """What the bot has sent to a chat, oldest first."""
         return [m for m in self.messages[chat_id] if m.sender == 0]
 
+    def note(self, chat_id: int, who: str, message: Message) -> None:
+        """Add a sent or edited message to the chat's timeline, as it reads at this moment."""
+        self.timeline[chat_id].append(f"{who}: {message.shown()}")
+
+    def name(self, user_id: int) -> str:
+        """A user's first name (their id when the test never introduced them)."""
+        user = self.users.get(user_id)
+        return user.first_name if user else str(user_id)
+
+    def conversation(self, chat_id: int, start: int = 0) -> str:
+        """The chat as it happened, from entry ``start``: every message as sent, every edit,
+        every button press (``▸``) and toast, for the demo's transcript."""
+        return "\n".join(self.timeline[chat_id][start:])
+
     def transcript(self, chat_id: int) -> str:
-        """The chat as text, both sides, for assertions and screenshots."""
-        lines = []
-        for m in self.messages[chat_id]:
-            who = "bot" if m.sender == 0 else self.users[m.sender].first_name
-            buttons = " ".join(f"[{b['text']}]" for b in m.buttons())
-            shown = (
-                "[photo]" if m.photo else f"[{m.document['file_name']}]" if m.document else m.text
-            )
-            lines.append(f"{who}: {shown} {buttons}".rstrip())
-        return "\n".join(lines)
+        """The chat as it reads now, both sides, for assertions and screenshots."""
+        return "\n".join(
+            f"{'bot' if m.sender == 0 else self.name(m.sender)}: {m.shown()}"
+            for m in self.messages[chat_id]
+        )
 
     async def wait_for(self, predicate: Any, seconds: float = 15.0) -> None:
         """Wait until ``predicate()`` is true (the bot works asynchronously)."""

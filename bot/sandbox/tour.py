@@ -60,6 +60,7 @@ class Tour:
     data_dir: Path
     step: Callable[[str], None]
     queued: dict[str, int] = field(default_factory=dict)
+    exchange: str = ""  # October's Telegram report as it happened: prompt, presses, replies
 
     async def tick(self, local: str, label: str) -> None:
         """Run every scheduler job at ``local`` and let the outbox deliver."""
@@ -96,6 +97,9 @@ class Tour:
             scenario.Reply("推进中", "40", "完成报装流程梳理，形成再造方案。", task="4"),
             "2026-10",
         )
+        lines = self.tg.timeline[REPORTER]
+        start = max(i for i, line in enumerate(lines) if "2026-10 月度进展调度" in line)
+        self.exchange = self.tg.conversation(REPORTER, start)
         await self.tick(self.moment(s.reminders[0]), "催报 / reminder")
         await self.tick(self.moment(s.reminders[-1]), "截止日提醒 / due-day reminder")
         await scenario.wecom_answer_prompt(
