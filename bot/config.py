@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     wecom_api_base: str = "https://qyapi.weixin.qq.com"
 
     wecom_callback_window: int = Field(default=600, ge=10, le=86400)  # seconds; older: refused
+    # choices as template cards in private chats; false: numbered text everywhere (政务微信
+    # builds without 模板卡片)
+    wecom_cards: bool = True
 
     # /status and /overdue answered to every member of a bound secretariat group, not only to
     # members bound as the secretariat themselves (other secretariat commands never are)
@@ -66,6 +69,9 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
+    # the status board's address as browsers reach it (https://duban.example.gov.cn); unset:
+    # the server's own http://host:port, enough on one machine but not from a phone
+    public_url: str | None = None
 
     @field_validator("default_locale")
     @classmethod
