@@ -39,10 +39,10 @@ def default_target(url: str, folder: Path, now: datetime) -> Path:
 
 async def backup(url: str, target: Path) -> Path:
     """Write a consistent copy of the database to ``target``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
     if is_sqlite(url):
         source = sqlite_path(url)
-        if not source.exists():
+        if not await asyncio.to_thread(source.exists):
             raise RefusedError(msg(N_("There is no database at {path} yet."), path=str(source)))
         await asyncio.to_thread(_sqlite_backup, source, target)
         return target

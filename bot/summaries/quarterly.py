@@ -102,7 +102,7 @@ async def write_materials(
         heading=tr.gettext("Written materials for {period}", period=quarter.key),
         sections=[(f"{t.number}. {t.title}", filled.get(t.number, "—")) for t in tasks],
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(out.parent.mkdir, parents=True, exist_ok=True)
     await asyncio.to_thread(write_progress_docx, document, out)
 
 
