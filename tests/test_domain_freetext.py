@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.freetext import ReadReport, chinese_number, read_reply
+from bot.domain.freetext import ReadReport, chinese_number, read_reply, split_extras
 from bot.domain.reporting import Status
 
 DONE, GOING, BEHIND, IDLE = Status.DONE, Status.IN_PROGRESS, Status.BEHIND, Status.NOT_STARTED
@@ -104,3 +104,31 @@ def test_nothing_is_read_from_nothing() -> None:
 )
 def test_chinese_numbers(text: str, value: int | None) -> None:
     assert chinese_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("推进中，完成60%", ("推进中，完成60%", None, None)),
+        ("推进中\n存在问题：资金不足\n下步打算：加快推进", ("推进中", "资金不足", "加快推进")),
+        ("已完成。存在问题：无。下步打算：巩固成果", ("已完成。", "", "巩固成果")),
+        (
+            "推进中\n存在的主要问题：人手少\n下一步工作计划：招聘\n月底前到岗",
+            ("推进中", "人手少", "招聘\n月底前到岗"),
+        ),
+        ("推进中\n困难和问题: 没有", ("推进中", "", None)),
+        ("存在困难，资金未到位", ("存在困难，资金未到位", None, None)),  # no heading: narrative
+        ("问题整改已完成，下步打算巩固", ("问题整改已完成，下步打算巩固", None, None)),
+    ],
+)
+def test_headed_problems_and_next_steps_are_set_apart(
+    text: str, expected: tuple[str, str | None, str | None]
+) -> None:
+    assert split_extras(text) == expected
+
+
+def test_the_status_is_read_from_the_narrative_alone() -> None:
+    """A problem's 推进缓慢 does not make the task 滞后; the headings stay out of the text."""
+    [read] = read_reply("第3项 推进中，完成60%\n存在问题：部分项目推进缓慢\n下步打算：无")
+    assert (read.task, read.status, read.percent, read.text) == ("3", GOING, 60, "推进中，完成60%")
+    assert (read.problems, read.next_steps) == ("部分项目推进缓慢", "")

@@ -6,7 +6,9 @@ Officials write their progress the way they would in a WeChat group: ``23号任�
 :class:`ReadReport` per task it names, each with the status and percent it states; whatever the
 text does not settle is left ``None`` and named in ``unsure``, for the conversation to ask. Rules
 only; nothing is guessed from a word that could mean something else (``3号楼`` is no task,
-``整改率100%`` is no progress percent, ``未完成`` is no status).
+``整改率100%`` is no progress percent, ``未完成`` is no status). Lines headed ``存在问题：`` and
+``下步打算：`` are kept apart from the narrative (:func:`split_extras`), and the status is read
+from the narrative alone (a problem's 推进缓慢 is no status).
 
 Chinese numerals (``第二十三项``) are read here rather than with cn2an, whose import alone takes
 about 0.4 s on the intake path, for numbers up to 999.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.domain.narrative import says_none
 from bot.domain.reporting import Status
 from bot.domain.text import chinese_numeral
 
@@ -77,6 +80,34 @@ _NO_CHANGE = re.compile(
     r"與上月相同|同上月|与上月一致|與上月一致|无变化|無變化"
 )
 
+# 存在问题： / 下步打算： at the start of a line or after a sentence ends
+_EXTRA_LABEL = re.compile(
+    r"(?:^|(?<=[。；;！!]))[ \t]*(?:"
+    r"(?P<problems>存在的?(?:主要)?(?:问题|問題|困难和问题|困難和問題|困难|困難)|"
+    r"(?:困难|困難)和(?:问题|問題)|(?:问题|問題)和(?:困难|困難))|"
+    r"(?P<next>下一?步(?:工作)?(?:打算|计划|計劃|安排|措施)))"
+    r"[ \t]*[:：]",
+    re.MULTILINE,
+)
+
+
+def split_extras(text: str) -> tuple[str, str | None, str | None]:
+    """``(narrative, problems, next_steps)``: the lines headed 存在问题： and 下步打算： taken out.
+
+    A field the text does not head is ``None``; one headed and answered 无 is ``""``.
+    """
+    found = list(_EXTRA_LABEL.finditer(text))
+    if not found:
+        return text.strip(), None, None
+    fields: dict[str, str] = {}
+    for i, match in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(text)
+        value = text[match.end() : end].strip()
+        name = "problems" if match.group("problems") else "next"
+        value = "" if says_none(value) else value
+        fields[name] = f"{fields[name]}\n{value}".strip() if fields.get(name) else value
+    return text[: found[0].start()].strip(), fields.get("problems"), fields.get("next")
+
 
 @dataclass(frozen=True, slots=True)
 class ReadReport:
@@ -88,6 +119,8 @@ class ReadReport:
     text: str  # the narrative, without the task marker
     no_change: bool = False  # 本月无新进展 / 与上月相同
     unsure: tuple[str, ...] = ()  # "status", "percent": stated in two ways that disagree
+    problems: str | None = None  # 存在问题 as headed in the text ("" for 无), None if not
+    next_steps: str | None = None  # 下步打算 likewise
 
 
 def chinese_number(text: str) -> int | None:
@@ -150,6 +183,7 @@ def _percent(text: str) -> tuple[int | None, bool]:
 
 def _read(segment: str) -> ReadReport:
     task, body = _task_marker(segment)
+    body, problems, next_steps = split_extras(body)
     body = body.strip(" \t:：，,、")
     status, status_unsure = _status(body)
     percent, percent_unsure = _percent(body)
@@ -168,7 +202,15 @@ def _read(segment: str) -> ReadReport:
         text=body,
         no_change=bool(_NO_CHANGE.search(body)),
         unsure=unsure,
+        problems=problems,
+        next_steps=next_steps,
     )
+
+
+def _joined(first: str | None, second: str | None) -> str | None:
+    if first is None or second is None:
+        return second if first is None else first
+    return "\n".join(part for part in (first, second) if part)
 
 
 def _merge_same_task(reports: list[ReadReport]) -> list[ReadReport]:
@@ -193,6 +235,8 @@ def _merge_same_task(reports: list[ReadReport]) -> list[ReadReport]:
             text=first.text + "\n" + report.text,
             no_change=first.no_change and report.no_change,
             unsure=tuple(name for name in ("status", "percent") if name in unsure),
+            problems=_joined(first.problems, report.problems),
+            next_steps=_joined(first.next_steps, report.next_steps),
         )
         order[order.index(first)] = combined
         merged[report.task] = combined

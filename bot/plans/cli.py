@@ -12,6 +12,8 @@ from bot.domain.cadence_text import due_rule, stated_rule
 from bot.domain.messages import N_, Message, msg
 from bot.domain.plan import ParsedPlan, PlanTask
 from bot.importers import PlanFileError, load_plan_file, read_plan_bytes
+from bot.plans.cli_fields import fields_command, fields_json, fields_line
+from bot.plans.fields import fields_of
 from bot.plans.importing import ImportOutcome, import_plan, task_json
 from bot.plans.preview import register_json, register_view
 from bot.render.register import register_table, write_csv, write_docx, write_xlsx
@@ -29,6 +31,7 @@ def register(app: typer.Typer) -> None:
     """Attach these commands to the ``duban`` app."""
     app.command("import")(import_command)
     app.command("export-plan")(export_plan)
+    plan_app.command("fields")(fields_command)
     app.add_typer(plan_app, name="plan")
 
 
@@ -199,6 +202,7 @@ def show(
         payload["tasks"] = [task_json(t) for t in tasks]
         payload["warnings"] = warnings
         payload["plan"] |= {"id": plan.id, "revision": plan.revision}
+        payload["plan"]["report_fields"] = fields_json(fields_of(plan))
         rt.json(payload)
         return
     rt.out.print(register_view(rt, meta, tasks))
@@ -212,6 +216,7 @@ def show(
             )
         )
     )
+    rt.out.print(fields_line(rt, plan.id, fields_of(plan)), markup=False)
 
 
 def export_plan(

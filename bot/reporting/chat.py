@@ -17,6 +17,7 @@ from bot.domain.messages import N_, msg
 from bot.domain.payloads import Payload, payload
 from bot.domain.reporting import PERCENT_CHOICES, STATUS_PERCENT, Status
 from bot.domain.text import shorten
+from bot.reporting import chat_extras as extras
 from bot.reporting.latest import open_requests
 from bot.reporting.prompts import open_requests_message, request_buttons, status_text, task_card
 from bot.reporting.reports import (
@@ -82,7 +83,7 @@ async def begin(
     if keep_draft and current.get("request") == request.id:
         data = {**current, "step": "status"}
     elif take_stash and turn.flow == STASH:
-        kept = ("text", "attachments", "ref", "status", "percent", "carried")
+        kept = ("text", "attachments", "ref", "status", "percent", "carried", *extras.EXTRAS)
         data |= {k: v for k, v in current.items() if k in kept}
     await turn.set_flow(FLOW, data)
     if take_stash and data.get("status") is not None:  # the text said its status
@@ -110,7 +111,8 @@ async def _ask_text(turn: Turn, data: dict[str, Any]) -> None:
 
 
 async def advance(turn: Turn, data: dict[str, Any]) -> None:
-    """Go to the next missing piece: status, percent, text, then the confirmation card."""
+    """Go to the next missing piece: status, percent, text, the fields the plan asks for
+    (存在问题, 下步打算), then the confirmation card."""
     status = Status.from_code(data["status"]) if data.get("status") is not None else None
     if status is None:
         await begin(turn, data["request"], keep_draft=True)
@@ -125,17 +127,22 @@ async def advance(turn: Turn, data: dict[str, Any]) -> None:
         )
     elif not data.get("text"):
         await _ask_text(turn, data)
+    elif (field := await extras.missing(data)) is not None:
+        data["step"] = field
+        await turn.set_flow(FLOW, data)
+        await extras.ask(turn, data, field)
     else:
         await confirm_card(turn, data)
 
 
-def _complete(item: dict[str, Any]) -> bool:
+async def _complete(item: dict[str, Any]) -> bool:
     """Whether a queued draft needs nothing more than a tap."""
     status = Status.from_code(item["status"]) if item.get("status") is not None else None
     return (
         status is not None
         and bool(item.get("text"))
         and (status in STATUS_PERCENT or "percent" in item)
+        and await extras.missing(item) is None
     )
 
 
@@ -159,6 +166,7 @@ async def confirm_card(turn: Turn, data: dict[str, Any]) -> None:
     lines += [
         turn._("Status: {status}", status=label),
         turn._("Progress: {text}", text=data["text"]),
+        *extras.card_lines(turn, data),
     ]
     if files:
         lines.append(turn._("Files attached: {count}", count=files))
@@ -167,7 +175,7 @@ async def confirm_card(turn: Turn, data: dict[str, Any]) -> None:
     if queue:
         lines.append(turn._("{count} more tasks from your message follow.", count=len(queue)))
     buttons: tuple[tuple[Button, ...], ...] = ((Button(turn._("Submit"), payload("c", request)),),)
-    if queue and all(_complete(item) for item in queue):
+    if queue and all([await _complete(item) for item in queue]):
         buttons += (
             (Button(turn._("Submit all {count}", count=len(queue) + 1), payload("l", request)),),
         )
@@ -190,6 +198,7 @@ async def _store(turn: Turn, data: dict[str, Any]) -> str:
     draft = Draft(
         status, percent, data["text"], tuple(data.get("attachments", [])),
         carried=bool(data.get("carried")), source_ref=data.get("ref"),
+        problems=data.get("problems"), next_steps=data.get("next_steps"),
     )  # fmt: skip
     report = await submit_report(
         turn.contact, data["request"], draft, now=turn.now, today=turn.today
@@ -211,7 +220,7 @@ async def _submit(turn: Turn, data: dict[str, Any], *, every: bool = False) -> N
     assert turn.contact is not None
     texts = [await _store(turn, data)]
     queue: list[dict[str, Any]] = list(data.get("queue", []))
-    while every and queue and _complete(queue[0]):
+    while every and queue and await _complete(queue[0]):
         texts.append(await _store(turn, queue.pop(0)))
     await turn.clear_flow()
     if queue:  # the next task of the same message
@@ -278,14 +287,20 @@ async def on_button(turn: Turn, p: Payload) -> None:  # noqa: PLR0912, PLR0915 -
     elif p.action == "m":
         if not await carry_forward(turn, data):
             raise RefusedError(msg(N_("There is no earlier report to carry forward.")))
-        await confirm_card(turn, data)
+        await advance(turn, data)
     elif p.action == "p":
         if len(p.args) < 2 or p.args[1] > 100:
             raise RefusedError(msg(N_("That button is not valid.")))
         data["percent"] = p.args[1]
         await advance(turn, data)
-    elif p.action == "n":
-        data["percent"] = None
+    elif p.action == "n":  # skip: the percent, or 存在问题 (1) / 下步打算 (2) answered 无
+        skipped = [name for name, code in extras.SKIP.items() if p.args[1:] == (code,)]
+        if len(p.args) > 1 and not skipped:
+            raise RefusedError(msg(N_("That button is not valid.")))
+        if skipped:
+            data[skipped[0]] = ""
+        else:
+            data["percent"] = None
         await advance(turn, data)
     elif p.action == "k":
         previous = await previous_report(await reportable(turn, request_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.conversation.context import Handler, Turn
+from bot.domain.narrative import progress_text
 from bot.domain.reporting import Status
 from bot.domain.text import shorten
 from bot.reporting.chat import status_label
@@ -62,7 +63,10 @@ async def history(turn: Turn) -> None:
             head += " · " + turn._("late")
         files = len(report.attachments)
         tail = "\n" + turn._("Files attached: {count}", count=files) if files else ""
-        blocks.append(f"{head}\n{shorten(report.text, HISTORY_CHARS)}{tail}")
+        text = progress_text(
+            shorten(report.text, HISTORY_CHARS), report.problems, report.next_steps, turn._
+        )
+        blocks.append(f"{head}\n{text}{tail}")
     turn.reply("\n\n".join(blocks), title=turn._("Reports on task {number}", number=number))
 
 

@@ -19,6 +19,7 @@ from bot.domain.payloads import Payload, payload
 from bot.domain.reporting import ATTACHMENTS_MAX, STATUS_PERCENT, Status, parse_percent
 from bot.domain.text import shorten
 from bot.reporting import chat as flow
+from bot.reporting import chat_extras as extras
 from bot.reporting.attachments import MAX_FILE_BYTES, store_attachment
 from bot.reporting.latest import RequestView, open_requests
 from bot.reporting.reports import (
@@ -39,6 +40,9 @@ def _item(read: ReadReport, request_id: int, ref: str | None) -> dict[str, Any]:
         item["text"] = check_narrative(read.text)
     if read.no_change:
         item["no_change"] = True
+    for name, value in zip(extras.EXTRAS, (read.problems, read.next_steps), strict=True):
+        if value is not None:
+            item[name] = value
     if read.status is not None and "status" not in read.unsure:
         item["status"] = read.status.code
         if read.status in STATUS_PERCENT:
@@ -122,8 +126,22 @@ async def on_text(turn: Turn, text: str) -> None:
         data["percent"] = value
         await flow.advance(turn, data)
         return
-    data["text"] = check_narrative(text)
+    if step in extras.EXTRAS:
+        extras.answer(data, step, text)
+        await flow.advance(turn, data)
+        return
+    replaced = extras.take_narrative(data, text)
     data["ref"] = turn.inbound.message_ref
+    if step == "confirm":  # the card waits: the new text replaces its narrative
+        number = (await flow.reportable(turn, data["request"])).task.number
+        if replaced:
+            data.pop("carried", None)  # written anew: no longer the carried note
+            said = turn._(
+                "Your message replaces the progress text of task {number}.", number=number
+            )
+        else:
+            said = turn._("Noted on the report of task {number}.", number=number)
+        turn.reply(said)
     if step == "status":
         read = read_reply(text)
         status = read[0].status if len(read) == 1 and not read[0].unsure else None
@@ -152,7 +170,7 @@ async def _outside(
     if text and await _read(turn, text, files):
         return
     if text is not None:
-        data["text"] = check_narrative(text)
+        extras.take_narrative(data, text)
         data["ref"] = turn.inbound.message_ref
         reads = read_reply(text)
         if len(reads) == 1:  # what it said of its status, kept for the task chosen next
@@ -210,7 +228,7 @@ async def on_edit(turn: Turn) -> None:
     ref, text = turn.inbound.message_ref, turn.inbound.text
     data = turn.data
     if turn.flow in (flow.FLOW, flow.STASH) and ref and data.get("ref") == ref:
-        data["text"] = check_narrative(text)
+        extras.take_narrative(data, text)
         await turn.set_flow(turn.flow, data)
         turn.reply(turn._("Your edit replaces the text of the report you are writing."))
         if turn.flow == flow.FLOW and data.get("step") == "confirm":
@@ -261,7 +279,11 @@ async def on_replace(turn: Turn, p: Payload) -> None:
         kept = report.percent if status.value == report.status else None
         said = read.percent if read.percent is not None else kept
         percent = STATUS_PERCENT.get(status, said)
-        draft = Draft(status, percent, read.text or data["text"], source_ref=data["ref"])
+        draft = Draft(
+            status, percent, read.text or data["text"], source_ref=data["ref"],
+            problems=report.problems if read.problems is None else read.problems,
+            next_steps=report.next_steps if read.next_steps is None else read.next_steps,
+        )  # fmt: skip
         new = await submit_report(
             turn.contact, report.request_id, draft, now=turn.now, today=turn.today
         )

@@ -9,7 +9,9 @@ from tortoise.transactions import in_transaction
 
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
+from bot.domain.narrative import EXTRA_MAX_CHARS
 from bot.domain.reporting import ATTACHMENTS_MAX, NARRATIVE_MAX_CHARS, Status
+from bot.plans.fields import ReportFields, report_fields
 from bot.reporting.latest import (
     LatestReport,
     LatestStatus,
@@ -129,6 +131,8 @@ class Draft:
     attachments: tuple[int, ...] = ()
     carried: bool = False  # 本月无新进展: the last status carried forward, not a fresh report
     source_ref: str | None = None  # the chat message the text was read from
+    problems: str | None = None  # 存在问题: None when not asked, "" for 无
+    next_steps: str | None = None  # 下步打算: None when not asked, "" for 无
 
 
 def check_narrative(text: str) -> str:
@@ -150,11 +154,36 @@ def check_narrative(text: str) -> str:
     return clean
 
 
+def check_extra(text: str) -> str:
+    """A 存在问题 / 下步打算 answer, trimmed; refused when empty or too long."""
+    clean = text.strip()
+    if not clean:
+        raise RefusedError(msg(N_("The answer is empty; write it, or send 无.")))
+    if len(clean) > EXTRA_MAX_CHARS:
+        raise RefusedError(
+            msg(
+                N_("The answer has {count} characters; at most {limit} are kept. Shorten it."),
+                count=len(clean),
+                limit=EXTRA_MAX_CHARS,
+            )
+        )
+    return clean
+
+
+async def request_fields(request_id: int) -> ReportFields:
+    """The optional fields (存在问题, 下步打算) the request's plan asks for."""
+    plans = await ReportRequest.filter(id=request_id).values_list("period__plan_id", flat=True)
+    return await report_fields(int(str(plans[0]))) if plans else ReportFields()
+
+
 async def submit_report(
     contact: Contact, request_id: int, draft: Draft, *, now: datetime, today: date
 ) -> ProgressReport:
     """Store a new version of the unit's report on the request (never overwrites one)."""
     text = check_narrative(draft.text)
+    for extra in (draft.problems, draft.next_steps):
+        if extra:
+            check_extra(extra)
     if len(draft.attachments) > ATTACHMENTS_MAX:
         raise RefusedError(msg(N_("At most {limit} files per report."), limit=ATTACHMENTS_MAX))
     async with in_transaction():
@@ -175,6 +204,8 @@ async def submit_report(
             late=late,
             carried=draft.carried,
             source_ref=(draft.source_ref or "")[:64] or None,
+            problems=draft.problems,
+            next_steps=draft.next_steps,
             submitted_at=now,
         )
         if draft.attachments:

@@ -26,6 +26,8 @@ class Plan(Model):
     )  # column → header words as the plan wrote them
     monthly_dispatch = fields.BooleanField(default=True)  # 一月一调度
     quarterly_summary = fields.BooleanField(default=True)  # 一季度一总结
+    asks_problems = fields.BooleanField(default=False)  # reports ask 存在问题 too
+    asks_next_steps = fields.BooleanField(default=False)  # reports ask 下步打算 too
     cadence: fields.JSONField[dict[str, Any]] = fields.JSONField(
         default=dict
     )  # schedule overrides (dispatch day, due days, …)

@@ -78,6 +78,8 @@ class ProgressReport(Model):
     late = fields.BooleanField(default=False)
     carried = fields.BooleanField(default=False)  # 本月无新进展: the last status carried forward
     source_ref = fields.CharField(max_length=64, null=True)  # the chat message it was read from
+    problems = fields.TextField(null=True)  # 存在问题: None when not asked, "" for 无
+    next_steps = fields.TextField(null=True)  # 下步打算: None when not asked, "" for 无
     submitted_at = fields.DatetimeField()
     attachments: fields.ReverseRelation[Attachment]
     request_id: int
