@@ -4,7 +4,6 @@ once its lease expires (never while it lasts)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,20 +12,17 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from typer.testing import CliRunner
 
 from bot.channels.telegram.adapter import TelegramChannel
 from bot.channels.wecom.adapter import WecomChannel
 from bot.channels.wecom.client import WecomClient
-from bot.cli import app
 from bot.delivery.outbox import enqueue
 from bot.delivery.pacing import Pacer
 from bot.delivery.sender import Sender
-from bot.domain.conversation import Button, Outbound
-from bot.operations.cli_prune import Pruned, prune_before
+from bot.domain.conversation import Button, Outbound, OutFile
 from bot.sandbox.telegram import TelegramEmulator
 from bot.sandbox.wecom import WecomEmulator
-from bot.storage.models import AuditLog, Contact, ConversationState, InboxUpdate, OutboxMessage
+from bot.storage.models import Contact, ConversationState, OutboxMessage
 
 
 class Clocks:
@@ -234,43 +230,6 @@ async def test_telegram_order_pacing_and_crash_recovery(
     assert len(emulator.bot_messages(9)) == 5
 
 
-async def test_prune_keeps_what_is_unfinished_and_the_audit_unless_asked(db: str) -> None:
-    old, recent = datetime(2026, 1, 5, tzinfo=UTC), datetime.now(UTC)
-    for key, state in (("sent", "sent"), ("failed", "failed"), ("waiting", "pending")):
-        await enqueue(key, "telegram:1", Outbound(text=key), now=old)
-        await OutboxMessage.filter(key=key).update(state=state, created_at=old)
-    await enqueue("new", "telegram:1", Outbound(text="new"), now=recent)
-    await OutboxMessage.filter(key="new").update(state="sent")
-    for key, processed, attempts in (("done", old, 0), ("todo", None, 0), ("gave-up", None, 5)):
-        await InboxUpdate.create(
-            channel="telegram", external_key=key, payload={}, processed_at=processed,
-            attempts=attempts,
-        )  # fmt: skip
-    await InboxUpdate.filter().update(received_at=old)
-    await AuditLog.create(actor="cli", action="import")
-    await AuditLog.filter().update(at=old)
-    pruned = await prune_before(recent - timedelta(days=90), audit=False)
-    assert pruned == Pruned(inbox=2, outbox=2, audit=0)
-    assert sorted(await OutboxMessage.all().values_list("key", flat=True)) == ["new", "waiting"]
-    assert await InboxUpdate.all().values_list("external_key", flat=True) == ["todo"]
-    assert await AuditLog.all().count() == 1
-    later = datetime.now(UTC) + timedelta(seconds=1)
-    assert await prune_before(later, audit=True) == Pruned(inbox=0, outbox=1, audit=1)
-
-
-def test_prune_on_the_command_line(cli_env: Path, runner: CliRunner) -> None:
-    assert runner.invoke(app, ["init"]).exit_code == 0
-    result = runner.invoke(app, ["prune", "--days", "120"], env={"DUBAN_DEFAULT_LOCALE": "en"})
-    assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == (
-        "Pruned 0 inbox updates, 0 outbox messages and 0 audit entries older than 120 days."
-    )
-    result = runner.invoke(app, ["prune", "--audit", "--json"])
-    assert json.loads(result.stdout) == {"inbox": 0, "outbox": 0, "audit": 0, "days": 180}
-    # shorter than a period's outbox keys live: refused, the month's prompts would go out again
-    assert runner.invoke(app, ["prune", "--days", "30"]).exit_code == 2
-
-
 async def test_retry_after_pauses_the_whole_channel(
     telegram: tuple[TelegramEmulator, Sender, Clocks],
 ) -> None:
@@ -291,3 +250,88 @@ async def test_retry_after_pauses_the_whole_channel(
     assert await sender.send_due() == 2
     assert [m.text for m in emulator.bot_messages(1)] == ["给甲"]
     assert [m.text for m in emulator.bot_messages(2)] == ["给乙"]
+
+
+async def test_a_failed_file_is_retried_alone_and_the_text_arrives_once(
+    telegram: tuple[TelegramEmulator, Sender, Clocks], tmp_path: Path
+) -> None:
+    emulator, sender, clocks = telegram
+    emulator.user(9, "王")
+    export = Outbound(text="导出完成", files=(OutFile("exports/a.xlsx", "进展.xlsx"),))
+    await enqueue("x", "telegram:9", export, now=clocks.wall())
+    assert await sender.send_due() == 1  # the text; the file is a part of its own
+    row = await OutboxMessage.get(key="x")
+    assert (row.state, row.parts_sent) == ("pending", 1)
+    clocks.advance(1.0)
+    assert await sender.send_due() == 0  # the file is not there: its upload fails
+    row = await OutboxMessage.get(key="x")
+    assert (row.state, row.parts_sent, row.attempts) == ("pending", 1, 1)
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "a.xlsx").write_bytes(b"PK")
+    clocks.advance(2.0)
+    assert await sender.send_due() == 1
+    sent = emulator.bot_messages(9)
+    assert [(m.text, (m.document or {}).get("file_name")) for m in sent] == [
+        ("导出完成", None),
+        ("", "进展.xlsx"),
+    ]
+    row = await OutboxMessage.get(key="x")
+    assert (row.state, row.parts_sent) == ("sent", 2)
+
+
+async def test_a_persons_next_message_waits_for_the_files_before_it(
+    telegram: tuple[TelegramEmulator, Sender, Clocks], tmp_path: Path
+) -> None:
+    emulator, sender, clocks = telegram
+    emulator.user(9, "王")
+    (tmp_path / "a.docx").write_bytes(b"PK")
+    files = (OutFile("a.docx", "一.docx"), OutFile("missing.docx", "二.docx"))
+    await enqueue("a", "telegram:9", Outbound(text="两个附件", files=files), now=clocks.wall())
+    await enqueue("b", "telegram:9", Outbound(text="之后"), now=clocks.wall())
+    for _ in range(4):  # the text, the first file, the second fails and waits its back-off
+        assert await sender.send_due() <= 1
+        clocks.advance(1.0)
+    (tmp_path / "missing.docx").write_bytes(b"PK")
+    clocks.advance(2.0)
+    for _ in range(3):
+        await sender.send_due()
+        clocks.advance(1.0)
+    shown = [m.text or (m.document or {}).get("file_name") for m in emulator.bot_messages(9)]
+    assert shown == ["两个附件", "一.docx", "二.docx", "之后"]
+
+
+async def test_a_crash_between_parts_resumes_at_the_missing_part(
+    telegram: tuple[TelegramEmulator, Sender, Clocks], tmp_path: Path
+) -> None:
+    emulator, sender, clocks = telegram
+    emulator.user(9, "王")
+    (tmp_path / "r.xlsx").write_bytes(b"PK")
+    export = Outbound(text="已生成", files=(OutFile("r.xlsx", "r.xlsx"),))
+    await enqueue("r", "telegram:9", export, now=clocks.wall())
+    await OutboxMessage.filter(key="r").update(  # the text went out, then its sender died
+        state="sending",
+        parts_sent=1,
+        lease_owner="elsewhere:1:dead",
+        lease_until=clocks.wall() + timedelta(seconds=60),
+    )
+    clocks.advance(61.0)
+    assert await sender.take_over() == 1
+    assert await sender.send_due() == 1
+    assert [(m.document or {}).get("file_name") for m in emulator.bot_messages(9)] == ["r.xlsx"]
+    assert (await OutboxMessage.get(key="r")).state == "sent"
+
+
+async def test_a_long_wecom_text_takes_a_slot_per_piece(
+    wecom: tuple[WecomEmulator, Sender, Clocks],
+) -> None:
+    emulator, sender, clocks = wecom
+    if not hasattr(sender.channels["wecom"], "pieces"):
+        pytest.skip("the WeCom adapter does not count its pieces yet")
+    long = "\n".join(["进展情况说明" * 40] * 3)  # three lines of 720 bytes: 2 pieces
+    for i in range(16):
+        await enqueue(f"l{i}", "wecom:zhangsan", Outbound(text=long), now=clocks.wall())
+    assert await sender.send_due(limit=100) == 15  # 30 pieces: the member's minute is full
+    clocks.advance(61)
+    assert await sender.send_due(limit=100) == 1
+    assert emulator.dropped["zhangsan"] == 0
+    assert len(emulator.texts("zhangsan")) == 32

@@ -2,7 +2,8 @@
 
 An adapter declares its :class:`~bot.domain.conversation.Capabilities` and renders every
 :class:`Outbound` natively; where it has no buttons it lists the options itself and reads a
-typed answer back into the press it stands for (:meth:`Channel.read_choice`).
+typed answer back into the press it stands for (:meth:`Channel.read_choice`). It tells how many
+messages a send makes (:meth:`Channel.pieces`); :func:`pieces` asks a channel that may predate it.
 """
 
 from __future__ import annotations
@@ -59,6 +60,12 @@ class Channel(Protocol):
         """Deliver to ``recipient`` (the id on this channel); the channel's message id."""
         ...
 
+    def pieces(self, outbound: Outbound) -> int:
+        """How many messages :meth:`send` makes of ``outbound`` (a long text is cut in several,
+        each file is one more): the pacer takes that many slots. An outbound of files alone
+        (no text, title or buttons) counts only its files where the channel sends it so."""
+        ...
+
     async def fetch(self, channel: str, file: InboundFile) -> bytes:
         """The bytes of a file someone sent."""
         ...
@@ -66,3 +73,10 @@ class Channel(Protocol):
     async def acknowledge(self, payload: dict[str, Any], replies: list[Outbound]) -> None:
         """Tell the channel an update was handled (Telegram: answer the callback query)."""
         ...
+
+
+def pieces(channel: Channel, outbound: Outbound) -> int:
+    """:meth:`Channel.pieces`, or one text and each file where a channel does not tell (then
+    a text-less outbound is taken to carry a placeholder text too: never fewer than it sends)."""
+    count = getattr(channel, "pieces", None)
+    return int(count(outbound)) if count is not None else 1 + len(outbound.files)

@@ -4,11 +4,20 @@
 key twice queues one message. The sender (``bot.delivery.sender``) claims a row with a lease
 (owner, expiry) just before sending it and records the outcome; a lease that expires (its
 sender died) is taken over by the channel's next sender, never requeued while it lives.
+
+A message with files goes out in parts (:func:`parts`): its text with its buttons, then each
+file alone; the row keeps how many parts went out (``parts_sent``), so a retry, a take-over or a
+requeue sends only what is missing and the text arrives once. Progress per row rather than a row
+per part split at :func:`enqueue`: every caller keeps queuing one message under one key (the key
+still guards it whole), a person's order and the outbox listing stay per message, and whether a
+file can go alone is the channel's to say at send time (:func:`bot.delivery.channel.pieces`):
+one that cannot gets the whole message in one part, as before.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -19,6 +28,20 @@ from bot.storage.models import OutboxMessage
 
 MAX_ATTEMPTS = 8
 BACKOFF_CAP = timedelta(minutes=30)
+
+
+def parts(outbound: Outbound) -> list[Outbound]:
+    """The parts a message goes out in: its text (title, buttons, an edit), then each file
+    alone; a message of files alone has no text part."""
+    if not outbound.files:
+        return [outbound]
+    alone = [
+        Outbound(text="", files=(file,), recipient=outbound.recipient, locale=outbound.locale)
+        for file in outbound.files
+    ]
+    if not (outbound.text or outbound.title or outbound.buttons):
+        return alone
+    return [replace(outbound, files=()), *alone]
 
 
 def on_postgres() -> bool:
@@ -103,16 +126,32 @@ async def take_over(now: datetime, channels: set[str], lease: timedelta) -> int:
     )
 
 
-async def mark_sent(row: OutboxMessage, *, now: datetime, external_id: str | None) -> None:
+async def mark_sent(
+    row: OutboxMessage, *, now: datetime, external_id: str | None, parts_sent: int | None = None
+) -> None:
     """The message was delivered (``now``: when the channel answered, in real time)."""
     row.state, row.sent_at, row.external_id = "sent", now, external_id
     row.attempts += 1
     row.last_error = ""
     row.lease_owner, row.lease_until = None, None
+    row.parts_sent = row.parts_sent + 1 if parts_sent is None else parts_sent
     await row.save(
         update_fields=[
             "state", "sent_at", "external_id", "attempts", "last_error", "lease_owner",
-            "lease_until",
+            "lease_until", "parts_sent",
+        ]
+    )  # fmt: skip
+
+
+async def mark_part(row: OutboxMessage, *, now: datetime, due: datetime) -> None:
+    """One part of the message went out (``now``, real time) and more follow: the row is
+    pending again from ``due`` on, for the next part only."""
+    row.parts_sent += 1
+    row.state, row.sent_at, row.next_attempt_at = "pending", now, due
+    row.lease_owner, row.lease_until = None, None
+    await row.save(
+        update_fields=[
+            "parts_sent", "state", "sent_at", "next_attempt_at", "lease_owner", "lease_until",
         ]
     )  # fmt: skip
 
@@ -144,6 +183,31 @@ async def mark_failed(row: OutboxMessage, *, error: str) -> None:
     row.state, row.last_error = "failed", error[:2000]
     row.lease_owner, row.lease_until = None, None
     await row.save(update_fields=["attempts", "last_error", "state", "lease_owner", "lease_until"])
+
+
+async def database_now(fallback: datetime) -> datetime:
+    """The database's clock (PostgreSQL: one clock for every host); ``fallback`` on SQLite,
+    whose processes all run on the host that has the file."""
+    if not on_postgres():
+        return fallback
+    rows = await OutboxMessage._meta.db.execute_query_dict("SELECT now() AS now")
+    now = rows[0]["now"]
+    assert isinstance(now, datetime)
+    return now.astimezone(UTC)
+
+
+async def recently_sent(
+    channel: str, since: datetime
+) -> tuple[list[tuple[str, datetime]], list[str]]:
+    """What ``channel`` sent from ``since`` on (recipient, when; parts count), and the
+    recipients of what it has in flight: a new sender's pacing windows start from these."""
+    sent = await OutboxMessage.filter(channel=channel, sent_at__gte=since).values_list(
+        "recipient", "sent_at"
+    )
+    flying = await OutboxMessage.filter(channel=channel, state="sending").values_list(
+        "recipient", flat=True
+    )
+    return [(str(r), at) for r, at in sent], [str(r) for r in flying]
 
 
 async def listing(*, failed_only: bool, limit: int = 200) -> list[OutboxMessage]:

@@ -6,9 +6,11 @@ ours to keep, never to discover.
 
 A send is stamped when its answer arrives, not when it starts: the server saw the request
 before we saw its answer, so the next window opens after the server's own, whatever the
-latency and its jitter. Only one sender per channel runs in a deployment (it is elected), so
-these windows are the deployment's; a newly elected sender seeds them from what was sent just
-before (:meth:`Pacer.record` with ``at``). A ``retry_after`` pauses the whole channel.
+latency and its jitter. A text the channel cuts in pieces (Telegram: 4096 characters, WeCom:
+2048 bytes) takes a slot per piece (``slots``, ``count``). Only one sender per channel runs in
+a deployment (it is elected), so these windows are the deployment's; a newly elected sender
+seeds them from what was sent just before (:meth:`Pacer.record` with ``at``). A
+``retry_after`` pauses the whole channel.
 """
 
 from __future__ import annotations
@@ -42,15 +44,18 @@ class _Window:
     limits: tuple[Limit, ...]
     sent: deque[float] = field(default_factory=deque)
 
-    def delay(self, now: float) -> float:
+    def delay(self, now: float, slots: int = 1) -> float:
+        """Seconds until ``slots`` more messages fit in every limit (a limit smaller than
+        ``slots`` needs only room for its own count: the channel spaces the pieces itself)."""
         longest = max((w for _, w in self.limits), default=0.0)
         while self.sent and now - self.sent[0] >= longest:
             self.sent.popleft()
         wait = 0.0
         for count, window in self.limits:
+            room = count - min(max(slots, 1), count)  # at most this many may stay in the window
             recent = [t for t in self.sent if now - t < window]
-            if len(recent) >= count:
-                wait = max(wait, recent[-count] + window - now)
+            if len(recent) > room:
+                wait = max(wait, recent[-(room + 1)] + window - now)
         return wait
 
 
@@ -84,34 +89,39 @@ class Pacer:
             windows.append(self._window((channel, recipient), own))
         return windows
 
-    def recipient_delay(self, channel: str, recipient: str) -> float:
-        """Seconds until ``recipient`` may get a message (0 when now)."""
+    def recipient_delay(self, channel: str, recipient: str, slots: int = 1) -> float:
+        """Seconds until ``recipient`` may get ``slots`` messages (0 when now)."""
         now = self.clock()
-        windows = self._pair(channel, recipient)
-        return max((w.delay(now) for w in windows[-1:] if w.limits), default=0.0)
+        limits = self.limits.get(channel, ChannelLimits())
+        group = recipient.startswith("-")
+        own = limits.per_group if group and limits.per_group else limits.per_recipient
+        if not own:
+            return 0.0
+        return self._window((channel, recipient), own).delay(now, slots)
 
-    def overall_delay(self, channel: str) -> float:
-        """Seconds until the channel may send anything."""
+    def overall_delay(self, channel: str, slots: int = 1) -> float:
+        """Seconds until the channel may send ``slots`` messages."""
         now = self.clock()
         paused = max(0.0, self._paused.get(channel, now) - now)
         limits = self.limits.get(channel, ChannelLimits())
         if not limits.overall:
             return paused
-        return max(paused, self._window((channel, ""), limits.overall).delay(now))
+        return max(paused, self._window((channel, ""), limits.overall).delay(now, slots))
 
     def pause(self, channel: str, seconds: float) -> None:
         """The channel said to retry after ``seconds``: send nothing on it until then."""
         until = self.clock() + seconds
         self._paused[channel] = max(self._paused.get(channel, until), until)
 
-    def record(self, channel: str, recipient: str, at: float | None = None) -> None:
-        """A message was answered (now, or ``at`` on this pacer's clock when seeding)."""
+    def record(self, channel: str, recipient: str, at: float | None = None, count: int = 1) -> None:
+        """``count`` messages were answered (now, or ``at`` on this pacer's clock when
+        seeding): a text the channel cut in pieces takes a slot per piece."""
         stamp = self.clock() if at is None else at
         for window in self._pair(channel, recipient):
             if window.sent and stamp < window.sent[-1]:  # seeding out of order: keep it sorted
-                window.sent = deque(sorted((*window.sent, stamp)))
+                window.sent = deque(sorted((*window.sent, *[stamp] * count)))
             else:
-                window.sent.append(stamp)
+                window.sent.extend([stamp] * count)
 
     def longest(self, channel: str) -> float:
         """The longest window of the channel's limits, in seconds."""

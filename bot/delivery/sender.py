@@ -11,6 +11,17 @@ lease expires; the channel's next sender takes it over then (:meth:`Sender.take_
 that single in-flight message can go out twice. A live sender's claims are never requeued.
 On a channel without buttons the step a message poses is noted just before it goes out, so the
 person's answer is read against it.
+
+A message with files goes out part by part (``outbox.parts``: the text, then each file alone,
+where the channel can send a file alone); each part is one paced send and the row records it,
+so a failed file is retried alone. A text the channel cuts in pieces takes as many of the
+pacer's slots (``Channel.pieces``).
+
+A new sender seeds its windows from what was sent before it, whose send times come from other
+hosts' clocks: the window is reckoned from the database's clock, widened by ``CLOCK_SKEW``, and
+every send within ``CLOCK_SKEW`` of now counts as just now (earlier ones that much later), so a
+host whose clock is behind by up to ``CLOCK_SKEW`` cannot make its sends look older than they
+are. Being late by at most one window after a fail-over is the price.
 """
 
 from __future__ import annotations
@@ -25,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.functions import Min
 
 from bot.delivery import outbox
-from bot.delivery.channel import Channel, PermanentSendError, TransientSendError
+from bot.delivery.channel import Channel, PermanentSendError, TransientSendError, pieces
 from bot.delivery.choices import note_sent
 from bot.delivery.pacing import Pacer
 from bot.domain.conversation import Outbound
@@ -37,6 +48,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)  # beyond any send's timeout: a dead sender's message waits this
 TAKE_OVER_EVERY = 5.0  # seconds between looks for expired leases
 PAUSE_IN_PASS = 1.0  # seconds a pass may wait for a channel; longer, it moves on without it
+CLOCK_SKEW = timedelta(minutes=5)  # how far another host's clock may be off, for the seed
 
 
 def wall_clock() -> datetime:
@@ -88,24 +100,27 @@ class Sender:
         self.pacer.forget(channel)
 
     async def _seed(self, channel: str) -> None:
-        """Count what the previous sender sent within the longest window, and what it had in
-        flight, so a sender taking over does not exceed a limit its predecessor used up."""
+        """Count what the previous senders sent within the longest window, and what they had
+        in flight, so a sender taking over does not exceed a limit they used up.
+
+        Their send times come from their hosts' clocks: "now" is the database's, the window
+        is widened by ``CLOCK_SKEW`` and each send is taken as ``CLOCK_SKEW`` later than its
+        stamp says (never later than now), so a clock behind by up to that much loses nothing.
+        """
         span = self.pacer.longest(channel)
         if not span:
             return
-        wall, mono = self.lease_clock(), self.pacer.clock()
-        since = wall - timedelta(seconds=span)
-        recent = await OutboxMessage.filter(
-            channel=channel, state="sent", sent_at__gte=since
-        ).values_list("recipient", "sent_at")
-        flying = await OutboxMessage.filter(channel=channel, state="sending").values_list(
-            "recipient", flat=True
-        )
+        wall = await outbox.database_now(self.lease_clock())
+        mono = self.pacer.clock()
+        since = wall - timedelta(seconds=span) - CLOCK_SKEW
+        recent, flying = await outbox.recently_sent(channel, since)
+        skew = CLOCK_SKEW.total_seconds()
         for recipient, sent_at in recent:
-            ago = max(0.0, (wall - sent_at).total_seconds())
-            self.pacer.record(channel, str(recipient).split(":", 1)[1], at=mono - ago)
+            ago = max(0.0, (wall - sent_at).total_seconds() - skew)
+            if ago < span:
+                self.pacer.record(channel, recipient.split(":", 1)[1], at=mono - ago)
         for recipient in flying:  # may arrive any moment now: count it as arriving now
-            self.pacer.record(channel, str(recipient).split(":", 1)[1], at=mono)
+            self.pacer.record(channel, recipient.split(":", 1)[1], at=mono)
 
     async def take_over(self) -> int:
         """Requeue messages whose sender's lease expired (that sender died or lost its role)."""
@@ -131,28 +146,42 @@ class Sender:
                 continue
             channel = self.channels[row.channel]
             external = row.recipient.split(":", 1)[1]
+            steps = self._parts(channel, Outbound.from_json(row.payload))
+            part = steps[min(row.parts_sent, len(steps) - 1)]
             # edits in place are not new messages, where the channel can edit
-            edit = channel.capabilities.edits and bool(row.payload.get("replaces"))
-            wait = 0.0 if edit else self.pacer.recipient_delay(row.channel, external)
+            edit = channel.capabilities.edits and bool(part.replaces)
+            slots = 0 if edit else pieces(channel, part)
+            wait = self.pacer.recipient_delay(row.channel, external, slots) if slots else 0.0
             if wait > 0:
                 held[row.recipient] = row.id
                 await self._hold(row.recipient, self.clock() + timedelta(seconds=wait))
                 continue
-            await self._pace(row.channel)
+            await self._pace(row.channel, max(slots, 1))
             wall = self.lease_clock()
             if not await outbox.claim(row, owner=self.owner, now=wall, until=wall + self.lease):
                 continue  # another sender took it
-            sent += await self._send(channel, row, external, paced=not edit)
+            sent += await self._send(channel, row, external, part, slots=slots, parts=len(steps))
+            if row.state == "pending":  # a part went out, the next waits for the next pass
+                held[row.recipient] = row.id
         return sent
 
-    async def _pace(self, channel: str) -> None:
-        """Wait until the channel's overall window (and any retry_after) lets a message go."""
-        wait = self.pacer.overall_delay(channel)
+    @staticmethod
+    def _parts(channel: Channel, message: Outbound) -> list[Outbound]:
+        """The message's parts, where the channel sends a file alone (one piece per file)."""
+        split = outbox.parts(message)
+        if len(split) > 1 and all(pieces(channel, p) == 1 for p in split if not p.text):
+            return split
+        return [message]
+
+    async def _pace(self, channel: str, slots: int = 1) -> None:
+        """Wait until the channel's overall window (and any retry_after) lets ``slots``
+        messages go."""
+        wait = self.pacer.overall_delay(channel, slots)
         for _ in range(1000):  # a sleep may end a hair early: look again until it is open
             if wait <= 0:
                 return
             await asyncio.sleep(wait)
-            wait = self.pacer.overall_delay(channel)
+            wait = self.pacer.overall_delay(channel, slots)
 
     @staticmethod
     async def _held_back(rows: list[OutboxMessage], now: datetime) -> dict[str, int]:
@@ -178,9 +207,15 @@ class Sender:
         ).update(next_attempt_at=until)
 
     async def _send(
-        self, channel: Channel, row: OutboxMessage, external: str, *, paced: bool
+        self,
+        channel: Channel,
+        row: OutboxMessage,
+        external: str,
+        message: Outbound,
+        *,
+        slots: int,
+        parts: int,
     ) -> int:
-        message = Outbound.from_json(row.payload)
         try:
             # a numbered step is noted before it goes out: the answer can come as soon as the
             # message arrives
@@ -188,8 +223,8 @@ class Sender:
             try:
                 message_id = await channel.send(external, message)
             finally:
-                if paced:  # stamped on the answer: the server counted it before that
-                    self.pacer.record(row.channel, external)
+                if slots:  # stamped on the answer: the server counted it before that
+                    self.pacer.record(row.channel, external, count=slots)
         except TransientSendError as exc:
             log.info("outbox %s: retry (%s)", row.key, exc)
             if exc.retry_after:
@@ -208,7 +243,12 @@ class Sender:
             log.exception("outbox %s: unexpected failure", row.key)
             await outbox.mark_retry(row, now=self.clock(), error=repr(exc))
             return 0
-        await outbox.mark_sent(row, now=self.lease_clock(), external_id=message_id)
+        if row.parts_sent + 1 < parts:
+            await outbox.mark_part(row, now=self.lease_clock(), due=self.clock())
+            return 1
+        await outbox.mark_sent(
+            row, now=self.lease_clock(), external_id=message_id, parts_sent=parts
+        )
         return 1
 
     async def next_due_in(self) -> float:

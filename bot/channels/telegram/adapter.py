@@ -41,6 +41,14 @@ def update_key(update: dict[str, Any]) -> str:
     return str(update["update_id"])
 
 
+def _texts(outbound: Outbound) -> list[str]:
+    """The text messages of an outbound: none for files alone (the outbox sends a message's
+    files as parts of their own after its text)."""
+    if outbound.files and not (outbound.text or outbound.title or outbound.buttons):
+        return []
+    return render_pieces(outbound)
+
+
 class TelegramChannel:
     """Speaks to the Bot API through an aiogram :class:`Bot`."""
 
@@ -189,8 +197,13 @@ class TelegramChannel:
         except TelegramAPIError as exc:
             raise TransientSendError(str(exc)) from exc
 
+    def pieces(self, outbound: Outbound) -> int:
+        """How many messages :meth:`send` makes of ``outbound`` (text pieces, then files), so
+        the sender's pacer takes that many slots; an outbound of files alone sends no text."""
+        return len(_texts(outbound)) + len(outbound.files)
+
     async def _send(self, chat_id: str, outbound: Outbound) -> str | None:
-        pieces = render_pieces(outbound)
+        pieces = _texts(outbound)
         markup = keyboard(outbound)
         last_id: str | None = None
         if outbound.replaces and len(pieces) == 1 and await self._edit(outbound, pieces[0], markup):

@@ -27,6 +27,7 @@ class OutboxMessage(Model):
     external_id = fields.CharField(max_length=64, null=True)
     last_error = fields.TextField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    parts_sent = fields.IntField(default=0)  # text, then each file: a retry sends the rest
 
     class Meta:
         table = "outbox_message"
