@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -18,7 +19,7 @@ from bot.domain.commands import Registry
 from bot.domain.conversation import Button, Inbound, InboundFile, Outbound
 from bot.domain.messages import Message
 from bot.i18n import Translator, normalise_locale
-from bot.storage.models import ChatBinding, Contact, ConversationState
+from bot.storage.models import ChatBinding, Contact, ConversationState, Unit
 
 
 class FileSource(Protocol):
@@ -39,6 +40,8 @@ class Deps:
     clock: Callable[[], datetime]
     # commands every member of a bound secretariat group may run (DUBAN_GROUP_READS_STATUS)
     group_readable: frozenset[str] = frozenset()
+    # the status board's address as browsers reach it ('' when it has none): /board links
+    board_url: Callable[[], str] = str
 
 
 @dataclass(slots=True)
@@ -57,13 +60,9 @@ class Turn:
 
     @classmethod
     async def load(cls, inbound: Inbound, deps: Deps, commands: Registry) -> Turn:
-        """Look up the speaker's binding, the chat's binding and the stored state."""
-        contact = (
-            await Contact.filter(identity=inbound.identity, active=True)
-            .select_related("unit")
-            .order_by("-id")
-            .first()
-        )
+        """Look up the speaker's binding (with its unit) and stored state in one query, and
+        in a group the chat's binding."""
+        contact, state = await _speaker(inbound.identity)
         chat = None
         if inbound.is_group:
             chat = await ChatBinding.get_or_none(identity=inbound.chat_identity, active=True)
@@ -74,7 +73,6 @@ class Turn:
             if chat
             else normalise_locale(inbound.language)
         )
-        state = await ConversationState.get_or_none(identity=inbound.identity)
         return cls(inbound, deps, contact, chat, Translator(locale), deps.clock(), state, commands)
 
     @property
@@ -162,3 +160,46 @@ class Turn:
 
 
 Handler = Callable[[Turn], Awaitable[None]]  # a chat command's handler
+
+_SPEAKER = (("c_", Contact, "c"), ("u_", Unit, "u"), ("s_", ConversationState, "s"))
+
+
+@cache
+def _speaker_sql(postgres: bool) -> str:
+    """The speaker's newest active binding, its unit and their conversation state: one row,
+    whichever of them exist (columns from the models, so a new field is read too)."""
+    columns = ", ".join(
+        f'{alias}."{column}" AS "{prefix}{column}"'
+        for prefix, model, alias in _SPEAKER
+        for column in sorted(model._meta.db_fields)
+    )
+    one, two = ("$1", "$2") if postgres else ("?", "?")
+    # names come from the models; values are bound parameters
+    return (
+        f"SELECT {columns} FROM (SELECT 1 AS one) AS me "  # noqa: S608
+        f'LEFT JOIN "contact" AS c ON c."id" = (SELECT MAX("id") FROM "contact" '
+        f'WHERE "identity" = {one} AND "active" = {two}) '
+        f'LEFT JOIN "unit" AS u ON u."id" = c."unit_id" '
+        f'LEFT JOIN "conversation_state" AS s ON s."identity" = {one}'
+    )
+
+
+async def _speaker(identity: str) -> tuple[Contact | None, ConversationState | None]:
+    """The speaker's binding (its unit loaded, as ``select_related`` would) and state."""
+    db = Contact._meta.db
+    sql = _speaker_sql(str(db.capabilities.dialect) == "postgres")
+    params: list[Any] = [identity, True]
+    if str(db.capabilities.dialect) != "postgres":
+        params.append(identity)
+    row = (await db.execute_query_dict(sql, params))[0]
+    found: dict[str, Any] = {}
+    for prefix, model, _ in _SPEAKER:
+        if row[f"{prefix}id"] is None:
+            found[prefix] = None
+            continue
+        fields = {column: row[f"{prefix}{column}"] for column in model._meta.db_fields}
+        found[prefix] = model._init_from_db(**fields)
+    contact, unit, state = found["c_"], found["u_"], found["s_"]
+    if contact is not None:
+        object.__setattr__(contact, "_unit", unit)  # what select_related("unit") leaves
+    return contact, state
