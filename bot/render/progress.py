@@ -1,9 +1,11 @@
 """The official table with 进展情况 filled (xlsx, docx), and the chart of lights (png).
 
-The xlsx keeps the plan's own columns and print layout (A4 landscape, frozen header, wrapped
-cells), colours each task's 进展情况 by its light, and adds one sheet per unit with its
-reporting record. The docx is the written material (书面材料): the formal header, a heading
-per task with its summary or progress, then the filled table.
+The xlsx keeps the plan's own columns and print layout (A4 landscape fit to one page wide,
+frozen header repeated on every printed page, wrapped cells), colours each task's 进展情况 by
+its light, writes 未报送 where nothing was reported (readable in black-and-white print), puts a
+legend under the table, and adds one sheet per unit with its reporting record. The docx is the
+written material (书面材料) in 公文 format (:mod:`bot.render.official`): the title, a heading
+per task with its summary or progress, then the filled table with columns sized by content.
 """
 
 from __future__ import annotations
@@ -11,14 +13,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from bot.domain.plan import Column
-from bot.render.cells import append_text
+from bot.render.cells import write_row
+from bot.render.official import (
+    TABLE_TEXT,
+    append_xml,
+    landscape_section,
+    official_document,
+    paragraph,
+)
 from bot.render.page import landscape_a4
 from bot.render.register import RegisterTable, add_docx_table, register_sheet, row_height
+from bot.render.sheetstyles import BODY, CAPTION, HEADER, LIGHT_FILLS, add_styles, light_style
+from bot.render.sheetstyles import LEGEND as LEGEND_STYLE
 
-LIGHT_FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
+UNREPORTED = "未报送"
+LIGHT_MARKS = {"green": "〔绿〕", "yellow": "〔黄〕", "red": "〔红〕"}
+LEGEND = [
+    "图例：绿色底纹——按计划推进或已完成；黄色底纹——进度滞后、有单位本期未报送或30日内到期"
+    "尚未完成；红色底纹——超过完成时间尚未完成，或连续两期未报送。",
+    "“未报送”——本期未收到该任务（该单位）的进展情况。",
+]
+LEGEND_MARKS = [
+    "注：进展情况前的〔绿〕〔黄〕〔红〕为本期督办灯色。〔绿〕按计划推进或已完成；〔黄〕进度滞后、"
+    "有单位本期未报送或30日内到期尚未完成；〔红〕超过完成时间尚未完成，或连续两期未报送。",
+]
 RECORD_HEADER = [
     "序号",
     "目标任务",
@@ -31,6 +51,7 @@ RECORD_HEADER = [
     "逾期",
 ]
 RECORD_WIDTHS: list[float] = [6, 30, 10, 8, 60, 12, 18, 6, 6]
+RECORD_STATUS, RECORD_TEXT = 2, 4  # positions of 状态 and 进展情况 in a record row
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -51,6 +72,8 @@ class ProgressDocument:
     records: list[UnitRecord]
     heading: str  # e.g. 2026-11 进展情况 / 2026年第四季度工作进展
     sections: list[tuple[str, str]]  # (task heading, text) for the written material
+    # task number → units asked that did not report: each a line "单位：未报送" in 进展情况
+    missing: dict[str, list[str]] = field(default_factory=dict)
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -63,78 +86,106 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def progress_rows(document: ProgressDocument) -> list[list[str]]:
+    """The table's rows with 进展情况 that says who did not report: 未报送 for a task with no
+    report, and a line "单位：未报送" for each unit in :attr:`ProgressDocument.missing`."""
+    table = document.table
+    if Column.PROGRESS not in table.columns:
+        return table.rows
+    progress = table.columns.index(Column.PROGRESS)
+    number = table.columns.index(Column.NUMBER) if Column.NUMBER in table.columns else None
+    rows = []
+    for values in table.rows:
+        task = values[number] if number is not None else ""
+        lines = [values[progress]] if values[progress] else []
+        lines += [f"{unit}：{UNREPORTED}" for unit in document.missing.get(task, [])]
+        rows.append([*values[:progress], "\n".join(lines) or UNREPORTED, *values[progress + 1 :]])
+    return rows
+
+
+def _record_row(values: list[str]) -> list[str]:
+    """A unit's row; a request with no report (no status, no text) says 未报送."""
+    if len(values) > RECORD_TEXT and not values[RECORD_STATUS] and not values[RECORD_TEXT]:
+        return [*values[:RECORD_STATUS], UNREPORTED, *values[RECORD_STATUS + 1 :]]
+    return values
+
+
 def write_progress_xlsx(document: ProgressDocument, path: Path) -> None:
-    """The filled table plus a sheet per unit."""
+    """The filled table (with a legend under it) plus a sheet per unit, each printable on A4
+    landscape one page wide with its header row on every page."""
     from openpyxl import Workbook  # noqa: PLC0415 - heavy import, exports only
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: PLC0415
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
     book = Workbook()
-    header_row = register_sheet(book, document.table)
+    add_styles(book)
+    table = document.table
+    numbers = (
+        [row[table.columns.index(Column.NUMBER)] for row in table.rows]
+        if Column.NUMBER in table.columns
+        else []
+    )
+
+    def fill(index: int) -> str:
+        light = document.lights.get(numbers[index]) if numbers else None
+        return light_style(light) if light in LIGHT_FILLS else BODY
+
+    filled = RegisterTable(
+        table.title, table.preface, table.columns, table.header, progress_rows(document),
+        table.headings,
+    )  # fmt: skip
+    register_sheet(book, filled, fill)
     sheet = book.active
     assert sheet is not None
     sheet.title = "进展情况"
-    fills = {light: PatternFill("solid", fgColor=colour) for light, colour in LIGHT_FILLS.items()}
-    if Column.PROGRESS in document.table.columns:
-        column = document.table.columns.index(Column.PROGRESS) + 1
-        number_column = (
-            document.table.columns.index(Column.NUMBER) + 1
-            if Column.NUMBER in document.table.columns
-            else 1
-        )
-        for row in range(header_row + 1, sheet.max_row + 1):
-            number = str(sheet.cell(row=row, column=number_column).value or "")
-            light = document.lights.get(number)
-            if light:
-                sheet.cell(row=row, column=column).fill = fills[light]
-    thin = Side(style="thin")
+    row = sheet.max_row + 2
+    for line in LEGEND:
+        write_row(sheet, row, [line], LEGEND_STYLE)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(table.columns))
+        row += 1
     taken = {sheet.title}
     for record in document.records:
         unit_sheet = book.create_sheet(sheet_name(record.unit, taken))
-        append_text(unit_sheet, [record.unit])
-        unit_sheet.cell(row=1, column=1).font = Font(size=14, bold=True)
-        append_text(unit_sheet, RECORD_HEADER)
-        for values in record.rows:
-            append_text(unit_sheet, values)
-            unit_sheet.row_dimensions[unit_sheet.max_row].height = row_height(values, RECORD_WIDTHS)
-        for r, cells in enumerate(unit_sheet.iter_rows(min_row=2, max_row=unit_sheet.max_row)):
-            for cell in cells:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-                if r == 0:
-                    cell.font = Font(bold=True)
+        write_row(unit_sheet, 1, [record.unit], CAPTION)
+        write_row(unit_sheet, 2, RECORD_HEADER, HEADER)
+        for row, values in enumerate(record.rows, start=3):
+            shown = _record_row(values)
+            write_row(unit_sheet, row, shown, BODY)
+            unit_sheet.row_dimensions[row].height = row_height(shown, RECORD_WIDTHS)
         for index, width in enumerate(RECORD_WIDTHS, start=1):
             unit_sheet.column_dimensions[get_column_letter(index)].width = width
         unit_sheet.freeze_panes = "A3"
+        unit_sheet.print_title_rows = "2:2"
         landscape_a4(unit_sheet)
     book.save(path)
 
 
 def write_progress_docx(document: ProgressDocument, path: Path) -> None:
-    """The written material: formal header, a section per task, the filled table."""
-    import docx  # noqa: PLC0415 - heavy import, exports only
-    from docx.enum.section import WD_ORIENT  # noqa: PLC0415
-    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
-    from docx.shared import Mm, Pt  # noqa: PLC0415
-
-    word: Any = docx.Document()
-    style = word.styles["Normal"]
-    style.font.name = "SimSun"
-    style.font.size = Pt(12)
-    section = word.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    for line in document.table.preface:
-        word.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title = word.add_heading(document.table.title, level=0)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    word.add_paragraph(document.heading).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for heading, text in document.sections:
-        word.add_heading(heading, level=2)
-        for paragraph in text.split("\n"):
-            word.add_paragraph(paragraph)
-    table_section = word.add_section()
-    table_section.orientation = WD_ORIENT.LANDSCAPE
-    table_section.page_width, table_section.page_height = Mm(297), Mm(210)
-    word.add_heading(document.table.title, level=1)
-    add_docx_table(word, document.table)
+    """The written material in 公文 format: the title, the period, a heading per section (黑体)
+    and per task (楷体) with its progress, then the filled table on landscape pages and its
+    legend. A task's light stands in words before its progress (〔红〕), as print has no colour."""
+    word = official_document()
+    table = document.table
+    parts = [paragraph(line, centred=True) for line in table.preface]
+    parts += [paragraph(table.title, "Title"), paragraph(document.heading, centred=True)]
+    aligned = len(document.sections) == len(table.rows)  # one section per task, in order
+    for index, (heading, body) in enumerate(document.sections):
+        if aligned and index in table.headings:
+            parts.append(paragraph(table.headings[index], "Heading1"))
+        parts.append(paragraph(heading, "Heading2"))
+        parts += [paragraph(line) for line in body.split("\n")]
+    append_xml(word, parts)
+    width = landscape_section(word)
+    append_xml(word, [paragraph(table.title, "Title")])
+    marked = progress_rows(document)
+    if Column.PROGRESS in table.columns and Column.NUMBER in table.columns:
+        progress, number = (table.columns.index(c) for c in (Column.PROGRESS, Column.NUMBER))
+        for row in marked:
+            if mark := LIGHT_MARKS.get(document.lights.get(row[number], "")):
+                row[progress] = f"{mark}{row[progress]}"
+    filled = RegisterTable(
+        table.title, table.preface, table.columns, table.header, marked, table.headings
+    )
+    add_docx_table(word, filled, width)
+    legend = [*LEGEND_MARKS, LEGEND[-1]] if document.lights else LEGEND[-1:]
+    append_xml(word, [paragraph(line, TABLE_TEXT) for line in legend])
     word.save(str(path))

@@ -8,14 +8,17 @@ section is a heading row above its first task, and the leader (责任领导) has
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.domain.plan import ROLE_OF_COLUMN, Column, PlanMeta, PlanTask, join_requirements
-from bot.render.cells import append_text, csv_text
+from bot.render.cells import csv_text, write_row
+from bot.render.official import append_xml, landscape_section, official_document, paragraph
 from bot.render.page import landscape_a4
+from bot.render.sheetstyles import BODY, CAPTION, HEADER, SECTION, TITLE, add_styles
+from bot.render.wordtable import column_widths, table_xml
 
 DEFAULT_HEADERS = {
     Column.NUMBER: "序号",
@@ -61,11 +64,17 @@ def register_table(
     columns: list[str],
     headers: dict[str, str],
     progress: dict[str, str] | None = None,
+    *,
+    deadlines: Mapping[str, str] | None = None,
 ) -> RegisterTable:
-    """Lay the register out in the plan's own columns, adding any the data needs."""
+    """Lay the register out in the plan's own columns, adding any the data needs.
+
+    ``deadlines`` is each task's 完成时间 as the plan wrote it (长期坚持, 2026年12月), by task
+    number; it is shown as written. Without it a deadline is the full date (2026年12月31日)."""
     layout = [Column(c) for c in columns] or list(DEFAULT_HEADERS)
     needed = {Column(role.value) for t in tasks for a in t.assignments for role in [a.role]}
-    if any(t.deadline for t in tasks):
+    written = deadlines or {}
+    if any(t.deadline or written.get(t.number) for t in tasks):
         needed.add(Column.DEADLINE)
     if any(t.liaison for t in tasks):
         needed.add(Column.LIAISON)
@@ -75,7 +84,7 @@ def register_table(
         if column in needed and column not in layout:
             layout.append(column)
     progress = progress or {}
-    rows = [[_cell(task, column, progress) for column in layout] for task in tasks]
+    rows = [[_cell(task, column, progress, written) for column in layout] for task in tasks]
     issued = f"{meta.issued.year}年{meta.issued.month}月{meta.issued.day}日" if meta.issued else ""
     preface = [x for x in (meta.doc_number, meta.issuer, issued) if x]
     return RegisterTable(
@@ -99,7 +108,9 @@ def section_headings(tasks: list[PlanTask]) -> dict[int, str]:
     return headings
 
 
-def _cell(task: PlanTask, column: Column, progress: dict[str, str]) -> str:
+def _cell(
+    task: PlanTask, column: Column, progress: dict[str, str], written: Mapping[str, str]
+) -> str:
     if column is Column.NUMBER:
         return task.number
     if column is Column.TITLE:
@@ -114,6 +125,8 @@ def _cell(task: PlanTask, column: Column, progress: dict[str, str]) -> str:
         return task.liaison or ""
     if column is Column.LEADER:
         return task.leader or ""
+    if as_written := written.get(task.number):
+        return as_written
     return (
         f"{task.deadline.year}年{task.deadline.month}月{task.deadline.day}日"
         if task.deadline
@@ -126,51 +139,46 @@ def write_xlsx(table: RegisterTable, path: Path) -> None:
     from openpyxl import Workbook  # noqa: PLC0415 - heavy import, only exports need it
 
     book = Workbook()
+    add_styles(book)
     register_sheet(book, table)
     book.save(path)
 
 
-def register_sheet(book: Any, table: RegisterTable) -> int:
-    """Fill the workbook's first sheet with the register; returns the header's row number."""
-    from openpyxl.styles import Alignment, Border, Font, Side  # noqa: PLC0415
+def register_sheet(
+    book: Any, table: RegisterTable, progress_style: Callable[[int], str] | None = None
+) -> int:
+    """Fill the workbook's first sheet with the register; returns the header's row number.
+
+    The workbook has :func:`~bot.render.sheetstyles.add_styles`' styles. ``progress_style``
+    gives the named style of the 进展情况 cell of the row of each index (a light's fill)."""
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
     sheet = book.active
     assert sheet is not None
     sheet.title = "分工方案"
     width = len(table.columns)
-    for line in [*table.preface, table.title]:
-        append_text(sheet, [line])
-        last = sheet.max_row
-        sheet.merge_cells(start_row=last, start_column=1, end_row=last, end_column=width)
-        sheet.cell(row=last, column=1).alignment = Alignment(horizontal="center")
-    sheet.cell(row=sheet.max_row, column=1).font = Font(size=16, bold=True)
-    first = sheet.max_row + 1
-    append_text(sheet, table.header)
+    row = 0
+    for row, line in enumerate([*table.preface, table.title], start=1):
+        write_row(sheet, row, [line], CAPTION)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    sheet.cell(row=row, column=1).style = TITLE
+    first = row + 1
+    write_row(sheet, first, table.header, HEADER)
     widths = [_WIDTHS[c] for c in table.columns]
-    heading_rows = []
+    progress = table.columns.index(Column.PROGRESS) + 1 if Column.PROGRESS in table.columns else 0
+    row = first
     for index, values in enumerate(table.rows):
         if index in table.headings:
-            append_text(sheet, [table.headings[index]])
-            heading_rows.append(sheet.max_row)
-        append_text(sheet, values)
-        sheet.row_dimensions[sheet.max_row].height = row_height(values, widths)
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    header_alignment = Alignment(wrap_text=True, vertical="center")
-    body_alignment = Alignment(wrap_text=True, vertical="top")
-    bold = Font(bold=True)
-    for r, row_cells in enumerate(sheet.iter_rows(min_row=first, max_row=sheet.max_row)):
-        for cell in row_cells:
-            cell.alignment = header_alignment if r == 0 else body_alignment
-            cell.border = border
-            if r == 0:
-                cell.font = bold
+            row += 1
+            write_row(sheet, row, [table.headings[index], *[""] * (width - 1)], SECTION)
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        row += 1
+        write_row(sheet, row, values, BODY)
+        if progress and progress_style is not None:
+            sheet.cell(row=row, column=progress).style = progress_style(index)
+        sheet.row_dimensions[row].height = row_height(values, widths)
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[column]
-    for row in heading_rows:
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        sheet.cell(row=row, column=1).font = bold
     sheet.freeze_panes = f"A{first + 1}"
     sheet.print_title_rows = f"{first}:{first}"
     landscape_a4(sheet)
@@ -180,9 +188,11 @@ def register_sheet(book: Any, table: RegisterTable) -> int:
 def text_lines(text: str, width: float) -> int:
     """How many printed lines ``text`` takes in a wrapped cell ``width`` characters wide."""
     lines = 0
+    room = max(int(width) - 1, 1)
     for part in str(text).split("\n"):
-        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)  # CJK takes two columns
-        lines += max(1, -(-units // max(int(width) - 1, 1)))
+        # columns: a Chinese character (three bytes in UTF-8) takes two, a Latin letter one
+        units = (len(part.encode()) + len(part)) // 2
+        lines += max(1, -(-units // room))
     return lines
 
 
@@ -193,42 +203,19 @@ def row_height(values: Sequence[str], widths: Sequence[float]) -> float:
 
 
 def write_docx(table: RegisterTable, path: Path) -> None:
-    """A Word document: title, 文号 line, and the table with a repeating header row."""
-    import docx  # noqa: PLC0415 - heavy import, only exports need it
-    from docx.enum.section import WD_ORIENT  # noqa: PLC0415
-    from docx.shared import Mm  # noqa: PLC0415
-
-    document = docx.Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    for line in table.preface:
-        document.add_paragraph(line)
-    document.add_heading(table.title, level=1)
-    add_docx_table(document, table)
+    """A Word document in 公文 format: 文号 lines, the title, and the table on landscape pages."""
+    document = official_document()
+    append_xml(document, [paragraph(line, centred=True) for line in table.preface])
+    append_xml(document, [paragraph(table.title, "Title")])
+    add_docx_table(document, table, landscape_section(document))
     document.save(str(path))
 
 
-def add_docx_table(document: Any, table: RegisterTable) -> Any:
-    """Append the register as a Word table with a header row repeated on every page."""
-    from docx.oxml import OxmlElement  # noqa: PLC0415
-    from docx.oxml.ns import qn  # noqa: PLC0415
-
-    grid = document.add_table(rows=1, cols=len(table.columns))
-    grid.style = "Table Grid"
-    for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
-        cell.text = text
-    header_props = grid.rows[0]._tr.get_or_add_trPr()  # repeat the header on every page
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header_props.append(repeat)
-    for index, row in enumerate(table.rows):
-        if index in table.headings:
-            cells = grid.add_row().cells
-            cells[0].merge(cells[-1]).text = table.headings[index]
-        for cell, text in zip(grid.add_row().cells, row, strict=True):
-            cell.text = text
-    return grid
+def add_docx_table(document: Any, table: RegisterTable, width: int) -> None:
+    """Append the register as a Word table ``width`` twips wide, columns sized by content,
+    with a header row repeated on every page."""
+    widths = column_widths(table.columns, table.header, table.rows, width * 25.4 / 1440)
+    append_xml(document, [table_xml(table.header, table.rows, widths, table.headings)])
 
 
 def write_csv(table: RegisterTable, path: Path) -> None:
