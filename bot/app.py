@@ -22,6 +22,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
 
+from bot.board import web as board
 from bot.channels.telegram import session as telegram_session
 from bot.channels.telegram.adapter import TelegramChannel
 from bot.channels.telegram.menu import set_menus
@@ -97,6 +98,7 @@ class DubanApp:
             files=ChannelFiles(self.channels),
             clock=clock,
             group_readable=GROUP_READABLE if settings.group_reads_status else frozenset(),
+            board_url=lambda: board.public_url(settings, self.url),
         )
         lease = timedelta(seconds=settings.delivery_lease)
         self.intake = Intake(
@@ -117,6 +119,7 @@ class DubanApp:
 
     def _routes(self, app: web.Application) -> None:
         app.router.add_get("/healthz", self._health)
+        board.mount(app, board.from_settings(self.settings, self.clock, lambda: self.url))
         secret = self.settings.telegram_webhook_secret
         if self.settings.telegram_enabled and self.settings.telegram_webhook_url:
             app.router.add_post(

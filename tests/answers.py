@@ -10,6 +10,7 @@ REPORTER_HELP = reply(
     "/mytasks (我的任务) — your unit’s tasks and their last status\n"
     "/history N (历史 N) — the reports on task N\n"
     "/cancel (取消) — abandon the report you are writing\n"
+    "/board (看板) — a one-time link to the status board in the browser\n"
     "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
     "/unbind (解绑) — stop receiving messages as reporter\n"
     "Or simply write your progress, several tasks in one message if you like "
@@ -20,6 +21,7 @@ LEADER_HELP = reply(
     "/mytasks (我的任务) — your unit’s tasks and their last status\n"
     "/history N (历史 N) — the reports on task N\n"
     "/cancel (取消) — abandon the report you are writing\n"
+    "/board (看板) — a one-time link to the status board in the browser\n"
     "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
     "/unbind (解绑) — stop receiving messages as leader"
 )
@@ -33,6 +35,7 @@ SECRETARIAT_HELP = reply(
     "/overdue (逾期) — tasks past their deadline, units past the due day\n"
     "/nudge (一键催办) — remind every unit that has not reported\n"
     "/export [xlsx|docx|png] (导出) — the table, the written material, the chart\n"
+    "/board (看板) — a one-time link to the status board in the browser\n"
     "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
     "/unbind (解绑) — stop receiving messages as secretariat"
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.board import commands as board
 from bot.domain.commands import Registry
 from bot.domain.conversation import Inbound
 from bot.oversight import commands as oversight
@@ -14,7 +15,12 @@ from bot.people import commands as people
 from bot.reporting import commands as reporting
 
 REGISTRY = Registry.of(
-    people.BINDING, reporting.COMMANDS, people.CONTACTS, oversight.COMMANDS, people.SETTINGS
+    people.BINDING,
+    reporting.COMMANDS,
+    people.CONTACTS,
+    oversight.COMMANDS,
+    board.COMMANDS,
+    people.SETTINGS,
 )
 
 

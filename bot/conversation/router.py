@@ -7,6 +7,7 @@ here already read as button presses by their channel (``bot.delivery.choices``).
 
 from __future__ import annotations
 
+from bot.board import chat as board
 from bot.conversation.context import Deps, Handler, Turn
 from bot.conversation.registry import REGISTRY
 from bot.domain.commands import SECRETARIAT, allowed
@@ -29,6 +30,7 @@ HANDLERS: dict[str, Handler] = {
     **queries.HANDLERS,
     **contacts.HANDLERS,
     **oversight.HANDLERS,
+    **board.HANDLERS,
 }
 if set(HANDLERS) != set(REGISTRY.by_name):  # a declaration without a handler, or the reverse
     raise RuntimeError(f"commands and handlers differ: {set(HANDLERS) ^ set(REGISTRY.by_name)}")

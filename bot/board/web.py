@@ -1,0 +1,366 @@
+"""The status board's HTTP side: a sub-application under ``/board`` on the bot's own server.
+
+Read-only pages rendered on the server (Jinja2) with one stylesheet served from here: no
+script, no CDN. Every page but the sign-in ones reads the session cookie back as a viewer
+(:mod:`bot.board.access`) and shows only what that viewer may see (:mod:`bot.board.queries`);
+anything else is the same "not found". Sign-in links are spent by a POST from their page, so
+a chat client's link preview cannot use them up. Every answer carries the security headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+import time
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from bot.board import access, queries
+from bot.board.oauth import WecomOAuth
+from bot.config import Settings
+from bot.domain.lights import Light
+from bot.domain.messages import N_
+from bot.domain.reporting import Status
+from bot.i18n import Translator
+from bot.oversight.exports import FORMATS, export_month
+from bot.reporting.prompts import ROLE_NAMES
+from bot.reporting.records import reporting_month
+from bot.summaries.quarterly import STATE_LABELS
+
+HERE = Path(__file__).resolve().parent
+COOKIE, STATE_COOKIE = "duban_board", "duban_board_state"
+SIGNIN_LIMIT = (10, 60.0)  # sign-in attempts per address and window (seconds)
+SAFE_NEXT = re.compile(r"/board/(?:(?:plan|task|unit)/\d{1,10})?")
+HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # a sign-in link never leaks through a Referer
+    "Cache-Control": "no-store",
+}
+MIMES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "png": "image/png",
+}
+SUMMARY_STATES = {**STATE_LABELS, "draft": N_("draft")}
+KEY: web.AppKey[Board] = web.AppKey("board")
+
+
+@dataclass
+class Attempts:
+    """Sign-in attempts per client address over a sliding window (this process's share)."""
+
+    limit: int
+    window: float
+    seen: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+
+    def allow(self, key: str) -> bool:
+        """Count an attempt; False once the address has made too many in the window."""
+        now, times = time.monotonic(), self.seen[key]
+        while times and now - times[0] > self.window:
+            times.popleft()
+        if len(times) >= self.limit:
+            return False
+        times.append(now)
+        return True
+
+
+@dataclass
+class Board:
+    """The board's settings and its handlers."""
+
+    public_url: Callable[[], str]  # as browsers reach the bot, without a trailing slash
+    data_dir: Path
+    zone: ZoneInfo
+    clock: Callable[[], datetime]
+    default_locale: str
+    oauth: WecomOAuth | None = None
+    attempts: Attempts = field(default_factory=lambda: Attempts(*SIGNIN_LIMIT))
+    env: Environment = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    @property
+    def secure(self) -> bool:
+        """Cookies only over HTTPS when the board's address is HTTPS."""
+        return self.public_url().startswith("https://")
+
+    # -- rendering ---------------------------------------------------------------------
+
+    def render(
+        self, template: str, locale: str, *, status: int = 200, **context: Any
+    ) -> web.Response:
+        """A page in ``locale``."""
+        tr = Translator(locale)
+        zone = self.zone
+
+        def when(at: datetime | None) -> str:
+            return at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if at else ""
+
+        def said(status: str | None, percent: int | None = None) -> str:
+            if not status:
+                return tr.gettext("not reported")
+            label = tr.gettext(Status(status).label)
+            return f"{label} {percent}%" if percent is not None and status != "done" else label
+
+        page = self.env.get_template(template).render(
+            _=tr.gettext,
+            lang=tr.locale.replace("_", "-"),
+            light=lambda value: tr.gettext(Light(value).label),
+            said=said,
+            role=lambda name: tr.gettext(ROLE_NAMES.get(name) or name),
+            state=lambda name: tr.gettext(SUMMARY_STATES.get(name) or name),
+            when=when,
+            oauth=self.oauth is not None,
+            **context,
+        )
+        return web.Response(text=page, status=status, content_type="text/html", charset="utf-8")
+
+    def _cookie(self, response: web.StreamResponse, name: str, value: str, max_age: int) -> None:
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            path="/board",
+            httponly=True,
+            samesite="Lax",  # sent on the top-level open from a chat app, never on others'
+            secure=self.secure,
+        )
+
+    # -- sign-in -----------------------------------------------------------------------
+
+    async def viewer(self, request: web.Request) -> access.Viewer | None:
+        """The signed-in viewer of the request, if any."""
+        return await access.viewer(request.cookies.get(COOKIE, ""), now=self.clock())
+
+    def signed_out(self, request: web.Request) -> web.Response:
+        """Not signed in: into WeCom's authorisation inside WeCom, else how to sign in."""
+        if self.oauth is not None and "wxwork" in request.headers.get("User-Agent", "").lower():
+            raise web.HTTPFound(f"/board/wecom?next={quote(request.path)}")
+        return self.render("signin_needed.html", self.default_locale, status=401)
+
+    async def signin_page(self, request: web.Request) -> web.Response:
+        """The page of a link: one button spends it (a link preview only reads)."""
+        token = request.match_info["token"]
+        usable = len(token) <= 100 and await access.link_open(token, now=self.clock())
+        if not usable:
+            return self.render("signin_failed.html", self.default_locale, status=403)
+        return self.render("signin.html", self.default_locale, token=token)
+
+    async def signin(self, request: web.Request) -> web.Response:
+        """Spend a link for a session cookie."""
+        if not self.attempts.allow(request.remote or ""):
+            return self.render("too_many.html", self.default_locale, status=429)
+        form = await request.post()
+        token = str(form.get("token", ""))[:100]
+        session = await access.redeem_link(token, now=self.clock()) if token else None
+        if session is None:
+            return self.render("signin_failed.html", self.default_locale, status=403)
+        response = web.HTTPSeeOther("/board/")
+        self._cookie(response, COOKIE, session, int(access.SESSION_TTL.total_seconds()))
+        raise response
+
+    async def signout(self, request: web.Request) -> web.Response:
+        """End the session and forget the cookie."""
+        await access.sign_out(request.cookies.get(COOKIE, ""))
+        response = web.HTTPSeeOther("/board/")
+        response.del_cookie(COOKIE, path="/board")
+        raise response
+
+    async def wecom_start(self, request: web.Request) -> web.Response:
+        """Inside WeCom: off to WeCom's authorisation, with a state only this browser holds."""
+        if self.oauth is None or not self.public_url():
+            raise web.HTTPNotFound
+        next_path = request.query.get("next", "/board/")
+        state = secrets.token_urlsafe(16)
+        back = f"{self.public_url()}/board/wecom/return?next={quote(next_path)}"
+        response = web.HTTPFound(self.oauth.authorize_url(back, state))
+        self._cookie(response, STATE_COOKIE, state, 600)
+        raise response
+
+    async def wecom_return(self, request: web.Request) -> web.Response:
+        """Back from WeCom with a code: the member's session, or a refusal."""
+        if self.oauth is None:
+            raise web.HTTPNotFound
+        if not self.attempts.allow(request.remote or ""):
+            return self.render("too_many.html", self.default_locale, status=429)
+        state = request.cookies.get(STATE_COOKIE, "")
+        if not state or not secrets.compare_digest(state, request.query.get("state", "")):
+            return self.render("signin_failed.html", self.default_locale, status=403)
+        userid = await self.oauth.userid(request.query.get("code", ""))
+        session = await access.wecom_session(userid, now=self.clock()) if userid else None
+        if session is None:
+            return self.render("signin_failed.html", self.default_locale, status=403)
+        next_path = request.query.get("next", "/board/")
+        response = web.HTTPFound(next_path if SAFE_NEXT.fullmatch(next_path) else "/board/")
+        self._cookie(response, COOKIE, session, int(access.SESSION_TTL.total_seconds()))
+        response.del_cookie(STATE_COOKIE, path="/board")
+        raise response
+
+    # -- pages -------------------------------------------------------------------------
+
+    async def home(self, request: web.Request) -> web.Response:
+        """The plans; the one plan's page when there is only one."""
+        viewer = await self.viewer(request)
+        if viewer is None:
+            return self.signed_out(request)
+        found = await queries.plans()
+        if len(found) == 1:
+            raise web.HTTPFound(f"/board/plan/{found[0].id}")
+        return self.render("plans.html", viewer.locale, viewer=viewer, plans=found)
+
+    async def plan(self, request: web.Request) -> web.Response:
+        """A plan's lights, gaps, rate and downloads."""
+        viewer = await self.viewer(request)
+        if viewer is None:
+            return self.signed_out(request)
+        today = self.clock().astimezone(self.zone).date()
+        tr = Translator(viewer.locale)
+        board = await queries.plan_board(int(request.match_info["id"]), viewer, today=today, tr=tr)
+        refusal = tr.render(board.refusal) if board.refusal else ""
+        return self.render(
+            "plan.html", viewer.locale, viewer=viewer, board=board, refusal=refusal, today=today
+        )
+
+    async def task(self, request: web.Request) -> web.Response:
+        """A task's history."""
+        viewer = await self.viewer(request)
+        if viewer is None:
+            return self.signed_out(request)
+        page = await queries.task_page(int(request.match_info["id"]), viewer)
+        return self.render("task.html", viewer.locale, viewer=viewer, page=page)
+
+    async def unit(self, request: web.Request) -> web.Response:
+        """A unit's tasks and record."""
+        viewer = await self.viewer(request)
+        if viewer is None:
+            return self.signed_out(request)
+        page = await queries.unit_page(int(request.match_info["id"]), viewer)
+        return self.render("unit.html", viewer.locale, viewer=viewer, page=page)
+
+    async def download(self, request: web.Request) -> web.Response:
+        """The latest month's xlsx, docx or png of a plan (secretariat and leaders)."""
+        viewer = await self.viewer(request)
+        if viewer is None:
+            return self.signed_out(request)
+        fmt, plan_id = request.match_info["fmt"], int(request.match_info["id"])
+        plans = {p.id for p in await queries.plans()}
+        if not viewer.wide or fmt not in FORMATS or plan_id not in plans:
+            raise queries.NotFoundError
+        tr = Translator(viewer.locale)
+        month = await reporting_month(None, plan_id)
+        out = self.data_dir / "exports" / "board" / f"{secrets.token_hex(8)}.{fmt}"
+        today = self.clock().astimezone(self.zone).date()
+        await export_month(
+            month, fmt, out, today=today, zone=self.zone, locale=viewer.locale, plan_id=plan_id
+        )
+        body = await asyncio.to_thread(out.read_bytes)
+        await asyncio.to_thread(out.unlink)
+        name = tr.gettext("Progress {period}.xlsx", period=month.key).rsplit(".", 1)[0]
+        disposition = f"attachment; filename=\"progress-{month.key}.{fmt}\"; filename*=UTF-8''"
+        return web.Response(
+            body=body,
+            content_type=MIMES[fmt],
+            headers={"Content-Disposition": disposition + quote(f"{name}.{fmt}")},
+        )
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _middleware(board: Board) -> Any:
+    @web.middleware
+    async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            response = await handler(request)
+        except queries.NotFoundError:
+            viewer = await board.viewer(request)
+            locale = viewer.locale if viewer else board.default_locale
+            response = board.render("not_found.html", locale, status=404)
+        except web.HTTPException as exc:
+            exc.headers.update(HEADERS)
+            raise
+        response.headers.update(HEADERS)
+        return response
+
+    return guard
+
+
+def from_settings(
+    settings: Settings, clock: Callable[[], datetime], running_url: Callable[[], str]
+) -> Board:
+    """The board of a deployment; ``running_url`` is the server's own address, the fallback
+    when ``DUBAN_PUBLIC_URL`` is not set."""
+    oauth = None
+    if settings.wecom_enabled:
+        assert settings.wecom_corp_id
+        assert settings.wecom_agent_id
+        assert settings.wecom_secret is not None
+        oauth = WecomOAuth(
+            settings.wecom_corp_id,
+            settings.wecom_agent_id,
+            settings.wecom_secret.get_secret_value(),
+            settings.wecom_api_base,
+        )
+    return Board(
+        public_url=lambda: public_url(settings, running_url()),
+        data_dir=settings.data_dir,
+        zone=ZoneInfo(settings.timezone),
+        clock=clock,
+        default_locale=settings.default_locale,
+        oauth=oauth,
+    )
+
+
+def public_url(settings: Settings, running_url: str) -> str:
+    """The board's base address: ``DUBAN_PUBLIC_URL``, else the server's own."""
+    return (settings.public_url or running_url).rstrip("/")
+
+
+def board_app(board: Board) -> web.Application:
+    """The ``/board`` sub-application."""
+    sub = web.Application(middlewares=[_middleware(board)])
+    sub[KEY] = board
+    sub.router.add_get("/", board.home)
+    sub.router.add_get(r"/plan/{id:\d{1,10}}", board.plan)
+    sub.router.add_get(r"/plan/{id:\d{1,10}}/export/{fmt:[a-z]{3,4}}", board.download)
+    sub.router.add_get(r"/task/{id:\d{1,10}}", board.task)
+    sub.router.add_get(r"/unit/{id:\d{1,10}}", board.unit)
+    sub.router.add_get(r"/signin/{token:[A-Za-z0-9_-]{1,100}}", board.signin_page)
+    sub.router.add_post("/signin", board.signin)
+    sub.router.add_post("/signout", board.signout)
+    sub.router.add_get("/wecom", board.wecom_start)
+    sub.router.add_get("/wecom/return", board.wecom_return)
+    sub.router.add_static("/static", HERE / "static")
+    return sub
+
+
+def mount(app: web.Application, board: Board) -> None:
+    """Serve the board under ``/board`` of the bot's server."""
+
+    async def to_board(_: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound("/board/")
+
+    app.router.add_get("/board", to_board)
+    app.add_subapp("/board", board_app(board))
