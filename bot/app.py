@@ -37,6 +37,7 @@ from bot.conversation.context import Deps
 from bot.conversation.router import GROUP_READABLE
 from bot.delivery.channel import Channel, Probe
 from bot.delivery.intake import Intake
+from bot.delivery.jobs import JobWorker
 from bot.delivery.sender import Sender
 from bot.domain.conversation import InboundFile
 from bot.domain.messages import N_, Message, msg
@@ -181,6 +182,8 @@ class DubanApp:
         self.url = f"http://{host}:{port}"
         self._spawn(self.intake.run(self.stop_event))
         self._spawn(self.sender.run(self.stop_event))
+        jobs = JobWorker(self.intake.deps, outbox_wakeup=self.sender.wakeup)  # slow work
+        self._spawn(jobs.run(self.stop_event))
         if "wecom" in self.channels:
             self.status["wecom"] = "connecting"
             self._linked["wecom"] = asyncio.Event()

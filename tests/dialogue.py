@@ -4,7 +4,9 @@ Tests read as tables of (who, what they do, what the bot answers), Zulip-bot sty
 fake is at the edge: files "sent" by a person come from a dict instead of a chat server.
 People on WeCom go through the real WeCom adapter's numbered-choice fallback as the intake and
 the sender would use it: each answer to them is noted as sent, each typed reply is read
-against the last step before the handlers see it.
+against the last step before the handlers see it. Slow work a handler deferred (an export, a
+digest) runs when the table says so (:data:`JOBS`, :meth:`Dialogue.jobs`), through the real
+job worker, and its answers are read back from the outbox.
 """
 
 from __future__ import annotations
@@ -21,11 +23,14 @@ from bot.conversation.registry import text_inbound
 from bot.conversation.router import handle
 from bot.delivery.channel import Channel
 from bot.delivery.choices import note_sent, read_choice
+from bot.delivery.jobs import JobWorker
 from bot.delivery.outbox import enqueue
 from bot.domain.conversation import Inbound, InboundFile, Outbound
+from bot.storage.models import OutboxMessage
 
 TZ = ZoneInfo("Asia/Shanghai")
 SEPARATOR = "\n---\n"  # between the answers to one action, as :meth:`Dialogue._run` joins them
+JOBS = "…"  # a table's action: the deferred jobs run; the answer is what they queued for who
 
 
 def reply(text: str, title: str = "") -> str:
@@ -150,6 +155,23 @@ class Dialogue:
         """``who`` sends a voice message."""
         return await self._run(who, self._inbound(who, kind="voice"))
 
+    async def run_jobs(self) -> list[OutboxMessage]:
+        """Run every deferred job that is due with the real job worker; what they queued."""
+        before = await OutboxMessage.filter(key__startswith="job:").values_list("id", flat=True)
+        await JobWorker(self.deps).process_pending()
+        return list(
+            await OutboxMessage.filter(key__startswith="job:")
+            .exclude(id__in=list(before))
+            .order_by("id")
+        )
+
+    async def jobs(self, who: Person) -> str:
+        """The deferred jobs run; the answers they queued for ``who`` (or their group)."""
+        chat = f"{who.channel}:{who.group}" if who.group else who.identity
+        queued = [Outbound.from_json(m.payload) for m in await self.run_jobs()
+                  if m.recipient == chat]  # fmt: skip
+        return replies(*(reply(r.text, r.title) for r in queued))
+
     def buttons(self, who: Person) -> list[tuple[str, str]]:
         """(label, payload) of the buttons in the last answers to ``who``."""
         return [(b.label, b.payload) for o in self.last.get(who.identity, []) for b in o.options()]
@@ -182,7 +204,8 @@ class Dialogue:
 
 
 async def run_table(dialogue: Dialogue, table: list[tuple[Person, str, str | Contains]]) -> None:
-    """Play (who, action, expected) rows: action is text, ``[label]`` presses, ``@file`` sends.
+    """Play (who, action, expected) rows: action is text, ``[label]`` presses, ``@file`` sends,
+    :data:`JOBS` runs the deferred jobs (the answer: what they queued for who).
 
     ``expected`` is the whole answer (:func:`reply`, :func:`replies`); ``""`` expects no
     answer at all; ``Contains(text)``, for genuinely variable answers, only that ``text``
@@ -191,6 +214,8 @@ async def run_table(dialogue: Dialogue, table: list[tuple[Person, str, str | Con
     for row, (who, action, expected) in enumerate(table, 1):
         if action.startswith("[") and action.endswith("]"):
             answer = await dialogue.presses(who, action[1:-1])
+        elif action == JOBS:
+            answer = await dialogue.jobs(who)
         elif action.startswith("@"):
             answer = await dialogue.sends_file(who, action.encode() * 100, action[1:])
         else:

@@ -174,8 +174,14 @@ def test_nudge(world: Dialogue, runner: CliRunner) -> None:
     assert sent == {"manual-2026-11-25": expected, "manual-2026-11-26": expected}
 
 
+def jobs(world: Dialogue, who: Person) -> str:
+    """The deferred jobs run; what they queued for ``who`` (see :meth:`Dialogue.jobs`)."""
+    return in_db(lambda: world.jobs(who))
+
+
 def test_digest(world: Dialogue, runner: CliRunner) -> None:
-    answer = chat(world, SEC, "/digest")
+    assert chat(world, SEC, "/digest") == reply("Preparing the digest of 2026-10…")
+    answer = jobs(world, SEC)
     # the same title and text, for the same period: the latest dispatched month
     assert cli(runner, "digest") == answer + "\n"
     assert answer.startswith("Monthly digest 2026-10\n青溪县2026年优化营商环境重点任务分工方案\n")
@@ -192,7 +198,8 @@ def _cells(path: Path) -> list[list[list[Any]]]:
 def test_export(world: Dialogue, runner: CliRunner, cli_env: Path) -> None:
     out = cli_env / "cli.xlsx"
     assert cli(runner, "export", "--out", str(out)) == f"Written to {out}.\n"
-    assert chat(world, SEC, "/export") == reply("The xlsx export of 2026-10.")
+    assert chat(world, SEC, "/export") == reply("Preparing the xlsx export of 2026-10…")
+    assert jobs(world, SEC) == reply("The xlsx export of 2026-10.")
     from_chat = cli_env / "data" / "exports" / "chat-2026-10-en.xlsx"
     cells = _cells(out)
     assert cells == _cells(from_chat)  # the same month, the same rows, cell for cell

@@ -2,42 +2,40 @@
 ``/export``. Every answer is about the latest dispatched month unless one is named.
 
 Each handler calls the use case the CLI calls too (``bot.oversight.status``, ``digest``,
-``exports``, ``bot.cadence.jobs.nudge``) and only renders its answer."""
+``exports``, ``bot.cadence.jobs.nudge``) and only renders its answer. What builds a file
+(``/digest``, ``/export``) is checked here, deferred to a job (``bot.oversight.jobs``) and
+answered at once; the file follows when the job worker has built it."""
 
 from __future__ import annotations
 
 from bot.cadence.jobs import nudge as nudge_units
 from bot.conversation.context import Handler, Turn
-from bot.domain.conversation import Outbound, OutFile
+from bot.delivery.deferred import Asker
 from bot.domain.reporting import Status
 from bot.domain.text import shorten
-from bot.oversight.exports import FORMATS, export_month
-from bot.oversight.publish import digest_message
+from bot.oversight.jobs import defer_digest, defer_export, export_request
 from bot.oversight.status import Lights, TaskStatus
 from bot.oversight.status import overdue as overdue_now
 from bot.oversight.status import status as task_status
 from bot.reporting.chat import status_label
-from bot.reporting.records import reporting_month
-
-MIMES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "png": "image/png",
-}
+from bot.reporting.records import month_period, reporting_month
 
 
 def _said(turn: Turn, status: Status | None, percent: int | None) -> str:
     return status_label(turn, status, percent) if status else turn._("not reported")
 
 
+def _asker(turn: Turn) -> Asker:
+    inbound = turn.inbound
+    return Asker(inbound.identity, inbound.chat_identity, turn.tr.locale)
+
+
 async def digest(turn: Turn) -> None:
-    """The digest of the latest (or a named) month, with the filled table."""
+    """The digest of the latest (or a named) month, with the filled table: it follows."""
     month = await reporting_month(turn.inbound.args.strip())
-    _, outbound = await digest_message(
-        month, locale=turn.tr.locale, data_dir=turn.deps.data_dir, today=turn.today,
-        zone=turn.deps.timezone, plan_id=None,
-    )  # fmt: skip
-    turn.send(outbound)
+    await month_period(month)  # refused now if it was never dispatched
+    await defer_digest(month, _asker(turn), today=turn.today)
+    turn.reply(turn._("Preparing the digest of {period}…", period=month.key))
 
 
 async def status(turn: Turn) -> None:
@@ -106,30 +104,10 @@ async def nudge(turn: Turn) -> None:
 
 
 async def export(turn: Turn) -> None:
-    """``/export [xlsx|docx|png]``: the file of the latest month."""
-    fmt = turn.inbound.args.strip().lower() or "xlsx"
-    if fmt not in FORMATS:
-        turn.reply(
-            turn._("Unknown export format “{value}”: use xlsx, docx or png.", value=fmt[:20])
-        )
-        return
-    month = await reporting_month()
-    relative = f"exports/chat-{month.key}-{turn.tr.locale}.{fmt}"
-    await export_month(
-        month,
-        fmt,
-        turn.deps.data_dir / relative,
-        today=turn.today,
-        zone=turn.deps.timezone,
-        locale=turn.tr.locale,
-    )
-    name = turn._("Progress {period}.xlsx", period=month.key).rsplit(".", 1)[0] + f".{fmt}"
-    turn.send(
-        Outbound(
-            text=turn._("The {format} export of {period}.", format=fmt, period=month.key),
-            files=(OutFile(relative, name, MIMES[fmt]),),
-        )
-    )
+    """``/export [xlsx|docx|png] [YYYY-MM]``: the file of the latest (or a named) month."""
+    fmt, month = await export_request(turn.inbound.args)
+    await defer_export(month, fmt, _asker(turn), today=turn.today)
+    turn.reply(turn._("Preparing the {format} export of {period}…", format=fmt, period=month.key))
 
 
 HANDLERS: dict[str, Handler] = {

@@ -20,7 +20,8 @@ COMMANDS: tuple[Command, ...] = (
             Argument.NONE,
             N_("/nudge (一键催办) — remind every unit that has not reported"),
             N_("Remind units that have not reported")),
-    Command("export", ("导出", "導出"), frozenset({SECRETARIAT}), True, Argument.TOKEN,
-            N_("/export [xlsx|docx|png] (导出) — the table, the written material, the chart"),
+    Command("export", ("导出", "導出"), frozenset({SECRETARIAT}), True, Argument.NAME,
+            N_("/export [xlsx|docx|png] [YYYY-MM] (导出) — the table, the written material, "
+               "the chart"),
             N_("The table, material or chart")),
 )  # fmt: skip

@@ -1,14 +1,20 @@
 """Exports of a month: the filled table (xlsx), the written material (docx), the chart (png).
 
-Built from the digest and the stored reports; written off the event loop.
+Built from the digest and the stored reports; written off the event loop, into a temporary
+file of its own that is then renamed into place, so two exports of the same month never write
+into one file and a reader (the sender attaching it) never sees half of one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import secrets
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.domain.cadence import previous_month
@@ -32,7 +38,13 @@ from bot.storage.models import Plan, ProgressReport, ReportingPeriod, ReportRequ
 from bot.storage.register import load_tasks, plan_meta
 
 FORMATS = ("xlsx", "docx", "png")
+MIMES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "png": "image/png",
+}
 RATE_MONTHS = 6
+T = TypeVar("T")
 
 
 def _status_text(tr: Translator, status: str, percent: int | None) -> str:
@@ -147,11 +159,24 @@ async def export_month(
         )
     digest = await build_digest(month, today=today, plan_id=plan_id)
     tr = Translator(locale)
-    out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "png":
-        await asyncio.to_thread(write_chart_png, await chart_data(digest, tr), out)
+        await write_atomically(write_chart_png, await chart_data(digest, tr), out)
     else:
         document = await progress_document(digest, tr, zone)
         writer = write_progress_xlsx if fmt == "xlsx" else write_progress_docx
-        await asyncio.to_thread(writer, document, out)
+        await write_atomically(writer, document, out)
     return digest
+
+
+async def write_atomically(writer: Callable[[T, Path], None], value: T, out: Path) -> None:
+    """Write ``value`` with ``writer`` (in a thread) into a unique temporary file beside
+    ``out``, then rename it over ``out``; the temporary file is removed if writing fails."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # the suffix is kept: the chart's writer picks its format from it
+    partial = out.with_name(f".{out.stem}.{secrets.token_hex(6)}.partial{out.suffix}")
+    try:
+        await asyncio.to_thread(writer, value, partial)
+        await asyncio.to_thread(partial.replace, out)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
