@@ -1,8 +1,10 @@
 """The register as a Word table: column widths by content, a header row repeated on every page.
 
-Narrow columns (序号, dates, a leader's name) are as wide as their longest entry within a cap;
-unit columns are moderate; what is left of the text width goes to the long-text columns by
-weight (进展情况 most, then 目标任务 and 具体要求), each no wider than its longest text needs.
+Narrow columns (序号, dates, a leader's name) are as wide as their longest entry within a cap
+(a header wraps onto two lines rather than widen its column); unit columns are moderate; the
+narrow columns together take at most 45 % of the width when long-text columns are present, and
+what is left goes to the long-text columns by weight (进展情况 most, then 目标任务 and 具体要求),
+each no wider than its longest text needs.
 The table is XML text with fixed widths (``w:tblLayout fixed``): Word neither measures nor
 re-flows it, and no cell is inserted through python-docx.
 """
@@ -18,17 +20,18 @@ CHAR_MM = 12 * 25.4 / 72  # one Chinese character at 小四 (12 pt)
 PADDING_MM = 2 * 1.9  # Word's default cell margins, left and right
 # column → (fewest characters, most characters, share of the spare width)
 _LIMITS: dict[Column, tuple[float, float, float]] = {
-    Column.NUMBER: (2, 3, 0),
+    Column.NUMBER: (1.5, 3, 0),
     Column.TITLE: (6, 40, 3),
     Column.REQUIREMENTS: (6, 60, 3),
     Column.PROGRESS: (8, 120, 5),
-    Column.LEAD: (4, 8, 0),
-    Column.RESPONSIBLE: (4, 9, 0),
-    Column.COOPERATING: (4, 9, 0),
-    Column.LEADER: (3, 5, 0),
-    Column.LIAISON: (4, 7, 0),
-    Column.DEADLINE: (4, 7, 0),
+    Column.LEAD: (2, 6, 0),
+    Column.RESPONSIBLE: (2, 6, 0),
+    Column.COOPERATING: (2, 6, 0),
+    Column.LEADER: (2, 4, 0),
+    Column.LIAISON: (2, 6, 0),
+    Column.DEADLINE: (3, 5, 0),
 }
+NARROW_SHARE = 0.45
 
 
 def text_width(value: str) -> float:
@@ -63,7 +66,7 @@ def column_widths(
     columns: Sequence[Column], header: Sequence[str], rows: Sequence[Sequence[str]], total: float
 ) -> list[float]:
     """Widths in millimetres that add up to ``total``, by each column's role and content."""
-    longest = [text_width(h) for h in header]
+    longest = [text_width(h) / 2 for h in header]  # a header may wrap onto two lines
     for row in rows:
         for i, value in enumerate(row):
             if len(value) > longest[i]:  # a text is never wider than its length
@@ -79,6 +82,11 @@ def column_widths(
             needs[i], weights[i] = (chars - fewest) * CHAR_MM, weight
         else:
             base.append(chars * CHAR_MM + PADDING_MM)
+    narrow = [i for i, c in enumerate(columns) if i not in weights and c is not Column.NUMBER]
+    crowded = sum(base[i] for i in narrow) / (NARROW_SHARE * total)
+    if weights and narrow and crowded > 1:  # many unit columns: they wrap, the long texts do not
+        for i in narrow:
+            base[i] /= crowded
     spare = total - sum(base)
     if spare < 0:  # more columns than the page holds: everything in proportion
         return [w * total / sum(base) for w in base]
