@@ -114,5 +114,6 @@ async def test_a_deployment_may_open_status_and_overdue_to_the_group(world: Dial
     world.deps = dataclasses.replace(world.deps, group_readable=GROUP_READABLE)
     alice = await Contact.get(identity=ALICE.identity, active=True)
     assert await world.says(STRANGER, f"/revoke {alice.id}") == ONLY
-    assert (await world.says(STRANGER, "/overdue")).startswith("Overdue (2026-11)")
+    assert await world.says(STRANGER, "/overdue") == reply("Preparing the overdue list…")
+    assert (await world.jobs(STRANGER)).startswith("Overdue (2026-11)")  # to the group
     assert await Contact.filter(id=alice.id, active=True).exists()

@@ -179,6 +179,12 @@ def jobs(world: Dialogue, who: Person) -> str:
     return in_db(lambda: world.jobs(who))
 
 
+def deferred(world: Dialogue, who: Person, text: str, preparing: str) -> str:
+    """``who`` says ``text``, which answers ``preparing`` at once; what its job then sends."""
+    assert chat(world, who, text) == reply(preparing)
+    return jobs(world, who)
+
+
 def test_digest(world: Dialogue, runner: CliRunner) -> None:
     assert chat(world, SEC, "/digest") == reply("Preparing the digest of 2026-10…")
     answer = jobs(world, SEC)
@@ -229,7 +235,7 @@ def test_status(world: Dialogue, runner: CliRunner) -> None:
         ("yellow", "behind"),
         ("yellow", None),
     ]
-    assert chat(world, SEC, "/status") == reply(
+    assert deferred(world, SEC, "/status", "Preparing the status…") == reply(
         "\n".join(_light_line(t) for t in lights["tasks"]), "Status 2026-10"
     )
 
@@ -246,7 +252,7 @@ def test_status(world: Dialogue, runner: CliRunner) -> None:
             "missing_units": ["县住建局", "县城投公司", "县城管局", "国网青溪县供电公司"],
         },
     }
-    assert chat(world, SEC, "/status 4") == reply(
+    assert deferred(world, SEC, "/status 4", "Preparing the status…") == reply(
         "🟡 4. 提升获得电力、用水用气服务水平。\nLead: 县发改局\n用水报装环节仍为3个\n"
         "not reported: 县住建局、县城投公司、县城管局、国网青溪县供电公司",
         "Status 2026-10",
@@ -264,7 +270,7 @@ def test_status(world: Dialogue, runner: CliRunner) -> None:
         ("20", "lead", None, None),
     ]
     assert {t["reported_at"] for t in unit["tasks"][:3]} == {"2026-11-25T09:00:00+08:00"}
-    assert chat(world, SEC, "/status 县发改局") == reply(
+    assert deferred(world, SEC, "/status 县发改局", "Preparing the status…") == reply(
         "1. 深化“一件事一次办”改革。 — In progress 60%\n"
         "3. 优化工程建设项目审批。 — Done\n"
         "4. 提升获得电力、用水用气服务水平。 — Behind schedule 20%\n"
@@ -279,7 +285,7 @@ def test_status(world: Dialogue, runner: CliRunner) -> None:
     assert refused.exit_code == 2
     expected = "There is no unit called “县发改”. Did you mean “县发改局”?"
     assert refused.stderr == expected + "\n"
-    assert chat(world, SEC, "/status 县发改") == reply(expected)
+    assert deferred(world, SEC, "/status 县发改", "Preparing the status…") == reply(expected)
 
 
 def test_overdue(world: Dialogue, runner: CliRunner) -> None:
@@ -308,4 +314,6 @@ def test_overdue(world: Dialogue, runner: CliRunner) -> None:
         for t in found["tasks"]
     ]
     lines.append(f"Not reported after the deadline 2026-12-02: {'、'.join(late)}")
-    assert chat(world, SEC, "/overdue") == reply("\n".join(lines), "Overdue (2026-10)")
+    assert deferred(world, SEC, "/overdue", "Preparing the overdue list…") == reply(
+        "\n".join(lines), "Overdue (2026-10)"
+    )

@@ -1,0 +1,70 @@
+"""``/status`` and ``/overdue`` as the chat shows them, in the reader's language.
+
+Both walk the whole plan (they are read from the period's digest), so the handlers defer them
+(``bot.oversight.jobs``) and the job worker renders the answer here, without a ``Turn``.
+"""
+
+from __future__ import annotations
+
+from bot.domain.conversation import Outbound
+from bot.domain.reporting import Status
+from bot.domain.text import shorten
+from bot.i18n import Translator
+from bot.oversight.status import Lights, Overdue, StatusAnswer, TaskStatus
+from bot.reporting.prompts import status_text
+
+
+def _said(tr: Translator, status: Status | None, percent: int | None) -> str:
+    return status_text(tr, status, percent) if status else tr.gettext("not reported")
+
+
+def status_message(tr: Translator, answer: StatusAnswer) -> Outbound:
+    """The lights; one task; or a unit's tasks."""
+    if isinstance(answer, Lights):
+        lines = [
+            f"{t.light.symbol} {t.number}. {shorten(t.title, 24)} — {_said(tr, t.status, None)}"
+            for t in answer.tasks
+        ]
+        text, title = "\n".join(lines), tr.gettext("Status {period}", period=answer.period)
+    elif isinstance(answer, TaskStatus):
+        task = answer.task
+        lines = [
+            f"{task.light.symbol} {task.number}. {task.title}",
+            tr.gettext("Lead: {units}", units="、".join(task.lead) or "—"),
+        ]
+        if task.latest:
+            lines.append(task.latest)
+        if task.missing_units:
+            lines.append(tr.gettext("not reported: {units}", units="、".join(task.missing_units)))
+        text, title = "\n".join(lines), tr.gettext("Status {period}", period=answer.period)
+    else:
+        lines = [
+            f"{t.number}. {shorten(t.title, 30)} — {_said(tr, t.status, t.percent)}"
+            for t in answer.tasks
+        ]
+        text = "\n".join(lines) or "—"
+        title = tr.gettext("Tasks of {unit} ({count})", unit=answer.unit, count=len(answer.tasks))
+    return Outbound(text=text, title=title, locale=tr.locale)
+
+
+def overdue_message(tr: Translator, found: Overdue) -> Outbound:
+    """Tasks past their deadline, and units that missed the latest due day."""
+    lines = [
+        tr.gettext("Task {number} {title} — deadline {deadline}, lead {lead}", number=o.number,
+                   title=shorten(o.title, 30), deadline=o.deadline.isoformat() if o.deadline
+                   else "—", lead=o.lead or "—")
+        for o in found.tasks
+    ]  # fmt: skip
+    if found.late_units:
+        lines.append(
+            tr.gettext(
+                "Not reported after the deadline {due}: {units}",
+                due=found.due_on.isoformat() if found.due_on else "",
+                units="、".join(found.late_units),
+            )
+        )
+    return Outbound(
+        text="\n".join(lines) or tr.gettext("Nothing is overdue."),
+        title=tr.gettext("Overdue ({period})", period=found.period),
+        locale=tr.locale,
+    )
