@@ -10,6 +10,7 @@ a chat client's link preview cannot use them up. Every answer carries the securi
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 import secrets
 import time
@@ -38,12 +39,14 @@ from bot.reporting.records import reporting_month
 from bot.summaries.quarterly import STATE_LABELS
 
 HERE = Path(__file__).resolve().parent
+FONT = HERE.parent / "data" / "fonts" / "wqy-microhei.ttc"  # for screens without a CJK font
 COOKIE, STATE_COOKIE = "duban_board", "duban_board_state"
 SIGNIN_LIMIT = (10, 60.0)  # sign-in attempts per address and window (seconds)
 SAFE_NEXT = re.compile(r"/board/(?:(?:plan|task|unit)/\d{1,10})?")
 HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
+        "form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Frame-Options": "DENY",
@@ -91,6 +94,7 @@ class Board:
     oauth: WecomOAuth | None = None
     attempts: Attempts = field(default_factory=lambda: Attempts(*SIGNIN_LIMIT))
     env: Environment = field(init=False)
+    _font: bytes = b""
 
     def __post_init__(self) -> None:
         self.env = Environment(
@@ -146,6 +150,20 @@ class Board:
             httponly=True,
             samesite="Lax",  # sent on the top-level open from a chat app, never on others'
             secure=self.secure,
+        )
+
+    async def font(self, _: web.Request) -> web.Response:
+        """The bundled CJK font, fetched only by a browser with no Chinese font of its own.
+
+        Browsers take no font collection (.ttc): its first face is served as a TrueType
+        font, converted once per process.
+        """
+        if not self._font:
+            self._font = await asyncio.to_thread(_first_face, FONT)
+        return web.Response(
+            body=self._font,
+            content_type="font/ttf",
+            headers={"Cache-Control": "public, max-age=604800"},
         )
 
     # -- sign-in -----------------------------------------------------------------------
@@ -301,10 +319,19 @@ def _middleware(board: Board) -> Any:
         except web.HTTPException as exc:
             exc.headers.update(HEADERS)
             raise
-        response.headers.update(HEADERS)
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)  # a font may say it can be cached
         return response
 
     return guard
+
+
+def _first_face(path: Path) -> bytes:
+    from fontTools.ttLib import TTCollection  # noqa: PLC0415 - only when a browser asks
+
+    out = io.BytesIO()
+    TTCollection(str(path)).fonts[0].save(out)
+    return out.getvalue()
 
 
 def from_settings(
@@ -353,6 +380,7 @@ def board_app(board: Board) -> web.Application:
     sub.router.add_get("/wecom", board.wecom_start)
     sub.router.add_get("/wecom/return", board.wecom_return)
     sub.router.add_static("/static", HERE / "static")
+    sub.router.add_get("/font/cjk.ttf", board.font)
     return sub
 
 
