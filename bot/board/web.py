@@ -327,7 +327,7 @@ def _middleware(board: Board) -> Any:
 
 
 def _first_face(path: Path) -> bytes:
-    from fontTools.ttLib import TTCollection  # noqa: PLC0415 - only when a browser asks
+    from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]  # noqa: PLC0415
 
     out = io.BytesIO()
     TTCollection(str(path)).fonts[0].save(out)
