@@ -133,8 +133,8 @@ async def test_a_refused_press_leaves_its_card_and_answers_as_a_notice(world: Di
 
 async def test_help_shows_the_slash_command_beside_the_chinese_word(world: Dialogue) -> None:
     answer = await world.says(ZHANG, "帮助")
-    assert "/digest 汇总 [YYYY-MM]" in answer
-    assert "/status 状态" in answer
+    assert "\n汇总（/digest） [YYYY-MM] — " in answer
+    assert "\n状态（/status） [序号|单位] — " in answer
 
 
 def _telegram(data_dir: Path) -> TelegramChannel:

@@ -32,6 +32,15 @@ def hint(turn: Turn) -> None:
     )
 
 
+def usage_line(line: str, name: str) -> str:
+    """The slash command beside the word: ``汇总（/digest） [YYYY-MM] — …`` (a Telegram group
+    with privacy mode sees only slash commands); a line that starts with it stays as it is."""
+    if line.startswith("/"):
+        return line
+    word, space, rest = line.partition(" ")
+    return f"{word}（/{name}）{space}{rest}"
+
+
 def help_text(turn: Turn) -> str:
     """The commands the speaker may use here, by role, from the command declarations."""
     in_group = turn.inbound.is_group and turn.chat is not None
@@ -41,9 +50,7 @@ def help_text(turn: Turn) -> str:
     for c in turn.commands.for_role(role, in_group=in_group):
         if c.name in ("start", "help"):
             continue
-        line = turn._(c.usage, role=label)
-        # the slash command beside the word (a Telegram group with privacy mode sees only it)
-        lines.append(line if line.startswith("/") else f"/{c.name} {line}")
+        lines.append(usage_line(turn._(c.usage, role=label), c.name))
     if role == ContactRole.REPORTER:
         lines.append(
             turn._(

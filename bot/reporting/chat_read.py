@@ -17,11 +17,11 @@ from bot.domain.freetext import ReadReport, read_reply
 from bot.domain.messages import N_, msg
 from bot.domain.payloads import Payload, payload
 from bot.domain.reporting import ATTACHMENTS_MAX, STATUS_PERCENT, Status, parse_percent
-from bot.domain.text import shorten
 from bot.reporting import chat as flow
 from bot.reporting import chat_extras as extras
 from bot.reporting.attachments import MAX_FILE_BYTES, store_attachment
 from bot.reporting.latest import RequestView, open_requests
+from bot.reporting.prompts import task_choice
 from bot.reporting.reports import (
     Draft,
     check_narrative,
@@ -179,7 +179,7 @@ async def _outside(
     data["attachments"] = files
     await turn.set_flow(flow.STASH, data)
     buttons = tuple(
-        (Button(f"{v.number}. {shorten(v.title, 18)}", payload("f", v.id)),) for v in waiting
+        (Button(task_choice(turn.tr, v, waiting), payload("f", v.id)),) for v in waiting
     )
     turn.reply(turn._("Which task is this for?"), buttons=buttons)
 

@@ -23,7 +23,7 @@ from pypika_tortoise import Order, Table
 from pypika_tortoise.analytics import RowNumber
 from pypika_tortoise.queries import QueryBuilder
 
-from bot.storage.models import ProgressReport, ReportRequest, Task, Unit
+from bot.storage.models import Assignment, ProgressReport, ReportRequest, Task, Unit, UnitMember
 
 OPEN_STATES = ("open", "answered")  # not closed: a reporter may still answer or revise
 
@@ -70,6 +70,8 @@ class RequestView:
     unit: str
     answered: bool
     unit_id: int
+    goal: str = ""  # the task's requirements (工作目标), joined
+    role: str | None = None  # the unit's part: lead | responsible | cooperating (牵头/责任/配合)
 
 
 REPORT_COLUMNS = tuple(LatestReport.__dataclass_fields__)
@@ -221,14 +223,54 @@ VIEW_COLUMNS = {
     "unit": "unit__name",
     "state": "state",
     "unit_id": "unit_id",
+    "task_id": "task_id",
+    "requirements": "task__requirements",
 }
+ROLE_ORDER = ("lead", "responsible", "cooperating")
+
+
+def goal_of(requirements: Iterable[object] | None) -> str:
+    """A task's requirements as one goal text, each item ended with ；."""
+    items = [str(item).strip() for item in (requirements or []) if item]
+    return "".join(i if i.endswith(("。", "；", ";", ".")) else f"{i}；" for i in items if i)
+
+
+async def unit_roles(pairs: Collection[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The part each unit plays in each task, (task, unit) → the first of lead, responsible,
+    cooperating, counting the collectives the unit belongs to (各乡镇 for a township)."""
+    units = {u for _, u in pairs}
+    collectives: dict[int, set[int]] = {u: {u} for u in units}
+    for member, collective in await UnitMember.filter(member_id__in=list(units)).values_list(
+        "member_id", "collective_id"
+    ):
+        collectives[int(str(member))].add(int(str(collective)))
+    rows = await Assignment.filter(
+        task_id__in=list({t for t, _ in pairs}),
+        unit_id__in=list(set().union(*collectives.values())) if collectives else [],
+        retired_at=None,
+    ).values_list("task_id", "unit_id", "role")
+    held: dict[tuple[int, int], str] = {}
+    for task, unit, role in rows:
+        held.setdefault((int(str(task)), int(str(unit))), str(role))
+    found: dict[tuple[int, int], str] = {}
+    for task, unit in pairs:
+        roles = [held[task, u] for u in collectives.get(unit, ()) if (task, u) in held]
+        ranked = sorted(roles, key=lambda r: ROLE_ORDER.index(r) if r in ROLE_ORDER else 9)
+        if ranked:
+            found[task, unit] = ranked[0]
+    return found
 
 
 async def _views(query: Any, *order: str) -> list[RequestView]:
+    rows = await query.order_by(*order).values(**VIEW_COLUMNS)
+    roles = await unit_roles({(r["task_id"], r["unit_id"]) for r in rows}) if rows else {}
     views = []
-    for row in await query.order_by(*order).values(**VIEW_COLUMNS):
+    for row in rows:
         answered = row.pop("state") == "answered"
-        views.append(RequestView(**row, answered=answered))
+        task_id = row.pop("task_id")
+        goal = goal_of(row.pop("requirements"))
+        role = roles.get((task_id, row["unit_id"]))
+        views.append(RequestView(**row, answered=answered, goal=goal, role=role))
     return views
 
 

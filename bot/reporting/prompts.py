@@ -12,15 +12,17 @@ from zoneinfo import ZoneInfo
 from bot.domain.conversation import Button, Outbound
 from bot.domain.messages import N_
 from bot.domain.payloads import payload
-from bot.domain.reporting import STATUS_PERCENT, Status
+from bot.domain.reporting import STATUS_PERCENT, Month, Status
 from bot.domain.text import shorten
 from bot.i18n import Translator
 from bot.reporting.reports import LastReport, RequestView, TaskContext
 
 TITLE_CHARS = 40
+CHOICE_TITLE_CHARS = 18
 BUTTONS_PER_ROW = 2
 PREVIEW_CHARS = 300
 GOAL_CHARS = 120
+PROMPT_GOAL_CHARS = 50  # the monthly prompt lists every task: its goal briefly
 ROLE_NAMES = {
     "lead": N_("lead unit (牵头)"),
     "responsible": N_("responsible unit (责任)"),
@@ -94,12 +96,49 @@ def request_line(tr: Translator, view: RequestView) -> str:
     )
 
 
+def month_label(tr: Translator, period: str) -> str:
+    """``2026-10`` → ``10月`` (``10/2026`` in English); a quarter or other key as it is."""
+    month = Month.parse(period)
+    if month is None:
+        return period
+    return tr.gettext("{month}/{year}", month=month.month, year=month.year)
+
+
+def task_choice(tr: Translator, view: RequestView, views: list[RequestView]) -> str:
+    """A task among ``views`` as a button says it: ``5. 标题``, or ``第5项（10月）：标题`` when
+    another month of the same task is open too."""
+    title = shorten(view.title, CHOICE_TITLE_CHARS)
+    if sum(v.number == view.number for v in views) > 1:
+        return tr.gettext(
+            "Task {number} ({period}): {title}",
+            number=view.number,
+            period=month_label(tr, view.period),
+            title=title,
+        )
+    return f"{view.number}. {title}"
+
+
+def prompt_lines(tr: Translator, view: RequestView) -> list[str]:
+    """A task in the monthly prompt: its line with the unit's part (牵头/责任/配合), then its
+    goal, shortened."""
+    line = request_line(tr, view)
+    if view.role in ROLE_NAMES:
+        line += " · " + tr.gettext(ROLE_NAMES[view.role])
+    if not view.goal:
+        return [line]
+    return [line, "  " + tr.gettext("Goal: {goal}", goal=shorten(view.goal, PROMPT_GOAL_CHARS))]
+
+
 def request_buttons(tr: Translator, views: list[RequestView]) -> tuple[tuple[Button, ...], ...]:
     """One button per request, two per row; labelled with the month when several are open."""
     months = len({v.period for v in views}) > 1
     buttons = [
         Button(
-            tr.gettext("Report task {number} ({period})", number=v.number, period=v.period)
+            tr.gettext(
+                "Report task {number} ({period})",
+                number=v.number,
+                period=month_label(tr, v.period),
+            )
             if months
             else tr.gettext("Report task {number}", number=v.number),
             payload("t", v.id),
@@ -122,7 +161,7 @@ def monthly_prompt(tr: Translator, unit: str, period: str, views: list[RequestVi
             due=due,
         ),
         "",
-        *(request_line(tr, v) for v in views),
+        *(line for v in views for line in prompt_lines(tr, v)),
         "",
         tr.gettext("Choose a task below; send “/report” (报送) at any time to see this list."),
         tr.gettext(

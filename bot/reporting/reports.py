@@ -16,10 +16,12 @@ from bot.reporting.latest import (
     LatestReport,
     LatestStatus,
     RequestView,
+    goal_of,
     last_statuses,
     last_version,
     pair_latest,
     request_latest,
+    unit_roles,
 )
 from bot.storage.models import (
     Assignment,
@@ -97,15 +99,9 @@ class TaskContext:
 
 async def task_context(request: ReportRequest) -> TaskContext:
     """The task's requirements (its goal) and the unit's role in it (牵头/责任/配合)."""
-    scope = await unit_scope(request.unit_id)
-    roles = await Assignment.filter(
-        task_id=request.task_id, unit_id__in=scope, retired_at=None
-    ).values_list("role", flat=True)
-    order = ("lead", "responsible", "cooperating")
-    found = sorted((str(r) for r in roles), key=lambda r: order.index(r) if r in order else 9)
-    items = [str(item).strip() for item in (request.task.requirements or []) if item]
-    goal = "".join(i if i.endswith(("。", "；", ";", ".")) else f"{i}；" for i in items)
-    return TaskContext(goal=goal, role=found[0] if found else None)
+    roles = await unit_roles({(request.task_id, request.unit_id)})
+    role = roles.get((request.task_id, request.unit_id))
+    return TaskContext(goal=goal_of(request.task.requirements), role=role)
 
 
 def check_revisable(request: ReportRequest, *, answered_before: bool, today: date) -> None:
