@@ -24,7 +24,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q, Subquery
 from tortoise.functions import Min
 from tortoise.transactions import in_transaction
@@ -68,6 +67,13 @@ class _Prefetched:
             return self.content
         content: bytes = await self.fallback.fetch(channel, file)
         return content
+
+
+def _placeholders(rows: int, width: int, *, postgres: bool) -> str:
+    """``(?, ?), (?, ?)`` for ``rows`` rows of ``width`` values (``($1, $2), ($3, $4)`` on
+    PostgreSQL)."""
+    marks = [f"${n}" if postgres else "?" for n in range(1, rows * width + 1)]
+    return ", ".join("(" + ", ".join(marks[r * width : (r + 1) * width]) + ")" for r in range(rows))
 
 
 CODE_MARKER = "[bind code]"
@@ -136,36 +142,29 @@ class Intake:
         return stored == 1
 
     async def store_many(self, channel: str, updates: list[tuple[str, dict[str, Any]]]) -> int:
-        """Keep a batch in one transaction; duplicates are skipped. Returns how many were new."""
-        if not updates:
+        """Keep a batch in one statement; duplicates are skipped. Returns how many were new.
+
+        ``INSERT … ON CONFLICT DO NOTHING RETURNING``: no look-up first, and an update stored
+        concurrently by another process is skipped by the database, not raised.
+        """
+        fresh = dict(updates)  # a key twice in one batch: the last payload, stored once
+        if not fresh:
             return 0
-        keys = [k for k, _ in updates]
-        found = await InboxUpdate.filter(channel=channel, external_key__in=keys).values_list(
-            "external_key", flat=True
-        )
-        known = {str(k) for k in found}
-        fresh = {k: p for k, p in updates if k not in known}
+        db = InboxUpdate._meta.db
+        payload = InboxUpdate._meta.fields_map["payload"]
+        now = datetime.now(UTC)
         rows = [
-            InboxUpdate(channel=channel, external_key=k, payload=p, person=self._person(channel, p))
-            for k, p in fresh.items()
+            (channel, key, payload.to_db_value(p, InboxUpdate), now, 0, self._person(channel, p))
+            for key, p in fresh.items()
         ]
-        count = len(rows)
-        try:
-            async with in_transaction():
-                await InboxUpdate.bulk_create(rows)
-        except IntegrityError:  # stored concurrently: fall back to one by one
-            count = 0
-            for row in rows:
-                try:
-                    await InboxUpdate.create(
-                        channel=channel,
-                        external_key=row.external_key,
-                        payload=row.payload,
-                        person=row.person,
-                    )
-                    count += 1
-                except IntegrityError:
-                    continue
+        values = _placeholders(len(rows), 6, postgres=on_postgres())
+        sql = (  # only placeholders are formatted in: the values are bound parameters
+            'INSERT INTO "inbox_update" ("channel", "external_key", "payload", "received_at", '  # noqa: S608
+            f'"attempts", "person") VALUES {values} '
+            'ON CONFLICT ("channel", "external_key") DO NOTHING RETURNING "id"'
+        )
+        inserted = await db.execute_query_dict(sql, [v for row in rows for v in row])
+        count = len(inserted)
         if count:
             self.wakeup.set()
         return count
