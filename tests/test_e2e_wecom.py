@@ -113,7 +113,7 @@ def last(texts: list[str]) -> str:
 
 
 async def test_report_over_wecom(planned: str, tmp_path: Path) -> None:
-    async with world(tmp_path, planned) as w:
+    async with world(tmp_path, planned, wecom_cards=False) as w:
         wx = w.wecom
         wx.member(ZHANG, "张三")
         assert await wx.verify_url() == (200, "echo-ok")
@@ -185,7 +185,7 @@ async def test_report_over_wecom(planned: str, tmp_path: Path) -> None:
 
 
 async def test_numbers_are_options_only_at_pure_choice_steps(planned: str, tmp_path: Path) -> None:
-    async with world(tmp_path, planned) as w:
+    async with world(tmp_path, planned, wecom_cards=False) as w:
         wx = w.wecom
         wx.member(ZHANG, "张三")
         now = datetime.now(UTC)
@@ -239,7 +239,7 @@ async def test_numbers_are_options_only_at_pure_choice_steps(planned: str, tmp_p
 async def test_hostile_callbacks_are_refused_and_store_nothing(
     planned: str, tmp_path: Path
 ) -> None:
-    async with world(tmp_path, planned) as w:
+    async with world(tmp_path, planned, wecom_cards=False) as w:
         wx = w.wecom
         wx.member(ZHANG, "张三")
         assert (await wx.verify_url(tamper=True))[0] == 403

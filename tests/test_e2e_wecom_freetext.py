@@ -27,7 +27,7 @@ def last(texts: list[str]) -> str:
 
 
 async def test_every_task_in_one_message_and_one_number(planned: str, tmp_path: Path) -> None:
-    async with world(tmp_path, planned) as w:
+    async with world(tmp_path, planned, wecom_cards=False) as w:
         wx = w.wecom
         wx.member(ZHANG, "张三")
         now = datetime.now(UTC)

@@ -1,23 +1,66 @@
 """The numbered-choice fallback of channels without buttons, as the adapters declare and read it:
-a bare number is option N only at a pure choice step; an option's words pick it anywhere."""
+a bare number is option N only at a pure choice step; an option's words pick it anywhere; on
+WeCom with cards only where numbered text was actually sent (an app group chat, a step with
+more options than a card holds), never after a step sent as a card."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from bot.channels.numbered import as_press, choice_number, chosen, render_choices
 from bot.channels.telegram.adapter import TelegramChannel
 from bot.channels.wecom.adapter import WecomChannel, render_text
+from bot.channels.wecom.client import WecomClient
 from bot.conversation.registry import text_inbound
+from bot.delivery.choices import note_sent, read_choice
+from bot.delivery.options import offered_options
 from bot.domain.conversation import Button, Capabilities, Choices, Outbound
 
 STATUSES = (Button("未启动", "v1:s:7:0"), Button("推进中", "v1:s:7:1"), Button("滞后", "v1:s:7:2"))
 PERCENTS = (*(Button(f"{p}%", f"v1:p:7:{p}") for p in (20, 40, 60, 80)), Button("跳过", "v1:n:7"))
 
 
-def test_each_adapter_declares_its_capabilities() -> None:
+def wecom(tmp_path: Path, *, cards: bool) -> WecomChannel:
+    return WecomChannel(WecomClient("ww", "s", "http://127.0.0.1:9"), 1, tmp_path, cards=cards)
+
+
+def test_each_adapter_declares_its_capabilities(tmp_path: Path) -> None:
+    numbered = Capabilities(buttons=False, edits=False, cards=False)
     assert TelegramChannel.capabilities == Capabilities(buttons=True, edits=True, cards=False)
-    assert WecomChannel.capabilities == Capabilities(buttons=False, edits=False, cards=False)
+    assert wecom(tmp_path, cards=False).capabilities_for("zs") == numbered
+    with_cards = wecom(tmp_path, cards=True)
+    assert with_cards.capabilities_for("zs") == Capabilities(buttons=True, edits=False, cards=True)
+    assert with_cards.capabilities_for("chat:wrsecretariat") == numbered  # appchat: no cards
+
+
+def steps(count: int) -> Outbound:
+    options = tuple((Button(f"报送第{n}项", f"v1:t:{n}"),) for n in range(1, count + 1))
+    return Outbound(text="请选择任务", buttons=options, locale="zh_CN")
+
+
+async def test_a_number_is_read_only_where_numbered_text_was_sent(db: str, tmp_path: Path) -> None:
+    channel = wecom(tmp_path, cards=True)
+
+    async def answer(text: str) -> str:
+        typed = text_inbound(channel="wecom", sender="zs", chat="zs", text=text)
+        read = await read_choice(channel, typed)
+        return read.payload if read.kind == "button" else read.kind
+
+    await note_sent(channel, "wecom:zs", steps(21))  # more than a card holds: numbered text
+    assert channel.lists_options("zs", steps(21))
+    assert await answer("21") == "v1:t:21"
+    await note_sent(channel, "wecom:zs", steps(4))  # a card: the list above is forgotten
+    assert not channel.lists_options("zs", steps(4))
+    assert await offered_options("wecom:zs") is None
+    assert await answer("2") == "text"
+    await note_sent(channel, "wecom:chat:wrg", steps(4))  # a group is sent numbered text
+    assert await offered_options("wecom:chat:wrg") is not None
+    off = wecom(tmp_path, cards=False)
+    await note_sent(off, "wecom:zs", steps(4))  # cards off: numbered, as before
+    typed = text_inbound(channel="wecom", sender="zs", chat="zs", text="3")
+    assert (await read_choice(off, typed)).payload == "v1:t:3"
 
 
 @pytest.mark.parametrize(

@@ -1,26 +1,49 @@
 """Where the numbered-choice fallback meets delivery: steps noted as sent, answers read on intake.
 
-On a channel without buttons the sender notes each step it sends (its options, and whether a
-bare number may pick one), and the intake lets the channel read a typed answer against the
-last noted step before the handlers see it. Handlers only ever see real button presses.
+Where a channel lists a step's options as text (no buttons, or WeCom in an app group chat or
+with cards off), the sender notes the step it sends (its options, and whether a bare number may
+pick one), and the intake lets the channel read a typed answer against the last noted step
+before the handlers see it. A step sent with real buttons (a WeCom card) forgets the noted
+options, so a number typed after it is never read as an option of an older list. Handlers only
+ever see presses.
+
+A channel decides per recipient and message where it can (``lists_options(recipient,
+outbound)``, WeCom); otherwise its ``capabilities.buttons`` says it for every message.
 """
 
 from __future__ import annotations
 
 from bot.delivery.channel import Channel
-from bot.delivery.options import offered_options, remember_options
+from bot.delivery.options import forget_options, offered_options, remember_options
 from bot.domain.conversation import Inbound, Outbound
 
 
+def lists_options(channel: Channel, recipient: str, outbound: Outbound) -> bool:
+    """Whether ``outbound`` reaches ``recipient`` (the id on the channel) as listed options."""
+    decide = getattr(channel, "lists_options", None)
+    if decide is not None:
+        return bool(decide(recipient, outbound))
+    return bool(outbound.buttons) and not channel.capabilities.buttons
+
+
 async def read_choice(channel: Channel, inbound: Inbound) -> Inbound:
-    """``inbound`` as the channel reads it against the last step it sent the person."""
-    if channel.capabilities.buttons or inbound.kind != "text" or inbound.is_group:
+    """``inbound`` as the channel reads it against the last step it listed to the person."""
+    if inbound.kind != "text" or inbound.is_group:
         return inbound
+    if channel.capabilities.buttons and getattr(channel, "lists_options", None) is None:
+        return inbound  # buttons everywhere: nothing is ever listed
     offered = await offered_options(inbound.identity)
     return inbound if offered is None else channel.read_choice(inbound, offered)
 
 
 async def note_sent(channel: Channel, recipient: str, outbound: Outbound) -> None:
-    """Remember the step ``outbound`` poses, where the channel lists options itself."""
-    if not channel.capabilities.buttons:
+    """Remember the step ``outbound`` poses where it goes out as listed options; where it goes
+    out with real buttons or asks for typed input, forget the last listed step
+    (``recipient``: ``channel:id``)."""
+    per_message = getattr(channel, "lists_options", None) is not None
+    if channel.capabilities.buttons and not per_message:
+        return  # buttons everywhere: nothing is ever listed
+    if lists_options(channel, recipient.split(":", 1)[-1], outbound):
         await remember_options(recipient, outbound)
+    elif outbound.buttons or outbound.free_input:
+        await forget_options(recipient)

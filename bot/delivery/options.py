@@ -1,7 +1,8 @@
-"""Choices on channels without buttons: remember what the last step sent to a person offered.
+"""Choices sent as text: remember what the last step sent to a person offered.
 
-WeCom text messages have no buttons, so the channel lists a step's options itself (numbered
-at a pure choice step) and reads the answer back into a press. What was offered is kept in
+Where WeCom sends text (an app group chat, cards off, too many options for a card), the
+channel lists a step's options itself (numbered at a pure choice step) and reads the answer
+back into a press; a step sent as a card forgets them. What was offered is kept in
 the database, beside the conversation state, because any process may handle the person's
 next message. Only steps are remembered: a message with buttons, or one that asks for typed
 input (which forgets the options before it); plain notices leave the last step's options.
@@ -31,6 +32,14 @@ async def remember_options(identity: str, outbound: Outbound) -> None:
         return
     if data != state.data:
         state.data = data
+        await state.save(update_fields=["data", "updated_at"])
+
+
+async def forget_options(identity: str) -> None:
+    """The last step was answered with real buttons: no typed answer picks an older option."""
+    state = await ConversationState.get_or_none(identity=identity)
+    if state is not None and KEPT_KEYS & set(state.data):
+        state.data = {k: v for k, v in state.data.items() if k not in KEPT_KEYS}
         await state.save(update_fields=["data", "updated_at"])
 
 

@@ -1,13 +1,15 @@
-"""A WeCom API emulator: gettoken, message/send, media upload/get, the address book
-(department/list, user/simplelist; see ``wecom_directory``), and encrypted callbacks.
+"""A WeCom API emulator: gettoken, message/send (text, file, template cards: see
+``wecom_cards``), message/update_template_card, media upload/get, app group chats, the address
+book (department/list, user/simplelist; see ``wecom_directory``), and encrypted callbacks.
 
 It enforces what WeCom does: tokens expire (42001) or are unknown (40014), 45009 when the
 API frequency is exceeded, 81013 for a user outside the app, 2048-byte texts, and the cap of
 30 messages per minute and 1000 per hour per member, exactly as documented over sliding
 windows (no tolerance), where WeCom *drops the excess silently*
 (answers ok, delivers nothing); the emulator counts what it dropped so tests can see it.
-A test acts as a user: the emulator encrypts the message with wechatpy's real crypto and
-posts it to the bot's callback URL, as WeCom would.
+A test acts as a user: the emulator encrypts the message (or a card click, ``click``) with
+wechatpy's real crypto and posts it to the bot's callback URL, as WeCom would. appchat/send
+takes no template card (WeCom's app group chats have none): 40008, as for any unknown type.
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from aiohttp import BodyPartReader, ClientSession, web
 from wechatpy.enterprise.crypto import WeChatCrypto
 
 from bot.sandbox.loopback import serve, wait_until
+from bot.sandbox.wecom_cards import Card, Cards, check_card
 from bot.sandbox.wecom_directory import ROOT_DEPARTMENT, Directory
-from bot.sandbox.wecom_oauth import OAuth
+from bot.sandbox.wecom_members import ActingMembers
 
 MAX_TEXT_BYTES = 2048
 MEMBER_LIMITS = ((30, 60.0), (1000, 3600.0))
@@ -39,9 +41,10 @@ class Delivered:
     msgtype: str
     content: str = ""
     media_id: str = ""
+    task_id: str = ""  # a template card's
 
 
-class WecomEmulator:
+class WecomEmulator(ActingMembers):
     """One corp, one app, its members; served over HTTP on loopback."""
 
     def __init__(
@@ -57,7 +60,6 @@ class WecomEmulator:
         self.crypto = WeChatCrypto(token, aes_key, corp_id)
         self.members: dict[str, str] = {}
         self.directory = Directory(self.members, self._token_error)
-        self.oauth = OAuth(self.members, self._token_error, corp_id, agent_id)  # 网页授权
         self.inbox: dict[str, list[Delivered]] = defaultdict(list)
         self.chats: dict[str, list[str]] = {}  # app group chats (应用群聊): chatid → members
         self.chat_inbox: dict[str, list[Delivered]] = defaultdict(list)
@@ -70,6 +72,7 @@ class WecomEmulator:
         self.fail_next: list[int] = []  # errcodes to answer the next message/send calls with
         self._sent: dict[str, deque[float]] = defaultdict(deque)
         self.clock = time.monotonic  # tests with a simulated clock replace it
+        self.cards = Cards(lambda: self.clock())  # noqa: PLW0108 - the clock may be replaced
         self._msg_ids = itertools.count(7_000_000_000_000_000_001)
         self._runner: web.AppRunner | None = None
         self.session: ClientSession | None = None
@@ -82,12 +85,12 @@ class WecomEmulator:
         app = web.Application(client_max_size=30 * 1024 * 1024)
         app.router.add_get("/cgi-bin/gettoken", self._gettoken)
         app.router.add_post("/cgi-bin/message/send", self._send)
+        app.router.add_post("/cgi-bin/message/update_template_card", self._update_card)
         app.router.add_post("/cgi-bin/media/upload", self._upload)
         app.router.add_get("/cgi-bin/media/get", self._media_get)
         app.router.add_post("/cgi-bin/appchat/create", self._appchat_create)
         app.router.add_post("/cgi-bin/appchat/send", self._appchat_send)
         self.directory.routes(app)
-        self.oauth.routes(app)
         self._runner, self.base = await serve(app, host, port)
         self.session = ClientSession()
         return self.base
@@ -151,29 +154,58 @@ class WecomEmulator:
         userid = str(body.get("touser", ""))
         if userid not in self.members:
             return self._error(81013, "user & party & tag all invalid", invaliduser=userid)
-        msgtype = body.get("msgtype")
-        delivered = Delivered(userid, str(msgtype))
-        if msgtype == "text":
-            content = str(body.get("text", {}).get("content", ""))
-            if not content:
-                return self._error(44004, "text content is empty")
-            if len(content.encode()) > MAX_TEXT_BYTES:
-                return self._error(45002, "content size out of limit")
-            delivered.content = content
-        elif msgtype == "file":
-            media_id = str(body.get("file", {}).get("media_id", ""))
-            if media_id not in self.media:
-                return self._error(40007, "invalid media_id")
-            delivered.media_id = media_id
-        else:
-            return self._error(40008, "invalid message type")
-        msgid = f"m{next(self._msg_ids)}"
-        if self._over_cap(userid):
+        delivered = Delivered(userid, str(body.get("msgtype")))
+        if (refused := self._content(body, delivered)) is not None:
+            return self._error(*refused)
+        card = body.get("template_card")
+        answer = {
+            "errcode": 0,
+            "errmsg": "ok",
+            "invaliduser": "",
+            "msgid": f"m{next(self._msg_ids)}",
+        }
+        dropped = self._over_cap(userid)
+        if dropped:
             self.dropped[userid] += 1  # WeCom answers ok and delivers nothing
         else:
             self.inbox[userid].append(delivered)
             self.stats["delivered"] += 1
-        return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": msgid})
+        if delivered.task_id:  # an interactive card: its code can update it (for everyone)
+            answer["response_code"] = self.cards.deliver(userid, card, dropped=dropped)
+        return web.json_response(answer)
+
+    def _content(self, body: dict[str, Any], delivered: Delivered) -> tuple[int, str] | None:
+        """Take the message's content into ``delivered``, or why WeCom refuses it."""
+        if delivered.msgtype == "text":
+            content = str(body.get("text", {}).get("content", ""))
+            if not content:
+                return 44004, "text content is empty"
+            if len(content.encode()) > MAX_TEXT_BYTES:
+                return 45002, "content size out of limit"
+            delivered.content = content
+        elif delivered.msgtype == "file":
+            delivered.media_id = str(body.get("file", {}).get("media_id", ""))
+            if delivered.media_id not in self.media:
+                return 40007, "invalid media_id"
+        elif delivered.msgtype == "template_card":
+            card: dict[str, Any] = body.get("template_card") or {}
+            if (refused := check_card(card, used=self.cards.task_ids)) is not None:
+                return refused
+            delivered.task_id = str(card["task_id"])
+        else:
+            return 40008, "invalid message type"
+        return None
+
+    async def _update_card(self, request: web.Request) -> web.Response:
+        if (error := self._token_error(request)) is not None:
+            return error
+        body = await request.json()
+        if int(body.get("agentid", 0)) != self.agent_id:
+            return self._error(40056, "invalid agentid")
+        if (refused := self.cards.update(body, self.members)) is not None:
+            return self._error(*refused)
+        self.stats["card_updates"] += 1
+        return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": []})
 
     async def _appchat_create(self, request: web.Request) -> web.Response:
         if (error := self._token_error(request)) is not None:
@@ -249,83 +281,18 @@ class WecomEmulator:
         """Add a department to the address book (``leaders=(userid, …)``, ``visible=False``)."""
         self.directory.add_department(department_id, name, parent=parent, **extra)
 
-    def message_xml(
-        self, userid: str, msgtype: str, body: str, msg_id: int | None, age: float = 0.0
-    ) -> str:
-        """The plaintext XML of a member's message, as WeCom builds it before encrypting
-        (``age``: written that many seconds ago)."""
-        msg_id_xml = f"<MsgId>{msg_id}</MsgId>" if msg_id is not None else ""
-        return (
-            f"<xml><ToUserName><![CDATA[{self.corp_id}]]></ToUserName>"
-            f"<FromUserName><![CDATA[{userid}]]></FromUserName>"
-            f"<CreateTime>{int(time.time() - age)}</CreateTime>"
-            f"<MsgType><![CDATA[{msgtype}]]></MsgType>{body}{msg_id_xml}"
-            f"<AgentID>{self.agent_id}</AgentID></xml>"
-        )
+    def cards_of(self, userid: str) -> list[Card]:
+        """The cards a member received, oldest first, as they look now."""
+        return self.cards.of(userid)
 
-    async def post_callback(
-        self, plaintext: str, *, repeat: int = 1, tamper: bool = False, age: float = 0.0
-    ) -> int:
-        """Encrypt and POST a callback like WeCom (``repeat`` > 1: its retries; ``age``: signed
-        that many seconds ago, a replay); the status."""
-        nonce, timestamp = secrets.token_hex(8), str(int(time.time() - age))
-        encrypted = self.crypto.encrypt_message(plaintext, nonce, timestamp)
-        signature = encrypted.split("<MsgSignature><![CDATA[")[1].split("]]>")[0]
-        cipher = encrypted.split("<Encrypt><![CDATA[")[1].split("]]>")[0]
-        if tamper:
-            signature = ("0" if signature[0] != "0" else "1") + signature[1:]
-        body = (
-            f"<xml><ToUserName><![CDATA[{self.corp_id}]]></ToUserName>"
-            f"<Encrypt><![CDATA[{cipher}]]></Encrypt><AgentID>{self.agent_id}</AgentID></xml>"
-        )
-        query = urlencode({"msg_signature": signature, "timestamp": timestamp, "nonce": nonce})
-        status = 0
-        assert self.session is not None
-        for _ in range(repeat):
-            async with self.session.post(f"{self.callback_url}?{query}", data=body.encode()) as r:
-                status = r.status
-                self.callback_statuses.append(status)
-        return status
-
-    async def user_says(self, userid: str, text: str, *, repeat: int = 1, age: float = 0.0) -> int:
-        """A member writes to the app (``age`` seconds ago: a late or replayed callback)."""
-        content = text.replace("]]>", "]]]]><![CDATA[>")
-        xml = self.message_xml(
-            userid, "text", f"<Content><![CDATA[{content}]]></Content>", next(self._msg_ids), age
-        )
-        return await self.post_callback(xml, repeat=repeat, age=age)
-
-    async def user_sends_image(self, userid: str, content: bytes) -> int:
-        """A member sends a photo (WeCom keeps it as temporary media)."""
-        media_id = f"MEDIA{len(self.media) + 1:05d}"
-        self.media[media_id] = (content, "photo.jpg")
-        body = (
-            f"<PicUrl><![CDATA[{self.base}/pic/{media_id}]]></PicUrl>"
-            f"<MediaId><![CDATA[{media_id}]]></MediaId>"
-        )
-        return await self.post_callback(
-            self.message_xml(userid, "image", body, next(self._msg_ids))
-        )
-
-    async def verify_url(self, *, tamper: bool = False) -> tuple[int, str]:
-        """WeCom's URL check when the callback is saved in the admin console."""
-        echo = secrets.token_hex(8)
-        nonce, timestamp = secrets.token_hex(8), str(int(time.time()))
-        encrypted = self.crypto.encrypt_message(echo, nonce, timestamp)
-        signature = encrypted.split("<MsgSignature><![CDATA[")[1].split("]]>")[0]
-        cipher = encrypted.split("<Encrypt><![CDATA[")[1].split("]]>")[0]
-        if tamper:
-            signature = "0" * len(signature)
-        query = {
-            "msg_signature": signature,
-            "timestamp": timestamp,
-            "nonce": nonce,
-            "echostr": cipher,
-        }
-        assert self.session is not None
-        async with self.session.get(self.callback_url, params=query) as response:
-            text = await response.text()
-            return response.status, text if text != echo else "echo-ok"
+    def transcript(self, userid: str) -> list[str]:
+        """What a member received, oldest first: texts, and cards as they look now."""
+        held = self.cards.held
+        return [
+            held[(userid, d.task_id)].rendered() if d.task_id else d.content
+            for d in self.inbox[userid]
+            if d.msgtype in ("text", "template_card")
+        ]
 
     def texts(self, userid: str) -> list[str]:
         """The texts a member received, oldest first."""

@@ -1,8 +1,14 @@
-"""The WeCom channel: decrypted callback XML → Inbound; Outbound → text with numbered choices.
+"""The WeCom channel: decrypted callback XML → Inbound; Outbound → template cards or text.
 
-WeCom app text messages have no buttons, so this adapter lists a step's options itself
-(numbered at a pure choice step) and reads the answer "2" back into the press it stands for
-(Rasa's fallback, see ``bot.channels.numbered``). Text is at most 2048 bytes per message.
+In a private chat a step with options goes out as a template card (``cards.py``): a click
+comes back as a ``template_card_event``, read as a press of the option it names, and the reply
+that advances the flow first marks the clicked card as answered (update_template_card with
+the click's single-use code), so it cannot be clicked twice and shows the choice; that
+happens in :meth:`WecomChannel.send`, so it goes through the outbox like every message. App
+group chats (appchat/send has no cards) and deployments without cards
+(``DUBAN_WECOM_CARDS=false``) get the numbered text fallback (``bot.channels.numbered``): the
+options listed, the answer "2" read back into the press it stands for. Text is at most 2048
+bytes per message.
 """
 
 from __future__ import annotations
@@ -17,12 +23,23 @@ from wechatpy.exceptions import APILimitedException, WeChatClientException
 
 from bot.channels.numbered import as_press, render_choices
 from bot.channels.text import split_lines
+from bot.channels.wecom.cards import (
+    CARD_EVENT,
+    card_type,
+    chosen_label,
+    new_task_id,
+    read_click,
+    render_card,
+    split_ref,
+)
 from bot.channels.wecom.client import WecomClient, call
 from bot.config import Settings
 from bot.conversation.registry import text_inbound
 from bot.delivery.channel import PermanentSendError, TransientSendError
 from bot.domain.conversation import Capabilities, Choices, Inbound, InboundFile, Outbound
+from bot.i18n import Translator
 from bot.reporting.attachments import MAX_FILE_BYTES
+from bot.storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 CHANNEL = "wecom"
@@ -30,12 +47,19 @@ MAX_TEXT_BYTES = 2048
 CHAT_PREFIX = "chat:"  # an app group chat (应用群聊): wecom:chat:ID, e.g. the secretariat's
 PERMANENT_CODES = {81013, 40003, 60111, 60011, 81014}  # invalid user, no permission, not visible
 TRANSIENT_CODES = {-1, 45009, 45033, 40014, 42001}  # busy, frequency, concurrency, token
+CARDS = Capabilities(buttons=True, edits=False, cards=True)  # a private chat, cards on
+NUMBERED = Capabilities(buttons=False, edits=False, cards=False)  # groups, or cards off
 
 
 def update_key(message: Any) -> str:
-    """The inbox key: MsgId, or sender + CreateTime + event for events (they have no MsgId)."""
+    """The inbox key: MsgId; a card click by its single-use ResponseCode (unique per click);
+    sender + CreateTime + event for other events (they have no MsgId)."""
     if getattr(message, "id", None):
         return str(message.id)
+    data = getattr(message, "_data", {}) or {}
+    if data.get("Event") == CARD_EVENT:
+        code = data.get("ResponseCode") or f"{data.get('TaskId')}:{data.get('EventKey')}"
+        return f"{message.source}:card:{code}"[:128]
     event = getattr(message, "event", "") or message.type
     return f"{message.source}:{message.create_time.timestamp():.0f}:{event}"
 
@@ -52,17 +76,25 @@ def render_text(outbound: Outbound) -> str:
     return "\n".join(parts) or "…"
 
 
+def text_pieces(text: str) -> list[str]:
+    """``text`` in pieces of at most 2048 bytes, cut between lines."""
+    return split_lines(text, MAX_TEXT_BYTES, size=lambda s: len(s.encode()))
+
+
 class WecomChannel:
     """Sends through the WeCom API of one self-built app (AgentId)."""
 
     name = CHANNEL
-    # Template cards (模板卡片) are not used yet: WeCom's 微信插件 may not render them.
-    capabilities = Capabilities(buttons=False, edits=False, cards=False)
 
-    def __init__(self, client: WecomClient, agent_id: int, data_dir: Path) -> None:
+    def __init__(
+        self, client: WecomClient, agent_id: int, data_dir: Path, *, cards: bool = False
+    ) -> None:
         self.client = client
         self.agent_id = agent_id
         self.data_dir = data_dir
+        # template cards in private chats: DUBAN_WECOM_CARDS, on by default in a deployment
+        self.cards = cards
+        self.capabilities = CARDS if cards else NUMBERED  # a private chat's; see capabilities_for
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WecomChannel:
@@ -70,11 +102,38 @@ class WecomChannel:
         assert settings.wecom_corp_id is not None
         secret = settings.wecom_secret.get_secret_value() if settings.wecom_secret else ""
         client = WecomClient(settings.wecom_corp_id, secret, settings.wecom_api_base)
-        return cls(client, settings.wecom_agent_id or 0, settings.data_dir)
+        return cls(
+            client, settings.wecom_agent_id or 0, settings.data_dir, cards=settings.wecom_cards
+        )
 
     async def close(self) -> None:
         """Release connections."""
         self.client.close()
+
+    # -- what a recipient gets ------------------------------------------------------------
+
+    def capabilities_for(self, recipient: str) -> Capabilities:
+        """Cards in a private chat (when on); an app group chat has numbered text only."""
+        return NUMBERED if recipient.startswith(CHAT_PREFIX) else self.capabilities
+
+    def _as_card(self, recipient: str, outbound: Outbound) -> bool:
+        return self.capabilities_for(recipient).cards and card_type(outbound) is not None
+
+    def lists_options(self, recipient: str, outbound: Outbound) -> bool:
+        """Whether ``outbound`` goes to ``recipient`` as text listing its options (numbered at a
+        pure choice), so that a typed answer is read against them; a card is clicked instead."""
+        return bool(outbound.buttons) and not self._as_card(recipient, outbound)
+
+    def pieces(self, outbound: Outbound, recipient: str = "") -> int:
+        """How many API messages :meth:`send` makes (text pieces, the card, the files) for a
+        member (``recipient`` given: for that recipient); marking a card answered is none."""
+        files = len(outbound.files)
+        if self._as_card(recipient, outbound):
+            lead = render_card(outbound, "").lead
+            return (len(text_pieces(lead)) if lead else 0) + 1 + files
+        if files and not (outbound.title or outbound.text or outbound.buttons):
+            return files
+        return len(text_pieces(render_text(outbound))) + files
 
     # -- intake ---------------------------------------------------------------------------
 
@@ -93,7 +152,13 @@ class WecomChannel:
             return Inbound(channel=CHANNEL, sender=sender, chat=sender, kind="voice")
         if message.type in ("video", "location", "link"):
             return Inbound(channel=CHANNEL, sender=sender, chat=sender, kind="other")
-        return None  # events: entering the app, subscribing … need no answer
+        click = read_click(getattr(message, "_data", {}) or {})
+        if click is not None:  # a card's button (or a vote card's choice, submitted)
+            return Inbound(
+                channel=CHANNEL, sender=sender, chat=sender, kind="button",
+                payload=click.payload, message_ref=click.ref,
+            )  # fmt: skip
+        return None  # other events: entering the app, subscribing … need no answer
 
     def read_choice(self, inbound: Inbound, offered: Choices) -> Inbound:
         """A typed "2" (or "２", or an option’s words) as the press of the option it names."""
@@ -105,20 +170,28 @@ class WecomChannel:
         return content
 
     async def acknowledge(self, payload: dict[str, Any], replies: list[Outbound]) -> None:
-        """WeCom needs no acknowledgement beyond the callback's 200."""
+        """Nothing beyond the callback's 200: a clicked card is marked by the reply that
+        replaces it, through the outbox (:meth:`send`); a refused click leaves it as it was."""
 
     # -- delivery -------------------------------------------------------------------------
 
     async def send(self, recipient: str, outbound: Outbound) -> str | None:
-        """Send as text pieces of at most 2048 bytes, then any files."""
+        """Mark the clicked card this reply answers, then send a card (private chats, when on)
+        or text pieces of at most 2048 bytes, then any files; the card's task id, else the
+        last message id."""
+        last: str | None = None
+        as_card = self._as_card(recipient, outbound)
         try:
-            last = None
-            for piece in split_lines(
-                render_text(outbound), MAX_TEXT_BYTES, size=lambda s: len(s.encode())
-            ):
-                last = self._check(await self._send_text(recipient, piece))
+            if outbound.replaces:
+                await self._mark_answered(recipient, outbound)
+            if as_card:
+                last = await self._send_card(recipient, outbound)
+            elif outbound.title or outbound.text or outbound.buttons or not outbound.files:
+                for piece in text_pieces(render_text(outbound)):
+                    last = self._check(await self._send_text(recipient, piece))
             for file in outbound.files:
-                last = await self._send_file(recipient, file.path, file.name)
+                sent = await self._send_file(recipient, file.path, file.name)
+                last = last if as_card else sent
         except APILimitedException as exc:
             raise TransientSendError(f"wecom {exc.errcode}: {exc.errmsg}", retry_after=60) from exc
         except WeChatClientException as exc:
@@ -131,6 +204,41 @@ class WecomChannel:
         except (requests.RequestException, OSError) as exc:
             raise TransientSendError(f"wecom unreachable: {exc}") from exc
         return last
+
+    async def _send_card(self, recipient: str, outbound: Outbound) -> str:
+        """The lead text (if the card cannot hold it all), then the card; its task id."""
+        task_id = new_task_id()
+        message = render_card(outbound, task_id)
+        if message.lead:
+            for piece in text_pieces(message.lead):
+                self._check(await self._send_text(recipient, piece))
+        self._check(await call(self.client.send_card, self.agent_id, recipient, message.card))
+        return task_id
+
+    async def _mark_answered(self, recipient: str, outbound: Outbound) -> None:
+        """Turn the clicked card's buttons into "已选择：推进中" (its code works once: a retry
+        after a crash is refused by WeCom, and that is fine). Only a failure that may pass
+        (network, busy, token) is raised, so the reply is retried with it."""
+        click = split_ref(outbound.replaces)
+        if click is None or recipient.startswith(CHAT_PREFIX):
+            return
+        tr = Translator(outbound.locale or None)
+        label = await self._label(recipient, click.task_id, click.payload)
+        name = tr.gettext("Chosen: {option}", option=label) if label else tr.gettext("Answered")
+        try:
+            await call(self.client.update_card, self.agent_id, recipient, click.response_code, name)
+        except WeChatClientException as exc:
+            if exc.errcode in TRANSIENT_CODES or exc.errcode is None:
+                raise
+            log.info("wecom card %s not marked answered: %s %s", click.task_id, exc.errcode, exc)
+
+    @staticmethod
+    async def _label(recipient: str, task_id: str, payload: str) -> str | None:
+        """The label of the option clicked, from the card as our outbox sent it."""
+        row = await OutboxMessage.get_or_none(
+            channel=CHANNEL, recipient=f"{CHANNEL}:{recipient}", external_id=task_id
+        )
+        return chosen_label(Outbound.from_json(row.payload), payload) if row else None
 
     async def _send_text(self, recipient: str, text: str) -> dict[str, Any]:
         """To a member (message/send), or to an app group chat ``chat:ID`` (appchat/send)."""

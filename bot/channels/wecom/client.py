@@ -56,6 +56,26 @@ class WecomClient(WeChatClient):
             return b"".join(chunks)
         raise RuntimeError("media/get failed twice")
 
+    def send_card(self, agent_id: int, userid: str, card: dict[str, Any]) -> dict[str, Any]:
+        """A template card to one member (message/send, ``msgtype: template_card``)."""
+        message = {"msgtype": "template_card", "template_card": card}
+        answer: dict[str, Any] = self.message.send(agent_id, userid, msg=message)
+        return answer
+
+    def update_card(
+        self, agent_id: int, userid: str, response_code: str, replace_name: str
+    ) -> dict[str, Any]:
+        """Turn the buttons of the card a member clicked into ``replace_name``, no longer
+        clickable (message/update_template_card; the click's code works once, for 72 h)."""
+        body = {
+            "userids": [userid],
+            "agentid": agent_id,
+            "response_code": response_code,
+            "button": {"replace_name": replace_name},
+        }
+        answer: dict[str, Any] = self.post("message/update_template_card", data=body)
+        return answer
+
     def address_book(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The departments the app may see and their members, as WeCom answers them.
 
