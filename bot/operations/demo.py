@@ -128,6 +128,7 @@ async def _start(
             "telegram_bot_username": tg.username,
             "telegram_webhook_url": None,
             "scheduler": False,  # the tour calls the scheduler's jobs at their moments itself
+            "wecom_cards": False,  # stopgap: the tour answers WeCom by typing the option's number
             "wecom_corp_id": wx.corp_id,
             "wecom_agent_id": wx.agent_id,
             "wecom_secret": SecretStr(wx.secret),
