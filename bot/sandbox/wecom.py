@@ -28,6 +28,7 @@ from bot.sandbox.loopback import serve, wait_until
 from bot.sandbox.wecom_cards import Card, Cards, check_card
 from bot.sandbox.wecom_directory import ROOT_DEPARTMENT, Directory
 from bot.sandbox.wecom_members import ActingMembers
+from bot.sandbox.wecom_oauth import OAuth
 
 MAX_TEXT_BYTES = 2048
 MEMBER_LIMITS = ((30, 60.0), (1000, 3600.0))
@@ -60,6 +61,7 @@ class WecomEmulator(ActingMembers):
         self.crypto = WeChatCrypto(token, aes_key, corp_id)
         self.members: dict[str, str] = {}
         self.directory = Directory(self.members, self._token_error)
+        self.oauth = OAuth(self.members, self._token_error, corp_id, agent_id)  # 网页授权
         self.inbox: dict[str, list[Delivered]] = defaultdict(list)
         self.chats: dict[str, list[str]] = {}  # app group chats (应用群聊): chatid → members
         self.chat_inbox: dict[str, list[Delivered]] = defaultdict(list)
@@ -91,6 +93,7 @@ class WecomEmulator(ActingMembers):
         app.router.add_post("/cgi-bin/appchat/create", self._appchat_create)
         app.router.add_post("/cgi-bin/appchat/send", self._appchat_send)
         self.directory.routes(app)
+        self.oauth.routes(app)
         self._runner, self.base = await serve(app, host, port)
         self.session = ClientSession()
         return self.base
