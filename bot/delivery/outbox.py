@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -62,22 +61,30 @@ async def enqueue(
     now: datetime,
     contact_id: int | None = None,
 ) -> bool:
-    """Queue ``outbound`` for ``recipient`` unless ``key`` is already queued; True if new."""
-    if await OutboxMessage.exists(key=key):
-        return False
-    try:
-        async with in_transaction():
-            await OutboxMessage.create(
-                key=key,
-                channel=channel_of(recipient),
-                recipient=recipient,
-                contact_id=contact_id,
-                payload=outbound.to_json(),
-                next_attempt_at=now,
-            )
-    except IntegrityError:
-        return False  # queued concurrently under the same key
-    return True
+    """Queue ``outbound`` for ``recipient`` unless ``key`` is already queued; True if new.
+
+    One ``INSERT … ON CONFLICT ("key") DO NOTHING``: no look-up first, and the same key queued
+    concurrently elsewhere is skipped by the database. Every column the model has is written
+    with its default, so a new column needs no change here.
+    """
+    row = OutboxMessage(
+        key=key,
+        channel=channel_of(recipient),
+        recipient=recipient,
+        contact_id=contact_id,
+        payload=outbound.to_json(),
+        next_attempt_at=now,
+    )
+    meta = OutboxMessage._meta
+    names = [n for n in sorted(meta.fields_db_projection) if n != meta.pk_attr]
+    columns = ", ".join(f'"{meta.fields_db_projection[n]}"' for n in names)
+    values = [meta.fields_map[n].to_db_value(getattr(row, n), row) for n in names]
+    marks = ", ".join(f"${i}" if on_postgres() else "?" for i in range(1, len(names) + 1))
+    sql = (  # only column names and placeholders are formatted in; the values are bound
+        f'INSERT INTO "outbox_message" ({columns}) VALUES ({marks}) '  # noqa: S608
+        'ON CONFLICT ("key") DO NOTHING RETURNING "id"'
+    )
+    return bool(await meta.db.execute_query_dict(sql, values))
 
 
 async def due(now: datetime, limit: int, channels: set[str]) -> list[OutboxMessage]:
