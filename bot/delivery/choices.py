@@ -3,9 +3,9 @@
 Where a channel lists a step's options as text (no buttons, or WeCom in an app group chat or
 with cards off), the sender notes the step it sends (its options, and whether a bare number may
 pick one), and the intake lets the channel read a typed answer against the last noted step
-before the handlers see it. A step sent with real buttons (a WeCom card) forgets the noted
-options, so a number typed after it is never read as an option of an older list. Handlers only
-ever see presses.
+before the handlers see it. Of a step sent with real buttons (a WeCom card) only the options'
+words are noted: typing "确认报送" picks it, a number typed after it is never an option (of it
+or of an older list). Handlers only ever see presses.
 
 A channel decides per recipient and message where it can (``lists_options(recipient,
 outbound)``, WeCom); otherwise its ``capabilities.buttons`` says it for every message.
@@ -14,7 +14,7 @@ outbound)``, WeCom); otherwise its ``capabilities.buttons`` says it for every me
 from __future__ import annotations
 
 from bot.delivery.channel import Channel
-from bot.delivery.options import forget_options, offered_options, remember_options
+from bot.delivery.options import offered_options, remember_options
 from bot.domain.conversation import Inbound, Outbound
 
 
@@ -37,13 +37,9 @@ async def read_choice(channel: Channel, inbound: Inbound) -> Inbound:
 
 
 async def note_sent(channel: Channel, recipient: str, outbound: Outbound) -> None:
-    """Remember the step ``outbound`` poses where it goes out as listed options; where it goes
-    out with real buttons or asks for typed input, forget the last listed step
-    (``recipient``: ``channel:id``)."""
-    per_message = getattr(channel, "lists_options", None) is not None
-    if channel.capabilities.buttons and not per_message:
+    """Remember the step ``outbound`` poses: numbered where it goes out as listed options, by
+    its words only where it goes out with real buttons (``recipient``: ``channel:id``)."""
+    if channel.capabilities.buttons and getattr(channel, "lists_options", None) is None:
         return  # buttons everywhere: nothing is ever listed
-    if lists_options(channel, recipient.split(":", 1)[-1], outbound):
-        await remember_options(recipient, outbound)
-    elif outbound.buttons or outbound.free_input:
-        await forget_options(recipient)
+    listed = lists_options(channel, recipient.split(":", 1)[-1], outbound)
+    await remember_options(recipient, outbound, numbers=listed)

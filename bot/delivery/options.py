@@ -2,10 +2,11 @@
 
 Where WeCom sends text (an app group chat, cards off, too many options for a card), the
 channel lists a step's options itself (numbered at a pure choice step) and reads the answer
-back into a press; a step sent as a card forgets them. What was offered is kept in
-the database, beside the conversation state, because any process may handle the person's
-next message. Only steps are remembered: a message with buttons, or one that asks for typed
-input (which forgets the options before it); plain notices leave the last step's options.
+back into a press; of a step sent as a card only the options' words are read, never a number.
+What was offered is kept in the database, beside the conversation state, because any process
+may handle the person's next message. Only steps are remembered: a message with buttons, or
+one that asks for typed input (which forgets the options before it); plain notices leave the
+last step's options.
 """
 
 from __future__ import annotations
@@ -18,28 +19,21 @@ NUMBERED_KEY = "numbered"  # whether that step was a pure choice (a bare number 
 KEPT_KEYS = frozenset({OPTIONS_KEY, NUMBERED_KEY})  # kept when a flow's data is replaced
 
 
-async def remember_options(identity: str, outbound: Outbound) -> None:
-    """Note the step ``outbound`` poses to ``identity``: its options and whether it is a choice."""
+async def remember_options(identity: str, outbound: Outbound, *, numbers: bool = True) -> None:
+    """Note the step ``outbound`` poses to ``identity``: its options and whether a bare number
+    picks one (a pure choice listed as numbered text; never where ``numbers`` is False)."""
     if not outbound.buttons and not outbound.free_input:
         return  # a notice, not a step: the last step's options still stand
     state = await ConversationState.get_or_none(identity=identity)
     data = {k: v for k, v in (state.data if state else {}).items() if k not in KEPT_KEYS}
     if outbound.buttons:
         data[OPTIONS_KEY] = [[b.label, b.payload] for b in outbound.options()]
-        data[NUMBERED_KEY] = outbound.pure_choice
+        data[NUMBERED_KEY] = outbound.pure_choice and numbers
     if state is None:
         await ConversationState.create(identity=identity, flow="", data=data)
         return
     if data != state.data:
         state.data = data
-        await state.save(update_fields=["data", "updated_at"])
-
-
-async def forget_options(identity: str) -> None:
-    """The last step was answered with real buttons: no typed answer picks an older option."""
-    state = await ConversationState.get_or_none(identity=identity)
-    if state is not None and KEPT_KEYS & set(state.data):
-        state.data = {k: v for k, v in state.data.items() if k not in KEPT_KEYS}
         await state.save(update_fields=["data", "updated_at"])
 
 
