@@ -51,7 +51,9 @@ NOT_YOURS = reply("That task is not one of your unit’s open requests.")
 # a bound secretariat chat: the secretariat's commands, but no /unbind (a chat is unbound
 # from the CLI, ``duban chat unbind``)
 UNBIND_LINE = "\n/unbind (解绑) — stop receiving messages as secretariat"
-GROUP_HELP = SECRETARIAT_HELP.replace(UNBIND_LINE, "")
+# nor /board: a sign-in link is personal, asked for in a private chat
+BOARD_LINE = "\n/board (看板) — a one-time link to the status board in the browser"
+GROUP_HELP = SECRETARIAT_HELP.replace(UNBIND_LINE, "").replace(BOARD_LINE, "")
 TASK_1 = reply(
     "Task 1: 深化“一件事一次办”改革。\n"
     f"Goal: {GOAL_1}\nYour unit: responsible unit (责任)\nPeriod 2026-11, due 2026-12-02\n\n"
