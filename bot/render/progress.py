@@ -11,20 +11,17 @@ per task with its summary or progress, then the filled table with columns sized 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from bot.domain.plan import Column
+from bot.render import official
 from bot.render.cells import write_row
-from bot.render.official import (
-    TABLE_TEXT,
-    append_xml,
-    landscape_section,
-    official_document,
-    paragraph,
-)
+from bot.render.official import TABLE_TEXT, landscape_section, official_document, paragraph
 from bot.render.page import landscape_a4
-from bot.render.register import RegisterTable, add_docx_table, register_sheet, row_height
+from bot.render.register import RegisterTable, docx_table, register_sheet, row_height
 from bot.render.sheetstyles import BODY, CAPTION, HEADER, LIGHT_FILLS, add_styles, light_style
 from bot.render.sheetstyles import LEGEND as LEGEND_STYLE
 
@@ -165,27 +162,38 @@ def write_progress_docx(document: ProgressDocument, path: Path) -> None:
     legend. A task's light stands in words before its progress (〔红〕), as print has no colour."""
     word = official_document()
     table = document.table
-    parts = [paragraph(line, centred=True) for line in table.preface]
-    parts += [paragraph(table.title, "Title"), paragraph(document.heading, centred=True)]
-    aligned = len(document.sections) == len(table.rows)  # one section per task, in order
-    for index, (heading, body) in enumerate(document.sections):
-        if aligned and index in table.headings:
-            parts.append(paragraph(table.headings[index], "Heading1"))
-        parts.append(paragraph(heading, "Heading2"))
-        parts += [paragraph(line) for line in body.split("\n")]
-    append_xml(word, parts)
+    official.mark(word, 0)
     width = landscape_section(word)
-    append_xml(word, [paragraph(table.title, "Title")])
+    official.mark(word, 1)
     marked = progress_rows(document)
     if Column.PROGRESS in table.columns and Column.NUMBER in table.columns:
         progress, number = (table.columns.index(c) for c in (Column.PROGRESS, Column.NUMBER))
         for row in marked:
-            if mark := LIGHT_MARKS.get(document.lights.get(row[number], "")):
-                row[progress] = f"{mark}{row[progress]}"
+            if light := LIGHT_MARKS.get(document.lights.get(row[number], "")):
+                row[progress] = f"{light}{row[progress]}"
     filled = RegisterTable(
         table.title, table.preface, table.columns, table.header, marked, table.headings
     )
-    add_docx_table(word, filled, width)
     legend = [*LEGEND_MARKS, LEGEND[-1]] if document.lights else LEGEND[-1:]
-    append_xml(word, [paragraph(line, TABLE_TEXT) for line in legend])
-    word.save(str(path))
+    pages = chain(
+        [paragraph(table.title, "Title")],
+        docx_table(filled, width),
+        (paragraph(line, TABLE_TEXT) for line in legend),
+    )
+    official.save_streamed(word, path, [_material(document), pages])
+
+
+def _material(document: ProgressDocument) -> Iterator[str]:
+    """The written material's paragraphs, one at a time."""
+    table = document.table
+    for line in table.preface:
+        yield paragraph(line, centred=True)
+    yield paragraph(table.title, "Title")
+    yield paragraph(document.heading, centred=True)
+    aligned = len(document.sections) == len(table.rows)  # one section per task, in order
+    for index, (heading, body) in enumerate(document.sections):
+        if aligned and index in table.headings:
+            yield paragraph(table.headings[index], "Heading1")
+        yield paragraph(heading, "Heading2")
+        for line in body.split("\n"):
+            yield paragraph(line)

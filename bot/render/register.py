@@ -8,17 +8,23 @@ section is a heading row above its first task, and the leader (责任领导) has
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.domain.plan import ROLE_OF_COLUMN, Column, PlanMeta, PlanTask, join_requirements
 from bot.render.cells import csv_text, write_row
-from bot.render.official import append_xml, landscape_section, official_document, paragraph
+from bot.render.official import (
+    landscape_section,
+    mark,
+    official_document,
+    paragraph,
+    save_streamed,
+)
 from bot.render.page import landscape_a4
 from bot.render.sheetstyles import BODY, CAPTION, HEADER, SECTION, TITLE, add_styles
-from bot.render.wordtable import column_widths, table_xml
+from bot.render.wordtable import column_widths, table_parts
 
 DEFAULT_HEADERS = {
     Column.NUMBER: "序号",
@@ -205,17 +211,19 @@ def row_height(values: Sequence[str], widths: Sequence[float]) -> float:
 def write_docx(table: RegisterTable, path: Path) -> None:
     """A Word document in 公文 format: 文号 lines, the title, and the table on landscape pages."""
     document = official_document()
-    append_xml(document, [paragraph(line, centred=True) for line in table.preface])
-    append_xml(document, [paragraph(table.title, "Title")])
-    add_docx_table(document, table, landscape_section(document))
-    document.save(str(path))
+    mark(document, 0)
+    width = landscape_section(document)
+    mark(document, 1)
+    head = [*(paragraph(line, centred=True) for line in table.preface)]
+    head.append(paragraph(table.title, "Title"))
+    save_streamed(document, path, [head, docx_table(table, width)])
 
 
-def add_docx_table(document: Any, table: RegisterTable, width: int) -> None:
-    """Append the register as a Word table ``width`` twips wide, columns sized by content,
+def docx_table(table: RegisterTable, width: int) -> Iterator[str]:
+    """The register as a Word table (XML text) ``width`` twips wide, columns sized by content,
     with a header row repeated on every page."""
     widths = column_widths(table.columns, table.header, table.rows, width * 25.4 / 1440)
-    append_xml(document, [table_xml(table.header, table.rows, widths, table.headings)])
+    return table_parts(table.header, table.rows, widths, table.headings)
 
 
 def write_csv(table: RegisterTable, path: Path) -> None:

@@ -11,7 +11,7 @@ re-flows it, and no cell is inserted through python-docx.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from bot.domain.plan import Column
 from bot.render.official import TABLE_HEADER, TABLE_TEXT, mm, text
@@ -112,31 +112,34 @@ def _cell(value: str, width: int, style: str, span: int = 1) -> str:
     return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}</w:tcPr>{paragraphs}</w:tc>'
 
 
-def table_xml(
+def table_parts(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
     widths_mm: Sequence[float],
     headings: dict[int, str] | None = None,
-) -> str:
-    """A ``w:tbl``: ruled, fixed ``widths_mm``, ``header`` repeated on every page, a row per
-    entry of ``rows``; ``headings`` puts a full-width section row above a row's index."""
+) -> Iterator[str]:
+    """A ``w:tbl`` as XML text, a row at a time: ruled, fixed ``widths_mm``, ``header`` repeated
+    on every page; ``headings`` puts a full-width section row above a row's index."""
     widths = [mm(w) for w in widths_mm]
     total = sum(widths)
     headings = headings or {}
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    parts = [
-        f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{total}" w:type="dxa"/>'
-        '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr>'
-        f"<w:tblGrid>{grid}</w:tblGrid>",
-        "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
-        *(_cell(h, w, TABLE_HEADER) for h, w in zip(header, widths, strict=True)),
-        "</w:tr>",
-    ]
+    yield "".join(
+        [
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{total}" w:type="dxa"/>'
+            '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr>'
+            f"<w:tblGrid>{grid}</w:tblGrid>",
+            "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
+            *(_cell(h, w, TABLE_HEADER) for h, w in zip(header, widths, strict=True)),
+            "</w:tr>",
+        ]
+    )
     for index, row in enumerate(rows):
         if index in headings:
-            parts.append(f"<w:tr>{_cell(headings[index], total, TABLE_HEADER, len(widths))}</w:tr>")
-        parts.append("<w:tr>")
-        parts += [_cell(v, w, TABLE_TEXT) for v, w in zip(row, widths, strict=True)]
-        parts.append("</w:tr>")
-    parts.append("</w:tbl>")
-    return "".join(parts)
+            yield f"<w:tr>{_cell(headings[index], total, TABLE_HEADER, len(widths))}</w:tr>"
+        yield (
+            "<w:tr>"
+            + "".join(_cell(v, w, TABLE_TEXT) for v, w in zip(row, widths, strict=True))
+            + "</w:tr>"
+        )
+    yield "</w:tbl>"
