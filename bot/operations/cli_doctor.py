@@ -1,4 +1,5 @@
-"""``duban doctor``: one line per part — settings, database, Telegram, WeCom, the calendar.
+"""``duban doctor``: one line per part — settings, database, Telegram, WeCom, the calendar, and
+who holds each role (scheduler, Telegram polling, each channel's sender).
 
 A channel that is not configured is shown as such (·), not as a failure; the exit status is
 0 when everything configured works, 1 otherwise. Channel libraries load only here.
@@ -12,7 +13,7 @@ import typer
 
 from bot.config import Settings
 from bot.domain.messages import N_, msg
-from bot.operations.health import Check, State, check_calendar, check_database
+from bot.operations.health import Check, State, check_calendar, check_database, check_locks
 from bot.shell.runtime import Runtime, runtime
 from bot.storage.db import open_database
 
@@ -91,11 +92,12 @@ async def _checks(rt: Runtime) -> list[Check]:
     if checks[1].ok:
         async with open_database(settings.database_url):
             checks += await check_calendar(rt.today())
+        checks += await check_locks(settings)
     return checks
 
 
 def doctor(ctx: typer.Context) -> None:
-    """Check settings, database, schema, Telegram, WeCom and the calendar; one line each."""
+    """Check settings, database, schema, Telegram, WeCom, the calendar and who holds each role."""
     rt = runtime(ctx)
     checks = rt.run(_checks(rt))
     for check in checks:

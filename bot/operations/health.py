@@ -1,8 +1,12 @@
-"""``duban doctor``'s checks of the database, the schema and the calendar (channels: their probes).
+"""``duban doctor``'s checks of the database, the schema, the calendar and who holds each role
+(channels: their probes).
 
 Each check is one line: a name, a state (✓ works, ✗ fails, · not configured) and one
 localized sentence. The channels' own probes live beside the channels
-(``bot.channels.*``); the doctor command puts them together.
+(``bot.channels.*``); the doctor command puts them together. The roles (the scheduler, Telegram
+polling, each channel's sender) are process locks (``bot.storage.locks``): the doctor names the
+process holding each, ``host:pid`` and since when, or says that none does (no ``duban run`` is
+up, or it is just failing over).
 """
 
 from __future__ import annotations
@@ -11,11 +15,14 @@ import asyncio
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.domain.localtime import local_text
 from bot.domain.messages import N_, Message, msg
 from bot.domain.workdays import calendar_knows
 from bot.storage.db import CONNECT_TIMEOUT, failure_reason, schema_state, where
+from bot.storage.locks import ProcessLock
 from bot.storage.models import CalendarDay
 
 
@@ -102,4 +109,44 @@ async def check_calendar(today: date) -> list[Check]:
         else:
             detail = msg(N_("unknown: Monday to Friday until entered (duban calendar import)"))
         checks.append(Check(name, State.OK if entered else State.WARNING, detail))
+    return checks
+
+
+def roles(settings: Settings) -> list[tuple[str, str]]:
+    """The roles a deployment with these settings elects: (doctor's name, lock name)."""
+    found = []
+    if settings.scheduler:
+        found.append(("scheduler", "scheduler"))
+    if settings.telegram_enabled:
+        if not settings.telegram_webhook_url:
+            found.append(("poll telegram", "telegram-poll"))
+        found.append(("send telegram", "sender-telegram"))
+    if settings.wecom_enabled:
+        found.append(("send wecom", "sender-wecom"))
+    return found
+
+
+async def check_locks(settings: Settings) -> list[Check]:
+    """Which process holds each role, and since when (local time)."""
+    zone = ZoneInfo(settings.timezone)
+    checks = []
+    for name, role in roles(settings):
+        lock = ProcessLock(settings.database_url, role)
+        try:
+            holder = await asyncio.wait_for(lock.holding(), CONNECT_TIMEOUT + 5)
+        except Exception as exc:
+            detail = msg(N_("cannot tell who holds it: {reason}"), reason=failure_reason(exc))
+            checks.append(Check(name, State.WARNING, detail))
+            continue
+        finally:
+            await lock.release()
+        if holder is None:
+            detail = msg(N_("no process holds it: no duban run is up, or one is taking over"))
+            checks.append(Check(name, State.ABSENT, detail))
+        elif holder.since is None:
+            checks.append(Check(name, State.OK, msg(N_("held by {owner}"), owner=holder.owner)))
+        else:
+            since = local_text(holder.since, zone, seconds=True)
+            detail = msg(N_("held by {owner} since {since}"), owner=holder.owner, since=since)
+            checks.append(Check(name, State.OK, detail))
     return checks
