@@ -159,11 +159,9 @@ class Dialogue:
         """Run every deferred job that is due with the real job worker; what they queued."""
         before = await OutboxMessage.filter(key__startswith="job:").values_list("id", flat=True)
         await JobWorker(self.deps).process_pending()
-        return list(
-            await OutboxMessage.filter(key__startswith="job:")
-            .exclude(id__in=list(before))
-            .order_by("id")
-        )
+        queued = await OutboxMessage.filter(key__startswith="job:").exclude(id__in=list(before))
+        # in the order they were asked for (jobs run two at a time and may finish either way)
+        return sorted(queued, key=lambda m: (int(m.key.split(":")[1]), m.key))
 
     async def jobs(self, who: Person) -> str:
         """The deferred jobs run; the answers they queued for ``who`` (or their group)."""

@@ -307,7 +307,7 @@ async def test_export_and_digest_answer_at_once_and_the_file_follows(
     )  # fmt: skip
     files = [
         (m.recipient, f["name"], f["path"])
-        for m in await OutboxMessage.filter(key__startswith="job:").order_by("id")
+        for m in sorted(await OutboxMessage.filter(key__startswith="job:"), key=lambda m: m.key)
         for f in m.payload["files"]
     ]
     assert files == [
