@@ -9,7 +9,14 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bench_digest, bench_fanout, bench_import, bench_intake, bench_startup
+from bench import (
+    bench_chaos,
+    bench_digest,
+    bench_fanout,
+    bench_import,
+    bench_intake,
+    bench_startup,
+)
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -36,6 +43,7 @@ def main() -> None:
         + bench_fanout.run()
         + bench_intake.run()
         + bench_digest.run()
+        + bench_chaos.run()  # PostgreSQL only: DUBAN_BENCH_POSTGRES_URL names a database to empty
     )
     lines = [
         "# Benchmark results",
