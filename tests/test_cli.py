@@ -120,6 +120,9 @@ def test_demo_runs_offline(cli_env: Path, runner: CliRunner) -> None:
     assert "2026-10 月度进展调度" in result.stdout
     for press in ("▸ [报送第4项]", "▸ [推进中]", "▸ [确认报送]"):
         assert press in result.stdout, press
+    # and on WeCom, as template cards clicked, each card then marked with what was chosen
+    for click in ("张三（县财政局） ▸ [滞后]", "〔已选择：滞后〕", "〔已选择：确认报送〕"):
+        assert click in result.stdout, click
     assert "已审定通过（第2版）" in result.stdout
     assert "已审定1项" in result.stdout
     assert "2026-12 月度调度汇总" in result.stdout

@@ -128,7 +128,6 @@ async def _start(
             "telegram_bot_username": tg.username,
             "telegram_webhook_url": None,
             "scheduler": False,  # the tour calls the scheduler's jobs at their moments itself
-            "wecom_cards": False,  # stopgap: the tour answers WeCom by typing the option's number
             "wecom_corp_id": wx.corp_id,
             "wecom_agent_id": wx.agent_id,
             "wecom_secret": SecretStr(wx.secret),
@@ -209,9 +208,7 @@ async def _quarter(rt: Runtime, folder: Path, url: str, output: Path) -> None:
                 expand=False,
             )
         )
-        rt.out.print(
-            Panel(Text("\n".join(wx.texts(WECOM_USER)[-4:])), title="WeCom · 张三", expand=False)
-        )
+        rt.out.print(Panel(Text(tour.wecom_exchange), title="WeCom · 张三 · 2026-10", expand=False))
         rt.out.print(
             Panel(Text(tg.transcript(LEADER)[-1500:]), title="Telegram · 李局长", expand=False)
         )

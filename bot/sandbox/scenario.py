@@ -1,6 +1,7 @@
 """Simulated people for ``duban demo``: contacts who bind and report as real ones would.
 
-They act only through the emulators (pressing buttons, answering by number, sending a photo),
+They act only through the emulators (pressing buttons, clicking WeCom's template cards, typing,
+sending a photo),
 so the demo exercises exactly the code ``duban run`` runs.
 """
 
@@ -23,10 +24,6 @@ class Reply:
     text: str
     photo: bytes | None = None
     task: str = ""  # the task number to report on (default: the first in the prompt)
-
-
-def _last(texts: list[str]) -> str:
-    return texts[-1] if texts else ""
 
 
 async def telegram_contact_binds(tg: TelegramEmulator, user_id: int, code: str) -> None:
@@ -74,23 +71,33 @@ async def wecom_contact_binds(wx: WecomEmulator, userid: str, code: str) -> None
 async def wecom_answer_prompt(
     wx: WecomEmulator, userid: str, reply: Reply, latest: str = "月度进展调度"
 ) -> None:
-    """Answer the latest prompt or reminder in WeCom by number, as the numbered text asks."""
-    await wx.wait_for(lambda: latest in _last(wx.texts(userid)), WAIT)
-    steps = [
-        ("1", "请选择进展状态"),
-        (reply.status, "完成进度如何" if reply.percent else "请用一条消息写明"),
-    ]
+    """Answer the latest prompt or reminder in WeCom by clicking its template cards, typing
+    the percent and the progress where the bot asks for text."""
+
+    def said(words: str) -> bool:  # the newest entries of the chat, texts and cards alike
+        return any(words in entry for entry in wx.transcript(userid)[-2:])
+
+    async def click(words: str, option: str | None = None) -> None:
+        """Wait for the card saying ``words``; click ``option`` (default: its first)."""
+        await wx.wait_for(lambda: said(words), WAIT)
+        card = next(c for c in reversed(wx.cards_of(userid)) if not c.replaced)
+        choices = card.options()
+        key = next((k for text, k in choices if text == option), None) if option else None
+        await wx.click(userid, card.task_id, key or choices[0][1])
+
+    await click(latest)  # the first task of the prompt
+    await click("请选择进展状态", reply.status)
     if reply.percent is not None:
-        steps.append((reply.percent, "请用一条消息写明"))
-    steps.append((reply.text, "确认报送吗"))
-    for answer, expect in steps:
-        await wx.user_says(userid, answer)
-        await wx.wait_for(lambda expect=expect: expect in _last(wx.texts(userid)), WAIT)
+        await wx.wait_for(lambda: said("完成进度如何"), WAIT)
+        await wx.user_says(userid, reply.percent)
+    await wx.wait_for(lambda: said("请用一条消息写明"), WAIT)
+    await wx.user_says(userid, reply.text)
+    await wx.wait_for(lambda: said("确认报送吗"), WAIT)
     if reply.photo is not None:
         await wx.user_sends_image(userid, reply.photo)
-        await wx.wait_for(lambda: "附件：1个" in _last(wx.texts(userid)), WAIT)
-    await wx.user_says(userid, "确认报送")
-    await wx.wait_for(lambda: "已报送" in _last(wx.texts(userid)), WAIT)
+        await wx.wait_for(lambda: said("附件：1个"), WAIT)
+    await click("确认报送吗", "确认报送")
+    await wx.wait_for(lambda: any("已报送" in t for t in wx.transcript(userid)[-2:]), WAIT)
 
 
 async def quarterly_summary_round(

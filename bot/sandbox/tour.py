@@ -61,6 +61,7 @@ class Tour:
     step: Callable[[str], None]
     queued: dict[str, int] = field(default_factory=dict)
     exchange: str = ""  # October's Telegram report as it happened: prompt, presses, replies
+    wecom_exchange: str = ""  # October's WeCom report: prompt, reminders, card clicks, replies
 
     async def tick(self, local: str, label: str) -> None:
         """Run every scheduler job at ``local`` and let the outbox deliver."""
@@ -108,6 +109,9 @@ class Tour:
             scenario.Reply("滞后", "20", "惠企资金拨付进度滞后，正在协调。"),
             latest="提醒",
         )
+        lines = self.wx.timeline[WECOM_USER]
+        start = min(i for i, line in enumerate(lines) if "2026-10 月度进展调度" in line)
+        self.wecom_exchange = self.wx.conversation(WECOM_USER, start)
         await self.tick(self.moment(s.escalate_at), "催办 / escalation")
         await self.tick(self.moment(s.digest_at), "调度汇总 / digest")
         await self.wait_group("2026-10 月度调度汇总")

@@ -63,6 +63,7 @@ class WecomEmulator(ActingMembers):
         self.directory = Directory(self.members, self._token_error)
         self.oauth = OAuth(self.members, self._token_error, corp_id, agent_id)  # 网页授权
         self.inbox: dict[str, list[Delivered]] = defaultdict(list)
+        self.timeline: defaultdict[str, list[str]] = defaultdict(list)  # see ``conversation``
         self.chats: dict[str, list[str]] = {}  # app group chats (应用群聊): chatid → members
         self.chat_inbox: dict[str, list[Delivered]] = defaultdict(list)
         self.dropped: dict[str, int] = defaultdict(int)
@@ -173,6 +174,8 @@ class WecomEmulator(ActingMembers):
         else:
             self.inbox[userid].append(delivered)
             self.stats["delivered"] += 1
+            shown = Card(userid, card).rendered() if delivered.task_id else delivered.content
+            self.timeline[userid].append(f"bot: {shown or '[file]'}")
         if delivered.task_id:  # an interactive card: its code can update it (for everyone)
             answer["response_code"] = self.cards.deliver(userid, card, dropped=dropped)
         return web.json_response(answer)
@@ -207,6 +210,9 @@ class WecomEmulator(ActingMembers):
             return self._error(40056, "invalid agentid")
         if (refused := self.cards.update(body, self.members)) is not None:
             return self._error(*refused)
+        replaced = (body.get("button") or {}).get("replace_name") or "…"
+        for userid in body.get("userids") or ():
+            self.timeline[str(userid)].append(f"bot ✎: 〔{replaced}〕")
         self.stats["card_updates"] += 1
         return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": []})
 
@@ -296,6 +302,11 @@ class WecomEmulator(ActingMembers):
             for d in self.inbox[userid]
             if d.msgtype in ("text", "template_card")
         ]
+
+    def conversation(self, userid: str, start: int = 0) -> str:
+        """A member's chat with the app as it happened, from entry ``start``: every text and
+        card as sent, every card update (``✎``), every message and click (``▸``) of theirs."""
+        return "\n".join(self.timeline[userid][start:])
 
     def texts(self, userid: str) -> list[str]:
         """The texts a member received, oldest first."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import time
+from collections import defaultdict
 from urllib.parse import urlencode
 
 from aiohttp import ClientSession
@@ -26,6 +27,8 @@ class ActingMembers:
     media: dict[str, tuple[bytes, str]]
     base: str
     cards: Cards
+    members: dict[str, str]
+    timeline: defaultdict[str, list[str]]
     _msg_ids: itertools.count[int]
 
     def message_xml(
@@ -68,6 +71,7 @@ class ActingMembers:
 
     async def user_says(self, userid: str, text: str, *, repeat: int = 1, age: float = 0.0) -> int:
         """A member writes to the app (``age`` seconds ago: a late or replayed callback)."""
+        self.timeline[userid].append(f"{self.members.get(userid, userid)}: {text}")
         content = text.replace("]]>", "]]]]><![CDATA[>")
         xml = self.message_xml(
             userid, "text", f"<Content><![CDATA[{content}]]></Content>", next(self._msg_ids), age
@@ -76,6 +80,7 @@ class ActingMembers:
 
     async def user_sends_image(self, userid: str, content: bytes) -> int:
         """A member sends a photo (WeCom keeps it as temporary media)."""
+        self.timeline[userid].append(f"{self.members.get(userid, userid)}: [photo]")
         media_id = f"MEDIA{len(self.media) + 1:05d}"
         self.media[media_id] = (content, "photo.jpg")
         body = (
@@ -91,6 +96,9 @@ class ActingMembers:
         the callback's status. ``force``: post it even where WeCom would not let the member
         (a forged key, a second tap that crossed the card's update)."""
         fields = self.cards.click(userid, task_id, key, force=force)
+        card = self.cards.held.get((userid, task_id))
+        label = {k: t for t, k in card.options()}.get(key, key) if card else key
+        self.timeline[userid].append(f"{self.members.get(userid, userid)} ▸ [{label}]")
         xml = event_xml(self.corp_id, self.agent_id, userid, fields, int(time.time()))
         return await self.post_callback(xml)
 
