@@ -25,7 +25,7 @@ from aiohttp import web
 from bot.board import web as board
 from bot.channels.telegram import session as telegram_session
 from bot.channels.telegram.adapter import TelegramChannel
-from bot.channels.telegram.menu import set_menus
+from bot.channels.telegram.menu import keep_chat_menus, set_menus
 from bot.channels.telegram.polling import person_of as telegram_person
 from bot.channels.telegram.polling import poll, webhook_handler
 from bot.channels.wecom import probe as wecom_probe
@@ -249,10 +249,12 @@ class DubanApp:
         )
         self.status["telegram"] = self._say(result.detail)
         log.info("telegram connected: %s", self.status["telegram"])
+        after = 0  # when the menus could not be set now, the keeper sets every chat's
         try:
-            await set_menus(bot, self.settings.default_locale)
+            after = await set_menus(bot, self.settings.default_locale)
         except TelegramAPIError as exc:  # the menu is a comfort: the bot works without it
             log.warning("telegram command menu not set: %s", exc)
+        self._spawn(keep_chat_menus(bot, self.settings.default_locale, after=after))
         self.intake.wakeup.set()
         self._spawn(self._lead_sender("telegram"))
         if self.settings.telegram_webhook_url:

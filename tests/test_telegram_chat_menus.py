@@ -85,3 +85,11 @@ async def test_chat_menus_follow_bindings(db: str, sample_plan: Path, tmp_path: 
     await d.presses(reporter, "确定，使用新绑定码")
     await sync_chat_menus(cast(Bot, bot), "zh_CN", after=after)
     assert bot.chats() == [("set", "1001", menu(LEADER))]
+    # the reporter, now a leader, switches to English: their chat's menu follows the language
+    bot.calls.clear()
+    after = await sync_chat_menus(cast(Bot, bot), "zh_CN", after=0)
+    bot.calls.clear()
+    await d.says(reporter, "/lang en")
+    await sync_chat_menus(cast(Bot, bot), "zh_CN", after=after)
+    assert bot.chats() == [("set", "1001", menu(LEADER))]
+    assert [lang for _, t, lang, _ in bot.calls if t == "1001"] == [None]  # the chat's own scope

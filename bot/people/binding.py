@@ -336,3 +336,5 @@ async def set_locale(bound: Contact | ChatBinding, locale: str) -> None:
     """The language a bound person or chat is written to from now on (/lang)."""
     bound.locale = locale
     await bound.save(update_fields=["locale"])
+    # audited: a changed language changes the person's Telegram menu (people/menus.py)
+    await AuditLog.create(actor=bound.identity, action="locale", subject=locale)

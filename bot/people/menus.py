@@ -2,8 +2,9 @@
 not the default private menu's, and those whose binding changed since a given point.
 
 The channel (``channels/telegram/menu.py``) sets what this says; the feature never talks to
-Telegram. Changes are found in the audit log (bind, unbind, revoke), so any process can pick
-them up from where it last looked, and a process that starts looks at everyone once.
+Telegram. Changes are found in the audit log (bind, unbind, revoke, a new language), so any
+process can pick them up from where it last looked, and a process that starts looks at
+everyone once.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from bot.domain.commands import REPORTER
 from bot.storage.models import AuditLog, Contact
 
-CHANGES = ("bind.contact", "unbind", "revoke")
+CHANGES = ("bind.contact", "unbind", "revoke", "locale")
 PREFIX = "telegram:"
 
 
