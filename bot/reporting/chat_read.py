@@ -60,12 +60,11 @@ def _match(views: list[RequestView], number: str) -> RequestView | None:
     return found[-1] if found else None
 
 
-async def _read(turn: Turn, text: str, attachments: list[int]) -> bool:
-    """Start the drafts a message names; False when it names no task and says nothing sure."""
-    assert turn.contact is not None
+async def _read(turn: Turn, text: str, attachments: list[int], views: list[RequestView]) -> bool:
+    """Start the drafts a message names (``views``: the unit's open requests); False when it
+    names no task and says nothing sure."""
     reads = read_reply(text)
     named = [r for r in reads if r.task]
-    views = await open_requests(turn.contact.unit_id)
     ref = turn.inbound.message_ref
     if not named:
         read = reads[0] if reads else None
@@ -167,7 +166,7 @@ async def _outside(
         return
     data = turn.data if turn.flow == flow.STASH else {}
     files = [*data.get("attachments", []), *(attachments or [])]
-    if text and await _read(turn, text, files):
+    if text and await _read(turn, text, files, waiting):
         return
     if text is not None:
         extras.take_narrative(data, text)
