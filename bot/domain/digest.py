@@ -38,6 +38,7 @@ class TaskLine:
     latest: str
     previous: Status | None = None
     missing_units: list[str] = field(default_factory=list)
+    problems: str = ""  # 存在问题 of the report shown as ``latest``, when it names any
 
 
 @dataclass(slots=True)

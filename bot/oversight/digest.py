@@ -133,6 +133,7 @@ async def build_digest(month: Month, *, today: date, plan_id: int | None = None)
                 ),
                 status=overall_status(statuses),
                 latest=shorten(narrative.text, LATEST_CHARS) if narrative else "",
+                problems=shorten(narrative.problems or "", LATEST_CHARS) if narrative else "",
                 previous=overall_status(previous_statuses) if previous_statuses else None,
                 missing_units=[
                     r.unit.name for r, s in zip(asked, statuses, strict=True) if s is None

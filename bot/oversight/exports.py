@@ -21,6 +21,7 @@ from bot.domain.cadence import previous_month
 from bot.domain.errors import RefusedError
 from bot.domain.lights import Light
 from bot.domain.messages import N_, msg
+from bot.domain.narrative import progress_text
 from bot.domain.reporting import Month, Status
 from bot.i18n import Translator
 from bot.oversight.digest import Digest, build_digest
@@ -72,7 +73,8 @@ async def progress_document(digest: Digest, tr: Translator, zone: ZoneInfo) -> P
     records: dict[str, UnitRecord] = {}
     for last in await latest_in_period(period.id):  # in plan order, as the table reads
         status = _status_text(tr, last.status, last.percent)
-        progress[numbers[last.task_id]].append(f"{names[last.unit_id]}（{status}）：{last.text}")
+        said = progress_text(last.text, last.problems, last.next_steps, tr.gettext)
+        progress[numbers[last.task_id]].append(f"{names[last.unit_id]}（{status}）：{said}")
     for report in reports:
         record = records.setdefault(report.unit.name, UnitRecord(report.unit.name))
         record.rows.append(
@@ -81,7 +83,7 @@ async def progress_document(digest: Digest, tr: Translator, zone: ZoneInfo) -> P
                 report.task.title,
                 tr.gettext(Status(report.status).label),
                 "" if report.percent is None else f"{report.percent}%",
-                report.text,
+                progress_text(report.text, report.problems, report.next_steps, tr.gettext),
                 contact_name(report.contact) if report.contact else "",
                 report.submitted_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 str(report.version),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.domain.digest import Digest, TaskLine
 from bot.domain.lights import Light
+from bot.domain.narrative import PROBLEMS_LINE
 from bot.domain.reporting import Status
 from bot.domain.text import shorten
 from bot.i18n import Translator
@@ -31,6 +32,8 @@ def _task(tr: Translator, task: TaskLine) -> str:
     )
     if task.latest:
         line += "\n    " + task.latest
+    if task.problems:
+        line += "\n    " + tr.gettext(PROBLEMS_LINE, text=task.problems)
     if task.missing_units:
         names = "、".join(task.missing_units[:5]) + ("…" if len(task.missing_units) > 5 else "")
         line += "\n    " + tr.gettext("not reported: {units}", units=names)

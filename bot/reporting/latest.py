@@ -44,6 +44,8 @@ class LatestReport:
     late: bool
     submitted_at: datetime
     contact_id: int | None
+    problems: str | None = None  # 存在问题, when the plan asks (None: not asked, "": 无)
+    next_steps: str | None = None  # 下步打算, likewise
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
+from bot.domain.narrative import progress_text
 from bot.domain.reporting import Quarter, Status
 from bot.domain.workdays import add_workdays, is_workday
 from bot.i18n import Translator
@@ -69,7 +70,8 @@ def draft_text(
             status = tr.gettext(Status(r.status).label)
             if r.percent is not None and r.status in ("in_progress", "behind"):
                 status += f" {r.percent}%"
-            lines.append(f"{periods[r.period_id]}（{status}）：{r.text}")
+            said = progress_text(r.text, r.problems, r.next_steps, tr.gettext)
+            lines.append(f"{periods[r.period_id]}（{status}）：{said}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
