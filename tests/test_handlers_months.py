@@ -3,7 +3,7 @@ task's goal and the unit's part (牵头/责任/配合)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,15 @@ from bot.domain.reporting import Month
 from bot.importers import read_plan
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
-from bot.storage.models import OutboxMessage, ProgressReport, ReportRequest
+from bot.storage.models import (
+    OutboxMessage,
+    ProgressReport,
+    QuarterlySummary,
+    ReportingPeriod,
+    ReportRequest,
+    Task,
+    Unit,
+)
 from tests.dialogue import Dialogue, Person, reply, run_table
 
 ALICE = Person("telegram:1001", "王联络", language="zh")  # 县发改局: tasks 1 3 4 12 18 19 20
@@ -117,3 +125,23 @@ async def test_the_monthly_prompt_shows_each_goal_and_role(world: Dialogue) -> N
             "……”“3. 推进中，完成60%……”，我会请您逐项确认。",
         ]
     )
+
+
+async def test_the_summary_or_report_choice_says_the_month(world: Dialogue) -> None:
+    """With a quarterly summary waiting, text is asked about; the monthly choices of task 3
+    say which month (第3项 is open in October and November)."""
+    task = await Task.get(number="3")
+    unit = await Unit.get(name="县发改局")
+    quarter = await ReportingPeriod.create(
+        plan_id=task.plan_id, kind="quarter", key="2026-Q4", starts=date(2026, 10, 1),
+        ends=date(2026, 12, 31), due_on=date(2026, 12, 31),
+    )  # fmt: skip
+    await QuarterlySummary.create(
+        period=quarter, task=task, unit=unit, version=1, text="草稿。", state="draft"
+    )
+    answer = await world.says(ALICE, "第四季度审批时限压缩一半。")
+    assert answer == reply("这条内容是修改后的季度总结，还是本月进展？")
+    labels = [label for label, _ in world.buttons(ALICE)]
+    assert "月度进展（第3项，10月）" in labels
+    assert "月度进展（第3项，11月）" in labels
+    assert "本月进展（第4项）" in labels

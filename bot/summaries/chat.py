@@ -9,7 +9,8 @@ from bot.domain.errors import RefusedError
 from bot.domain.freetext import read_reply
 from bot.domain.payloads import Payload, payload
 from bot.reporting.chat import STASH
-from bot.reporting.latest import open_requests
+from bot.reporting.latest import RequestView, open_requests
+from bot.reporting.prompts import month_label
 from bot.summaries.cycle import announce_decision, announce_submitted, draft_card
 from bot.summaries.drafts import authorised, decide, rewritable, rewrite, submit
 
@@ -85,6 +86,17 @@ async def _rewrite(turn: Turn, summary_id: int, text: str) -> None:
     turn.send(draft_card(turn.tr, version))
 
 
+def _monthly_choice(turn: Turn, view: RequestView, views: list[RequestView]) -> str:
+    """``Monthly report, task 5``; with the month when another month of task 5 is open too."""
+    if sum(v.number == view.number for v in views) > 1:
+        return turn._(
+            "Monthly report, task {number} ({period})",
+            number=view.number,
+            period=month_label(turn.tr, view.period),
+        )
+    return turn._("Monthly report, task {number}", number=view.number)
+
+
 async def offer_rewrite(turn: Turn, text: str) -> bool:
     """A reporter's text outside a flow while a summary waits for a rewritten text: asked
     whether it is that summary or a monthly report (never filed as either unasked).
@@ -110,10 +122,8 @@ async def offer_rewrite(turn: Turn, text: str) -> bool:
         )
         for s in waiting
     )
-    buttons += tuple(
-        (Button(turn._("Monthly report, task {number}", number=v.number), payload("f", v.id)),)
-        for v in await open_requests(turn.contact.unit_id)
-    )
+    views = await open_requests(turn.contact.unit_id)
+    buttons += tuple((Button(_monthly_choice(turn, v, views), payload("f", v.id)),) for v in views)
     turn.reply(turn._("Is this the rewritten quarterly summary, or a monthly report?"),
                buttons=buttons)  # fmt: skip
     return True
