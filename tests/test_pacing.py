@@ -146,3 +146,26 @@ async def test_sends_older_than_the_skew_keep_their_distance(db: str) -> None:
     assert sender.pacer.recipient_delay("wecom", "zhangsan", 10) == 0
     wait = sender.pacer.recipient_delay("wecom", "zhangsan", 11)
     assert 19 * 60 <= wait <= 20 * 60 + 1
+
+
+async def test_the_seed_counts_every_piece_of_a_long_text(db: str, tmp_path: Path) -> None:
+    now = wall_clock()
+    long = Outbound(text="\n".join(["进展" * 50] * 90))  # three messages on Telegram
+    await OutboxMessage.create(
+        key="long", channel="telegram", recipient="telegram:5", payload=long.to_json(),
+        state="sent", attempts=1, next_attempt_at=now, sent_at=now, parts_sent=1,
+    )  # fmt: skip
+    bot = Bot("1:x")
+    clock = Monotonic()
+    try:
+        sender = Sender(
+            {"telegram": TelegramChannel(bot, tmp_path)},
+            wall_clock,
+            Pacer(LIMITS, clock=clock),
+            elected=True,
+        )
+        await sender.lead("telegram")
+    finally:
+        await bot.session.close()
+    assert sender.pacer.overall_delay("telegram", 27) == 0
+    assert sender.pacer.overall_delay("telegram", 28) == 1.0

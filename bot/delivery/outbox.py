@@ -205,16 +205,17 @@ async def database_now(fallback: datetime) -> datetime:
 
 async def recently_sent(
     channel: str, since: datetime
-) -> tuple[list[tuple[str, datetime]], list[str]]:
-    """What ``channel`` sent from ``since`` on (recipient, when; parts count), and the
-    recipients of what it has in flight: a new sender's pacing windows start from these."""
+) -> tuple[list[tuple[str, datetime, Outbound]], list[str]]:
+    """What ``channel`` sent from ``since`` on (recipient, when, the message; a part sent
+    counts), and the recipients of what it has in flight: a new sender's pacing windows start
+    from these."""
     sent = await OutboxMessage.filter(channel=channel, sent_at__gte=since).values_list(
-        "recipient", "sent_at"
+        "recipient", "sent_at", "payload"
     )
     flying = await OutboxMessage.filter(channel=channel, state="sending").values_list(
         "recipient", flat=True
     )
-    return [(str(r), at) for r, at in sent], [str(r) for r in flying]
+    return [(str(r), at, Outbound.from_json(p)) for r, at, p in sent], [str(r) for r in flying]
 
 
 async def listing(*, failed_only: bool, limit: int = 200) -> list[OutboxMessage]:

@@ -115,10 +115,12 @@ class Sender:
         since = wall - timedelta(seconds=span) - CLOCK_SKEW
         recent, flying = await outbox.recently_sent(channel, since)
         skew = CLOCK_SKEW.total_seconds()
-        for recipient, sent_at in recent:
+        known = self.channels.get(channel)
+        for recipient, sent_at, message in recent:
             ago = max(0.0, (wall - sent_at).total_seconds() - skew)
-            if ago < span:
-                self.pacer.record(channel, recipient.split(":", 1)[1], at=mono - ago)
+            if ago < span:  # a message's pieces, all of them (more than a part sent: safe)
+                count = pieces(known, message) if known is not None else 1
+                self.pacer.record(channel, recipient.split(":", 1)[1], at=mono - ago, count=count)
         for recipient in flying:  # may arrive any moment now: count it as arriving now
             self.pacer.record(channel, recipient.split(":", 1)[1], at=mono)
 
