@@ -60,10 +60,11 @@ class Channel(Protocol):
         """Deliver to ``recipient`` (the id on this channel); the channel's message id."""
         ...
 
-    def pieces(self, outbound: Outbound) -> int:
+    def pieces(self, outbound: Outbound, recipient: str = "") -> int:
         """How many messages :meth:`send` makes of ``outbound`` (a long text is cut in several,
-        each file is one more): the pacer takes that many slots. An outbound of files alone
-        (no text, title or buttons) counts only its files where the channel sends it so."""
+        each file is one more) for ``recipient`` (how it is sent may depend on the chat): the
+        pacer takes that many slots. An outbound of files alone (no text, title or buttons)
+        counts only its files where the channel sends it so."""
         ...
 
     async def fetch(self, channel: str, file: InboundFile) -> bytes:
@@ -75,8 +76,8 @@ class Channel(Protocol):
         ...
 
 
-def pieces(channel: Channel, outbound: Outbound) -> int:
+def pieces(channel: Channel, outbound: Outbound, recipient: str = "") -> int:
     """:meth:`Channel.pieces`, or one text and each file where a channel does not tell (then
     a text-less outbound is taken to carry a placeholder text too: never fewer than it sends)."""
     count = getattr(channel, "pieces", None)
-    return int(count(outbound)) if count is not None else 1 + len(outbound.files)
+    return int(count(outbound, recipient)) if count is not None else 1 + len(outbound.files)

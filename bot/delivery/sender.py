@@ -119,8 +119,9 @@ class Sender:
         for recipient, sent_at, message in recent:
             ago = max(0.0, (wall - sent_at).total_seconds() - skew)
             if ago < span:  # a message's pieces, all of them (more than a part sent: safe)
-                count = pieces(known, message) if known is not None else 1
-                self.pacer.record(channel, recipient.split(":", 1)[1], at=mono - ago, count=count)
+                external = recipient.split(":", 1)[1]
+                count = pieces(known, message, external) if known is not None else 1
+                self.pacer.record(channel, external, at=mono - ago, count=count)
         for recipient in flying:  # may arrive any moment now: count it as arriving now
             self.pacer.record(channel, recipient.split(":", 1)[1], at=mono)
 
@@ -152,7 +153,7 @@ class Sender:
             part = steps[min(row.parts_sent, len(steps) - 1)]
             # edits in place are not new messages, where the channel can edit
             edit = channel.capabilities.edits and bool(part.replaces)
-            slots = 0 if edit else pieces(channel, part)
+            slots = 0 if edit else pieces(channel, part, external)
             wait = self.pacer.recipient_delay(row.channel, external, slots) if slots else 0.0
             if wait > 0:
                 held[row.recipient] = row.id

@@ -27,6 +27,8 @@ from bot.channels.telegram.render import keyboard, render_pieces
 from bot.conversation.registry import text_inbound
 from bot.delivery.channel import PermanentSendError, TransientSendError
 from bot.domain.conversation import Capabilities, Choices, Inbound, InboundFile, Outbound
+from bot.domain.errors import FileTooLargeError
+from bot.reporting.attachments import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
 TOKEN_RETRY = 300.0  # seconds: a rejected token is the operator's to fix, not the recipient's
@@ -164,6 +166,8 @@ class TelegramChannel:
     async def fetch(self, channel: str, file: InboundFile) -> bytes:  # noqa: ARG002 - the port's shape
         """Download a file someone sent (getFile, then the file URL)."""
         info = await self.bot.get_file(file.ref)
+        if info.file_size is not None and info.file_size > MAX_FILE_BYTES:
+            raise FileTooLargeError(info.file_size)  # a self-hosted Bot API server has no cap
         buffer = io.BytesIO()
         assert info.file_path is not None
         await self.bot.download_file(info.file_path, destination=buffer, timeout=60)
@@ -197,7 +201,7 @@ class TelegramChannel:
         except TelegramAPIError as exc:
             raise TransientSendError(str(exc)) from exc
 
-    def pieces(self, outbound: Outbound) -> int:
+    def pieces(self, outbound: Outbound, recipient: str = "") -> int:  # noqa: ARG002 - the port
         """How many messages :meth:`send` makes of ``outbound`` (text pieces, then files), so
         the sender's pacer takes that many slots; an outbound of files alone sends no text."""
         return len(_texts(outbound)) + len(outbound.files)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from wechatpy.enterprise import WeChatClient
 
+from bot.domain.errors import FileTooLargeError
+
 if TYPE_CHECKING:
     from bot.config import Settings
 
@@ -47,11 +49,16 @@ class WecomClient(WeChatClient):
                     self.fetch_access_token()
                     continue
                 raise RuntimeError(f"media/get failed: {error}")
+            stated = response.headers.get("Content-Length", "")
+            if stated.isdecimal() and int(stated) > limit:
+                response.close()
+                raise FileTooLargeError(int(stated))  # said before a byte is read
             chunks, size = [], 0
             for chunk in response.iter_content(64 * 1024):
                 size += len(chunk)
                 if size > limit:
-                    raise ValueError("media larger than the limit")
+                    response.close()
+                    raise FileTooLargeError(None)
                 chunks.append(chunk)
             return b"".join(chunks)
         raise RuntimeError("media/get failed twice")
