@@ -208,7 +208,7 @@ def run(
                 f"{free['rate']:.0f} msg/s ({free['seconds']:.1f} s wall, {free['cpu']:.1f} s CPU)",
             )
         )
-    pg = os.environ.get("DUBAN_TEST_POSTGRES_URL")
+    pg = os.environ.get("DUBAN_BENCH_POSTGRES_URL")
     if pg:
         asyncio.run(reset_postgres(pg))
         free = asyncio.run(fan_out(pg, n, limits=False))
