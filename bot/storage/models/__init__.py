@@ -1,6 +1,7 @@
 """All tortoise models of Duban, one app (``models``); see the submodules for each area."""
 
 from bot.storage.models.board import BoardLink, BoardSession
+from bot.storage.models.decisions import DeadlineExtension, TaskClosure
 from bot.storage.models.delivery import AuditLog, CalendarDay, InboxUpdate, OutboxMessage
 from bot.storage.models.jobs import DeferredJob
 from bot.storage.models.people import ChatBinding, Contact, ConversationState, Invite
@@ -20,6 +21,7 @@ from bot.storage.models.reporting import (
     ReportingPeriod,
     ReportRequest,
 )
+from bot.storage.models.supervision import SupervisionNotice
 
 __all__ = [
     "Assignment",
@@ -31,6 +33,7 @@ __all__ = [
     "ChatBinding",
     "Contact",
     "ConversationState",
+    "DeadlineExtension",
     "DeferredJob",
     "InboxUpdate",
     "Invite",
@@ -41,7 +44,9 @@ __all__ = [
     "QuarterlySummary",
     "ReportRequest",
     "ReportingPeriod",
+    "SupervisionNotice",
     "Task",
+    "TaskClosure",
     "Unit",
     "UnitAlias",
     "UnitMember",
