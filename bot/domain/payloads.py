@@ -19,7 +19,10 @@ MAX_BYTES = 64  # Telegram's limit on callback_data
 # m = no new progress this month (carry the last status forward), u = replace a stored report
 # with an edited message (1) or keep it (0), b = bind with a second code (1) or keep (0),
 # l = submit every report read from one message at once.
-ACTIONS = frozenset("tspfcexknawyrmubl")
+# On a task itself: g = a leader endorses (1) or not (0) a deadline extension, h = the
+# secretariat approves (1) or refuses (0) it; z = a lead unit asks to close a task (销号) on a
+# request, q = the secretariat closes it (1) or sends it back (0).
+ACTIONS = frozenset("tspfcexknawyrmublghzq")
 MAX_ID = 2**31 - 1  # database ids are 32-bit integers
 
 
