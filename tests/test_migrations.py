@@ -18,3 +18,18 @@ async def test_models_and_migrations_agree(tmp_path: object) -> None:
     assert not any(changes.values()) if isinstance(changes, dict) else not changes, (
         "models changed without a migration: run `make migrations`"
     )
+
+
+def test_no_table_description_holds_a_semicolon() -> None:
+    """tortoise's SQLite migration runner splits a script on ";", so a model's docstring (its
+    table comment) with one breaks ``duban init`` on SQLite."""
+    from tortoise import Model  # noqa: PLC0415
+
+    from bot.storage import models  # noqa: PLC0415
+
+    found = [
+        name
+        for name, value in vars(models).items()
+        if isinstance(value, type) and issubclass(value, Model) and ";" in (value.__doc__ or "")
+    ]
+    assert found == [], f"use a comma, not a semicolon, in the docstring of {found}"

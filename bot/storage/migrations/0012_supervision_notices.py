@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('replied_by', fields.ForeignKeyField('models.Contact', source_field='replied_by_id', null=True, db_constraint=True, to_field='id', related_name='notice_replies', on_delete=OnDelete.SET_NULL)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'supervision_notice', 'app': 'models', 'unique_together': (('plan', 'year', 'number'), ('task', 'unit', 'grade')), 'pk_attr': 'id', 'table_description': 'One 督办单: issued once per (task, unit, grade); numbered per plan and year, never reused.'},
+            options={'table': 'supervision_notice', 'app': 'models', 'unique_together': (('plan', 'year', 'number'), ('task', 'unit', 'grade')), 'pk_attr': 'id', 'table_description': 'One 督办单: issued once per (task, unit, grade), numbered per plan and year, never reused.'},
             bases=['Model'],
         ),
     ]

@@ -12,7 +12,7 @@ from bot.storage.models.plans import Plan, Task, Unit
 
 
 class SupervisionNotice(Model):
-    """One 督办单: issued once per (task, unit, grade); numbered per plan and year, never reused."""
+    """One 督办单: issued once per (task, unit, grade), numbered per plan and year, never reused."""
 
     id = fields.IntField(primary_key=True)
     plan: fields.ForeignKeyRelation[Plan] = fields.ForeignKeyField(
