@@ -91,3 +91,28 @@ async def test_a_report_by_clicking_cards(planned: str, tmp_path: Path) -> None:
     assert not any("请回复选项编号" in t for t in transcript)  # no numbered list anywhere
     assert all(c.kind == "button_interaction" for c in cards)
     assert await ProgressReport.all().count() == 1
+
+
+async def test_four_tasks_in_one_message_and_one_click(planned: str, tmp_path: Path) -> None:
+    """The unit's four tasks written in one message, then one click on the card's
+    全部4项一并报送: one message and one tap for the whole month, as on Telegram."""
+    text = (
+        "1. 已完成，惠企政策清单已公布。\n"
+        "6. 推进中，完成60%，退税时限压缩至3个工作日。\n"
+        "7. 有困难，完成40%，担保费率下调待审批。\n"
+        "13. 已完成，拖欠账款台账已建立。"
+    )
+    async with world(tmp_path, planned) as w:
+        wx = w.wecom
+        await bound(wx)
+        now = datetime.now(UTC)
+        await dispatch(Month(2026, 11), now=now, today=now.date())
+        w.app.sender.wakeup.set()
+        await wx.wait_for(lambda: card_with(wx, "月度进展调度") is not None)
+        await wx.user_says(ZHANG, text)
+        await click(wx, "请核对报送内容", "全部4项一并报送", "已报送第13项")
+        await settled()
+        stored = await ProgressReport.all().order_by("id").values_list("status", "percent")
+        clicks = sum(1 for line in wx.conversation(ZHANG).splitlines() if " ▸ [" in line)
+    assert stored == [("done", 100), ("in_progress", 60), ("behind", 40), ("done", 100)]
+    assert clicks == 1
