@@ -73,6 +73,18 @@ class Settings(BaseSettings):
     # the server's own http://host:port, enough on one machine but not from a phone
     public_url: str | None = None
 
+    # graded 督办 (督办单, bot/domain/supervision.py): yellow when a report is this many working
+    # days late or the task's deadline is within this many working days; red after this many
+    # periods missed in a row; working days given to reply with 整改措施; the 编号's prefix; the
+    # issuing office (unset: the plan's 印发单位); 通报排名 of units, for the secretariat only
+    supervision_late_days: int = Field(default=3, ge=1, le=60)
+    supervision_due_soon_days: int = Field(default=5, ge=0, le=60)
+    supervision_missed_periods: int = Field(default=2, ge=1, le=12)
+    supervision_reply_days: int = Field(default=3, ge=1, le=30)
+    supervision_prefix: str = "青营商督"
+    supervision_office: str | None = None
+    rankings: bool = False
+
     @field_validator("default_locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:
