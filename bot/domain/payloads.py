@@ -22,7 +22,8 @@ MAX_BYTES = 64  # Telegram's limit on callback_data
 # On a task itself: g = a leader endorses (1) or not (0) a deadline extension, h = the
 # secretariat approves (1) or refuses (0) it; z = a lead unit asks to close a task (销号) on a
 # request, q = the secretariat closes it (1) or sends it back (0).
-ACTIONS = frozenset("tspfcexknawyrmublghzq")
+# j = reply to a 督办单 (supervision notice): j:<notice> opens it, j:<notice>:1|0 submits|cancels.
+ACTIONS = frozenset("tspfcexknawyrmublghzqj")
 MAX_ID = 2**31 - 1  # database ids are 32-bit integers
 
 
