@@ -1,9 +1,11 @@
 """Task deadlines (完成时间): which tasks are close to or past theirs, and the warnings sent
-once per task and threshold to its lead units and the secretariat."""
+once per task and threshold to its lead units and the secretariat. "Done" and the units a task
+answers through (its leads, collectives through their members) are
+:mod:`bot.domain.completion`'s, as in the lights."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -15,16 +17,16 @@ from bot.domain.reporting import Status
 from bot.domain.text import shorten
 from bot.i18n import Translator
 from bot.people import recipients
-from bot.reporting.latest import last_statuses
-from bot.storage.models import Assignment, Task
+from bot.reporting.completion import answering, done_tasks
+from bot.storage.models import Task
 
 
 @dataclass(frozen=True, slots=True)
 class DeadlineState:
-    """A task with a deadline, from its lead units' point of view."""
+    """A task with a deadline, from the point of view of the units it answers through."""
 
     task: Task
-    lead_units: list[int]
+    lead_units: list[int]  # the units it answers through (:mod:`bot.domain.completion`)
     done: bool
 
     def days_left(self, today: date) -> int:
@@ -33,26 +35,26 @@ class DeadlineState:
         return (self.task.deadline - today).days
 
 
-async def deadline_states() -> list[DeadlineState]:
-    """Every active task with a deadline; done when every lead unit last reported it done."""
-    tasks = await Task.filter(deadline__not_isnull=True, retired_at=None, plan__retired_at=None)
+async def deadline_states(
+    *,
+    plan_id: int | None = None,
+    before: date | None = None,
+    known: Mapping[tuple[int, int], Status] | None = None,
+) -> list[DeadlineState]:
+    """Every active task with a deadline (of one plan; due before a day), in plan order; done
+    as :func:`bot.domain.completion.task_done` says, from ``known`` statuses (a period's
+    reports) where given, else each unit's last report."""
+    query = Task.filter(deadline__not_isnull=True, retired_at=None, plan__retired_at=None)
+    if plan_id is not None:
+        query = query.filter(plan_id=plan_id)
+    if before is not None:
+        query = query.filter(deadline__lt=before)
+    tasks = await query.order_by("plan_id", "position")
     if not tasks:
         return []
-    leads: dict[int, list[int]] = defaultdict(list)
-    for task_id, unit_id in await Assignment.filter(
-        task_id__in=[t.id for t in tasks], role="lead", retired_at=None
-    ).values_list("task_id", "unit_id"):
-        leads[task_id].append(unit_id)
-    latest = await last_statuses(task_ids=[t.id for t in tasks])
-    done = {pair for pair, last in latest.items() if last.status == Status.DONE.value}
-    return [
-        DeadlineState(
-            task=t,
-            lead_units=leads[t.id],
-            done=bool(leads[t.id]) and all((t.id, u) in done for u in leads[t.id]),
-        )
-        for t in tasks
-    ]
+    through = await answering([t.id for t in tasks])
+    done = await done_tasks(through, known)
+    return [DeadlineState(task=t, lead_units=through[t.id], done=t.id in done) for t in tasks]
 
 
 def overdue(states: list[DeadlineState], today: date) -> list[DeadlineState]:

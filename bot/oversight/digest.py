@@ -1,5 +1,12 @@
 """The digest for the secretariat (调度汇总): who reported, each task's light, what is overdue,
-who cannot be reached, what changed since the previous period. Plain data; rendered elsewhere."""
+who cannot be reached, what changed since the previous period. Plain data; rendered elsewhere.
+
+"Done" and "missing" are :mod:`bot.domain.completion`'s, as in the deadline warnings: a task is
+done when the units it answers through (its leads; collectives through their members) last
+said 已完成, and a collective is never a silent unit. Read as values, a few queries a digest:
+the period's requests, its latest reports and the previous month's, and the history only of
+the pairs the period did not answer.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +15,17 @@ from datetime import date
 
 from bot.cadence.deadlines import deadline_states, overdue
 from bot.domain.cadence import previous_month
+from bot.domain.completion import Collectives, is_missing, task_done, task_status
 from bot.domain.digest import Digest, TaskLine, UnitLine
-from bot.domain.lights import overall_status, task_light
+from bot.domain.lights import task_light
 from bot.domain.reporting import Month, Status
 from bot.domain.text import shorten
+from bot.reporting.completion import answering, collectives, done_tasks, lead_units
 from bot.reporting.latest import LatestReport, latest_in_period
 from bot.reporting.records import month_period
 from bot.storage.models import (
-    Assignment,
     Contact,
+    Plan,
     ProgressReport,
     ReportingPeriod,
     ReportRequest,
@@ -26,130 +35,139 @@ from bot.storage.models import (
 LATEST_CHARS = 80
 
 
-async def _latest_reports(period: ReportingPeriod) -> dict[tuple[int, int], LatestReport]:
-    return {(r.task_id, r.unit_id): r for r in await latest_in_period(period.id)}
+async def _latest_reports(period_id: int) -> dict[tuple[int, int], LatestReport]:
+    return {(r.task_id, r.unit_id): r for r in await latest_in_period(period_id)}
 
 
-async def _first_versions(period: ReportingPeriod) -> dict[int, bool]:
+async def _first_versions(period_id: int) -> dict[int, bool]:
     """Per request: whether its first version was late."""
-    first: dict[int, bool] = {}
-    for request_id, late in await ProgressReport.filter(
-        request__period_id=period.id, version=1
-    ).values_list("request_id", "late"):
-        first[int(request_id)] = bool(late)
-    return first
+    return {
+        int(str(request_id)): bool(late)
+        for request_id, late in await ProgressReport.filter(
+            request__period_id=period_id, version=1
+        ).values_list("request_id", "late")
+    }
 
 
-async def _missing_pairs(plan_id: int, month: Month) -> set[tuple[int, int]]:
-    """(task, unit) pairs asked in the month and never answered."""
-    period = await ReportingPeriod.get_or_none(plan_id=plan_id, kind="month", key=month.key)
-    if period is None:
-        return set()
-    answered = set(
-        await ProgressReport.filter(request__period_id=period.id).values_list("task_id", "unit_id")
-    )
-    asked = set(await ReportRequest.filter(period=period).values_list("task_id", "unit_id"))
-    return {(int(t), int(u)) for t, u in asked - answered}
-
-
-async def build_digest(month: Month, *, today: date, plan_id: int | None = None) -> Digest:
-    """The digest of a dispatched month (refused when it was never dispatched)."""
-    period = await month_period(month, plan_id)
-    await period.fetch_related("plan")
-    requests = (
-        await ReportRequest.filter(period=period)
-        .select_related("task", "unit")
+async def _asked(period_id: int) -> list[tuple[int, int, int, str]]:
+    """The period's requests as (request, task, unit, unit name), in plan order."""
+    return [
+        (int(str(r)), int(str(t)), int(str(u)), str(n))
+        for r, t, u, n in await ReportRequest.filter(period_id=period_id)
         .order_by("task__position", "unit__name")
-    )
-    latest = await _latest_reports(period)
-    first_late = await _first_versions(period)
-    previous = await ReportingPeriod.get_or_none(
-        plan_id=period.plan_id, kind="month", key=previous_month(month).key
-    )
-    before = await _latest_reports(previous) if previous else {}
-    missed_before = await _missing_pairs(period.plan_id, previous_month(month))
+        .values_list("id", "task_id", "unit_id", "unit__name")
+    ]
 
+
+def _unit_lines(
+    asked: list[tuple[int, int, int, str]], first_late: dict[int, bool], found: Collectives
+) -> list[UnitLine]:
     units: dict[int, UnitLine] = {}
-    per_task: dict[int, list[ReportRequest]] = defaultdict(list)
-    for request in requests:
-        line = units.setdefault(request.unit_id, UnitLine(request.unit.name))
+    for request_id, _, unit_id, name in asked:
+        if unit_id in found and request_id not in first_late:
+            continue  # a collective that did not answer is no silent unit
+        line = units.setdefault(unit_id, UnitLine(name))
         line.asked += 1
-        if request.id in first_late:
+        if request_id in first_late:
             line.reported += 1
-            if first_late[request.id]:
+            if first_late[request_id]:
                 line.late += 1
             else:
                 line.on_time += 1
         else:
             line.missing += 1
-        per_task[request.task_id].append(request)
+    return sorted(units.values(), key=lambda u: (-u.missing, u.unit))
 
-    leads: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for task_id, unit_id, name in (
-        await Assignment.filter(
-            task__plan_id=period.plan_id,
-            role="lead",
-            retired_at=None,
+
+async def build_digest(month: Month, *, today: date, plan_id: int | None = None) -> Digest:
+    """The digest of a dispatched month (refused when it was never dispatched)."""
+    period = await month_period(month, plan_id)
+    plan_title = await Plan.filter(id=period.plan_id).first().values_list("title", flat=True)
+    asked = await _asked(period.id)
+    latest = await _latest_reports(period.id)
+    first_late = await _first_versions(period.id)
+    previous = await ReportingPeriod.get_or_none(
+        plan_id=period.plan_id, kind="month", key=previous_month(month).key
+    )
+    before = await _latest_reports(previous.id) if previous else {}
+    missed_before = (
+        {(t, u) for _, t, u, _ in await _asked(previous.id)} - set(before) if previous else set()
+    )
+    found = await collectives()
+
+    per_task: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for _, task_id, unit_id, name in asked:
+        per_task[task_id].append((unit_id, name))
+    task_rows: dict[int, tuple[str, str, date | None]] = {
+        int(str(i)): (str(n), str(t), d)
+        for i, n, t, d in await Task.filter(plan_id=period.plan_id).values_list(
+            "id", "number", "title", "deadline"
         )
-        .order_by("position")
-        .values_list("task_id", "unit_id", "unit__name")
-    ):
-        leads[int(task_id)].append((int(unit_id), str(name)))
+    }
+    leads = await lead_units(list(per_task))
+    through = await answering(list(per_task), found)
+    known = {pair: Status(r.status) for pair, r in latest.items()}
+    done = await done_tasks(through, known)
 
     tasks = []
-    for task_id, asked in per_task.items():
-        task: Task = asked[0].task
+    for task_id, units in per_task.items():
+        number, title, deadline = task_rows[task_id]
         statuses = [
-            Status(latest[(task_id, r.unit_id)].status) if (task_id, r.unit_id) in latest else None
-            for r in asked
+            Status(latest[task_id, u].status) if (task_id, u) in latest else None for u, _ in units
         ]
-        missed_twice = any(
-            (task_id, r.unit_id) not in latest and (task_id, r.unit_id) in missed_before
-            for r in asked
-        )
+        silent = [
+            (u, name)
+            for (u, name), s in zip(units, statuses, strict=True)
+            if is_missing(u, s is not None, found)
+        ]
         lead_ids = [u for u, _ in leads[task_id]]
-        narrative = next(
-            (latest[(task_id, u)] for u in lead_ids if (task_id, u) in latest),
-            next(
-                (latest[(task_id, r.unit_id)] for r in asked if (task_id, r.unit_id) in latest),
-                None,
+        shown = next(
+            (
+                latest[task_id, u]
+                for u in lead_ids + [u for u, _ in units]
+                if (task_id, u) in latest
             ),
+            None,
         )
-        previous_statuses = [
-            Status(before[(task_id, r.unit_id)].status)
-            for r in asked
-            if (task_id, r.unit_id) in before
-        ]
+        previous_statuses = {
+            u: Status(before[task_id, u].status) for u, _ in units if (task_id, u) in before
+        }
+        status = task_status(task_id in done, statuses)
         tasks.append(
             TaskLine(
-                number=task.number,
-                title=task.title,
+                number=number,
+                title=title,
                 lead=[n for _, n in leads[task_id]],
                 light=task_light(
-                    statuses=statuses,
-                    missed_twice=missed_twice,
-                    deadline=task.deadline,
+                    done=task_id in done,
+                    status=status,
+                    missing=bool(silent),
+                    missed_twice=any((task_id, u) in missed_before for u, _ in silent),
+                    deadline=deadline,
                     today=today,
                 ),
-                status=overall_status(statuses),
-                latest=shorten(narrative.text, LATEST_CHARS) if narrative else "",
-                problems=shorten(narrative.problems or "", LATEST_CHARS) if narrative else "",
-                previous=overall_status(previous_statuses) if previous_statuses else None,
-                missing_units=[
-                    r.unit.name for r, s in zip(asked, statuses, strict=True) if s is None
-                ],
+                status=status,
+                latest=shorten(shown.text, LATEST_CHARS) if shown else "",
+                problems=shorten(shown.problems or "", LATEST_CHARS) if shown else "",
+                previous=task_status(
+                    task_done(through[task_id], previous_statuses), previous_statuses.values()
+                )
+                if previous_statuses
+                else None,
+                missing_units=[name for _, name in silent],
             )
         )
 
+    late = overdue(await deadline_states(plan_id=period.plan_id, before=today, known=known), today)
+    late_leads = await lead_units([s.task.id for s in late])
     late_tasks = [
         {
             "number": s.task.number,
             "title": s.task.title,
-            "lead": "、".join(n for _, n in leads.get(s.task.id, [])),
+            "lead": "、".join(n for _, n in late_leads.get(s.task.id, [])),
             "deadline": s.task.deadline.isoformat() if s.task.deadline else None,
         }
-        for s in overdue(await deadline_states(), today)
-        if s.task.plan_id == period.plan_id
+        for s in late
     ]
     unreachable = [
         f"#{c.id} {c.unit.name if c.unit else '—'} {c.display_name}".strip()
@@ -159,10 +177,10 @@ async def build_digest(month: Month, *, today: date, plan_id: int | None = None)
     ]
     return Digest(
         plan_id=period.plan_id,
-        plan_title=period.plan.title,
+        plan_title=str(plan_title),
         period=month.key,
         due_on=period.due_on,
-        units=sorted(units.values(), key=lambda u: (-u.missing, u.unit)),
+        units=_unit_lines(asked, first_late, found),
         tasks=tasks,
         overdue=late_tasks,
         unreachable=unreachable,
