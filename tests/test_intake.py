@@ -27,7 +27,13 @@ from bot.people.binding import ContactRole, create_invite, redeem_invite
 from bot.plans.importing import import_plan
 from bot.sandbox.loopback import serve
 from bot.sandbox.wecom import WecomEmulator
-from bot.storage.models import Attachment, Contact, InboxUpdate, OutboxMessage
+from bot.storage.models import (
+    Attachment,
+    Contact,
+    ConversationState,
+    InboxUpdate,
+    OutboxMessage,
+)
 from tests.dialogue import Clock, DictFiles
 
 
@@ -129,6 +135,36 @@ async def test_a_failing_update_is_retried_then_apologised_for(
     assert apology.key == f"apology:{row.id}"
     assert apology.payload["text"] == "抱歉，该消息未能处理。请稍后再试；如仍失败，请告知秘书组。"
     assert await worker.process_pending() == 0  # given up: not retried forever
+
+
+async def test_an_update_that_fails_in_a_batch_rolls_back_alone(
+    worker: Intake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three people's updates are handled in one transaction; the one whose handler fails
+    after writing leaves nothing behind, is given back for a later attempt, and the others
+    are kept with their replies."""
+
+    async def writes_then_maybe_fails(inbound: Inbound, deps: Deps) -> list[Outbound]:
+        await ConversationState.create(identity=inbound.identity, flow="x", data={})
+        if inbound.text == "坏":
+            raise RuntimeError("handler bug")
+        return [Outbound(text=f"收到 {inbound.text}")]
+
+    monkeypatch.setattr(intake_module, "handle", writes_then_maybe_fails)
+    await worker.store_many(
+        "plain", [(p, {"from": p, "text": t}) for p, t in (("a", "好"), ("b", "坏"), ("c", "行"))]
+    )
+    assert await worker.process_pending() == 2
+    states = await ConversationState.all().order_by("identity").values_list("identity", flat=True)
+    assert states == ["plain:a", "plain:c"]  # b's write was rolled back with its update
+    replies = await OutboxMessage.all().order_by("recipient").values_list("recipient", flat=True)
+    assert replies == ["plain:a", "plain:c"]
+    failed = await InboxUpdate.get(external_key="b")
+    assert (failed.processed_at, failed.attempts, failed.lease_owner, failed.lease_until) == (
+        None, 1, None, None,
+    )  # fmt: skip
+    assert failed.error == "RuntimeError('handler bug')"
+    assert await InboxUpdate.filter(processed_at__not_isnull=True).count() == 2
 
 
 async def test_a_burst_is_queued_and_handled_later_in_order_with_one_notice(

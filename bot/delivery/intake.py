@@ -1,17 +1,20 @@
 """The inbox: store every update before acknowledging it, then handle it exactly once.
 
 Several processes may share one database. A worker *claims* updates with a lease (owner
-``host:pid:random``, expiry): on PostgreSQL with ``SELECT … FOR UPDATE SKIP LOCKED``, on SQLite
-(one writer) with a conditional UPDATE. Only the earliest unhandled update of each person can
-be claimed, so a person's updates are handled in order while different people's go
+``host:pid:random``, expiry) in one ``UPDATE … RETURNING`` (its rows picked with ``FOR UPDATE
+SKIP LOCKED`` on PostgreSQL; SQLite has one writer). Only the earliest unhandled update of each
+person can be claimed, so a person's updates are handled in order while different people's go
 concurrently. A lease that expires (its process died) is taken over by the next claim of any
 live worker; nothing is requeued wholesale at start-up.
 
-Handling an update, queuing its replies in the outbox and marking it processed happen in one
-transaction that first re-checks the lease (so a worker whose lease was taken over does
-nothing), so a crash at any point either loses nothing or redoes the whole update. On a channel
-without buttons the channel first reads a typed answer against the options it last listed (a
-bare number picks one only at a pure choice step), in that same transaction.
+A claimed batch is handled in one transaction (on PostgreSQL, ``concurrency`` of them side by
+side): it first marks the batch processed where this worker still holds the lease (a worker
+whose lease was taken over does nothing), then handles each update in a savepoint of its own
+and queues its replies in the outbox, so an update that fails rolls back alone and is given
+back for a later attempt, and a crash at any point either loses nothing or redoes the batch.
+On a channel without buttons the channel first reads a typed answer against the options it
+last listed (a bare number picks one only at a pure choice step), in that same savepoint. The
+statements themselves are plain SQL (:mod:`bot.delivery.inbox`).
 """
 
 from __future__ import annotations
@@ -20,28 +23,26 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import F, Q, Subquery
-from tortoise.functions import Min
 from tortoise.transactions import in_transaction
 
 from bot.conversation.context import Deps
 from bot.conversation.router import handle
-from bot.delivery import flood
+from bot.delivery import flood, inbox
 from bot.delivery.channel import Channel
 from bot.delivery.choices import read_choice
+from bot.delivery.claimed import Claimed
+from bot.delivery.inbox import MAX_ATTEMPTS
 from bot.delivery.outbox import enqueue, on_postgres
-from bot.domain.conversation import Inbound, InboundFile, Outbound
+from bot.domain.conversation import Inbound, Outbound
 from bot.i18n import Translator
-from bot.reporting.attachments import MAX_FILE_BYTES
 from bot.storage.locks import lease_owner
-from bot.storage.models import Contact, InboxUpdate
+from bot.storage.models import InboxUpdate
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
+__all__ = ["BATCH", "CLAIM", "LEASE", "MAX_ATTEMPTS", "Intake"]
 BATCH = 100  # updates handled per pass at most
 CLAIM = 32  # updates leased at once: few enough to be handled well within their lease
 LEASE = timedelta(seconds=60)  # far beyond handling one update; a dead worker's rows wait this
@@ -50,53 +51,6 @@ LEASE = timedelta(seconds=60)  # far beyond handling one update; a dead worker's
 def wall_clock() -> datetime:
     """Real time, for leases (the business clock may be simulated)."""
     return datetime.now(UTC)
-
-
-class LeaseLostError(Exception):
-    """Another worker took the update over: this one must not handle it."""
-
-
-class _Prefetched:
-    """The file of the update being handled, fetched before the transaction began."""
-
-    def __init__(self, ref: str, content: bytes, fallback: Any) -> None:
-        self.ref, self.content, self.fallback = ref, content, fallback
-
-    async def fetch(self, channel: str, file: InboundFile) -> bytes:
-        if file.ref == self.ref:
-            return self.content
-        content: bytes = await self.fallback.fetch(channel, file)
-        return content
-
-
-def _placeholders(rows: int, width: int, *, postgres: bool) -> str:
-    """``(?, ?), (?, ?)`` for ``rows`` rows of ``width`` values (``($1, $2), ($3, $4)`` on
-    PostgreSQL)."""
-    marks = [f"${n}" if postgres else "?" for n in range(1, rows * width + 1)]
-    return ", ".join("(" + ", ".join(marks[r * width : (r + 1) * width]) + ")" for r in range(rows))
-
-
-CODE_MARKER = "[bind code]"
-
-
-def _scrub(value: Any, code: str) -> Any:
-    """``value`` with every occurrence of ``code`` in its strings replaced by the marker."""
-    if isinstance(value, str):
-        return value.replace(code, CODE_MARKER)
-    if isinstance(value, dict):
-        return {k: _scrub(v, code) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub(v, code) for v in value]
-    return value
-
-
-def _redacted(payload: dict[str, Any], inbound: Inbound | None) -> dict[str, Any]:
-    """The fields to store with a handled update: a bind code (``/start CODE``, ``绑定 CODE``)
-    is replaced in the stored payload, so a dump of the inbox hands out no valid code."""
-    if inbound is None or inbound.kind != "command" or inbound.command != "start":
-        return {}
-    code = inbound.args.strip()
-    return {"payload": _scrub(payload, code)} if code else {}
 
 
 class Intake:
@@ -118,7 +72,7 @@ class Intake:
         self.lease = lease
         self.lease_clock = lease_clock
         self.owner = lease_owner()
-        self.concurrency = max(1, concurrency)
+        self.concurrency = max(1, concurrency)  # batches in flight at once (PostgreSQL)
         self.wakeup = asyncio.Event()
         self.outbox_wakeup = asyncio.Event()
 
@@ -142,84 +96,27 @@ class Intake:
         return stored == 1
 
     async def store_many(self, channel: str, updates: list[tuple[str, dict[str, Any]]]) -> int:
-        """Keep a batch in one statement; duplicates are skipped. Returns how many were new.
-
-        ``INSERT … ON CONFLICT DO NOTHING RETURNING``: no look-up first, and an update stored
-        concurrently by another process is skipped by the database, not raised.
-        """
+        """Keep a batch in one statement; duplicates are skipped. Returns how many were new."""
         fresh = dict(updates)  # a key twice in one batch: the last payload, stored once
         if not fresh:
             return 0
-        db = InboxUpdate._meta.db
-        payload = InboxUpdate._meta.fields_map["payload"]
         now = datetime.now(UTC)
-        rows = [
-            (channel, key, payload.to_db_value(p, InboxUpdate), now, 0, self._person(channel, p))
-            for key, p in fresh.items()
-        ]
-        values = _placeholders(len(rows), 6, postgres=on_postgres())
-        sql = (  # only placeholders are formatted in: the values are bound parameters
-            'INSERT INTO "inbox_update" ("channel", "external_key", "payload", "received_at", '  # noqa: S608
-            f'"attempts", "person") VALUES {values} '
-            'ON CONFLICT ("channel", "external_key") DO NOTHING RETURNING "id"'
+        count = await inbox.insert(
+            channel, [(key, p, now, self._person(channel, p)) for key, p in fresh.items()]
         )
-        inserted = await db.execute_query_dict(sql, [v for row in rows for v in row])
-        count = len(inserted)
         if count:
             self.wakeup.set()
         return count
 
     # -- claiming ---------------------------------------------------------------------------
 
-    def _pending(self) -> Any:
-        return InboxUpdate.filter(
-            processed_at=None, attempts__lt=MAX_ATTEMPTS, channel__in=sorted(self.channels)
-        )
-
     async def claim(self, limit: int = BATCH, skip: set[int] | None = None) -> list[InboxUpdate]:
         """Lease up to ``limit`` updates: each person's earliest, unleased or lease expired."""
-        if not self.channels:
-            return []
         now = self.lease_clock()
-        free = Q(lease_until=None) | Q(lease_until__lt=now)
-        heads = Subquery(
-            self._pending()
-            .filter(person__not="")
-            .annotate(head=Min("id"))
-            .group_by("person")
-            .values("head")
-        )
-        query = self._pending().filter(free).filter(Q(person="") | Q(id__in=heads))
-        if skip:
-            query = query.exclude(id__in=sorted(skip))
-        query = query.order_by("id").limit(limit)
-        until = now + self.lease
-        if on_postgres():
-            async with in_transaction():
-                rows = list(await query.select_for_update(skip_locked=True))
-                ids = [r.id for r in rows]
-                if ids:
-                    await InboxUpdate.filter(id__in=ids).update(
-                        lease_owner=self.owner, lease_until=until
-                    )
-        else:  # one writer: the conditional UPDATE is the claim
-            rows = list(await query)
-            ids = [r.id for r in rows]
-            if ids:
-                await (
-                    InboxUpdate.filter(id__in=ids, processed_at=None)
-                    .filter(free)
-                    .update(lease_owner=self.owner, lease_until=until)
-                )
-                mine = set(
-                    await InboxUpdate.filter(
-                        id__in=ids, lease_owner=self.owner, lease_until=until
-                    ).values_list("id", flat=True)
-                )
-                rows = [r for r in rows if r.id in mine]
-        for row in rows:
-            row.lease_owner, row.lease_until = self.owner, until
-        return rows
+        return await inbox.claim(
+            self.channels, owner=self.owner, now=now, until=now + self.lease, limit=limit,
+            skip=skip or (),
+        )  # fmt: skip
 
     async def process_pending(self, limit: int = BATCH) -> int:
         """Handle claimable updates until none is left (or ``limit``); how many were handled.
@@ -228,12 +125,6 @@ class Intake:
         """
         done = 0
         failed: set[int] = set()
-        gate = asyncio.Semaphore(self.concurrency)
-
-        async def one(row: InboxUpdate) -> int:
-            async with gate:
-                return await self._process(row)
-
         while done < limit:
             rows = await self.claim(min(CLAIM, limit - done), skip=failed)
             if not rows:
@@ -242,7 +133,7 @@ class Intake:
             for row in [r for r in rows if r.person in waits]:
                 await self._defer(row, waits[row.person])
             rows = [r for r in rows if r.person not in waits]
-            results = await asyncio.gather(*(one(row) for row in rows))
+            results = await self._handle(rows)
             done += sum(results)
             failed.update(row.id for row, ok in zip(rows, results, strict=True) if not ok)
             if rows and not any(results):
@@ -251,79 +142,95 @@ class Intake:
 
     # -- handling ---------------------------------------------------------------------------
 
-    async def _deps_for(self, channel: Channel, inbound: Inbound) -> Deps:
-        """The handler's dependencies, with a bound contact's file already downloaded.
-
-        The download happens here, outside the transaction; when it fails the update fails
-        this attempt (and is tried again later) rather than fetching inside the transaction.
-        """
-        file = inbound.file
-        if file is None or not await Contact.exists(identity=inbound.identity, active=True):
-            return self.deps
-        if file.size is not None and file.size > MAX_FILE_BYTES:
-            return self.deps  # the handler refuses it by its stated size: nothing to download
-        content = await channel.fetch(inbound.channel, file)
-        return replace(self.deps, files=_Prefetched(file.ref, content, self.deps.files))
-
-    async def _mark(self, row: InboxUpdate, **fields: Any) -> None:
-        """Mark the update processed if this worker still holds it (inside the transaction).
-
-        ``lease_until`` becomes the real time it was handled: flood control counts from it.
-        """
-        won = await InboxUpdate.filter(id=row.id, lease_owner=self.owner, processed_at=None).update(
-            processed_at=self.deps.clock(), lease_until=self.lease_clock(), **fields
-        )
-        if not won:
-            raise LeaseLostError
-
     async def _process(self, row: InboxUpdate) -> int:
-        channel = self.channels[row.channel]
+        """Handle one claimed update: 1 when it was handled."""
+        return (await self._handle([row]))[0]
+
+    async def _handle(self, rows: list[InboxUpdate]) -> list[int]:
+        """Handle claimed updates in batches; 1 for each handled, 0 for each not."""
+        items = [Claimed.read(row, self.channels[row.channel], self.deps) for row in rows]
+        with_files = [i for i in items if i.file is not None]
+        if with_files:  # downloads first, outside any transaction
+            fetched = await asyncio.gather(*(self._prefetch(i) for i in with_files))
+            failed = {id(i) for i, ok in zip(with_files, fetched, strict=True) if not ok}
+            ready = [i for i in items if id(i) not in failed]
+        else:
+            ready = items
+        width = self.concurrency if on_postgres() else 1  # SQLite: one writer, one batch
+        batches = [ready[n::width] for n in range(width) if ready[n::width]]
+        await asyncio.gather(*(self._batch(b) for b in batches))
+        if any(i.replies or not i.done for i in ready):  # replies, or perhaps an apology
+            self.outbox_wakeup.set()
+        for item in (i for i in ready if i.done):
+            try:
+                await item.channel.acknowledge(item.row.payload, item.replies)
+            except Exception:
+                log.info("acknowledging %s update %s failed", item.row.channel, item.row.id)
+        return [int(i.done) for i in items]
+
+    async def _prefetch(self, item: Claimed) -> bool:
+        """The file downloaded outside any transaction; when that fails the update fails this
+        attempt (and is tried again later) rather than fetching inside the transaction."""
         try:
-            inbound = channel.parse(row.payload)
+            await item.prefetch()
         except Exception as exc:
-            inbound = None
-            log.warning("unreadable %s update %s: %s", row.channel, row.external_key, exc)
-        try:
-            deps = await self._deps_for(channel, inbound) if inbound else self.deps
-        except Exception as exc:
+            row = item.row
             log.warning("fetching the file of %s update %s failed: %r", row.channel, row.id, exc)
-            await self._failed(row, inbound, exc)
-            return 0
-        replies = []
+            await self._failed(item, exc, unmark=False)
+            return False
+        return True
+
+    async def _batch(self, items: list[Claimed]) -> None:
+        """Handle ``items`` in one transaction, each in a savepoint of its own."""
         try:
             async with in_transaction():
-                await self._mark(row, **_redacted(row.payload, inbound))
-                if inbound is not None:
-                    replies = await handle(await read_choice(channel, inbound), deps)
-                    now = deps.clock()
-                    for i, reply in enumerate(replies):
-                        recipient = reply.recipient or inbound.chat_identity
-                        await enqueue(f"reply:{row.id}:{i}", recipient, reply, now=now)
-        except LeaseLostError:
-            log.info("update %s/%s was taken over by another worker", row.channel, row.id)
-            return 0
+                won = await inbox.mark_handled(
+                    [i.row.id for i in items], owner=self.owner,
+                    processed_at=self.deps.clock(), handled_at=self.lease_clock(),
+                )  # fmt: skip
+                for item in items:
+                    row = item.row
+                    if row.id not in won:
+                        log.info(
+                            "update %s/%s was taken over by another worker", row.channel, row.id
+                        )
+                        continue
+                    try:
+                        async with in_transaction():  # a savepoint: a failure undoes this alone
+                            await self._handle_one(item)
+                    except Exception as exc:
+                        log.exception("update %s/%s failed", row.channel, row.external_key)
+                        item.replies = []
+                        await self._failed(item, exc, unmark=True)
+                        continue
+                    item.done = True
         except Exception as exc:
-            log.exception("update %s/%s failed", row.channel, row.external_key)
-            await self._failed(row, inbound, exc)
-            return 0
-        if replies:
-            self.outbox_wakeup.set()
-        try:
-            await channel.acknowledge(row.payload, replies)
-        except Exception:
-            log.info("acknowledging %s update %s failed", row.channel, row.external_key)
-        return 1
+            log.exception("a batch of %d updates failed", len(items))
+            for item in items:
+                item.done, item.replies = False, []
+                await self._failed(item, exc, unmark=False)
 
-    async def _failed(self, row: InboxUpdate, inbound: Inbound | None, exc: Exception) -> None:
-        """Count the attempt and give the lease back (or give up and apologise)."""
-        changed = await InboxUpdate.filter(id=row.id, lease_owner=self.owner).update(
-            attempts=F("attempts") + 1, error=repr(exc)[:2000], lease_owner=None, lease_until=None
-        )
-        if not changed:
+    async def _handle_one(self, item: Claimed) -> None:
+        row, inbound = item.row, item.inbound
+        payload = inbox.redacted(row.payload, inbound)
+        if payload is not None:
+            await InboxUpdate.filter(id=row.id).update(payload=payload)
+        if inbound is None:
             return
-        fresh = await InboxUpdate.get_or_none(id=row.id)
-        if fresh is not None and fresh.attempts >= MAX_ATTEMPTS and inbound is not None:
-            await self._apologise(row, inbound)
+        item.replies = await handle(await read_choice(item.channel, inbound), item.deps)
+        now = item.deps.clock()
+        for i, reply in enumerate(item.replies):
+            recipient = reply.recipient or inbound.chat_identity
+            await enqueue(f"reply:{row.id}:{i}", recipient, reply, now=now)
+
+    async def _failed(self, item: Claimed, exc: Exception, *, unmark: bool) -> None:
+        """Count the attempt and give the lease back (or give up and apologise); ``unmark``
+        inside the batch's transaction, where the update was marked handled."""
+        attempts = await inbox.give_back(
+            item.row.id, owner=self.owner, error=repr(exc), unmark=unmark
+        )
+        if attempts is not None and attempts >= MAX_ATTEMPTS and item.inbound is not None:
+            await self._apologise(item.row, item.inbound)
 
     async def _defer(self, row: InboxUpdate, until: datetime) -> None:
         """Over the flood limit: the update waits (its person's later ones behind it) until
