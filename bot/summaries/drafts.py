@@ -159,6 +159,9 @@ async def rewritable(unit_id: int | None) -> list[QuarterlySummary]:
     unsubmitted is not asked about again with every message."""
     if unit_id is None:
         return []
+    waiting = QuarterlySummary.filter(unit_id=unit_id, state__in=("draft", "returned"))
+    if not await waiting.exists():  # most of the year: one cheap look, nothing hydrated
+        return []
     rows = await QuarterlySummary.filter(unit_id=unit_id).select_related("task", "period")
     if not rows:
         return []
