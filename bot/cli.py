@@ -29,6 +29,7 @@ from bot.operations import cli_outbox as outbox
 from bot.operations import cli_prune as prune
 from bot.operations import cli_serve as serve
 from bot.oversight import cli as oversight
+from bot.oversight import cli_supervision as supervision
 from bot.people import cli as people
 from bot.people import cli_chats as chats
 from bot.plans import cli as plans
@@ -112,6 +113,7 @@ def build_app() -> typer.Typer:
         outbox,
         prune,
         oversight,
+        supervision,
         admin,
         chats,
         doctor,

@@ -13,6 +13,7 @@ from bot.cadence.calendar import run_calendar_check
 from bot.cadence.deadlines import run_deadline_warnings
 from bot.cadence.jobs import run_dispatch, run_escalation, run_reminders
 from bot.oversight.publish import run_digest
+from bot.oversight.supervision import run_supervision
 from bot.summaries.cycle import run_quarter
 from bot.summaries.quarterly import run_quarter_digest
 
@@ -40,6 +41,10 @@ async def _escalate(ctx: JobContext) -> int:
     return (await run_escalation(ctx.now, ctx.zone)).queued
 
 
+async def _supervise(ctx: JobContext) -> int:
+    return (await run_supervision(ctx.now, ctx.zone, ctx.data_dir)).queued
+
+
 async def _quarter(ctx: JobContext) -> int:
     return await run_quarter(ctx.now, ctx.zone) + await run_quarter_digest(ctx.now, ctx.zone)
 
@@ -61,6 +66,7 @@ JOBS: dict[str, Callable[[JobContext], Awaitable[int]]] = {
     "dispatch": _dispatch,
     "remind": _remind,
     "escalate": _escalate,
+    "supervise": _supervise,  # 督办单 after 催办
     "digest": _digest,
     "quarter": _quarter,
     "deadlines": _deadlines,

@@ -7,6 +7,8 @@ here already read as button presses by their channel (``bot.delivery.choices``).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from bot.board import chat as board
 from bot.conversation.context import Deps, Handler, Turn
 from bot.conversation.registry import REGISTRY
@@ -15,6 +17,7 @@ from bot.domain.conversation import Inbound, Outbound
 from bot.domain.errors import RefusedError
 from bot.domain.payloads import PayloadError, decode
 from bot.oversight import chat as oversight
+from bot.oversight import chat_supervision as supervision
 from bot.people import chat as people
 from bot.people import chat_contacts as contacts
 from bot.people.binding import ContactRole
@@ -31,6 +34,13 @@ HANDLERS: dict[str, Handler] = {
     **contacts.HANDLERS,
     **oversight.HANDLERS,
     **board.HANDLERS,
+    **supervision.HANDLERS,
+}
+# The flows that take the next typed text (a rewrite, a reason, a comment), by feature.
+TEXT_FLOWS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
+    summary.REWRITE_FLOW: summary.on_text,
+    summary.RETURN_FLOW: summary.on_text,
+    supervision.REPLY_FLOW: supervision.on_text,
 }
 if set(HANDLERS) != set(REGISTRY.by_name):  # a declaration without a handler, or the reverse
     raise RuntimeError(f"commands and handlers differ: {set(HANDLERS) ^ set(REGISTRY.by_name)}")
@@ -63,8 +73,8 @@ async def _route(turn: Turn) -> None:
         await _button(turn)
     elif inbound.kind in ("voice", "other"):
         read.on_voice(turn)  # nothing stored
-    elif inbound.kind == "text" and turn.flow in (summary.REWRITE_FLOW, summary.RETURN_FLOW):
-        await summary.on_text(turn, inbound.text)
+    elif inbound.kind == "text" and turn.flow in TEXT_FLOWS:
+        await TEXT_FLOWS[turn.flow](turn, inbound.text)
     elif turn.contact.role != ContactRole.REPORTER:
         turn.reply(people.help_text(turn))
     elif inbound.kind == "edit":
@@ -106,6 +116,9 @@ async def _button(turn: Turn) -> None:
         return
     if payload.action in summary.SUMMARY_ACTIONS:
         await summary.on_button(turn, payload)
+        return
+    if payload.action == supervision.REPLY_ACTION:  # a 督办单's reply: its unit's leader too
+        await supervision.on_button(turn, payload)
         return
     if turn.contact.role != ContactRole.REPORTER:
         turn.refuse(turn._("Only your unit’s reporter can report progress."))

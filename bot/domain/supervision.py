@@ -39,6 +39,11 @@ class Grade(StrEnum):
         """1 for yellow, 2 for red."""
         return 1 if self is Grade.YELLOW else 2
 
+    @property
+    def label(self) -> str:
+        """The message id of its name (黄/红, as the lights say it)."""
+        return N_("yellow") if self is Grade.YELLOW else N_("red")
+
 
 class Reason(StrEnum):
     """Why an item is graded."""

@@ -24,4 +24,7 @@ COMMANDS: tuple[Command, ...] = (
             N_("/export [xlsx|docx|png] [YYYY-MM] (导出) — the table, the written material, "
                "the chart"),
             N_("The table, material or chart")),
+    Command("supervision", ("督办单", "督辦單"), frozenset({SECRETARIAT}), True, Argument.NONE,
+            N_("/supervision (督办单) — supervision notices issued and the units' replies"),
+            N_("Supervision notices and replies")),
 )  # fmt: skip

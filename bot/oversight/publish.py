@@ -20,6 +20,7 @@ from bot.domain.reporting import Month
 from bot.i18n import Translator
 from bot.oversight.digest import Digest, build_digest
 from bot.oversight.exports import export_month
+from bot.oversight.rankings import digest_additions
 from bot.people import recipients
 from bot.render.digest import digest_text, digest_title
 from bot.reporting.records import latest_period
@@ -46,9 +47,10 @@ async def digest_message(
     )
     tr = Translator(locale)
     name = tr.gettext("Progress {period}.xlsx", period=month.key)
+    added = await digest_additions(tr, plan_id=digest.plan_id, today=today)  # 督办, 通报排名
     outbound = Outbound(
         title=digest_title(tr, digest),
-        text=digest_text(tr, digest),
+        text="\n\n".join(filter(None, [digest_text(tr, digest), added])),
         files=(OutFile(relative.as_posix(), name, XLSX_MIME),),
         locale=tr.locale,
     )

@@ -16,6 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('plan', fields.ForeignKeyField('models.Plan', source_field='plan_id', db_constraint=True, to_field='id', related_name='notices', on_delete=OnDelete.CASCADE)),
+                ('prefix', fields.CharField(default='', max_length=20)),
                 ('year', fields.IntField()),
                 ('number', fields.IntField()),
                 ('task', fields.ForeignKeyField('models.Task', source_field='task_id', db_constraint=True, to_field='id', related_name='notices', on_delete=OnDelete.RESTRICT)),

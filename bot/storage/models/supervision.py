@@ -18,6 +18,7 @@ class SupervisionNotice(Model):
     plan: fields.ForeignKeyRelation[Plan] = fields.ForeignKeyField(
         "models.Plan", related_name="notices", on_delete=fields.CASCADE
     )
+    prefix = fields.CharField(max_length=20, default="")  # of the 编号, as issued: 青营商督
     year = fields.IntField()
     number = fields.IntField()
     task: fields.ForeignKeyRelation[Task] = fields.ForeignKeyField(

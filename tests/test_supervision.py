@@ -1,0 +1,190 @@
+"""Graded 督办 end to end: an overdue task yields one 督办单 (a docx) to its lead unit's leader,
+whose reply (整改措施 and a date) is stored and shown to the secretariat; a second run issues
+nothing; a reply is asked once; on Telegram and on WeCom (numbered choices)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import docx
+import pytest
+
+from bot.cadence.dispatch import dispatch
+from bot.domain.conversation import Outbound
+from bot.domain.payloads import payload
+from bot.domain.reporting import Month
+from bot.domain.supervision import Thresholds
+from bot.importers import read_plan
+from bot.oversight.supervision import SupervisionRules, run_supervision
+from bot.people.binding import ContactRole, create_invite
+from bot.plans.importing import import_plan
+from bot.storage.models import OutboxMessage, SupervisionNotice
+from tests.dialogue import JOBS, Contains, Dialogue, Person, replies, reply, run_table
+
+TZ = ZoneInfo("Asia/Shanghai")
+# only task deadlines count here: task 2 (企业开办和注销, due 2026年10月底), led by
+# 县市场监督管理局, is the first of three tasks past their deadline on 26 November
+RULES = SupervisionRules(Thresholds(late_days=60, due_soon_days=0, missed_periods=2))
+NUMBER = "青营商督〔2026〕1号"
+TASK = "2. 提升企业开办和注销便利度。"
+
+
+def at(day: str, hour: int = 10) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=TZ).astimezone(UTC)
+
+
+def people(channel: str) -> tuple[Person, Person, Person]:
+    if channel == "telegram":
+        return (
+            Person("telegram:21", "市场监管局局长"),
+            Person("telegram:22", "市场监管局联络员"),
+            Person("telegram:23", "秘书组"),
+        )
+    return (Person("wecom:juzhang"), Person("wecom:lianluoyuan"), Person("wecom:mishu"))
+
+
+@pytest.fixture(params=["telegram", "wecom"])
+async def setting(
+    request: pytest.FixtureRequest, db: str, sample_plan: Path, tmp_path: Path
+) -> tuple[Dialogue, Person, Person, Person]:
+    """The sample plan, November dispatched, the 市场监管局's leader and reporter and the
+    secretariat bound in English."""
+    await import_plan(
+        read_plan(sample_plan), source_name="sample.md", sha256="0" * 64, now=datetime.now(UTC)
+    )
+    d = Dialogue(tmp_path / "data")
+    leader, reporter, sec = people(str(request.param))
+    for who, unit, role in (
+        (leader, "县市场监督管理局", ContactRole.LEADER),
+        (reporter, "县市场监督管理局", ContactRole.REPORTER),
+        (sec, None, ContactRole.SECRETARIAT),
+    ):
+        code = (await create_invite(unit, role, now=d.clock(), locale="en")).code
+        await d.says(who, f"/start {code}")
+    await dispatch(Month(2026, 11), now=at("2026-11-20"), today=at("2026-11-20").date())
+    d.clock.now = at("2026-11-26").astimezone(TZ)
+    return d, leader, reporter, sec
+
+
+def notice_paragraphs(path: Path) -> list[str]:
+    return [p.text for p in docx.Document(str(path)).paragraphs if p.text]
+
+
+async def test_a_notice_and_its_reply(setting: tuple[Dialogue, Person, Person, Person]) -> None:
+    d, leader, reporter, sec = setting
+    report = await run_supervision(d.clock(), TZ, d.deps.data_dir, RULES)
+    assert report.issued == [NUMBER, "青营商督〔2026〕2号", "青营商督〔2026〕3号"]
+    assert [(i.unit, i.number, i.graded.grade.value) for i in report.items] == [
+        ("县市场监督管理局", "2", "red"),
+        ("县司法局", "10", "red"),
+        ("县人社局", "17", "red"),
+    ]
+    notice = await SupervisionNotice.get(number=1)
+    sent = await OutboxMessage.get(key=f"notice:{notice.id}:contact:1")
+    assert sent.recipient == leader.identity
+    outbound = Outbound.from_json(sent.payload)
+    assert outbound.title == "Supervision notice (督办单)"
+    assert outbound.text == (
+        f"Supervision notice {NUMBER} (红色督办) to 县市场监督管理局 on task {TASK}: "
+        "已超过完成时限（2026年10月31日）尚未完成. Please reply with your rectification "
+        "measures and a date by 2026-12-01."
+    )
+    assert [b.payload for b in outbound.options()] == [payload("j", notice.id)]
+    (file,) = outbound.files
+    assert file.name == f"督办单{NUMBER}.docx"
+    text = notice_paragraphs(d.deps.data_dir / file.path)
+    assert text[:5] == [
+        "督办单",
+        NUMBER,
+        "县市场监督管理局：",
+        "督办等级：红色督办",
+        f"督办事项：{TASK}",
+    ]
+    assert "存在问题：已超过完成时限（2026年10月31日）尚未完成" in text
+    assert text[-2:] == ["中共青溪县委优化营商环境工作领导小组", "2026年11月26日"]
+    # the reporter has it too; the secretariat a line
+    recipients = await OutboxMessage.filter(key__startswith=f"notice:{notice.id}:").values_list(
+        "recipient", flat=True
+    )
+    assert sorted(recipients) == sorted([leader.identity, reporter.identity, sec.identity])
+
+    # running again issues nothing and sends nothing
+    again = await run_supervision(d.clock(), TZ, d.deps.data_dir, RULES)
+    assert again.issued == []
+    assert again.queued == 0
+    assert await SupervisionNotice.all().count() == 3
+
+    measures = "召开专题会议，推行注销“一网通办”，12月15日前完成"
+    await run_table(
+        d,
+        [
+            (sec, "/supervision", reply(
+                "青营商督〔2026〕3号 县人社局 · 17 · red — no reply yet (due 2026-12-01)\n"
+                "青营商督〔2026〕2号 县司法局 · 10 · red — no reply yet (due 2026-12-01)\n"
+                f"{NUMBER} 县市场监督管理局 · 2 · red — no reply yet (due 2026-12-01)",
+                "Supervision notices (督办单)")),
+        ],
+    )  # fmt: skip
+    opened = await d.sends_payload(leader, payload("j", notice.id))
+    assert opened == reply(
+        f"Supervision notice {NUMBER}: send your rectification measures and the date they "
+        "will be done by in one message, e.g. “召开专题会议，12月15日前完成”."
+    )
+    await run_table(
+        d,
+        [
+            (leader, "马上整改", reply(
+                "Please add the date the measures will be done by (today or later), "
+                "e.g. 12月15日 or 2026-12-15.")),
+            (leader, measures, reply(
+                f"Rectification measures for supervision notice {NUMBER}:\n{measures}\n"
+                "To be done by: 2026-12-15\nSubmit?")),
+            (leader, "[Submit]", reply(
+                f"Your reply to supervision notice {NUMBER} is stored; the secretariat has it.")),
+            (sec, "/supervision", Contains(
+                f"{NUMBER} 县市场监督管理局 · 2 · red — replied: {measures} (by 2026-12-15)")),
+        ],
+    )  # fmt: skip
+    told = await OutboxMessage.get(key__startswith=f"notice:{notice.id}:reply:")
+    assert told.recipient == sec.identity
+    assert Outbound.from_json(told.payload).text == (
+        f"县市场监督管理局 replied to supervision notice {NUMBER} (task 2): {measures} "
+        "— to be done by 2026-12-15."
+    )
+    # a reply is given once: the reporter's button is refused now
+    assert await d.sends_payload(reporter, payload("j", notice.id)) == replies(
+        reply("That supervision notice has been answered already.")
+    )
+
+
+async def test_rankings_and_unanswered_notices_in_the_digest(
+    setting: tuple[Dialogue, Person, Person, Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d, leader, reporter, sec = setting
+    monkeypatch.delenv("DUBAN_RANKINGS", raising=False)
+    await run_supervision(d.clock(), TZ, d.deps.data_dir, RULES)
+    d.clock.now = at("2026-12-02").astimezone(TZ)  # past the notices' reply date
+    await run_table(d, [(sec, "/digest 2026-11", reply("Preparing the digest of 2026-11…"))])
+    digest = await d.jobs(sec)
+    assert (
+        "Supervision notices not answered by their date:\n"
+        f"{NUMBER} 县市场监督管理局 (task 2): reply due 2026-12-01\n"
+        "青营商督〔2026〕2号 县司法局 (task 10): reply due 2026-12-01\n"
+        "青营商督〔2026〕3号 县人社局 (task 17): reply due 2026-12-01"
+    ) in digest
+    assert "Ranking of units" not in digest  # off by default
+
+    monkeypatch.setenv("DUBAN_RANKINGS", "true")
+    await run_table(
+        d,
+        [
+            (sec, "/digest 2026-11", reply("Preparing the digest of 2026-11…")),
+            (sec, JOBS, Contains("Ranking of units by timeliness (通报排名, 2026):\n1. ")),
+            # units never see it: the digest is the secretariat's
+            (leader, "/digest", reply("Only the secretariat can use that command.")),
+            (reporter, "/digest", reply("Only the secretariat can use that command.")),
+        ],
+    )
+    assert await d.jobs(sec) == ""  # nothing deferred is left over
