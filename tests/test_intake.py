@@ -235,6 +235,14 @@ async def test_a_bind_code_is_replaced_in_the_stored_update_once_handled(
     assert [p["text"] for p in stored] == ["/start [bind code]", "绑定 [bind code]"]
 
 
+async def test_a_word_that_is_no_bind_code_leaves_the_stored_update_whole(worker: Intake) -> None:
+    """``/start a`` is not a code: nothing to hide, and the payload keeps every "a"."""
+    payload = {"from": "u1", "text": "/start a", "name": "a bank"}
+    await worker.store("plain", "s", payload)
+    assert await worker.process_pending() == 1
+    assert await InboxUpdate.all().values_list("payload", flat=True) == [payload]
+
+
 async def test_an_oversized_file_is_not_downloaded_by_the_inbox(
     db: str, sample_plan: Path, tmp_path: Path
 ) -> None:

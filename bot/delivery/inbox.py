@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.delivery.outbox import on_postgres
 from bot.domain.conversation import Inbound
+from bot.people.binding import looks_like_code
 from bot.storage.models import InboxUpdate
 
 MAX_ATTEMPTS = 5  # an update that failed this often is given up (and apologised for)
@@ -157,7 +158,7 @@ def redacted(payload: dict[str, Any], inbound: Inbound | None) -> dict[str, Any]
     if inbound is None or inbound.kind != "command" or inbound.command != "start":
         return None
     code = inbound.args.strip()
-    if not code:
-        return None
+    if not looks_like_code(code):
+        return None  # ``/start a``: nothing a dump could hand out, and "a" is everywhere
     scrubbed: dict[str, Any] = _scrub(payload, code)
     return scrubbed

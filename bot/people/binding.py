@@ -43,6 +43,12 @@ def normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
+def looks_like_code(text: str) -> bool:
+    """Whether ``text`` has the form of a bind code (as typed: any case, spaces or dashes)."""
+    code = normalise_code(text)
+    return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
+
+
 def code_hash(code: str) -> str:
     """What is stored instead of the code."""
     return hashlib.sha256(normalise_code(code).encode()).hexdigest()
