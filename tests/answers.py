@@ -10,6 +10,8 @@ REPORTER_HELP = reply(
     "/mytasks (我的任务) — your unit’s tasks and their last status\n"
     "/history N (历史 N) — the reports on task N\n"
     "/cancel (取消) — abandon the report you are writing\n"
+    "/extend N YYYY-MM-DD reason (延期 N …) — ask to extend task N’s deadline\n"
+    "/close N (销号 N) — ask the secretariat to close task N your unit completed\n"
     "/board (看板) — a one-time link to the status board in the browser\n"
     "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
     "/unbind (解绑) — stop receiving messages as reporter\n"

@@ -66,7 +66,8 @@ async def test_telegram_menus_are_set_from_the_declarations(db: str, tmp_path: P
     async with world(tmp_path, db) as w:
         private = w.tg.menus[("all_private_chats", "zh")]
         assert [name for name, _ in private] == [
-            "report", "mytasks", "history", "cancel", "board", "lang", "unbind", "help",
+            "report", "mytasks", "history", "cancel", "extend", "close", "board", "lang",
+            "unbind", "help",
         ]  # fmt: skip
         assert dict(private)["report"] == "报送进展"
         group = dict(w.tg.menus[("all_group_chats", "en")])

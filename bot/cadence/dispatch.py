@@ -29,6 +29,7 @@ from bot.storage.models import (
     Plan,
     ReportingPeriod,
     ReportRequest,
+    TaskClosure,
     UnitMember,
 )
 from bot.storage.register import latest_plan
@@ -57,8 +58,17 @@ async def _default_due(plan: Plan, month: Month, today: date) -> date:
     return scheduled if scheduled > today else add_workdays(today, cadence.span_workdays, overrides)
 
 
+async def closed_task_ids(task_ids: list[int] | None = None) -> set[int]:
+    """Tasks closed (销号): they get no more prompts and show as closed."""
+    query = TaskClosure.filter(state="closed")
+    if task_ids is not None:
+        query = query.filter(task_id__in=task_ids)
+    return {int(str(t)) for t in await query.values_list("task_id", flat=True)}
+
+
 async def _targets(plan: Plan) -> set[tuple[int, int]]:
-    """(task, unit) pairs to ask: collectives expand to their members where known."""
+    """(task, unit) pairs to ask: collectives expand to their members where known; a closed
+    task (销号) is asked no more."""
     assignments = await Assignment.filter(
         task__plan_id=plan.id, task__retired_at=None, retired_at=None
     ).values_list("task_id", "unit_id")
@@ -71,7 +81,8 @@ async def _targets(plan: Plan) -> set[tuple[int, int]]:
             pairs.add((task_id, target))
     latest = await last_statuses(plan_id=plan.id)
     done = {pair for pair, last in latest.items() if last.status == Status.DONE.value}
-    return pairs - done
+    closed = await closed_task_ids()
+    return {pair for pair in pairs - done if pair[0] not in closed}
 
 
 async def dispatch(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.board import commands as board
+from bot.cadence import commands as cadence
 from bot.domain.commands import Registry
 from bot.domain.conversation import Inbound
 from bot.oversight import commands as oversight
@@ -17,6 +18,8 @@ from bot.reporting import commands as reporting
 REGISTRY = Registry.of(
     people.BINDING,
     reporting.COMMANDS,
+    cadence.COMMANDS,
+    oversight.CLOSING,
     people.CONTACTS,
     oversight.COMMANDS,
     board.COMMANDS,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.board import chat as board
+from bot.cadence import chat_extensions as extensions
 from bot.conversation.context import Deps, Handler, Turn
 from bot.conversation.registry import REGISTRY
 from bot.domain.commands import SECRETARIAT, allowed
@@ -17,6 +18,7 @@ from bot.domain.conversation import Inbound, Outbound
 from bot.domain.errors import RefusedError
 from bot.domain.payloads import PayloadError, decode
 from bot.oversight import chat as oversight
+from bot.oversight import chat_closing as closing
 from bot.oversight import chat_supervision as supervision
 from bot.people import chat as people
 from bot.people import chat_contacts as contacts
@@ -35,12 +37,16 @@ HANDLERS: dict[str, Handler] = {
     **oversight.HANDLERS,
     **board.HANDLERS,
     **supervision.HANDLERS,
+    **extensions.HANDLERS,
+    **closing.HANDLERS,
 }
 # The flows that take the next typed text (a rewrite, a reason, a comment), by feature.
 TEXT_FLOWS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     summary.REWRITE_FLOW: summary.on_text,
     summary.RETURN_FLOW: summary.on_text,
     supervision.REPLY_FLOW: supervision.on_text,
+    **dict.fromkeys(extensions.FLOWS, extensions.on_text),
+    **dict.fromkeys(closing.FLOWS, closing.on_text),
 }
 if set(HANDLERS) != set(REGISTRY.by_name):  # a declaration without a handler, or the reverse
     raise RuntimeError(f"commands and handlers differ: {set(HANDLERS) ^ set(REGISTRY.by_name)}")
@@ -119,6 +125,10 @@ async def _button(turn: Turn) -> None:
         return
     if payload.action == supervision.REPLY_ACTION:  # a 督办单's reply: its unit's leader too
         await supervision.on_button(turn, payload)
+        return
+    if payload.action in extensions.ACTIONS | closing.ACTIONS:
+        feature = extensions if payload.action in extensions.ACTIONS else closing
+        await feature.on_button(turn, payload)
         return
     if turn.contact.role != ContactRole.REPORTER:
         turn.refuse(turn._("Only your unit’s reporter can report progress."))

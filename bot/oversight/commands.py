@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.commands import SECRETARIAT, Argument, Command
+from bot.domain.commands import REPORTER, SECRETARIAT, Argument, Command
 from bot.domain.messages import N_
 
 # The secretariat's view of the cycle, in a private chat or its bound group.
@@ -27,4 +27,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("supervision", ("督办单", "督辦單"), frozenset({SECRETARIAT}), True, Argument.NONE,
             N_("/supervision (督办单) — supervision notices issued and the units' replies"),
             N_("Supervision notices and replies")),
+)  # fmt: skip
+
+# A lead unit's reporter asking the secretariat to close a completed task (销号).
+CLOSING: tuple[Command, ...] = (
+    Command("close", ("销号", "銷號"), frozenset({REPORTER}), False, Argument.TOKEN,
+            N_("/close N (销号 N) — ask the secretariat to close task N your unit completed"),
+            N_("Ask to close a completed task")),
 )  # fmt: skip
