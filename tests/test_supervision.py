@@ -4,6 +4,7 @@ nothing; a reply is asked once; on Telegram and on WeCom (numbered choices)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -105,9 +106,9 @@ async def test_a_notice_and_its_reply(setting: tuple[Dialogue, Person, Person, P
     assert "存在问题：已超过完成时限（2026年10月31日）尚未完成" in text
     assert text[-2:] == ["中共青溪县委优化营商环境工作领导小组", "2026年11月26日"]
     # the reporter has it too; the secretariat a line
-    recipients = await OutboxMessage.filter(key__startswith=f"notice:{notice.id}:").values_list(
-        "recipient", flat=True
-    )
+    recipients = [
+        m.recipient for m in await OutboxMessage.filter(key__startswith=f"notice:{notice.id}:")
+    ]
     assert sorted(recipients) == sorted([leader.identity, reporter.identity, sec.identity])
 
     # running again issues nothing and sends nothing
@@ -188,3 +189,20 @@ async def test_rankings_and_unanswered_notices_in_the_digest(
         ],
     )
     assert await d.jobs(sec) == ""  # nothing deferred is left over
+
+
+async def test_two_runs_at_once_issue_each_notice_once(
+    setting: tuple[Dialogue, Person, Person, Person],
+) -> None:
+    d, *_ = setting
+    first, second = await asyncio.gather(
+        run_supervision(d.clock(), TZ, d.deps.data_dir, RULES),
+        run_supervision(d.clock(), TZ, d.deps.data_dir, RULES),
+    )
+    assert sorted(first.issued + second.issued) == [
+        NUMBER, "青营商督〔2026〕2号", "青营商督〔2026〕3号"
+    ]  # fmt: skip
+    assert [n.number for n in await SupervisionNotice.all().order_by("number")] == [1, 2, 3]
+    # one message per notice and person, whichever run sent it: the 市场监管局's leader and
+    # reporter for notice 1 (the other units have nobody bound), the secretariat for each
+    assert await OutboxMessage.filter(key__startswith="notice:").count() == 2 + 3
