@@ -125,3 +125,62 @@ async def test_a_waiter_keeps_one_connection_and_a_lost_session_releases(
     finally:
         await holder.release()
         await waiter.release()
+
+
+async def _other_database(url: str) -> str:
+    """A second database on the same server (another deployment's), created when missing."""
+    import asyncpg  # noqa: PLC0415
+
+    base, _, name = url.rpartition("/")
+    other = f"{name.split('?', 1)[0]}_neighbour"
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", other):
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError):
+                await conn.execute(f'CREATE DATABASE "{other}"')
+    finally:
+        await conn.close()
+    return f"{base}/{other}".replace("postgres://", "postgresql://", 1)
+
+
+@pytest.mark.postgres
+async def test_the_doctor_names_no_holder_of_another_database_or_key_form(
+    database_url: str,
+) -> None:
+    if not database_url.startswith("postgres"):
+        pytest.skip("advisory locks and their sessions are PostgreSQL's")
+    import asyncpg  # noqa: PLC0415
+
+    ours = ProcessLock(database_url, "scheduler")
+    unsigned = ours.key & 0xFFFF_FFFF_FFFF_FFFF
+    high, low = unsigned >> 32, unsigned & 0xFFFF_FFFF
+    # another deployment on the same server holds its scheduler (the same key, its own database)
+    neighbour = await asyncpg.connect(
+        await _other_database(database_url),
+        server_settings={"application_name": "duban scheduler 20260101T000000Z neighbour:1"},
+    )
+    # and something in our database holds the two-integer lock with our key's halves
+    pair = await asyncpg.connect(
+        database_url.replace("postgres://", "postgresql://", 1),
+        server_settings={"application_name": "duban scheduler 20260101T000000Z pair:2"},
+    )
+    try:
+        assert await neighbour.fetchval("SELECT pg_try_advisory_lock($1)", ours.key)
+        signed = [x - (1 << 32) if x >= 1 << 31 else x for x in (high, low)]
+        assert await pair.fetchval("SELECT pg_try_advisory_lock($1::int, $2::int)", *signed)
+        granted = await pair.fetch(
+            "SELECT objsubid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid::bigint = $1 AND objid::bigint = $2",
+            high,
+            low,
+        )
+        assert sorted(int(r["objsubid"]) for r in granted) == [1, 2]  # both visible server-wide
+        assert await ours.holding() is None  # neither is ours
+        assert await ours.try_acquire()  # and the role is free here
+        found = await ProcessLock(database_url, "scheduler").holding()
+        assert found is not None
+        assert found.owner == this_process()
+    finally:
+        await ours.release()
+        await neighbour.close()
+        await pair.close()

@@ -203,7 +203,7 @@ class ProcessLock:
         SQLite: the lock file names its last holder; it holds the role only while its lock is
         taken (a shared lock tried for an instant tells). PostgreSQL: the session granted the
         advisory lock (``pg_locks`` joined with ``pg_stat_activity``), asked on this process's
-        own waiting session (kept afterwards with ``keep``).
+        own waiting session (kept afterwards with ``keep``), among this database's locks only.
         """
         if self.held:
             return Holder(this_process(), self._since)
@@ -216,7 +216,11 @@ class ProcessLock:
                 "SELECT a.application_name, a.client_addr::text AS addr, a.pid, "
                 "a.backend_start FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                 "WHERE l.locktype = 'advisory' AND l.granted "
-                "AND l.classid::bigint = $1 AND l.objid::bigint = $2",
+                # a lock of this database (advisory locks are per database: a shared server
+                # holds other deployments'), taken with one bigint key (objsubid 1; 2 is the
+                # two-integer form, which may share classid and objid)
+                "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "AND l.objsubid = 1 AND l.classid::bigint = $1 AND l.objid::bigint = $2",
                 unsigned >> 32,
                 unsigned & 0xFFFF_FFFF,
             )
