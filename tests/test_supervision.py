@@ -18,6 +18,7 @@ from bot.domain.payloads import payload
 from bot.domain.reporting import Month
 from bot.domain.supervision import Thresholds
 from bot.importers import read_plan
+from bot.oversight.closing import close_task
 from bot.oversight.supervision import SupervisionRules, run_supervision
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
@@ -206,3 +207,13 @@ async def test_two_runs_at_once_issue_each_notice_once(
     # one message per notice and person, whichever run sent it: the 市场监管局's leader and
     # reporter for notice 1 (the other units have nobody bound), the secretariat for each
     assert await OutboxMessage.filter(key__startswith="notice:").count() == 2 + 3
+
+
+async def test_a_closed_task_gets_no_notice(
+    setting: tuple[Dialogue, Person, Person, Person],
+) -> None:
+    d, *_ = setting
+    await close_task("2", now=d.clock(), actor="test")  # 销号
+    report = await run_supervision(d.clock(), TZ, d.deps.data_dir, RULES)
+    assert [i.number for i in report.items] == ["10", "17"]
+    assert report.issued == [NUMBER, "青营商督〔2026〕2号"]

@@ -21,6 +21,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from bot.cadence.calendar import workday_overrides
+from bot.cadence.dispatch import closed_task_ids
 from bot.cadence.jobs import active_plans
 from bot.config import Settings
 from bot.domain.supervision import (
@@ -153,9 +154,12 @@ async def graded_items(
     ).values_list("task_id", "unit_id"):
         leads[int(task_id)].add(int(unit_id))
     missed = await _missed_before(period, thresholds.missed_periods - 1)
+    closed = await closed_task_ids(list({int(row[0]) for row in rows}))  # 销号: nothing to urge
     items = []
     for task_id, unit_id, number, title, deadline, unit in rows:
         pair = (int(task_id), int(unit_id))
+        if pair[0] in closed:
+            continue
         last = statuses.get(pair)
         facts = ItemFacts(
             deadline=deadline,
