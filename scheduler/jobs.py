@@ -13,7 +13,7 @@ from bot.cadence.calendar import run_calendar_check
 from bot.cadence.deadlines import run_deadline_warnings
 from bot.cadence.jobs import run_dispatch, run_escalation, run_reminders
 from bot.oversight.publish import run_digest
-from bot.oversight.supervision import run_supervision
+from bot.oversight.supervision import run_daily_supervision
 from bot.summaries.cycle import run_quarter
 from bot.summaries.quarterly import run_quarter_digest
 
@@ -42,7 +42,7 @@ async def _escalate(ctx: JobContext) -> int:
 
 
 async def _supervise(ctx: JobContext) -> int:
-    return (await run_supervision(ctx.now, ctx.zone, ctx.data_dir)).queued
+    return await run_daily_supervision(ctx.now, ctx.zone, ctx.data_dir)
 
 
 async def _quarter(ctx: JobContext) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,8 @@ from bot.oversight.closing import close_task
 from bot.oversight.supervision import SupervisionRules, run_supervision
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
-from bot.storage.models import OutboxMessage, SupervisionNotice
+from bot.storage.models import AuditLog, OutboxMessage, SupervisionNotice
+from scheduler.jobs import JobContext, run_job
 from tests.dialogue import JOBS, Contains, Dialogue, Person, replies, reply, run_table
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -217,3 +219,19 @@ async def test_a_closed_task_gets_no_notice(
     report = await run_supervision(d.clock(), TZ, d.deps.data_dir, RULES)
     assert [i.number for i in report.items] == ["10", "17"]
     assert report.issued == [NUMBER, "青营商督〔2026〕2号"]
+
+
+async def test_the_scheduled_job_runs_once_a_working_day(
+    setting: tuple[Dialogue, Person, Person, Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d, *_ = setting
+    monkeypatch.setenv("DUBAN_SUPERVISION_LATE_DAYS", "60")
+    monkeypatch.setenv("DUBAN_SUPERVISION_DUE_SOON_DAYS", "0")
+    context = partial(JobContext, zone=TZ, data_dir=d.deps.data_dir)
+    assert await run_job("supervise", context(at("2026-11-28"))) == 0  # a Saturday
+    assert await run_job("supervise", context(at("2026-11-26", 8))) == 0  # before 09:00
+    assert await SupervisionNotice.all().count() == 0
+    assert await run_job("supervise", context(at("2026-11-26", 9))) == 5
+    assert await SupervisionNotice.all().count() == 3
+    assert await run_job("supervise", context(at("2026-11-26", 15))) == 0  # once a day
+    assert await AuditLog.filter(action="supervise").count() == 1

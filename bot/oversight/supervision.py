@@ -36,17 +36,21 @@ from bot.domain.supervision import (
     reply_by,
     workdays_after,
 )
+from bot.domain.workdays import is_workday
 from bot.oversight.notice_delivery import send_notice
 from bot.reporting.latest import last_statuses
 from bot.reporting.records import latest_period
 from bot.storage.models import (
     Assignment,
+    AuditLog,
     Plan,
     ProgressReport,
     ReportingPeriod,
     ReportRequest,
     SupervisionNotice,
 )
+
+DAILY_HOUR = 9  # the scheduled run, once a working day from this local hour
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +272,32 @@ async def run_supervision(
             if notice is not None:
                 report.issued.append(notice_number(notice.prefix, notice.year, notice.number))
     if not dry_run:
-        for notice in await SupervisionNotice.filter(path="").order_by("id"):
-            report.queued += await send_notice(notice, rules.office, data_dir, now)
+        report.queued += await send_pending(rules, data_dir, now)
     return report
+
+
+async def send_pending(rules: SupervisionRules, data_dir: Path, now: datetime) -> int:
+    """Send the notices issued but not sent yet (a run stopped between the two)."""
+    queued = 0
+    for notice in await SupervisionNotice.filter(path="").order_by("id"):
+        queued += await send_notice(notice, rules.office, data_dir, now)
+    return queued
+
+
+async def run_daily_supervision(now: datetime, zone: ZoneInfo, data_dir: Path) -> int:
+    """The scheduler's job: once a working day, from 09:00, after the escalation (催办) has
+    run in the same tick; on other ticks only what a stopped run left unsent. The day's run
+    is in the audit log, so another scheduler process taking over does not repeat it."""
+    rules = SupervisionRules.current()
+    local = now.astimezone(zone)
+    subject = f"supervise:{local.date().isoformat()}"
+    if (
+        local.hour < DAILY_HOUR
+        or not is_workday(local.date(), await workday_overrides())
+        or await AuditLog.filter(action="supervise", subject=subject).exists()
+    ):
+        return await send_pending(rules, data_dir, now)
+    report = await run_supervision(now, zone, data_dir, rules)
+    await AuditLog.create(actor="scheduler", action="supervise", subject=subject,
+                          detail={"issued": report.issued, "queued": report.queued})  # fmt: skip
+    return report.queued
