@@ -20,7 +20,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
 from bot.domain.conversation import Outbound
 from bot.storage.models import OutboxMessage
@@ -103,23 +102,30 @@ async def due(now: datetime, limit: int, channels: set[str]) -> list[OutboxMessa
 async def claim(row: OutboxMessage, *, owner: str, now: datetime, until: datetime) -> bool:
     """Lease a pending row to ``owner`` until ``until``; False when another sender has it.
 
-    PostgreSQL: the row is locked with ``FOR UPDATE SKIP LOCKED`` (a row another sender is
-    claiming is skipped, not waited for); SQLite has one writer, so the conditional UPDATE is
-    the claim.
+    One statement. PostgreSQL picks the row with ``FOR UPDATE SKIP LOCKED`` (a row another
+    sender is claiming is skipped, not waited for); SQLite has one writer, so the conditional
+    UPDATE is the claim.
     """
-    fields = {"state": "sending", "claimed_at": now, "lease_owner": owner, "lease_until": until}
-    if on_postgres():
-        async with in_transaction():
-            found = await OutboxMessage.filter(id=row.id, state="pending").select_for_update(
-                skip_locked=True
-            )
-            if not found:
-                return False
-            await OutboxMessage.filter(id=row.id).update(**fields)
-    elif not await OutboxMessage.filter(id=row.id, state="pending").update(**fields):
+    at, by, to, key = _marks(4)
+    pending = f'"id" = {key} AND "state" = \'pending\''
+    where = (
+        f'"id" = (SELECT "id" FROM "outbox_message" WHERE {pending} FOR UPDATE SKIP LOCKED)'  # noqa: S608
+        if on_postgres()
+        else pending
+    )
+    sql = (  # names and placeholders only: the values are bound
+        f'UPDATE "outbox_message" SET "state" = \'sending\', "claimed_at" = {at}, '  # noqa: S608
+        f'"lease_owner" = {by}, "lease_until" = {to} WHERE {where} RETURNING "id"'
+    )
+    if not await OutboxMessage._meta.db.execute_query_dict(sql, [now, owner, until, row.id]):
         return False
     row.state, row.claimed_at, row.lease_owner, row.lease_until = "sending", now, owner, until
     return True
+
+
+def _marks(count: int) -> list[str]:
+    """Positional placeholders: ``$1…`` on PostgreSQL, ``?`` on SQLite."""
+    return [f"${n}" if on_postgres() else "?" for n in range(1, count + 1)]
 
 
 async def take_over(now: datetime, channels: set[str], lease: timedelta) -> int:
@@ -142,12 +148,14 @@ async def mark_sent(
     row.last_error = ""
     row.lease_owner, row.lease_until = None, None
     row.parts_sent = row.parts_sent + 1 if parts_sent is None else parts_sent
-    await row.save(
-        update_fields=[
-            "state", "sent_at", "external_id", "attempts", "last_error", "lease_owner",
-            "lease_until", "parts_sent",
-        ]
-    )  # fmt: skip
+    at, external, attempts, parts, key = _marks(5)
+    sql = (  # one plain statement per message sent: names and placeholders only
+        f'UPDATE "outbox_message" SET "state" = \'sent\', "sent_at" = {at}, '  # noqa: S608
+        f'"external_id" = {external}, "attempts" = {attempts}, "last_error" = \'\', '
+        f'"lease_owner" = NULL, "lease_until" = NULL, "parts_sent" = {parts} WHERE "id" = {key}'
+    )
+    values = [now, external_id, row.attempts, row.parts_sent, row.id]
+    await OutboxMessage._meta.db.execute_query(sql, values)
 
 
 async def mark_part(row: OutboxMessage, *, now: datetime, due: datetime) -> None:
