@@ -13,7 +13,7 @@ from wechatpy.enterprise import parse_message
 from wechatpy.exceptions import WeChatClientException
 
 from bot.channels.wecom.adapter import WecomChannel, update_key
-from bot.channels.wecom.cards import card_type, read_click, render_card, split_ref
+from bot.channels.wecom.cards import Click, card_type, read_click, render_card, split_ref
 from bot.channels.wecom.client import WecomClient, call
 from bot.domain.conversation import Button, Outbound
 from bot.sandbox.wecom import WecomEmulator
@@ -34,14 +34,15 @@ def test_a_step_becomes_a_button_card_up_to_six_options_then_a_vote_card() -> No
         "main_title": {"title": "2026-11 进展报送"},
         "task_id": "duban-1",
         "button_list": [
-            {"type": 0, "text": f"选项{n}", "style": 1, "key": f"v1:s:7:{n}"} for n in range(1, 7)
+            {"type": 0, "text": f"选项{n}", "style": 1, "key": f"v1:s:7:{n}|选项{n}"}
+            for n in range(1, 7)
         ],
         "sub_title_text": "请选择进展状态：",
     }
     vote = render_card(step(20), "duban-2").card
     assert vote["card_type"] == "vote_interaction"
     assert vote["main_title"] == {"title": "2026-11 进展报送", "desc": "请选择进展状态："}
-    assert [o["id"] for o in vote["checkbox"]["option_list"]][-1] == "v1:s:7:20"
+    assert [o["id"] for o in vote["checkbox"]["option_list"]][-1] == "v1:s:7:20|选项20"
     assert vote["submit_button"] == {"text": "确定", "key": "submit"}
     assert (card_type(step(21)), card_type(Outbound(text="已记下"))) == (None, None)
 
@@ -59,18 +60,21 @@ def test_a_long_text_goes_before_the_card_which_keeps_the_question() -> None:
 def test_a_click_is_read_back_as_a_press_with_its_card_and_code(tmp_path: Path) -> None:
     channel = WecomChannel(WecomClient("ww", "s", "http://127.0.0.1:9"), 1, tmp_path, cards=True)
     fields = {"TaskId": "duban-9", "CardType": "button_interaction", "ResponseCode": "RC1"}
-    xml = event_xml("ww", 1, ZHANG, fields | {"EventKey": "v1:s:7:2"}, 1_764_000_000)
+    xml = event_xml("ww", 1, ZHANG, fields | {"EventKey": "v1:s:7:2|推进中"}, 1_764_000_000)
     press = channel.parse({"xml": xml})
     assert press is not None
     assert (press.kind, press.payload, press.sender) == ("button", "v1:s:7:2", ZHANG)
-    click = split_ref(press.message_ref)
+    click = split_ref(press.message_ref)  # the press carries the label: no look-up to mark it
     assert click is not None
-    assert (click.task_id, click.response_code, click.payload) == ("duban-9", "RC1", "v1:s:7:2")
+    assert (click.task_id, click.response_code, click.payload, click.label) == (
+        "duban-9", "RC1", "v1:s:7:2", "推进中"
+    )  # fmt: skip
     vote = fields | {"CardType": "vote_interaction", "ResponseCode": "RC2", "EventKey": "submit"}
-    vote |= {"Question": "choice", "Option": "v1:t:13"}
+    vote |= {"Question": "choice", "Option": "v1:t:13"}  # an older card's key: no label
     chosen = channel.parse({"xml": event_xml("ww", 1, ZHANG, vote, 1_764_000_000)})
     assert chosen is not None
     assert chosen.payload == "v1:t:13"
+    assert split_ref(chosen.message_ref) == Click("duban-9", "v1:t:13", "RC2", "")
     # two clicks within one second are two updates: the key is the click's own code
     keys = {update_key(parse_message(event_xml("ww", 1, ZHANG, f, 1)))
             for f in (fields | {"EventKey": "a"}, vote)}  # fmt: skip
@@ -121,7 +125,7 @@ async def test_the_emulator_refuses_cards_as_wecom_does(
     cases: list[tuple[int, dict[str, Any]]] = [(40058, seven)]
     for code, path, value in (
         (42018, ("button_list", 0, "key"), "k" * 1025),
-        (42018, ("button_list", 1, "key"), "v1:s:7:1"),  # a key repeated
+        (42018, ("button_list", 1, "key"), "v1:s:7:1|选项1"),  # a key repeated
         (42019, ("button_list", 0, "key"), ""),
         (42020, ("button_list", 0, "text"), ""),
         (40063, ("main_title", "title"), ""),
@@ -160,7 +164,7 @@ async def test_a_response_code_updates_its_card_once(
 ) -> None:
     wx, client = emulator
     await call(client.send_card, 1000002, ZHANG, valid("duban-u"))
-    fields = wx.cards.click(ZHANG, "duban-u", "v1:s:7:2")
+    fields = wx.cards.click(ZHANG, "duban-u", "v1:s:7:2|选项2")
     code = fields["ResponseCode"]
     await call(client.update_card, 1000002, ZHANG, code, "已选择：选项2")
     card = wx.cards_of(ZHANG)[0]

@@ -4,6 +4,12 @@ An adapter declares its :class:`~bot.domain.conversation.Capabilities` and rende
 :class:`Outbound` natively; where it has no buttons it lists the options itself and reads a
 typed answer back into the press it stands for (:meth:`Channel.read_choice`). It tells how many
 messages a send makes (:meth:`Channel.pieces`); :func:`pieces` asks a channel that may predate it.
+
+A send fails in one of three ways: try again later (:class:`TransientSendError`), the recipient
+is gone (:class:`PermanentSendError`: the contact is marked unreachable), or this message was
+refused (:class:`RefusedSendError`: the message fails, the person stays reachable). A channel
+that keeps something in the database to decide how it sends (WeCom: cards refused) reads it in
+``prepare`` (:func:`prepare`), which the sender awaits before it sends.
 """
 
 from __future__ import annotations
@@ -28,7 +34,13 @@ class TransientSendError(SendError):
 
 
 class PermanentSendError(SendError):
-    """Retrying will not help (blocked, chat not found, not in the app's visible range)."""
+    """The recipient cannot be reached (blocked, chat not found, not in the app's visible
+    range): the contact is marked unreachable."""
+
+
+class RefusedSendError(SendError):
+    """The channel refused this message (its content, its kind), not the recipient: the
+    message fails, the contact is left alone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +93,11 @@ def pieces(channel: Channel, outbound: Outbound, recipient: str = "") -> int:
     a text-less outbound is taken to carry a placeholder text too: never fewer than it sends)."""
     count = getattr(channel, "pieces", None)
     return int(count(outbound, recipient)) if count is not None else 1 + len(outbound.files)
+
+
+async def prepare(channel: Channel, *, fresh: bool = False) -> None:
+    """Let a channel read what it keeps in the database before sending (once, or again when
+    ``fresh``: a sender just elected); nothing for a channel without a ``prepare``."""
+    ready = getattr(channel, "prepare", None)
+    if ready is not None:
+        await ready(fresh=fresh)

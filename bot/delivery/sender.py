@@ -36,7 +36,14 @@ from datetime import UTC, datetime, timedelta
 from tortoise.functions import Min
 
 from bot.delivery import outbox
-from bot.delivery.channel import Channel, PermanentSendError, TransientSendError, pieces
+from bot.delivery.channel import (
+    Channel,
+    PermanentSendError,
+    RefusedSendError,
+    TransientSendError,
+    pieces,
+    prepare,
+)
 from bot.delivery.choices import note_sent
 from bot.delivery.pacing import Pacer
 from bot.domain.conversation import Outbound
@@ -87,6 +94,9 @@ class Sender:
 
     async def lead(self, channel: str) -> None:
         """This process became the channel's sender: seed its windows, take over, start."""
+        known = self.channels.get(channel)
+        if known is not None:  # what the channel keeps in the database may have changed
+            await prepare(known, fresh=True)
         await self._seed(channel)
         assert self.leading is not None, "lead() is for an elected sender"
         self.leading.add(channel)
@@ -222,6 +232,7 @@ class Sender:
         try:
             # a numbered step is noted before it goes out: the answer can come as soon as the
             # message arrives
+            await prepare(channel)
             await note_sent(channel, row.recipient, message)
             try:
                 message_id = await channel.send(external, message)
@@ -235,6 +246,10 @@ class Sender:
             await outbox.mark_retry(
                 row, now=self.clock(), error=str(exc), retry_after=exc.retry_after
             )
+            return 0
+        except RefusedSendError as exc:  # this message, not the person: they stay reachable
+            log.warning("outbox %s: refused by the channel (%s)", row.key, exc)
+            await outbox.mark_failed(row, error=str(exc))
             return 0
         except PermanentSendError as exc:
             log.warning("outbox %s: undeliverable (%s)", row.key, exc)

@@ -9,7 +9,8 @@ windows (no tolerance), where WeCom *drops the excess silently*
 (answers ok, delivers nothing); the emulator counts what it dropped so tests can see it.
 A test acts as a user: the emulator encrypts the message (or a card click, ``click``) with
 wechatpy's real crypto and posts it to the bot's callback URL, as WeCom would. appchat/send
-takes no template card (WeCom's app group chats have none): 40008, as for any unknown type.
+takes no template card (WeCom's app group chats have none): 40008, as for any unknown type;
+neither does message/send with ``template_cards = False`` (a 政务微信 build without 模板卡片).
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ class WecomEmulator(ActingMembers):
         self.callback_statuses: list[int] = []
         self.stats: dict[str, int] = defaultdict(int)
         self.fail_next: list[int] = []  # errcodes to answer the next message/send calls with
+        self.template_cards = True  # False: a build without 模板卡片 (template_card → 40008)
         self._sent: dict[str, deque[float]] = defaultdict(deque)
         self.clock = time.monotonic  # tests with a simulated clock replace it
         self.cards = Cards(lambda: self.clock())  # noqa: PLW0108 - the clock may be replaced
@@ -193,7 +195,7 @@ class WecomEmulator(ActingMembers):
             delivered.media_id = str(body.get("file", {}).get("media_id", ""))
             if delivered.media_id not in self.media:
                 return 40007, "invalid media_id"
-        elif delivered.msgtype == "template_card":
+        elif delivered.msgtype == "template_card" and self.template_cards:
             card: dict[str, Any] = body.get("template_card") or {}
             if (refused := check_card(card, used=self.cards.task_ids)) is not None:
                 return refused

@@ -9,11 +9,18 @@ group chats (appchat/send has no cards) and deployments without cards
 (``DUBAN_WECOM_CARDS=false``) get the numbered text fallback (``bot.channels.numbered``): the
 options listed, the answer "2" read back into the press it stands for. Text is at most 2048
 bytes per message.
+
+A refusal is the member's (81013 and the other member codes, ``invaliduser``: the contact is
+unreachable) or the message's (anything else: that message fails, the contact is left alone).
+A refused card is the deployment's: the step goes out at once as numbered text and later steps
+too, until a restart or a new configuration (``refusals.py``).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +30,10 @@ from wechatpy.exceptions import APILimitedException, WeChatClientException
 
 from bot.channels.numbered import as_press, render_choices
 from bot.channels.text import split_lines
+from bot.channels.wecom import refusals
 from bot.channels.wecom.cards import (
     CARD_EVENT,
     card_type,
-    chosen_label,
     new_task_id,
     read_click,
     render_card,
@@ -35,17 +42,18 @@ from bot.channels.wecom.cards import (
 from bot.channels.wecom.client import WecomClient, call
 from bot.config import Settings
 from bot.conversation.registry import text_inbound
-from bot.delivery.channel import PermanentSendError, TransientSendError
+from bot.delivery.channel import PermanentSendError, RefusedSendError, TransientSendError
+from bot.delivery.choices import note_sent
 from bot.domain.conversation import Capabilities, Choices, Inbound, InboundFile, Outbound
 from bot.i18n import Translator
 from bot.reporting.attachments import MAX_FILE_BYTES
-from bot.storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 CHANNEL = "wecom"
 MAX_TEXT_BYTES = 2048
 CHAT_PREFIX = "chat:"  # an app group chat (应用群聊): wecom:chat:ID, e.g. the secretariat's
-PERMANENT_CODES = {81013, 40003, 60111, 60011, 81014}  # invalid user, no permission, not visible
+# the member is gone: invalid user (81013, 40003), not visible to the app (60111, 60011, 81014)
+MEMBER_CODES = {81013, 40003, 60111, 60011, 81014}
 TRANSIENT_CODES = {-1, 45009, 45033, 40014, 42001}  # busy, frequency, concurrency, token
 CARDS = Capabilities(buttons=True, edits=False, cards=True)  # a private chat, cards on
 NUMBERED = Capabilities(buttons=False, edits=False, cards=False)  # groups, or cards off
@@ -95,6 +103,9 @@ class WecomChannel:
         # template cards in private chats: DUBAN_WECOM_CARDS, on by default in a deployment
         self.cards = cards
         self.capabilities = CARDS if cards else NUMBERED  # a private chat's; see capabilities_for
+        self.config = refusals.configuration(client.corp_id, agent_id, client.API_BASE_URL)
+        self.started = datetime.now(UTC)  # a refusal of cards noted before this is not ours
+        self._read = False  # whether the refusal of cards was read from the database
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WecomChannel:
@@ -111,6 +122,28 @@ class WecomChannel:
         self.client.close()
 
     # -- what a recipient gets ------------------------------------------------------------
+
+    async def prepare(self, *, fresh: bool = False) -> None:
+        """Read whether WeCom refused this deployment's cards (once; again when ``fresh``)."""
+        if not self.cards or (self._read and not fresh):
+            return
+        refused = await refusals.cards_refused(self.config, self.started)
+        self._read = True
+        self.capabilities = NUMBERED if refused else CARDS
+        if refused:
+            log.warning("wecom refused template cards (%s): steps go as numbered text", refused)
+
+    async def _refuse_cards(self, exc: WeChatClientException) -> None:
+        """WeCom refused a card: note it for every sender to come, and send text from now."""
+        await refusals.note_cards_refused(self.config, code=exc.errcode, message=str(exc.errmsg))
+        if self.capabilities.cards:  # logged once per process
+            log.warning(
+                "wecom refused a template card (%s %s): steps go as numbered text until "
+                "restart or a new configuration",
+                exc.errcode,
+                exc.errmsg,
+            )
+        self.capabilities = NUMBERED
 
     def capabilities_for(self, recipient: str) -> Capabilities:
         """Cards in a private chat (when on); an app group chat has numbered text only."""
@@ -180,6 +213,7 @@ class WecomChannel:
         or text pieces of at most 2048 bytes, then any files; the card's task id, else the
         last message id."""
         last: str | None = None
+        await self.prepare()
         as_card = self._as_card(recipient, outbound)
         try:
             if outbound.replaces:
@@ -196,23 +230,39 @@ class WecomChannel:
             raise TransientSendError(f"wecom {exc.errcode}: {exc.errmsg}", retry_after=60) from exc
         except WeChatClientException as exc:
             code = exc.errcode
-            if code in PERMANENT_CODES:
+            if code in MEMBER_CODES:
                 raise PermanentSendError(f"wecom {code}: {exc.errmsg}") from exc
             if code in TRANSIENT_CODES or code is None:
                 raise TransientSendError(f"wecom {code}: {exc.errmsg}") from exc
-            raise PermanentSendError(f"wecom {code}: {exc.errmsg}") from exc
+            raise RefusedSendError(f"wecom {code}: {exc.errmsg}") from exc
         except (requests.RequestException, OSError) as exc:
             raise TransientSendError(f"wecom unreachable: {exc}") from exc
         return last
 
-    async def _send_card(self, recipient: str, outbound: Outbound) -> str:
-        """The lead text (if the card cannot hold it all), then the card; its task id."""
+    async def _send_card(self, recipient: str, outbound: Outbound) -> str | None:
+        """The lead text (if the card cannot hold it all), then the card; its task id. A card
+        WeCom refuses goes out at once as numbered text, and so do the steps after it."""
         task_id = new_task_id()
         message = render_card(outbound, task_id)
         if message.lead:
             for piece in text_pieces(message.lead):
                 self._check(await self._send_text(recipient, piece))
-        self._check(await call(self.client.send_card, self.agent_id, recipient, message.card))
+        try:
+            self._check(await call(self.client.send_card, self.agent_id, recipient, message.card))
+        except APILimitedException:
+            raise
+        except WeChatClientException as exc:
+            if exc.errcode in MEMBER_CODES or exc.errcode in TRANSIENT_CODES or exc.errcode is None:
+                raise
+            await self._refuse_cards(exc)
+            await note_sent(self, f"{CHANNEL}:{recipient}", outbound)  # now numbered: note it
+            card = message.card
+            shown = card.get("sub_title_text") or card["main_title"].get("desc", "")
+            rest = replace(outbound, title="", text=shown) if message.lead else outbound
+            last = None
+            for piece in text_pieces(render_text(rest)):
+                last = self._check(await self._send_text(recipient, piece))
+            return last
         return task_id
 
     async def _mark_answered(self, recipient: str, outbound: Outbound) -> None:
@@ -223,7 +273,7 @@ class WecomChannel:
         if click is None or recipient.startswith(CHAT_PREFIX):
             return
         tr = Translator(outbound.locale or None)
-        label = await self._label(recipient, click.task_id, click.payload)
+        label = click.label  # the clicked key carries it; an older card's does not
         name = tr.gettext("Chosen: {option}", option=label) if label else tr.gettext("Answered")
         try:
             await call(self.client.update_card, self.agent_id, recipient, click.response_code, name)
@@ -231,14 +281,6 @@ class WecomChannel:
             if exc.errcode in TRANSIENT_CODES or exc.errcode is None:
                 raise
             log.info("wecom card %s not marked answered: %s %s", click.task_id, exc.errcode, exc)
-
-    @staticmethod
-    async def _label(recipient: str, task_id: str, payload: str) -> str | None:
-        """The label of the option clicked, from the card as our outbox sent it."""
-        row = await OutboxMessage.get_or_none(
-            channel=CHANNEL, recipient=f"{CHANNEL}:{recipient}", external_id=task_id
-        )
-        return chosen_label(Outbound.from_json(row.payload), payload) if row else None
 
     async def _send_text(self, recipient: str, text: str) -> dict[str, Any]:
         """To a member (message/send), or to an app group chat ``chat:ID`` (appchat/send)."""

@@ -11,7 +11,9 @@ text, which then keeps the last paragraph (the question) or only the title.
 
 A click arrives as ``Event=template_card_event`` with ``EventKey``, ``TaskId``, ``CardType``,
 ``ResponseCode`` and, for vote and select cards, ``SelectedItems``; wechatpy does not know the
-event, so its fields are read from the parsed XML here.
+event, so its fields are read from the parsed XML here. A button's key (an option's id) is the
+option's payload, ``|`` and its label (cut to fit the key), so the click itself says what was
+chosen and the reply can mark the card 已选择：… without looking the card up.
 """
 
 from __future__ import annotations
@@ -34,7 +36,10 @@ SUBTITLE_CHARS = 160  # sub_title_text (button cards)
 DESC_CHARS = 44  # main_title.desc (vote cards have no sub_title_text)
 QUESTION_KEY = "choice"  # the vote card's one question
 SUBMIT_KEY = "submit"
-REF_SEPARATOR = "|"  # message_ref = TaskId|ResponseCode|EventKey ("|" is in no task id)
+REF_SEPARATOR = "|"  # message_ref = TaskId|ResponseCode|payload|label ("|" is in no task
+# id, code or payload token)
+KEY_BYTES = 1024  # a button's key
+OPTION_ID_BYTES = 128  # a vote card option's id
 
 
 def new_task_id() -> str:
@@ -103,7 +108,8 @@ def render_card(outbound: Outbound, task_id: str) -> CardMessage:
             "main_title": {"title": title},
             "task_id": task_id,
             "button_list": [
-                {"type": 0, "text": b.label, "style": 1, "key": b.payload} for b in options
+                {"type": 0, "text": b.label, "style": 1, "key": option_key(b, KEY_BYTES)}
+                for b in options
             ],
         }
         if text:
@@ -122,7 +128,8 @@ def render_card(outbound: Outbound, task_id: str) -> CardMessage:
             "question_key": QUESTION_KEY,
             "mode": 0,
             "option_list": [
-                {"id": b.payload, "text": b.label, "is_checked": False} for b in options
+                {"id": option_key(b, OPTION_ID_BYTES), "text": b.label, "is_checked": False}
+                for b in options
             ],
         },
         "submit_button": {"text": tr.gettext("Choose this"), "key": SUBMIT_KEY},
@@ -130,9 +137,20 @@ def render_card(outbound: Outbound, task_id: str) -> CardMessage:
     return CardMessage(lead, card)
 
 
-def chosen_label(outbound: Outbound, payload: str) -> str | None:
-    """The label of the option ``payload`` names in a step as it was sent."""
-    return next((b.label for b in _options(outbound) if b.payload == payload), None)
+def option_key(button: Button, limit: int) -> str:
+    """A button's key (or a vote option's id): its payload, then its label as far as it fits
+    in ``limit`` bytes (the payload alone if none of it does)."""
+    key = button.payload + REF_SEPARATOR + button.label
+    while len(key.encode()) > limit and len(key) > len(button.payload) + 1:
+        key = key[:-1]
+    return key if len(key) > len(button.payload) + 1 else button.payload
+
+
+def read_key(key: str) -> tuple[str, str]:
+    """(payload, label) of a key made by :func:`option_key`; no label in a key of an older
+    card (the payload alone)."""
+    payload, _, label = key.partition(REF_SEPARATOR)
+    return payload, label
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,12 +160,13 @@ class Click:
     task_id: str
     payload: str
     response_code: str
+    label: str = ""  # the option's label, as its key carried it ("" from an older card)
 
     @property
     def ref(self) -> str:
-        """The Inbound's ``message_ref``: the card, its single-use update code and the choice
-        (so the reply that replaces the card can mark it as answered)."""
-        return REF_SEPARATOR.join((self.task_id, self.response_code, self.payload))
+        """The Inbound's ``message_ref``: the card, its single-use update code, the choice and
+        its label (so the reply that replaces the card can mark it as answered with it)."""
+        return REF_SEPARATOR.join((self.task_id, self.response_code, self.payload, self.label))
 
 
 def _listed(value: Any) -> list[Any]:
@@ -171,11 +190,14 @@ def read_click(data: dict[str, Any]) -> Click | None:
             for option in _listed((item.get("OptionIds") or {}).get("OptionId"))
         ]
         payload = ids[0] if ids else ""
-    return Click(str(data.get("TaskId") or ""), payload, str(data.get("ResponseCode") or ""))
+    payload, label = read_key(payload)
+    code = str(data.get("ResponseCode") or "")
+    return Click(str(data.get("TaskId") or ""), payload, code, label)
 
 
 def split_ref(ref: str | None) -> Click | None:
     """The click a ``message_ref`` made by :attr:`Click.ref` stands for, else None."""
     task_id, _, rest = (ref or "").partition(REF_SEPARATOR)
-    code, _, payload = rest.partition(REF_SEPARATOR)
-    return Click(task_id, payload, code) if task_id and code else None
+    code, _, key = rest.partition(REF_SEPARATOR)
+    payload, label = read_key(key)
+    return Click(task_id, payload, code, label) if task_id and code else None
