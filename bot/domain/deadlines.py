@@ -1,4 +1,5 @@
-"""Deadlines written in words (完成时间) turned into dates: ``2024年底`` → 2024-12-31."""
+"""Deadlines written in words (完成时间) turned into dates: ``2024年底`` → 2024-12-31; and the
+words kept as written (长期坚持, 2026年12月) for the documents, where a date would lose them."""
 
 from __future__ import annotations
 
@@ -17,6 +18,22 @@ _YEAR_MONTH = re.compile(
 _YEAR_MONTH_NUMERIC = re.compile(r"(?P<year>\d{4})\s*[-./]\s*(?P<month>\d{1,2})(?!\d)")
 _YEAR_QUARTER = re.compile(rf"{_YEAR}\s*(?:第)?(?P<q>[一二三四1-4])\s*季度")
 _YEAR_HALF = re.compile(rf"{_YEAR}\s*(?P<half>上半年|下半年|年中|年底|年末|底|末|前|以前|之前)?")
+
+
+_PLAIN_DATE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+
+
+def deadline_wording(text: str) -> str | None:
+    """A deadline cell's words worth keeping beside the date read from them: ``长期坚持``,
+    ``2026年12月``, ``2026年底前``; None when empty or a whole date (``2026-12-31``,
+    ``2026年12月31日``, a spreadsheet's ``2026-12-31 00:00:00``), which the date itself says."""
+    value = squeeze(text).strip()
+    plain = to_halfwidth_digits(value).strip("。.；; ")
+    if not plain or plain in {"-", "—", "/"}:
+        return None
+    if _PLAIN_DATE.match(plain) or _FULL_DATE.fullmatch(plain):
+        return None
+    return value
 
 
 def _month_end(year: int, month: int) -> date:

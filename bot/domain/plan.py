@@ -101,6 +101,12 @@ class PlanTask:
     section: str | None = None  # the headings above the task: 二、主要任务 / (一)开办企业领域
     leader: str | None = None  # 牵头领导 / 责任领导: a person's name as written, never a unit
     notes: list[TaskNote] = field(default_factory=list)
+    deadline_text: str | None = None  # 完成时间 as written (长期坚持, 2026年12月), not a plain date
+
+    @property
+    def deadline_as_written(self) -> str:
+        """The deadline in the plan's words, else its date (ISO), else empty."""
+        return self.deadline_text or (self.deadline.isoformat() if self.deadline else "")
 
     def units(self, role: Role) -> list[str]:
         """Names of the units that have ``role`` in this task, in plan order."""
@@ -114,6 +120,7 @@ class PlanTask:
             tuple(self.assignments),
             self.liaison,
             self.deadline,
+            self.deadline_text,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.domain.deadlines import parse_deadline
+from bot.domain.deadlines import deadline_wording, parse_deadline
 from bot.domain.messages import N_, Message, msg
 from bot.domain.plan import Assignment, PlanTask, Role, split_requirements
 from bot.domain.text import squeeze
@@ -78,7 +78,7 @@ def _deadline(task: PlanTask, statement: Statement, body: str, year: int | None)
         value = text if _YEAR.search(text) or year is None else f"{year}年{text}"
         found, understood = parse_deadline(value)
         if found or understood:
-            task.deadline = found
+            task.deadline, task.deadline_text = found, deadline_wording(value)
             return None
         return notes.unreadable_deadline(task, text)
     dates: list[tuple[date, str]] = []
@@ -89,6 +89,7 @@ def _deadline(task: PlanTask, statement: Statement, body: str, year: int | None)
                 dates.append((found, m.group(1)))
     if dates:
         task.deadline, text = max(dates)
+        task.deadline_text = deadline_wording(text)
         notes.deadline_from_text(task, text)
     return None
 

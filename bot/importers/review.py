@@ -16,6 +16,7 @@ import zipfile
 from datetime import date, datetime
 from typing import Any
 
+from bot.domain.deadlines import deadline_wording, parse_deadline
 from bot.domain.messages import N_, msg
 from bot.domain.plan import Assignment, ParsedPlan, PlanTask, split_requirements
 from bot.domain.review import (
@@ -153,6 +154,7 @@ def _task(number: str, cells: dict[ReviewColumn, Any], line: int) -> PlanTask:
         assignments=assignments,
         liaison=_text(cells.get(ReviewColumn.LIAISON)) or None,
         deadline=_date(cells.get(ReviewColumn.DEADLINE), line),
+        deadline_text=_wording(cells.get(ReviewColumn.DEADLINE)),
         section=_text(cells.get(ReviewColumn.SECTION)) or None,
         leader=_text(cells.get(ReviewColumn.LEADER)) or None,
     )
@@ -170,6 +172,11 @@ def _number(value: Any) -> str:
     return _text(value)
 
 
+def _wording(value: Any) -> str | None:
+    """A deadline cell's words (长期坚持, 2026年12月), kept as written; None for a date."""
+    return None if isinstance(value, date) else deadline_wording(_text(value))
+
+
 def _date(value: Any, line: int) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -182,6 +189,10 @@ def _date(value: Any, line: int) -> date | None:
     if found:
         with contextlib.suppress(ValueError):  # 2026-02-30 has the form but is no date
             return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+    elif _wording(value):  # the plan's own words: 长期坚持, 2026年12月
+        parsed, understood = parse_deadline(text)
+        if understood:
+            return parsed
     raise PlanFileError(
         N_(
             "Row {row} of the review sheet: the deadline “{text}” is not a date; "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.domain.deadlines import parse_deadline
+from bot.domain.deadlines import deadline_wording, parse_deadline
 from bot.domain.messages import Message
 from bot.domain.plan import ROLE_OF_COLUMN, Assignment, Column, PlanTask, Role, split_requirements
 from bot.importers import notes
@@ -79,6 +79,7 @@ def task_from_draft(
             notes.first_listed_leads(task, first.unit)
     deadline_text = draft.text(Column.DEADLINE)
     task.deadline, understood = parse_deadline(deadline_text)
+    task.deadline_text = deadline_wording(deadline_text)
     if not understood:
         warnings.append(notes.unreadable_deadline(task, deadline_text))
     if guessed is not None:

@@ -12,7 +12,7 @@ import contextlib
 import secrets
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -23,9 +23,9 @@ from bot.domain.lights import Light
 from bot.domain.messages import N_, msg
 from bot.domain.narrative import progress_text
 from bot.domain.reporting import Month, Status
+from bot.domain.units import UnitKind
 from bot.i18n import Translator
 from bot.oversight.digest import Digest, build_digest
-from bot.people.binding import contact_name
 from bot.render.chart import ChartData, write_chart_png
 from bot.render.progress import (
     ProgressDocument,
@@ -57,41 +57,101 @@ def _status_text(tr: Translator, status: str, percent: int | None) -> str:
     )
 
 
+RECORD_COLUMNS = {
+    "position": "task__position",
+    "number": "task__number",
+    "title": "task__title",
+    "unit": "unit__name",
+    "status": "status",
+    "percent": "percent",
+    "text": "text",
+    "problems": "problems",
+    "next_steps": "next_steps",
+    "name": "contact__display_name",
+    "identity": "contact__identity",
+    "submitted_at": "submitted_at",
+    "version": "version",
+    "late": "late",
+}
+
+
+async def _unit_records(
+    period_id: int, tr: Translator, zone: ZoneInfo, silent: set[str]
+) -> list[UnitRecord]:
+    """A record per unit asked in the period: each version of its reports, and a row for each
+    request it did not answer (which the writer marks 未报送). A unit in ``silent`` is left
+    out unless it reported (a collective nobody answers for is no silent unit)."""
+    rows: dict[str, list[tuple[int, int, list[str]]]] = defaultdict(list)
+    for report in await ProgressReport.filter(request__period_id=period_id).values(
+        **RECORD_COLUMNS
+    ):
+        moment = report["submitted_at"]
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        said = progress_text(report["text"], report["problems"], report["next_steps"], tr.gettext)
+        who = report["name"] or (report["identity"] or "").split(":", 1)[-1]
+        rows[report["unit"]].append(
+            (
+                report["position"],
+                report["version"],
+                [
+                    report["number"],
+                    report["title"],
+                    tr.gettext(Status(report["status"]).label),
+                    "" if report["percent"] is None else f"{report['percent']}%",
+                    said,
+                    who,
+                    moment.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                    str(report["version"]),
+                    "是" if report["late"] else "",
+                ],
+            )
+        )
+    for position, number, title, unit in (
+        await ReportRequest.filter(period_id=period_id, reports__id__isnull=True)
+        .order_by("task__position")
+        .values_list("task__position", "task__number", "task__title", "unit__name")
+    ):
+        if unit not in silent or unit in rows:
+            rows[unit].append((position, 0, [number, title, "", "", "", "", "", "", ""]))
+    return [
+        UnitRecord(unit, [row for _, _, row in sorted(rows[unit], key=lambda r: r[:2])])
+        for unit in sorted(rows)
+    ]
+
+
 async def progress_document(digest: Digest, tr: Translator, zone: ZoneInfo) -> ProgressDocument:
     """The filled table, the per-unit records and the written sections of a month."""
     plan = await Plan.get(id=digest.plan_id)
     tasks = await load_tasks(plan.id)
     period = await ReportingPeriod.get(plan_id=plan.id, kind="month", key=digest.period)
-    reports = (
-        await ProgressReport.filter(request__period_id=period.id)
-        .select_related("task", "unit", "contact")
-        .order_by("task__position", "unit__name", "version")
-    )
-    numbers = {r.task_id: r.task.number for r in reports}
-    names = {r.unit_id: r.unit.name for r in reports}
+    numbers: dict[int, str] = {}
+    names: dict[int, str] = {}
+    for task_id, number, unit_id, name in await ReportRequest.filter(
+        period_id=period.id
+    ).values_list("task_id", "task__number", "unit_id", "unit__name"):
+        numbers[int(str(task_id))], names[int(str(unit_id))] = str(number), str(name)
     progress: dict[str, list[str]] = defaultdict(list)
-    records: dict[str, UnitRecord] = {}
     for last in await latest_in_period(period.id):  # in plan order, as the table reads
         status = _status_text(tr, last.status, last.percent)
         said = progress_text(last.text, last.problems, last.next_steps, tr.gettext)
         progress[numbers[last.task_id]].append(f"{names[last.unit_id]}（{status}）：{said}")
-    for report in reports:
-        record = records.setdefault(report.unit.name, UnitRecord(report.unit.name))
-        record.rows.append(
-            [
-                report.task.number,
-                report.task.title,
-                tr.gettext(Status(report.status).label),
-                "" if report.percent is None else f"{report.percent}%",
-                progress_text(report.text, report.problems, report.next_steps, tr.gettext),
-                contact_name(report.contact) if report.contact else "",
-                report.submitted_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                str(report.version),
-                "是" if report.late else "",
-            ]
-        )
+    asked_units = {u.unit for u in digest.units}
+    collectives = {
+        str(name)
+        for name in await ReportRequest.filter(
+            period_id=period.id, unit__kind=UnitKind.COLLECTIVE.value
+        ).values_list("unit__name", flat=True)
+    }
+    records = await _unit_records(period.id, tr, zone, collectives - asked_units)
     filled = {number: "\n".join(lines) for number, lines in progress.items()}
-    table = register_table(plan_meta(plan), tasks, list(plan.columns), dict(plan.headers), filled)
+    table = register_table(
+        plan_meta(plan),
+        tasks,
+        list(plan.columns),
+        dict(plan.headers),
+        filled,
+        deadlines={t.number: t.deadline_text for t in tasks if t.deadline_text},
+    )
     heading = tr.gettext("Progress as of {period}", period=digest.period)
     sections = [
         (f"{t.number}. {t.title}", filled.get(t.number) or tr.gettext("not reported"))
@@ -100,9 +160,10 @@ async def progress_document(digest: Digest, tr: Translator, zone: ZoneInfo) -> P
     return ProgressDocument(
         table=table,
         lights={t.number: t.light.value for t in digest.tasks},
-        records=sorted(records.values(), key=lambda r: r.unit),
+        records=records,
         heading=heading,
         sections=sections,
+        missing={t.number: t.missing_units for t in digest.tasks if t.missing_units},
     )
 
 

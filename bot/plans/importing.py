@@ -233,6 +233,7 @@ async def _store_tasks(
                 requirements=task.requirements,
                 liaison=task.liaison,
                 deadline=task.deadline,
+                deadline_text=task.deadline_text,
                 section=task.section,
                 leader=task.leader,
                 revision=plan.revision,
@@ -242,6 +243,7 @@ async def _store_tasks(
             if task.number in touched:
                 row.title, row.requirements = task.title, task.requirements
                 row.liaison, row.deadline = task.liaison, task.deadline
+                row.deadline_text = task.deadline_text
                 row.section = task.section  # type: ignore[assignment]  # a nullable TextField
                 row.leader = task.leader
                 row.revision, row.retired_at = plan.revision, None

@@ -49,7 +49,7 @@ def _values(task: PlanTask) -> dict[str, str]:
         "others": "、".join(task.units(Role.RESPONSIBLE) + task.units(Role.COOPERATING)),
         "leader": task.leader or "",
         "liaison": task.liaison or "",
-        "deadline": task.deadline.isoformat() if task.deadline else "",
+        "deadline": task.deadline_as_written,
     }
 
 

@@ -77,7 +77,7 @@ def cell_text(task: PlanTask, column: ReviewColumn) -> str:
         else "",
         ReviewColumn.LEADER: task.leader or "",
         ReviewColumn.LIAISON: task.liaison or "",
-        ReviewColumn.DEADLINE: task.deadline.isoformat() if task.deadline else "",
+        ReviewColumn.DEADLINE: task.deadline_as_written,
     }
     return values.get(column, "")
 

@@ -47,6 +47,7 @@ async def load_tasks(plan_id: int) -> list[PlanTask]:
             assignments=by_task.get(t.id, []),
             liaison=t.liaison,
             deadline=t.deadline,
+            deadline_text=t.deadline_text,
             section=t.section,
             leader=t.leader,
         )

@@ -95,7 +95,12 @@ async def write_materials(
     filled = {number: "\n".join(parts) for number, parts in approved.items()}
     document = ProgressDocument(
         table=register_table(
-            plan_meta(plan), tasks, list(plan.columns), dict(plan.headers), filled
+            plan_meta(plan),
+            tasks,
+            list(plan.columns),
+            dict(plan.headers),
+            filled,
+            deadlines={t.number: t.deadline_text for t in tasks if t.deadline_text},
         ),
         lights={},
         records=[],

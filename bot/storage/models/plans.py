@@ -129,7 +129,8 @@ class Task(Model):
         default=list
     )  # ①②③ sub-items, in order
     liaison = fields.CharField(max_length=500, null=True)  # 联络股室
-    deadline = fields.DateField(null=True)  # 完成时间
+    deadline = fields.DateField(null=True)  # 完成时间, as a date (for lights and warnings)
+    deadline_text = fields.CharField(max_length=200, null=True)  # 完成时间 as written: 长期坚持
     section = fields.TextField(null=True)  # the headings above it: 二、主要任务 / (一)开办企业
     leader = fields.CharField(max_length=200, null=True)  # 牵头领导 / 责任领导: a person
     revision = fields.IntField(default=1)  # the plan revision that last changed it
