@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     # the status board's address as browsers reach it (https://duban.example.gov.cn); unset:
     # the server's own http://host:port, enough on one machine but not from a phone
     public_url: str | None = None
+    # the reverse proxies (addresses, comma-separated) whose X-Forwarded-For names the client:
+    # only then are the board's failed sign-ins counted per client (unset: not counted)
+    trusted_proxy: str | None = None
 
     # graded 督办 (督办单, bot/domain/supervision.py): yellow when a report is this many working
     # days late or the task's deadline is within this many working days; red after this many
