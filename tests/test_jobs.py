@@ -27,7 +27,7 @@ from bot.conversation.context import Deps
 from bot.conversation.registry import text_inbound
 from bot.delivery.deferred import Asker, JobContext
 from bot.delivery.intake import Intake
-from bot.delivery.jobs import BACKOFF_FIRST, MAX_ATTEMPTS, JobWorker
+from bot.delivery.jobs import BACKOFF_FIRST, LEASE, MAX_ATTEMPTS, JobWorker
 from bot.domain.conversation import Capabilities, Choices, Inbound, InboundFile, Outbound
 from bot.domain.reporting import Month
 from bot.oversight import exports
@@ -47,6 +47,7 @@ from tests.dialogue import (
     reply,
     run_table,
 )
+from tests.waiting import eventually
 
 TZ = ZoneInfo("Asia/Shanghai")
 GUARD = 120.0  # seconds before a wait that should end at once is reported as stuck
@@ -317,3 +318,110 @@ async def test_export_and_digest_answer_at_once_and_the_file_follows(
         ("telegram:-100555", "Progress 2026-11.xlsx", "exports/planlatest-2026-11-en.xlsx"),
     ]
     assert all((tmp_path / path).stat().st_size > 0 for _, _, path in files)
+
+
+async def test_a_job_that_kills_its_process_every_time_ends_failed_with_one_apology(
+    db: str, deps: Deps
+) -> None:
+    calls: list[int] = []
+
+    async def never_reached(args: dict[str, Any], context: JobContext) -> list[Outbound]:
+        calls.append(context.job_id)
+        return []
+
+    job_id = await defer_export(
+        Month(2026, 11), "xlsx", Asker("plain:sec", "plain:sec", "en"), today=Clock().now.date()
+    )
+    lease = LeaseClock()
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        # a worker claims the job and its process dies (out of memory) before anything else
+        (claimed,) = await JobWorker(
+            deps, kinds={"export": never_reached}, lease_clock=lease
+        ).claim()
+        assert (claimed.id, claimed.attempts) == (job_id, attempt)
+        assert (await DeferredJob.get(id=job_id)).attempts == attempt  # counted at the claim
+        lease.now += LEASE + timedelta(seconds=1)
+    survivor = JobWorker(deps, kinds={"export": never_reached}, lease_clock=lease)
+    assert await survivor.process_pending() == 0
+    job = await DeferredJob.get(id=job_id)
+    assert (job.state, job.attempts, calls) == ("failed", MAX_ATTEMPTS, [])
+    assert "lease expired" in (job.error or "")
+    (sorry,) = await OutboxMessage.filter(recipient="plain:sec")
+    assert (sorry.key, sorry.payload["text"]) == (
+        f"job:{job_id}:failed",
+        "Sorry, /export could not be finished; please try again later.",
+    )
+    lease.now += timedelta(days=1)
+    assert await survivor.process_pending() == 0
+    assert await survivor.give_up_exhausted() == 0  # told once
+    assert await OutboxMessage.filter(recipient="plain:sec").count() == 1
+
+
+async def test_a_job_that_hangs_is_cancelled_at_its_time_limit_and_retried(
+    db: str, deps: Deps
+) -> None:
+    cancelled = asyncio.Event()
+    runs: list[int] = []
+
+    async def hangs_once(args: dict[str, Any], context: JobContext) -> list[Outbound]:
+        runs.append(context.job_id)
+        if len(runs) == 1:
+            try:
+                await asyncio.Event().wait()  # a hung call: only cancelling it ends it
+            except asyncio.CancelledError:
+                cancelled.set()
+                raise
+        return [Outbound(text="The xlsx export of 2026-11.")]
+
+    job_id = await defer_export(
+        Month(2026, 11), "xlsx", Asker("plain:sec", "plain:sec", "en"), today=Clock().now.date()
+    )
+    lease = LeaseClock()
+    worker = JobWorker(
+        deps, kinds={"export": hangs_once}, lease_clock=lease,
+        timeouts={"export": timedelta(seconds=0.2)},
+    )  # fmt: skip
+    assert await asyncio.wait_for(worker.process_pending(), GUARD) == 0  # the gather ends
+    assert cancelled.is_set()
+    job = await DeferredJob.get(id=job_id)
+    assert (job.state, job.attempts, job.lease_owner) == ("pending", 1, None)
+    assert "not finished within" in (job.error or "")
+    assert await OutboxMessage.filter(recipient="plain:sec").count() == 0
+    lease.now += BACKOFF_FIRST
+    assert await worker.process_pending() == 1  # retried: it answers this time
+    assert texts(await OutboxMessage.filter(recipient="plain:sec")) == [
+        "The xlsx export of 2026-11."
+    ]
+    assert ((await DeferredJob.get(id=job_id)).state, runs) == ("done", [job_id, job_id])
+
+
+async def test_a_hung_runners_lease_is_renewed_only_until_its_time_limit(
+    db: str, deps: Deps
+) -> None:
+    job_id = await defer_export(
+        Month(2026, 11), "xlsx", Asker("plain:sec", "plain:sec", "en"), today=Clock().now.date()
+    )
+    lease = LeaseClock()
+    worker = JobWorker(deps, lease=timedelta(seconds=0.15), lease_clock=lease)
+    (claimed,) = await worker.claim()
+    done = asyncio.Event()
+    renewing = asyncio.create_task(worker._renew(claimed, done, lease.now + timedelta(minutes=10)))
+    try:
+        first = claimed.lease_until
+        lease.now += timedelta(seconds=1)
+        await eventually(
+            lambda: _lease_after(job_id, first), GUARD, "the lease is renewed while in time"
+        )
+        lease.now += timedelta(minutes=10)  # the runner's time limit has passed: no more renewal
+        await asyncio.wait_for(renewing, GUARD)
+    finally:
+        done.set()
+        await renewing
+    last = (await DeferredJob.get(id=job_id)).lease_until
+    assert last is not None
+    assert last < lease.now  # left to expire: another worker may take the job over
+
+
+async def _lease_after(job_id: int, before: datetime | None) -> bool:
+    now = (await DeferredJob.get(id=job_id)).lease_until
+    return before is not None and now is not None and now > before

@@ -12,6 +12,11 @@ whose lease was taken over queues nothing, and a rerun after a crash never sends
 
 A job that fails is tried again with back-off; after the last attempt the person who asked is
 told in one sentence. A refusal (the month was never dispatched) is the answer, not a failure.
+The attempt is counted when the job is claimed, so a job that kills its process (out of memory)
+counts too: once its last lease expires the next pass gives it up and tells the person, once (a
+conditional UPDATE decides who tells). A runner has a time limit per kind (:data:`TIMEOUTS`):
+past it, it is cancelled and the attempt fails; its lease is renewed only until that limit, so a
+runner that does not even stop when cancelled loses the job to another worker.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from bot.conversation.context import Deps
@@ -40,6 +46,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
 BACKOFF_FIRST = timedelta(seconds=10)  # then 20 s, 40 s
 LEASE = timedelta(seconds=60)  # renewed every third of it while the job runs
+TIMEOUT = timedelta(minutes=5)  # a runner's time limit, unless its kind has its own
+TIMEOUTS = {"export": timedelta(minutes=10)}  # building a large workbook or picture
 
 
 def wall_clock() -> datetime:
@@ -56,6 +64,10 @@ class LeaseLostError(Exception):
     """Another worker took the job over: this one must not queue its result."""
 
 
+class JobTimeoutError(Exception):
+    """A runner did not finish within its kind's time limit (it was cancelled)."""
+
+
 class JobWorker:
     """Claims deferred jobs, runs them, queues their results."""
 
@@ -68,6 +80,7 @@ class JobWorker:
         lease_clock: Callable[[], datetime] = wall_clock,
         concurrency: int = 2,  # jobs run (and leased) at once
         outbox_wakeup: asyncio.Event | None = None,
+        timeouts: Mapping[str, timedelta] | None = None,  # by kind, over TIMEOUTS
     ) -> None:
         self.deps = deps
         self.kinds = dict(kinds) if kinds is not None else runners()
@@ -77,33 +90,34 @@ class JobWorker:
         self.concurrency = max(1, concurrency)
         self.wakeup = asyncio.Event()
         self.outbox_wakeup = outbox_wakeup or asyncio.Event()
+        self.timeouts = {**TIMEOUTS, **(timeouts or {})}
 
     # -- claiming ---------------------------------------------------------------------------
 
     async def claim(self, limit: int = 1) -> list[DeferredJob]:
-        """Lease up to ``limit`` due jobs: unleased or lease expired, oldest first."""
+        """Lease up to ``limit`` due jobs: unleased or lease expired, oldest first, attempts
+        left; the attempt is counted here."""
         now = self.lease_clock()
         free = Q(lease_until=None) | Q(lease_until__lt=now)
         due = Q(next_attempt_at=None) | Q(next_attempt_at__lte=now)
-        query = DeferredJob.filter(state="pending").filter(free).filter(due)
-        query = query.order_by("id").limit(limit)
+        query = DeferredJob.filter(state="pending", attempts__lt=MAX_ATTEMPTS)
+        query = query.filter(free).filter(due).order_by("id").limit(limit)
         until = now + self.lease
+        leased = {"lease_owner": self.owner, "lease_until": until, "attempts": F("attempts") + 1}
         if on_postgres():
             async with in_transaction():
                 rows = list(await query.select_for_update(skip_locked=True))
                 ids = [r.id for r in rows]
                 if ids:
-                    await DeferredJob.filter(id__in=ids).update(
-                        lease_owner=self.owner, lease_until=until
-                    )
+                    await DeferredJob.filter(id__in=ids).update(**leased)
         else:  # one writer: the conditional UPDATE is the claim
             rows = list(await query)
             ids = [r.id for r in rows]
             if ids:
                 await (
-                    DeferredJob.filter(id__in=ids, state="pending")
+                    DeferredJob.filter(id__in=ids, state="pending", attempts__lt=MAX_ATTEMPTS)
                     .filter(free)
-                    .update(lease_owner=self.owner, lease_until=until)
+                    .update(**leased)
                 )
                 mine: set[Any] = set(
                     await DeferredJob.filter(
@@ -113,14 +127,19 @@ class JobWorker:
                 rows = [r for r in rows if r.id in mine]
         for row in rows:
             row.lease_owner, row.lease_until = self.owner, until
+            row.attempts += 1
         return rows
 
-    async def _renew(self, job: DeferredJob, done: asyncio.Event) -> None:
-        """Extend the lease every third of it until ``done`` (a long export keeps its job)."""
+    async def _renew(self, job: DeferredJob, done: asyncio.Event, until: datetime) -> None:
+        """Extend the lease every third of it until ``done`` (a long export keeps its job), but
+        not past ``until`` (the runner's time limit): a runner that hangs loses its lease."""
         while not done.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(done.wait(), self.lease.total_seconds() / 3)
             if done.is_set():
+                return
+            if self.lease_clock() >= until:
+                log.warning("job %s outlived its time limit: its lease is left to expire", job.id)
                 return
             try:
                 await DeferredJob.filter(id=job.id, lease_owner=self.owner).update(
@@ -140,6 +159,7 @@ class JobWorker:
             async with gate:
                 return await self.run_one(job)
 
+        await self.give_up_exhausted()
         while tried < limit:  # a failed job waits its back-off: it is not claimed again here
             jobs = await self.claim(min(self.concurrency, limit - tried))
             if not jobs:
@@ -164,16 +184,22 @@ class JobWorker:
         context = JobContext(
             job.id, asker, self.deps.data_dir, self.deps.timezone, self.deps.clock()
         )
+        limit = self.timeouts.get(job.kind, TIMEOUT)
         finished = asyncio.Event()
-        renewing = asyncio.create_task(self._renew(job, finished))
+        renewing = asyncio.create_task(self._renew(job, finished, self.lease_clock() + limit))
+        bound = asyncio.timeout(limit.total_seconds())
         try:
-            results = await self._runner(job.kind)(dict(job.args), context)  # no transaction
+            async with bound:
+                results = await self._runner(job.kind)(dict(job.args), context)  # no transaction
         except RefusedError as refused:
             tr = Translator(asker.locale)
             results = [Outbound(text=tr.render(refused.message), locale=tr.locale)]
         except Exception as exc:
-            log.exception("job %s (%s) failed", job.id, job.kind)
-            return await self._failed(job, exc)
+            if not bound.expired():
+                log.exception("job %s (%s) failed", job.id, job.kind)
+                return await self._failed(job, exc)
+            log.warning("job %s (%s) was cancelled after %s", job.id, job.kind, limit)
+            return await self._failed(job, JobTimeoutError(f"not finished within {limit}"))
         finally:
             finished.set()
             await renewing
@@ -200,16 +226,33 @@ class JobWorker:
 
     async def _failed(self, job: DeferredJob, exc: Exception) -> int:
         """Try again after a back-off, or give up and tell the person in one sentence."""
-        attempts = job.attempts + 1
+        attempts = job.attempts  # counted when it was claimed
         error = repr(exc)[:2000]
         mine = DeferredJob.filter(id=job.id, lease_owner=self.owner, state="pending")
         if attempts < MAX_ATTEMPTS:
             retry_at = self.lease_clock() + BACKOFF_FIRST * 2 ** (attempts - 1)
             await mine.update(
-                attempts=attempts, error=error, next_attempt_at=retry_at,
-                lease_owner=None, lease_until=None,
-            )  # fmt: skip
+                error=error, next_attempt_at=retry_at, lease_owner=None, lease_until=None
+            )
             return 0
+        await self._give_up(job, mine, error)
+        return 0
+
+    async def give_up_exhausted(self) -> int:
+        """Give up the jobs whose last attempt's lease expired (their process died or hung),
+        telling each person once; how many."""
+        free = Q(lease_until=None) | Q(lease_until__lt=self.lease_clock())
+        spent = {"state": "pending", "attempts__gte": MAX_ATTEMPTS}
+        told = 0
+        for job in await DeferredJob.filter(**spent).filter(free):
+            error = f"attempt {job.attempts} never finished (lease expired); before: {job.error}"
+            told += await self._give_up(
+                job, DeferredJob.filter(id=job.id, **spent).filter(free), error[:2000]
+            )
+        return told
+
+    async def _give_up(self, job: DeferredJob, mine: QuerySet[DeferredJob], error: str) -> int:
+        """Mark ``job`` failed where ``mine`` still selects it, and only then apologise."""
         tr = Translator(job.locale)
         sorry = Outbound(
             text=tr.gettext(
@@ -220,13 +263,13 @@ class JobWorker:
         )
         now = self.deps.clock()
         async with in_transaction():
-            if await mine.update(
-                state="failed", attempts=attempts, error=error, finished_at=now,
-                lease_owner=None, lease_until=None,
-            ):  # fmt: skip
+            won = await mine.update(
+                state="failed", error=error, finished_at=now, lease_owner=None, lease_until=None
+            )
+            if won:
                 await enqueue(f"job:{job.id}:failed", job.chat, sorry, now=now)
         self.outbox_wakeup.set()
-        return 0
+        return 1 if won else 0
 
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
         """Run jobs as they come until ``stop`` is set (expired leases are taken over by the
