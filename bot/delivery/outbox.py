@@ -12,6 +12,11 @@ per part split at :func:`enqueue`: every caller keeps queuing one message under 
 still guards it whole), a person's order and the outbox listing stay per message, and whether a
 file can go alone is the channel's to say at send time (:func:`bot.delivery.channel.pieces`):
 one that cannot gets the whole message in one part, as before.
+
+Every mark of an outcome is conditional on the lease it was sent under (``sending``, the same
+``lease_owner``) and says whether it applied: a sender that lost its lease (demoted, or so slow
+the lease expired and another sender took the row over) cannot overwrite what the new owner
+recorded (``parts_sent``, the state), so no part is sent twice on its account.
 """
 
 from __future__ import annotations
@@ -139,42 +144,59 @@ async def take_over(now: datetime, channels: set[str], lease: timedelta) -> int:
     )
 
 
+async def _mark(row: OutboxMessage, owner: str | None, fields: list[str]) -> bool:
+    """Write ``fields`` of ``row`` if it is still ``sending`` under the lease of ``owner``
+    (taken before the row was changed)."""
+    query = OutboxMessage.filter(id=row.id, state="sending")
+    query = (
+        query.filter(lease_owner=owner)
+        if owner is not None
+        else query.filter(lease_owner__isnull=True)
+    )
+    return bool(await query.update(**{name: getattr(row, name) for name in fields}))
+
+
 async def mark_sent(
     row: OutboxMessage, *, now: datetime, external_id: str | None, parts_sent: int | None = None
-) -> None:
-    """The message was delivered (``now``: when the channel answered, in real time)."""
+) -> bool:
+    """The message was delivered (``now``: when the channel answered, in real time); False
+    when the lease was lost meanwhile (nothing is written)."""
+    owner = row.lease_owner
     row.state, row.sent_at, row.external_id = "sent", now, external_id
     row.attempts += 1
     row.last_error = ""
     row.lease_owner, row.lease_until = None, None
     row.parts_sent = row.parts_sent + 1 if parts_sent is None else parts_sent
-    at, external, attempts, parts, key = _marks(5)
+    at, external, attempts, parts, key, by = _marks(6)
     sql = (  # one plain statement per message sent: names and placeholders only
         f'UPDATE "outbox_message" SET "state" = \'sent\', "sent_at" = {at}, '  # noqa: S608
         f'"external_id" = {external}, "attempts" = {attempts}, "last_error" = \'\', '
-        f'"lease_owner" = NULL, "lease_until" = NULL, "parts_sent" = {parts} WHERE "id" = {key}'
+        f'"lease_owner" = NULL, "lease_until" = NULL, "parts_sent" = {parts} WHERE "id" = {key} '
+        f'AND "state" = \'sending\' AND "lease_owner" IS NOT DISTINCT FROM {by} RETURNING "id"'
     )
-    values = [now, external_id, row.attempts, row.parts_sent, row.id]
-    await OutboxMessage._meta.db.execute_query(sql, values)
+    if not on_postgres():  # SQLite spells IS NOT DISTINCT FROM as IS
+        sql = sql.replace("IS NOT DISTINCT FROM", "IS")
+    values = [now, external_id, row.attempts, row.parts_sent, row.id, owner]
+    return bool(await OutboxMessage._meta.db.execute_query_dict(sql, values))
 
 
-async def mark_part(row: OutboxMessage, *, now: datetime, due: datetime) -> None:
+async def mark_part(row: OutboxMessage, *, now: datetime, due: datetime) -> bool:
     """One part of the message went out (``now``, real time) and more follow: the row is
-    pending again from ``due`` on, for the next part only."""
+    pending again from ``due`` on, for the next part only; False when the lease was lost."""
+    owner = row.lease_owner
     row.parts_sent += 1
     row.state, row.sent_at, row.next_attempt_at = "pending", now, due
     row.lease_owner, row.lease_until = None, None
-    await row.save(
-        update_fields=[
-            "parts_sent", "state", "sent_at", "next_attempt_at", "lease_owner", "lease_until",
-        ]
-    )  # fmt: skip
+    fields = ["parts_sent", "state", "sent_at", "next_attempt_at", "lease_owner", "lease_until"]
+    return await _mark(row, owner, fields)
 
 
 async def mark_retry(
     row: OutboxMessage, *, now: datetime, error: str, retry_after: float | None = None
-) -> None:
-    """A transient failure: try again later (exponential back-off, bounded), or give up."""
+) -> bool:
+    """A transient failure: try again later (exponential back-off, bounded), or give up;
+    False when the lease was lost."""
+    owner = row.lease_owner
     row.attempts += 1
     row.last_error = error[:2000]
     if row.attempts >= MAX_ATTEMPTS:
@@ -185,19 +207,20 @@ async def mark_retry(
         wait = max(backoff, timedelta(seconds=retry_after or 0))
         row.next_attempt_at = now + wait
     row.lease_owner, row.lease_until = None, None
-    await row.save(
-        update_fields=[
-            "attempts", "last_error", "state", "next_attempt_at", "lease_owner", "lease_until",
-        ]
-    )  # fmt: skip
+    fields = ["attempts", "last_error", "state", "next_attempt_at", "lease_owner", "lease_until"]
+    return await _mark(row, owner, fields)
 
 
-async def mark_failed(row: OutboxMessage, *, error: str) -> None:
-    """A permanent failure: the recipient cannot be reached this way."""
+async def mark_failed(row: OutboxMessage, *, error: str) -> bool:
+    """A permanent failure (the recipient is gone, or the channel refused the message); False
+    when the lease was lost."""
+    owner = row.lease_owner
     row.attempts += 1
     row.state, row.last_error = "failed", error[:2000]
     row.lease_owner, row.lease_until = None, None
-    await row.save(update_fields=["attempts", "last_error", "state", "lease_owner", "lease_until"])
+    return await _mark(
+        row, owner, ["attempts", "last_error", "state", "lease_owner", "lease_until"]
+    )
 
 
 async def database_now(fallback: datetime) -> datetime:

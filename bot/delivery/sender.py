@@ -243,31 +243,41 @@ class Sender:
             log.info("outbox %s: retry (%s)", row.key, exc)
             if exc.retry_after:
                 self.pacer.pause(row.channel, exc.retry_after)
-            await outbox.mark_retry(
+            retried = await outbox.mark_retry(
                 row, now=self.clock(), error=str(exc), retry_after=exc.retry_after
             )
-            return 0
+            return self._lost(row) if not retried else 0
         except RefusedSendError as exc:  # this message, not the person: they stay reachable
             log.warning("outbox %s: refused by the channel (%s)", row.key, exc)
-            await outbox.mark_failed(row, error=str(exc))
-            return 0
+            return self._lost(row) if not await outbox.mark_failed(row, error=str(exc)) else 0
         except PermanentSendError as exc:
             log.warning("outbox %s: undeliverable (%s)", row.key, exc)
-            await outbox.mark_failed(row, error=str(exc))
+            if not await outbox.mark_failed(row, error=str(exc)):
+                return self._lost(row)  # its new sender will find the same and say it
             await mark_unreachable(row.recipient, now=self.clock(), reason=str(exc))
             self.wakeup.set()  # the secretariat's notice is queued
             return 0
         except Exception as exc:
             log.exception("outbox %s: unexpected failure", row.key)
-            await outbox.mark_retry(row, now=self.clock(), error=repr(exc))
+            if not await outbox.mark_retry(row, now=self.clock(), error=repr(exc)):
+                return self._lost(row)
             return 0
         if row.parts_sent + 1 < parts:
-            await outbox.mark_part(row, now=self.lease_clock(), due=self.clock())
+            if not await outbox.mark_part(row, now=self.lease_clock(), due=self.clock()):
+                self._lost(row)
             return 1
-        await outbox.mark_sent(
+        if not await outbox.mark_sent(
             row, now=self.lease_clock(), external_id=message_id, parts_sent=parts
-        )
+        ):
+            self._lost(row)
         return 1
+
+    @staticmethod
+    def _lost(row: OutboxMessage) -> int:
+        """A mark found the lease gone (another sender took the row over): it wrote nothing,
+        and the row is that sender's now."""
+        log.warning("outbox %s: lease lost before its outcome was recorded", row.key)
+        return 0
 
     async def next_due_in(self) -> float:
         """Seconds until the earliest pending message is due (capped at one second)."""
