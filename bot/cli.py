@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from bot.cadence import cli as cadence
+from bot.cadence import cli_extensions as extensions
 from bot.cadence import cli_schedule as schedule
 from bot.config import Settings
 from bot.domain.messages import N_, msg
@@ -29,6 +30,7 @@ from bot.operations import cli_outbox as outbox
 from bot.operations import cli_prune as prune
 from bot.operations import cli_serve as serve
 from bot.oversight import cli as oversight
+from bot.oversight import cli_closing as closing
 from bot.oversight import cli_supervision as supervision
 from bot.people import cli as people
 from bot.people import cli_chats as chats
@@ -114,6 +116,8 @@ def build_app() -> typer.Typer:
         prune,
         oversight,
         supervision,
+        extensions,
+        closing,
         admin,
         chats,
         doctor,

@@ -12,11 +12,16 @@ import pytest
 
 from bot.cadence.deadlines import deadline_states, overdue
 from bot.cadence.dispatch import dispatch
+from bot.domain.digest import TaskLine
+from bot.domain.lights import Light
 from bot.domain.payloads import payload
 from bot.domain.reporting import Month, Status
+from bot.i18n import Translator
 from bot.importers import read_plan
+from bot.oversight.digest import build_digest
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
+from bot.render.digest import digest_text
 from bot.reporting.reports import Draft, submit_report
 from bot.storage.models import (
     AuditLog,
@@ -27,7 +32,7 @@ from bot.storage.models import (
     Task,
     TaskClosure,
 )
-from tests.dialogue import Dialogue, Person, reply, run_table
+from tests.dialogue import JOBS, Contains, Dialogue, Person, reply, run_table
 
 UNIT = "县市场监督管理局"  # leads task 2 (完成时间 2026年10月底: past on 2026-11-25)
 
@@ -101,6 +106,12 @@ async def _news(who: Person, prefix: str) -> str:
     return str(found.payload["text"])
 
 
+async def _task_2(today: date) -> tuple[TaskLine, str]:
+    """Task 2's line in November's digest, and the digest as the secretariat reads it."""
+    digest = await build_digest(Month(2026, 11), today=today)
+    return next(t for t in digest.tasks if t.number == "2"), digest_text(Translator("en"), digest)
+
+
 async def _late(today: date) -> list[str]:
     return [s.task.number for s in overdue(await deadline_states(), today)]
 
@@ -128,6 +139,8 @@ async def test_an_extension_approved_moves_the_deadline_and_keeps_its_history(
     d, cast = world
     today = d.clock.now.date()
     assert "2" in await _late(today)
+    line, _ = await _task_2(today)
+    assert line.light is Light.RED  # past 2026-10-31
     refusals = [
         (cast.other, f"{cast.extend} 2 2027-03-31",
          reply("Only a lead unit of task 2 can ask to extend it.")),
@@ -183,6 +196,16 @@ async def test_an_extension_approved_moves_the_deadline_and_keeps_its_history(
     assert history.decided_by.identity == cast.secretariat.identity
     assert history.decided_at is not None
     assert "2" not in await _late(today)  # the light reads the approved date
+    line, text = await _task_2(today)
+    assert (line.light, line.extended_to) == (Light.YELLOW, date(2027, 3, 31))
+    assert "extended to 2027-03-31" in text
+    await run_table(
+        d,
+        [
+            (cast.secretariat, "/status 2", reply("Preparing the status…")),
+            (cast.secretariat, JOBS, Contains("\nextended to 2027-03-31")),
+        ],
+    )
     actions = await AuditLog.filter(subject=str(extension), action__startswith="extension.")
     assert sorted(a.action for a in actions) == [
         "extension.approved", "extension.endorse", "extension.request",
@@ -261,6 +284,16 @@ async def test_closing_a_task_confirmed_then_no_more_prompts(world: tuple[Dialog
         "The secretariat closed task 2 (销号)."
     )
     assert not await ReportRequest.filter(task__number="2", state__in=("open", "answered")).exists()
+    line, text = await _task_2(d.clock.now.date())
+    assert (line.closed, line.light) == (True, Light.GREEN)
+    assert "Closed (已销号): tasks 2" in text
+    await run_table(
+        d,
+        [
+            (cast.secretariat, "/status 2", reply("Preparing the status…")),
+            (cast.secretariat, JOBS, Contains("\nclosed (已销号)")),
+        ],
+    )
     d.clock.advance(days=30)
     outcome = await dispatch(Month(2026, 12), now=d.clock(), today=d.clock.now.date())
     assert outcome.requests > 0

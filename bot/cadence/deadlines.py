@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.cadence.dispatch import closed_task_ids
+from bot.cadence.extensions import extended_tasks
 from bot.delivery.outbox import enqueue
 from bot.domain.cadence import DEADLINE_WARNINGS
 from bot.domain.conversation import Outbound
@@ -53,7 +55,7 @@ async def deadline_states(
     if not tasks:
         return []
     through = await answering([t.id for t in tasks])
-    done = await done_tasks(through, known)
+    done = await done_tasks(through, known) | await closed_task_ids([t.id for t in tasks])  # 销号
     return [DeadlineState(task=t, lead_units=through[t.id], done=t.id in done) for t in tasks]
 
 
@@ -85,6 +87,7 @@ async def run_deadline_warnings(now: datetime, zone: ZoneInfo) -> int:
     """Warn lead units 30 and 7 days before a task's deadline, and once when it has passed."""
     today = now.astimezone(zone).date()
     queued = 0
+    extended = await extended_tasks()  # a deadline moved by 延期申请 is warned of afresh
     for state in await deadline_states():
         if state.done or not state.lead_units:
             continue
@@ -102,7 +105,8 @@ async def run_deadline_warnings(now: datetime, zone: ZoneInfo) -> int:
             for person in people.get(unit_id, []) + leaders.get(unit_id, []):
                 tr = Translator(person.locale)
                 message = Outbound(text=_deadline_text(tr, state, left), locale=tr.locale)
-                key = f"deadline:{state.task.id}:{stage}:unit:{unit_id}:{person.key}"
+                moved = f"@{state.task.deadline}" if state.task.id in extended else ""
+                key = f"deadline:{state.task.id}{moved}:{stage}:unit:{unit_id}:{person.key}"
                 if await enqueue(
                     key, person.identity, message, now=now, contact_id=person.contact_id
                 ):

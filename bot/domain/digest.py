@@ -39,6 +39,8 @@ class TaskLine:
     previous: Status | None = None
     missing_units: list[str] = field(default_factory=list)
     problems: str = ""  # 存在问题 of the report shown as ``latest``, when it names any
+    closed: bool = False  # 销号: the secretariat closed the task
+    extended_to: date | None = None  # the deadline an approved 延期申请 set (延期至…)
 
 
 @dataclass(slots=True)
@@ -53,6 +55,7 @@ class Digest:
     tasks: list[TaskLine]
     overdue: list[dict[str, Any]]
     unreachable: list[str]
+    closed: list[str] = field(default_factory=list)  # the plan's closed tasks (销号), by number
 
     @property
     def units_asked(self) -> int:
@@ -82,6 +85,7 @@ class Digest:
                     "light": t.light.value,
                     "status": t.status.value if t.status else None,
                     "latest": t.latest,
+                    "closed": t.closed,
                 }
                 for t in self.tasks
             ],

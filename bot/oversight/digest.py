@@ -14,6 +14,8 @@ from collections import defaultdict
 from datetime import date
 
 from bot.cadence.deadlines import deadline_states, overdue
+from bot.cadence.dispatch import closed_task_ids
+from bot.cadence.extensions import extended_tasks
 from bot.domain.cadence import previous_month
 from bot.domain.completion import Collectives, is_missing, task_done, task_status
 from bot.domain.digest import Digest, TaskLine, UnitLine
@@ -107,7 +109,9 @@ async def build_digest(month: Month, *, today: date, plan_id: int | None = None)
     leads = await lead_units(list(per_task))
     through = await answering(list(per_task), found)
     known = {pair: Status(r.status) for pair, r in latest.items()}
-    done = await done_tasks(through, known)
+    closed = await closed_task_ids(list(task_rows))  # 销号: done, and shown as closed
+    done = await done_tasks(through, known) | closed
+    extended = await extended_tasks(list(per_task))
 
     tasks = []
     for task_id, units in per_task.items():
@@ -155,6 +159,8 @@ async def build_digest(month: Month, *, today: date, plan_id: int | None = None)
                 if previous_statuses
                 else None,
                 missing_units=[name for _, name in silent],
+                closed=task_id in closed,
+                extended_to=extended.get(task_id),
             )
         )
 
@@ -184,4 +190,5 @@ async def build_digest(month: Month, *, today: date, plan_id: int | None = None)
         tasks=tasks,
         overdue=late_tasks,
         unreachable=unreachable,
+        closed=[number for t, (number, _, _) in task_rows.items() if t in closed],
     )

@@ -7,11 +7,15 @@ Both walk the whole plan (they are read from the period's digest), so the handle
 from __future__ import annotations
 
 from bot.domain.conversation import Outbound
+from bot.domain.messages import N_
 from bot.domain.reporting import Status
 from bot.domain.text import shorten
 from bot.i18n import Translator
 from bot.oversight.status import Lights, Overdue, StatusAnswer, TaskStatus
 from bot.reporting.prompts import status_text
+
+CLOSED = N_("closed (已销号)")
+EXTENDED = N_("extended to {date}")
 
 
 def _said(tr: Translator, status: Status | None, percent: int | None) -> str:
@@ -22,7 +26,8 @@ def status_message(tr: Translator, answer: StatusAnswer) -> Outbound:
     """The lights; one task; or a unit's tasks."""
     if isinstance(answer, Lights):
         lines = [
-            f"{t.light.symbol} {t.number}. {shorten(t.title, 24)} — {_said(tr, t.status, None)}"
+            f"{t.light.symbol} {t.number}. {shorten(t.title, 24)} — "
+            + (tr.gettext(CLOSED) if t.closed else _said(tr, t.status, None))
             for t in answer.tasks
         ]
         text, title = "\n".join(lines), tr.gettext("Status {period}", period=answer.period)
@@ -32,6 +37,9 @@ def status_message(tr: Translator, answer: StatusAnswer) -> Outbound:
             f"{task.light.symbol} {task.number}. {task.title}",
             tr.gettext("Lead: {units}", units="、".join(task.lead) or "—"),
         ]
+        if task.closed or task.extended_to:  # 已销号, 延期至…
+            day = task.extended_to.isoformat() if task.extended_to else ""
+            lines.append(tr.gettext(CLOSED) if task.closed else tr.gettext(EXTENDED, date=day))
         if task.latest:
             lines.append(task.latest)
         if task.missing_units:

@@ -30,6 +30,8 @@ def _task(tr: Translator, task: TaskLine) -> str:
         lead=lead,
         status=_status(tr, task.status),
     )
+    if task.extended_to:
+        line += " · " + tr.gettext("extended to {date}", date=task.extended_to.isoformat())
     if task.latest:
         line += "\n    " + task.latest
     if task.problems:
@@ -83,10 +85,14 @@ def digest_text(tr: Translator, digest: Digest) -> str:
     ]
     for light in (Light.RED, Light.YELLOW):
         lines += [_task(tr, t) for t in digest.tasks if t.light is light]
-    greens = [t.number for t in digest.tasks if t.light is Light.GREEN]
+    greens = [t.number for t in digest.tasks if t.light is Light.GREEN and not t.closed]
     if greens:
         lines.append(
             f"{Light.GREEN.symbol} " + tr.gettext("Tasks {numbers}", numbers="、".join(greens))
+        )
+    if digest.closed:
+        lines.append(
+            tr.gettext("Closed (已销号): tasks {numbers}", numbers="、".join(digest.closed))
         )
     if digest.overdue:
         lines += ["", tr.gettext("Past their deadline and not done:")]
