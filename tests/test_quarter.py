@@ -4,6 +4,8 @@ quarterly digest, the monthly digest's figures against the records, and the expo
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 import shutil
 import struct
 from datetime import UTC, datetime
@@ -41,6 +43,8 @@ LEADER = Person("telegram:12", "发改局局长")
 OTHER = Person("telegram:13", "财政局联络员")
 OTHER_LEADER = Person("telegram:14", "财政局局长")
 SEC = Person("telegram:15", "秘书组")
+MARGIN = 60  # points: a word this close to a page's right edge is in its margin (26 mm = 74 pt)
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def at(day: str, hour: int = 10) -> datetime:
@@ -303,17 +307,120 @@ async def test_exports_read_back(quarter: Dialogue, tmp_path: Path) -> None:
     await write_materials(Quarter(2026, 4), materials, locale="zh_CN")
     assert "2026-Q4" in "\n".join(p.text for p in docx.Document(str(materials)).paragraphs)
 
+
+async def _render(files: list[Path], outdir: Path) -> list[Path]:
+    """The files converted to PDF by LibreOffice in one headless run, with a profile of its own
+    (another soffice running on the machine does not block it); skipped where it is absent."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed: the files were read back, not rendered")
-    outdir = tmp_path / "pdf"
-    for path in (xlsx, docx_path, materials):
-        process = await asyncio.create_subprocess_exec(
-            soffice, "--headless", "--convert-to", "pdf", "--outdir", str(outdir), str(path),
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    if soffice is None or shutil.which("pdfinfo") is None:
+        pytest.skip("LibreOffice or poppler-utils is not installed: the files are not rendered")
+    process = await asyncio.create_subprocess_exec(
+        soffice, f"-env:UserInstallation=file://{outdir / 'profile'}", "--headless",
+        "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, err = await asyncio.wait_for(process.communicate(), 300)
+    assert process.returncode == 0, err
+    pdfs = [outdir / f"{path.stem}.pdf" for path in files]
+    assert all(pdf.exists() for pdf in pdfs), err
+    return pdfs
+
+
+async def _poppler(*args: str) -> str:
+    process = await asyncio.create_subprocess_exec(
+        *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 0, err
+    return out.decode()
+
+
+async def _pages(pdf: Path) -> tuple[int, tuple[float, float]]:
+    """The page count and the first page's size in points."""
+    info = dict(
+        line.split(":", 1)
+        for line in (await _poppler("pdfinfo", str(pdf))).splitlines()
+        if ":" in line
+    )
+    size = re.match(r"\s*([\d.]+) x ([\d.]+)", info["Page size"])
+    assert size is not None
+    return int(info["Pages"]), (float(size[1]), float(size[2]))
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+async def _overflow(pdf: Path) -> list[tuple[int, float, float]]:
+    """(page, its width, the right edge of its rightmost word) of each page where a word
+    reaches within ``MARGIN`` points of the page's right edge, or past it."""
+    boxes = await _poppler("pdftotext", "-bbox", str(pdf), "-")
+    found = []
+    for number, page in enumerate(boxes.split("<page ")[1:], start=1):
+        width = float(re.search(r'width="([\d.]+)"', page)[1])  # type: ignore[index]
+        edge = max((float(x) for x in re.findall(r'xMax="([\d.]+)"', page)), default=0.0)
+        if edge > width - MARGIN:
+            found.append((number, width, edge))
+    return found
+
+
+async def _page_text(pdf: Path, page: int) -> str:
+    return await _poppler("pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-")
+
+
+async def test_exports_render_in_libreoffice(
+    quarter: Dialogue, database_url: str, tmp_path: Path
+) -> None:
+    """The month's xlsx and docx as LibreOffice prints them: A4, the table's every column on
+    the page (its header whole on one page), the expected number of pages; with
+    DUBAN_WRITE_SCREENSHOTS=1 the docx's first table page becomes docs/export-page.png."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("rendering does not depend on the database: once, on SQLite")
+    month, today = Month(2026, 11), at("2026-12-05").date()
+    files = [tmp_path / "month-table.xlsx", tmp_path / "month-material.docx"]
+    for out in files:
+        await export_month(month, out.suffix[1:], out, today=today, zone=TZ, locale="zh_CN")
+    await run_quarter(at("2026-12-25"), TZ)
+    files.append(tmp_path / "quarter-materials.docx")
+    await write_materials(Quarter(2026, 4), files[-1], locale="zh_CN")
+    table, material, quarterly = await _render(files, tmp_path / "pdf")
+    book = load_workbook(files[0])
+    header = [
+        c.value for c in next(r for r in book["进展情况"].iter_rows() if r[0].value == "序号")
+    ]
+
+    # the xlsx: A4 landscape; the table's header whole on its first page (fit to width: no
+    # column pushed onto a page of its own); each unit's sheet one page with its whole header
+    pages, (width, height) = await _pages(table)
+    assert (round(width), round(height)) == (842, 595)
+    first = _squeezed(await _page_text(table, 1))
+    assert all(str(h) in first for h in header), first
+    units = book.sheetnames[1:]
+    assert len(units) > 30  # every unit asked, reported or not
+    texts = [_squeezed(await _page_text(table, n)) for n in range(1, pages + 1)]
+    starts = [n for n, text in enumerate(texts) if any(text.startswith(u) for u in units)]
+    assert len(starts) == len(units)  # one page each, in order after the table and legend
+    assert starts == list(range(pages - len(units), pages))
+    assert all("序号目标任务状态进度进展情况报送人报送时间版本逾期" in texts[n] for n in starts)
+    assert pages - len(units) <= 3  # twenty tasks and the legend
+
+    # the docx: A4 in 公文 format (the table's section landscape); nothing runs into the right
+    # margin on any page, the table included; the written sections then the table
+    pages, (width, height) = await _pages(material)
+    assert (round(width), round(height)) == (595, 842)
+    assert 4 <= pages <= 12
+    assert await _overflow(material) == []
+    texts = [_squeezed(await _page_text(material, n)) for n in range(1, pages + 1)]
+    table_page = next(n for n, text in enumerate(texts, start=1) if "重点任务工作目标" in text)
+    assert table_page > 1  # the written sections come first
+    assert all(h in texts[table_page - 1] for h in ("工作目标", "进展情况", "牵头单位"))
+    # the quarter's written materials: A4, nothing in the margin
+    pages, (width, height) = await _pages(quarterly)
+    assert (round(width), round(height)) == (595, 842)
+    assert pages >= 1
+    assert await _overflow(quarterly) == []
+    if os.environ.get("DUBAN_WRITE_SCREENSHOTS") == "1":
+        await _poppler(
+            "pdftoppm", "-png", "-r", "60", "-singlefile", "-f", str(table_page),
+            "-l", str(table_page), str(material), str(DOCS / "export-page"),
         )  # fmt: skip
-        _, err = await asyncio.wait_for(process.communicate(), 180)
-        assert process.returncode == 0, err
-        pdf = outdir / f"{path.stem}.pdf"
-        assert pdf.exists()
-        assert pdf.stat().st_size > 5000
