@@ -23,6 +23,7 @@ from bot.importers import read_plan
 from bot.oversight.digest import build_digest
 from bot.oversight.status import Lights, status
 from bot.oversight.status import overdue as overdue_use_case
+from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.reporting.reports import Draft, submit_report
 from bot.storage.models import (
@@ -32,12 +33,14 @@ from bot.storage.models import (
     Unit,
     UnitMember,
 )
+from tests.dialogue import Dialogue, Person, reply
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 25)
 OCTOBER = Month(2026, 10)
 TOWNS = ("甲镇人民政府", "乙镇人民政府")
+SEC = Person("telegram:3003", "秘书组小刘")
 PLAN = """\
 测试县2026年重点任务分工方案
 
@@ -181,3 +184,32 @@ async def test_done_in_an_earlier_month_stays_done(plan: dict[str, Contact]) -> 
     one = next(t for t in answer.tasks if t.number == "1")
     assert (one.light, one.status) == (Light.GREEN, Status.DONE)
     assert "1" not in [t.number for t in (await overdue_use_case(today=date(2026, 12, 10))).tasks]
+
+
+async def test_the_secretariat_sees_the_same_in_chat(
+    plan: dict[str, Contact], tmp_path: Path
+) -> None:
+    """/status and /overdue in chat, from the same definitions: task 1 done by its lead, task
+    2 waiting for 乙镇, task 3 on track with 县直各单位 nobody to wait for."""
+    await _report(plan["发改"], "1", Status.DONE)
+    await _report(plan["甲"], "2", Status.DONE)
+    await _report(plan["发改"], "3", Status.IN_PROGRESS)
+    world = Dialogue(tmp_path / "data")
+    invite = await create_invite(None, ContactRole.SECRETARIAT, now=world.clock(), locale="en")
+    await world.says(SEC, f"/start {invite.code}")
+    assert await world.says(SEC, "/status") == reply("Preparing the status…")
+    assert await world.jobs(SEC) == reply(
+        "🟢 1. 建成政务服务中心。 — Done\n"
+        "🔴 2. 整治农村人居环境。 — In progress\n"
+        "🟢 3. 优化营商环境。 — In progress",
+        "Status 2026-10",
+    )
+    assert await world.says(SEC, "/status 3") == reply("Preparing the status…")
+    assert await world.jobs(SEC) == reply(
+        "🟢 3. 优化营商环境。\nLead: 县发改局\n已按要求推进", "Status 2026-10"
+    )
+    assert await world.says(SEC, "/overdue") == reply("Preparing the overdue list…")
+    assert await world.jobs(SEC) == reply(
+        "Task 2 整治农村人居环境。 — deadline 2026-10-31, lead 各乡镇党委、政府",
+        "Overdue (2026-10)",
+    )
