@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.cadence.deadlines import deadline_states, overdue
 from bot.cadence.dispatch import dispatch
@@ -19,6 +20,7 @@ from bot.domain.reporting import Month, Status
 from bot.i18n import Translator
 from bot.importers import read_plan
 from bot.oversight.digest import build_digest
+from bot.oversight.exports import export_month
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.render.digest import digest_text
@@ -32,7 +34,7 @@ from bot.storage.models import (
     Task,
     TaskClosure,
 )
-from tests.dialogue import JOBS, Contains, Dialogue, Person, reply, run_table
+from tests.dialogue import JOBS, TZ, Contains, Dialogue, Person, reply, run_table
 
 UNIT = "县市场监督管理局"  # leads task 2 (完成时间 2026年10月底: past on 2026-11-25)
 
@@ -112,6 +114,16 @@ async def _task_2(today: date) -> tuple[TaskLine, str]:
     return next(t for t in digest.tasks if t.number == "2"), digest_text(Translator("en"), digest)
 
 
+async def _exported(folder: Path, today: date) -> dict[str, dict[str, str]]:
+    """November's exported table (xlsx), row by task number, cell by the plan's headers."""
+    out = folder / "november.xlsx"
+    await export_month(Month(2026, 11), "xlsx", out, today=today, zone=TZ, locale="en")
+    rows = list(load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    at = next(i for i, row in enumerate(rows) if row[0] == "序号")
+    header = [str(cell) for cell in rows[at]]
+    return {str(r[0]): dict(zip(header, map(str, r), strict=True)) for r in rows[at + 1 :] if r[0]}
+
+
 async def _late(today: date) -> list[str]:
     return [s.task.number for s in overdue(await deadline_states(), today)]
 
@@ -134,7 +146,7 @@ async def _asked(d: Dialogue, cast: Cast) -> int:
 
 
 async def test_an_extension_approved_moves_the_deadline_and_keeps_its_history(
-    world: tuple[Dialogue, Cast],
+    world: tuple[Dialogue, Cast], tmp_path: Path
 ) -> None:
     d, cast = world
     today = d.clock.now.date()
@@ -199,6 +211,7 @@ async def test_an_extension_approved_moves_the_deadline_and_keeps_its_history(
     line, text = await _task_2(today)
     assert (line.light, line.extended_to) == (Light.YELLOW, date(2027, 3, 31))
     assert "extended to 2027-03-31" in text
+    assert (await _exported(tmp_path, today))["2"]["完成时间"] == "extended to 2027-03-31"
     await run_table(
         d,
         [
@@ -255,7 +268,9 @@ async def _done(cast: Cast, d: Dialogue) -> None:
     await submit_report(reporter, request.id, draft, now=d.clock(), today=d.clock.now.date())
 
 
-async def test_closing_a_task_confirmed_then_no_more_prompts(world: tuple[Dialogue, Cast]) -> None:
+async def test_closing_a_task_confirmed_then_no_more_prompts(
+    world: tuple[Dialogue, Cast], tmp_path: Path
+) -> None:
     d, cast = world
     await run_table(
         d,
@@ -287,6 +302,8 @@ async def test_closing_a_task_confirmed_then_no_more_prompts(world: tuple[Dialog
     line, text = await _task_2(d.clock.now.date())
     assert (line.closed, line.light) == (True, Light.GREEN)
     assert "Closed (已销号): tasks 2" in text
+    progress = (await _exported(tmp_path, d.clock.now.date()))["2"]["进展情况"]
+    assert progress.startswith("closed (已销号)\n县市场监督管理局（Done）：企业开办一日办结")
     await run_table(
         d,
         [

@@ -144,13 +144,20 @@ async def progress_document(digest: Digest, tr: Translator, zone: ZoneInfo) -> P
     }
     records = await _unit_records(period.id, tr, zone, collectives - asked_units)
     filled = {number: "\n".join(lines) for number, lines in progress.items()}
+    for number in digest.closed:  # 销号 said first, the last reports below it
+        parts = [tr.gettext("closed (已销号)"), filled.get(number, "")]
+        filled[number] = "\n".join(part for part in parts if part)
+    written = {t.number: t.deadline_text for t in tasks if t.deadline_text}
+    for line in digest.tasks:  # a deadline moved by 延期申请: 延期至2027-03-31
+        if line.extended_to:
+            written[line.number] = tr.gettext("extended to {date}", date=str(line.extended_to))
     table = register_table(
         plan_meta(plan),
         tasks,
         list(plan.columns),
         dict(plan.headers),
         filled,
-        deadlines={t.number: t.deadline_text for t in tasks if t.deadline_text},
+        deadlines=written,
     )
     heading = tr.gettext("Progress as of {period}", period=digest.period)
     sections = [
