@@ -1,6 +1,7 @@
 """All tortoise models of Duban, one app (``models``); see the submodules for each area."""
 
 from bot.storage.models.board import BoardLink, BoardSession
+from bot.storage.models.choices import OfferedOptions
 from bot.storage.models.decisions import DeadlineExtension, TaskClosure
 from bot.storage.models.delivery import AuditLog, CalendarDay, InboxUpdate, OutboxMessage
 from bot.storage.models.jobs import DeferredJob
@@ -37,6 +38,7 @@ __all__ = [
     "DeferredJob",
     "InboxUpdate",
     "Invite",
+    "OfferedOptions",
     "OutboxMessage",
     "Plan",
     "PlanImport",
