@@ -28,6 +28,7 @@ from bot.channels.telegram.adapter import TelegramChannel
 from bot.channels.telegram.menu import keep_chat_menus, set_menus
 from bot.channels.telegram.polling import person_of as telegram_person
 from bot.channels.telegram.polling import poll, webhook_handler
+from bot.channels.telegram.responses import response_models
 from bot.channels.wecom import probe as wecom_probe
 from bot.channels.wecom.adapter import WecomChannel
 from bot.channels.wecom.callback import callback_routes, crypto_from
@@ -233,6 +234,7 @@ class DubanApp:
         self.status["telegram"] = "connecting"
         self._linked["telegram"] = asyncio.Event()
         self._telegram_bot = telegram_session.make_bot(self.settings)
+        self._telegram_models = response_models()  # kept while it runs: responses.py
         self._spawn(self._link_telegram(self._telegram_bot))
 
     async def _link_telegram(self, bot: Bot) -> None:
