@@ -343,3 +343,23 @@ async def test_closing_sent_back_with_a_comment(world: tuple[Dialogue, Cast]) ->
     # it may be asked again, with better evidence
     again = reply("Asked the secretariat to close task 2 (销号).")
     assert await d.says(cast.reporter, f"{cast.close} 2") == again
+
+
+async def test_a_long_reason_in_one_line_and_the_asker_never_endorses(
+    world: tuple[Dialogue, Cast],
+) -> None:
+    d, cast = world
+    reason = (
+        "由于项目审批流程调整，上级主管部门尚未批复，需要延期三个月完成全部工作内容，特此申请。"
+    )
+    asked = reply("Asked to extend task 2 to 2027-03-31; your leader is asked to endorse it.")
+    assert await d.says(cast.reporter, f"{cast.extend} 2 2027-03-31 {reason}") == asked
+    assert (await DeadlineExtension.get()).reason == reason
+    endorse, _ = await _card("endorse", cast.leader)
+    # the asker, bound again as the unit's leader, still cannot endorse their own request
+    invite = await create_invite(UNIT, ContactRole.LEADER, now=d.clock(), locale="en")
+    await d.says(cast.reporter, f"{cast.bind} {invite.code}")
+    await d.presses(cast.reporter, "Yes, use the new code")
+    refused = reply("You asked for this extension, so someone else must endorse it.")
+    assert await d.sends_payload(cast.reporter, endorse) == refused
+    assert (await DeadlineExtension.get()).state == "endorsing"

@@ -25,6 +25,7 @@ class Argument(StrEnum):
     NONE = "none"
     TOKEN = "token"  # noqa: S105 - not a secret: a code, a number, a month, a format: [A-Za-z0-9_-]{1,40}
     NAME = "name"  # a token, or a unit's name after a space (``状态 县教育局``)
+    TEXT = "text"  # anything after a space: a number, a date and a reason (``延期 5 2027-03-31 …``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,5 +97,7 @@ class Registry:
                 return command.name, rest
             spaced = stripped[len(word) : len(word) + 1].isspace()
             if command.argument is Argument.NAME and spaced and len(rest) <= _NAME_MAX:
+                return command.name, rest
+            if command.argument is Argument.TEXT and spaced:
                 return command.name, rest
         return None
