@@ -342,6 +342,10 @@ async def test_a_job_that_kills_its_process_every_time_ends_failed_with_one_apol
         assert (await DeferredJob.get(id=job_id)).attempts == attempt  # counted at the claim
         lease.now += LEASE + timedelta(seconds=1)
     survivor = JobWorker(deps, kinds={"export": never_reached}, lease_clock=lease)
+    other = JobWorker(deps, kinds={"export": never_reached}, lease_clock=lease)
+    # two live workers find it spent at once: one of them gives it up
+    told = await asyncio.gather(survivor.give_up_exhausted(), other.give_up_exhausted())
+    assert sorted(told) == [0, 1]
     assert await survivor.process_pending() == 0
     job = await DeferredJob.get(id=job_id)
     assert (job.state, job.attempts, calls) == ("failed", MAX_ATTEMPTS, [])
