@@ -16,7 +16,15 @@ from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.i18n import Translator
 from bot.plans.units import find_unit
-from bot.storage.models import AuditLog, ChatBinding, Contact, ConversationState, Invite, Unit
+from bot.storage.models import (
+    AuditLog,
+    ChatBinding,
+    Contact,
+    ConversationState,
+    Invite,
+    OfferedOptions,
+    Unit,
+)
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: read aloud without doubt
 CODE_LENGTH = 10  # 30**10 ≈ 2**49: at least 40 bits, as the issue asks
@@ -244,6 +252,7 @@ async def unbind(contact: Contact, *, now: datetime, actor: str) -> None:
         contact.active, contact.left_at = False, now
         await contact.save()
         await ConversationState.filter(identity=contact.identity).delete()
+        await OfferedOptions.filter(identity=contact.identity).delete()
         await AuditLog.create(
             actor=actor,
             action="unbind" if actor == contact.identity else "revoke",
