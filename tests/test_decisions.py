@@ -363,3 +363,24 @@ async def test_a_long_reason_in_one_line_and_the_asker_never_endorses(
     refused = reply("You asked for this extension, so someone else must endorse it.")
     assert await d.sends_payload(cast.reporter, endorse) == refused
     assert (await DeadlineExtension.get()).state == "endorsing"
+
+
+async def test_a_lead_units_done_report_offers_to_close_the_task(
+    world: tuple[Dialogue, Cast],
+) -> None:
+    d, cast = world
+    await run_table(
+        d,
+        [
+            (cast.reporter, "2. 已完成，企业开办一日办结已全面实现。",
+             Contains("Check your report")),
+            (cast.reporter, "[Submit]", Contains("Reported task 2 for 2026-11 (version 1): Done.")),
+            (cast.reporter, "[Ask to close task 2 (销号)]",
+             reply("Asked the secretariat to close task 2 (销号).")),
+        ],
+    )  # fmt: skip
+    assert (await TaskClosure.get()).evidence == "已完成，企业开办一日办结已全面实现。"
+    # a responsible unit's done report offers nothing
+    await d.says(cast.other, "2. 已完成，退税即报即审。")
+    await d.presses(cast.other, "Submit")
+    assert not [label for label, _ in d.buttons(cast.other) if "销号" in label]

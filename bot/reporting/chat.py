@@ -18,6 +18,7 @@ from bot.domain.payloads import Payload, payload
 from bot.domain.reporting import PERCENT_CHOICES, STATUS_PERCENT, Status
 from bot.domain.text import shorten
 from bot.reporting import chat_extras as extras
+from bot.reporting.closable import closable
 from bot.reporting.latest import open_requests
 from bot.reporting.prompts import open_requests_message, request_buttons, status_text, task_card
 from bot.reporting.reports import (
@@ -219,8 +220,10 @@ async def _store(turn: Turn, data: dict[str, Any]) -> str:
 async def _submit(turn: Turn, data: dict[str, Any], *, every: bool = False) -> None:
     assert turn.contact is not None
     texts = [await _store(turn, data)]
+    stored = [data["request"]]
     queue: list[dict[str, Any]] = list(data.get("queue", []))
     while every and queue and await _complete(queue[0]):
+        stored.append(queue[0]["request"])
         texts.append(await _store(turn, queue.pop(0)))
     await turn.clear_flow()
     if queue:  # the next task of the same message
@@ -231,7 +234,11 @@ async def _submit(turn: Turn, data: dict[str, Any], *, every: bool = False) -> N
     waiting = [v for v in await open_requests(turn.contact.unit_id) if not v.answered]
     if waiting:
         text += "\n\n" + turn._("Still to report: {count}.", count=len(waiting))
-    turn.reply(text, buttons=request_buttons(turn.tr, waiting), notice=turn._("Saved"))
+    buttons = request_buttons(turn.tr, waiting) + tuple(  # 销号, where a lead unit said done
+        (Button(turn._("Ask to close task {number} (销号)", number=n), payload("z", r)),)
+        for r, n in await closable(turn.contact.unit_id, stored)
+    )
+    turn.reply(text, buttons=buttons, notice=turn._("Saved"))
 
 
 async def start_item(turn: Turn, item: dict[str, Any], queue: list[dict[str, Any]]) -> None:
