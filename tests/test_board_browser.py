@@ -4,7 +4,7 @@ The bot runs as ``duban run`` does (``DubanApp`` with the Telegram and WeCom emu
 links come from the Telegram emulator, as a person would tap them. The secretariat opens the
 board on a phone-sized screen (the screenshot for the README is taken there), sees the lights
 of the seeded October, a task's history, and downloads the xlsx; a reporter on a desktop
-screen sees its unit's tasks and is refused another unit's page.
+screen sees its unit's tasks with only its own unit's words and is refused another unit's page.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from bot.people.binding import ContactRole, create_invite
 from bot.storage.models import Plan, Task, Unit
 from tests.e2e import world
-from tests.test_board import NOW, OTHER_TASK, seed
+from tests.test_board import LEAD_WORDS, NOW, OTHER_TASK, seed
 from tests.waiting import CEILING as WAIT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -115,6 +115,7 @@ async def test_the_board_in_chromium(planned: str, tmp_path: Path) -> None:
                 table = await mine.inner_text("table.tasks")
                 assert "清单已梳理" in table
                 assert OTHER_TASK not in table
+                assert LEAD_WORDS not in await mine.content()  # task 1's lead's words: not its
                 theirs = await Unit.get(name="县市场监督管理局")
                 refused = await mine.goto(f"{w.app.url}/board/unit/{theirs.id}")
                 assert refused is not None

@@ -4,7 +4,8 @@ A link is sent in chat (``/board``, 看板) to a bound contact; opening it once 
 a session (a cookie in the browser). Inside WeCom, WeCom's web authorisation names the member
 instead (:mod:`bot.board.oauth`). Only SHA-256 hashes of the tokens are stored. Each request
 reads the session back as a :class:`Viewer`: the contact's role and the units it may see,
-exactly as the chat scopes them (a reporter: its unit and the collectives it belongs to).
+exactly as the chat scopes them: the secretariat sees every unit; a unit's reporter or
+leader its unit and the collectives it belongs to (one bound to no unit may not look).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from bot.storage.models import BoardLink, BoardSession, Contact
 LINK_TTL = timedelta(minutes=15)  # a link is for opening now, not for keeping
 SESSION_TTL = timedelta(hours=8)  # a working day on one sign-in
 BOARD_ROLES = frozenset({ContactRole.SECRETARIAT, ContactRole.LEADER, ContactRole.REPORTER})
-WIDE_ROLES = frozenset({ContactRole.SECRETARIAT, ContactRole.LEADER})  # see every unit
 
 
 def _utc(now: datetime) -> datetime:
@@ -46,7 +46,7 @@ class Viewer:
 
     @property
     def wide(self) -> bool:
-        """Sees the whole plan (secretariat, leaders): lists, rates and downloads too."""
+        """Sees the whole plan (the secretariat): every unit's words, rates and downloads."""
         return self.units is None
 
     def sees_unit(self, unit_id: int) -> bool:
@@ -59,7 +59,7 @@ async def _allowed(contact_id: int) -> Contact | None:
     contact = await Contact.get_or_none(id=contact_id, active=True)
     if contact is None or contact.role not in BOARD_ROLES:
         return None
-    if contact.role == ContactRole.REPORTER and contact.unit_id is None:
+    if contact.role != ContactRole.SECRETARIAT and contact.unit_id is None:
         return None
     return contact
 
@@ -131,9 +131,9 @@ async def viewer(token: str, *, now: datetime) -> Viewer | None:
     if contact is None:
         return None
     units = None
-    if contact.role not in WIDE_ROLES:
-        assert contact.unit_id is not None
-        units = frozenset(await unit_scope(contact.unit_id))
+    if contact.role != ContactRole.SECRETARIAT:
+        assert contact.unit_id is not None  # _allowed refuses a unit's role without a unit
+        units = frozenset(await unit_scope(contact.unit_id))  # a unit's reporter or leader
     return Viewer(
         contact_id=contact.id,
         name=contact.display_name,

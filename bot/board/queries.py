@@ -4,31 +4,33 @@ A plan's page is the digest of its latest dispatched month (``bot.oversight.dige
 ``/status`` and ``/overdue`` read too) joined with the register's ids, deadlines and
 responsible units; the reporting rate is the export chart's (``bot.oversight.exports``). A
 task's page is every report version and quarterly summary on it; a unit's page its tasks
-(``bot.reporting.reports.unit_tasks``) and its record by month. A reporter's viewer sees
-only the tasks of its units; whatever is outside the scope is answered as not found.
+(``bot.reporting.reports.unit_tasks``) and its record by month. A viewer who is not wide (a
+unit's reporter or leader) sees only the tasks of its units and, on each, only what its own
+units said: never another unit's words, nor which other unit is silent. Whatever is outside
+the scope is answered as not found.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from bot.board.access import Viewer
 from bot.domain.digest import TaskLine
 from bot.domain.errors import RefusedError
 from bot.domain.messages import Message
-from bot.i18n import Translator
-from bot.oversight.digest import build_digest
+from bot.domain.reporting import Status
+from bot.domain.text import shorten
+from bot.i18n import DEFAULT_LOCALE, Translator
+from bot.oversight.digest import LATEST_CHARS, build_digest
 from bot.oversight.exports import chart_data
 from bot.reporting.records import reporting_month
-from bot.reporting.reports import UnitTask, unit_scope, unit_tasks
 from bot.storage.models import (
     Assignment,
     Plan,
     ProgressReport,
-    QuarterlySummary,
-    ReportRequest,
+    ReportingPeriod,
     Task,
     Unit,
 )
@@ -83,6 +85,7 @@ class PlanBoard:
     late_units: list[UnitRef] = field(default_factory=list)  # missing after the due day
     rates: list[tuple[str, float]] = field(default_factory=list)
     refusal: Message | None = None  # why there is nothing to show yet
+    period_id: int = 0  # the month's ReportingPeriod (0: none dispatched)
 
     @property
     def overdue(self) -> list[TaskRow]:
@@ -102,13 +105,19 @@ class PlanRef:
     title: str
 
 
-async def plans() -> list[PlanRef]:
-    """The active plans, newest first."""
-    rows = await Plan.filter(retired_at=None).order_by("-updated_at", "-id").values("id", "title")
+async def plans(viewer: Viewer) -> list[PlanRef]:
+    """The active plans the viewer has tasks in (every one when wide), newest first."""
+    found = Plan.filter(retired_at=None)
+    if viewer.units is not None:
+        theirs = await Assignment.filter(
+            retired_at=None, task__retired_at=None, unit_id__in=sorted(viewer.units)
+        ).values_list("task__plan_id", flat=True)
+        found = found.filter(id__in=sorted({int(str(i)) for i in theirs}))
+    rows = await found.order_by("-updated_at", "-id").values("id", "title")
     return [PlanRef(int(r["id"]), str(r["title"])) for r in rows]
 
 
-async def _assignments(plan_id: int) -> dict[int, dict[str, list[UnitRef]]]:
+async def assignments(plan_id: int) -> dict[int, dict[str, list[UnitRef]]]:
     found: dict[int, dict[str, list[UnitRef]]] = defaultdict(lambda: defaultdict(list))
     rows = (
         await Assignment.filter(task__plan_id=plan_id, retired_at=None)
@@ -120,12 +129,18 @@ async def _assignments(plan_id: int) -> dict[int, dict[str, list[UnitRef]]]:
     return found
 
 
-def _visible(units: dict[str, list[UnitRef]], viewer: Viewer) -> bool:
+def visible(units: dict[str, list[UnitRef]], viewer: Viewer) -> bool:
     return viewer.wide or any(viewer.sees_unit(u.id) for refs in units.values() for u in refs)
 
 
-async def plan_board(plan_id: int, viewer: Viewer, *, today: date, tr: Translator) -> PlanBoard:
-    """The plan's latest dispatched month, as the viewer may see it."""
+async def plan_board(plan_id: int, viewer: Viewer, *, today: date) -> PlanBoard:
+    """The plan's latest dispatched month, as the viewer may see it (built without a cache)."""
+    whole = await whole_board(plan_id, today=today)
+    return whole if viewer.wide else await scoped_board(whole, viewer)
+
+
+async def whole_board(plan_id: int, *, today: date) -> PlanBoard:
+    """The plan's latest dispatched month as the secretariat sees it: every task and unit."""
     plan = await Plan.get_or_none(id=plan_id, retired_at=None) if 0 < plan_id < 2**31 else None
     if plan is None:
         raise NotFoundError
@@ -137,17 +152,19 @@ async def plan_board(plan_id: int, viewer: Viewer, *, today: date, tr: Translato
         board.refusal = refused.message
         return board
     board.period, board.due_on = digest.period, digest.due_on
+    period = await ReportingPeriod.get_or_none(plan_id=plan.id, kind="month", key=digest.period)
+    board.period_id = period.id if period else 0
     tasks = {
         str(r["number"]): r
         for r in await Task.filter(plan_id=plan.id, retired_at=None).values(
             "id", "number", "deadline"
         )
     }
-    units = await _assignments(plan.id)
+    units = await assignments(plan.id)
     overdue = {str(o["number"]) for o in digest.overdue}
     for line in digest.tasks:
         row = tasks.get(line.number)
-        if row is None or not _visible(units[int(row["id"])], viewer):
+        if row is None:
             continue
         board.tasks.append(
             TaskRow(
@@ -167,171 +184,54 @@ async def plan_board(plan_id: int, viewer: Viewer, *, today: date, tr: Translato
     late = digest.due_on is not None and today > digest.due_on
     for u in digest.units:
         ref = UnitRef(ids.get(u.unit, 0), u.unit)
-        if not viewer.sees_unit(ref.id):
-            continue
         board.units.append(UnitRecordLine(ref, u.asked, u.reported, u.late, u.missing))
         if late and u.missing:
             board.late_units.append(ref)
-    if viewer.wide:
-        board.rates = (await chart_data(digest, tr)).rates
+    board.rates = (await chart_data(digest, Translator(DEFAULT_LOCALE))).rates
     return board
 
 
-@dataclass(frozen=True, slots=True)
-class VersionRow:
-    """One report version on a task."""
+async def scoped_board(whole: PlanBoard, viewer: Viewer) -> PlanBoard:
+    """The plan's page for a viewer who is not wide (a unit's reporter or leader).
 
-    period: str
-    unit: UnitRef
-    version: int
-    status: str
-    percent: int | None
-    text: str
-    late: bool
-    submitted_at: datetime
-    attachments: int
-
-
-@dataclass(frozen=True, slots=True)
-class SummaryRow:
-    """One version of a quarterly summary and its decision."""
-
-    period: str
-    unit: UnitRef
-    version: int
-    state: str
-    text: str
-    comment: str
-    created_at: datetime
-    decided_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class TaskPage:
-    """A task's page: what it asks, who does it, and its whole history."""
-
-    id: int
-    plan: PlanRef
-    number: str
-    title: str
-    deadline: date | None
-    units: dict[str, list[UnitRef]]
-    versions: list[VersionRow]
-    summaries: list[SummaryRow]
-
-
-async def task_page(task_id: int, viewer: Viewer) -> TaskPage:
-    """The task with every report version and summary the viewer may see."""
-    task = (
-        await Task.get_or_none(id=task_id, retired_at=None).select_related("plan")
-        if 0 < task_id < 2**31
-        else None
-    )
-    if task is None:
-        raise NotFoundError
-    units = (await _assignments(task.plan_id)).get(task.id, {})
-    if not _visible(units, viewer):
-        raise NotFoundError
-    reports = ProgressReport.filter(task_id=task.id)
-    summaries = QuarterlySummary.filter(task_id=task.id)
-    if viewer.units is not None:
-        reports = reports.filter(unit_id__in=sorted(viewer.units))
-        summaries = summaries.filter(unit_id__in=sorted(viewer.units))
-    versions = [
-        VersionRow(
-            period=r.request.period.key,
-            unit=UnitRef(r.unit_id, r.unit.name),
-            version=r.version,
-            status=r.status,
-            percent=r.percent,
-            text=r.text,
-            late=r.late,
-            submitted_at=r.submitted_at,
-            attachments=len(r.attachments),
+    Only the tasks of the viewer's units, and on each only what those units said in the
+    period: their own status and words, and which of them has not reported. Another unit's
+    progress, problems and silence are never shown (the light stays the task's own). No
+    reporting rate: it is the whole plan's.
+    """
+    units = viewer.units or frozenset()
+    board = PlanBoard(
+        whole.id, whole.title, whole.period, whole.due_on, refusal=whole.refusal,
+        period_id=whole.period_id,
+    )  # fmt: skip
+    rows = [row for row in whole.tasks if visible(row.units, viewer)]
+    said = await _own_reports(whole.period_id, [row.id for row in rows], units)
+    names = {str(n) for n in await Unit.filter(id__in=sorted(units)).values_list("name", flat=True)}
+    for row in rows:
+        own = said.get(row.id)
+        line = replace(
+            row.line,
+            status=Status(own.status) if own else None,
+            latest=shorten(own.text, LATEST_CHARS) if own else "",
+            problems=shorten(own.problems or "", LATEST_CHARS) if own else "",
+            previous=None,
+            missing_units=[name for name in row.line.missing_units if name in names],
         )
-        for r in await reports.select_related("unit", "request__period")
-        .prefetch_related("attachments")
-        .order_by("-submitted_at", "-id")
-    ]
-    decided = [
-        SummaryRow(
-            period=s.period.key,
-            unit=UnitRef(s.unit_id, s.unit.name),
-            version=s.version,
-            state=s.state,
-            text=s.text,
-            comment=s.comment or "",
-            created_at=s.created_at,
-            decided_at=s.decided_at,
-        )
-        for s in await summaries.select_related("unit", "period").order_by("-created_at", "-id")
-    ]
-    return TaskPage(
-        id=task.id,
-        plan=PlanRef(task.plan.id, task.plan.title),
-        number=task.number,
-        title=task.title,
-        deadline=task.deadline,
-        units={role: units.get(role, []) for role in ROLE_ORDER},
-        versions=versions,
-        summaries=decided,
-    )
+        board.tasks.append(replace(row, line=line))
+    board.units = [line for line in whole.units if viewer.sees_unit(line.unit.id)]
+    board.late_units = [ref for ref in whole.late_units if viewer.sees_unit(ref.id)]
+    return board
 
 
-@dataclass(frozen=True, slots=True)
-class MonthRecord:
-    """A unit's requests in one month: asked, answered, answered late the first time."""
-
-    period: str
-    asked: int
-    reported: int
-    late: int
-
-
-@dataclass(frozen=True, slots=True)
-class UnitPage:
-    """A unit's page: its tasks with their last status, and its record by month."""
-
-    unit: UnitRef
-    tasks: list[tuple[int, UnitTask]]  # (task id, the task as /status UNIT shows it)
-    record: list[MonthRecord]
-
-
-async def unit_page(unit_id: int, viewer: Viewer) -> UnitPage:
-    """The unit's tasks and record; not found outside the viewer's units."""
-    unit = await Unit.get_or_none(id=unit_id) if 0 < unit_id < 2**31 else None
-    if unit is None or not viewer.sees_unit(unit.id):
-        raise NotFoundError
-    tasks = await unit_tasks(unit.id)
-    ids = dict(
-        await Task.filter(
-            number__in=[t.number for t in tasks],
-            plan__retired_at=None,
-            retired_at=None,
-            assignments__unit_id__in=await unit_scope(unit.id),
-        )
-        .distinct()
-        .values_list("number", "id")
-    )
-    asked: dict[str, set[int]] = defaultdict(set)
-    for request_id, key in await ReportRequest.filter(
-        unit_id=unit.id, period__kind="month"
-    ).values_list("id", "period__key"):
-        asked[str(key)].add(int(request_id))
-    first = dict(
-        await ProgressReport.filter(unit_id=unit.id, version=1).values_list("request_id", "late")
-    )
-    record = [
-        MonthRecord(
-            period=key,
-            asked=len(requests),
-            reported=sum(1 for r in requests if r in first),
-            late=sum(1 for r in requests if first.get(r)),
-        )
-        for key, requests in sorted(asked.items(), reverse=True)
-    ]
-    return UnitPage(
-        UnitRef(unit.id, unit.name),
-        [(int(ids.get(t.number, 0)), t) for t in tasks],
-        record,
-    )
+async def _own_reports(
+    period_id: int, task_ids: list[int], units: frozenset[int]
+) -> dict[int, ProgressReport]:
+    """Per task, the newest report of the period among ``units`` (their highest versions)."""
+    if not period_id or not task_ids or not units:
+        return {}
+    found: dict[int, ProgressReport] = {}
+    for report in await ProgressReport.filter(
+        request__period_id=period_id, task_id__in=task_ids, unit_id__in=sorted(units)
+    ).order_by("submitted_at", "id"):
+        found[report.task_id] = report  # the last one submitted wins
+    return found

@@ -4,7 +4,12 @@ Read-only pages rendered on the server (Jinja2) with one stylesheet served from 
 script, no CDN. Every page but the sign-in ones reads the session cookie back as a viewer
 (:mod:`bot.board.access`) and shows only what that viewer may see (:mod:`bot.board.queries`);
 anything else is the same "not found". Sign-in links are spent by a POST from their page, so
-a chat client's link preview cannot use them up. Every answer carries the security headers.
+a chat client's link preview cannot use them up; the POST must come from the board's own page
+(:mod:`bot.board.guard`). Every answer carries the security headers.
+
+A plan's page is built once per state of the records (:mod:`bot.board.cache`) and rendered in
+a thread; a download is written once per state too, one at a time, and served from its file
+while it is current, so views do not stall the rest of the bot in the same event loop.
 """
 
 from __future__ import annotations
@@ -13,8 +18,6 @@ import asyncio
 import io
 import re
 import secrets
-import time
-from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,22 +29,22 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from bot.board import access, queries
+from bot.board import access, cache, history, queries
+from bot.board.files import Exports
+from bot.board.guard import Failures, from_own_page, trusted_proxies
 from bot.board.oauth import WecomOAuth
 from bot.config import Settings
 from bot.domain.lights import Light
 from bot.domain.messages import N_
 from bot.domain.reporting import Status
 from bot.i18n import Translator
-from bot.oversight.exports import FORMATS, export_month
+from bot.oversight.exports import FORMATS
 from bot.reporting.prompts import ROLE_NAMES
-from bot.reporting.records import reporting_month
 from bot.summaries.quarterly import STATE_LABELS
 
 HERE = Path(__file__).resolve().parent
 FONT = HERE.parent / "data" / "fonts" / "wqy-microhei.ttc"  # for screens without a CJK font
 COOKIE, STATE_COOKIE = "duban_board", "duban_board_state"
-SIGNIN_LIMIT = (10, 60.0)  # sign-in attempts per address and window (seconds)
 SAFE_NEXT = re.compile(r"/board/(?:(?:plan|task|unit)/\d{1,10})?")
 HEADERS = {
     "Content-Security-Policy": (
@@ -51,7 +54,9 @@ HEADERS = {
     ),
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",  # a sign-in link never leaks through a Referer
+    # no Referer ever leaves the board (a sign-in link's token is in its address); its own
+    # POSTs still carry their Origin, which the sign-in checks (no-referrer would send null)
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
 MIMES = {
@@ -64,25 +69,6 @@ KEY: web.AppKey[Board] = web.AppKey("board")
 
 
 @dataclass
-class Attempts:
-    """Sign-in attempts per client address over a sliding window (this process's share)."""
-
-    limit: int
-    window: float
-    seen: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
-
-    def allow(self, key: str) -> bool:
-        """Count an attempt; False once the address has made too many in the window."""
-        now, times = time.monotonic(), self.seen[key]
-        while times and now - times[0] > self.window:
-            times.popleft()
-        if len(times) >= self.limit:
-            return False
-        times.append(now)
-        return True
-
-
-@dataclass
 class Board:
     """The board's settings and its handlers."""
 
@@ -92,11 +78,14 @@ class Board:
     clock: Callable[[], datetime]
     default_locale: str
     oauth: WecomOAuth | None = None
-    attempts: Attempts = field(default_factory=lambda: Attempts(*SIGNIN_LIMIT))
+    failures: Failures = field(default_factory=Failures)
+    pages: cache.PlanPages = field(default_factory=cache.PlanPages)
     env: Environment = field(init=False)
+    exports: Exports = field(init=False)
     _font: bytes = b""
 
     def __post_init__(self) -> None:
+        self.exports = Exports(self.data_dir / "exports" / "board", self.zone)
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -116,6 +105,16 @@ class Board:
         self, template: str, locale: str, *, status: int = 200, **context: Any
     ) -> web.Response:
         """A page in ``locale``."""
+        page = self.html(template, locale, **context)
+        return web.Response(text=page, status=status, content_type="text/html", charset="utf-8")
+
+    async def render_off_loop(self, template: str, locale: str, **context: Any) -> web.Response:
+        """A page in ``locale``, rendered in a thread (a plan's table can be long)."""
+        page = await asyncio.to_thread(self.html, template, locale, **context)
+        return web.Response(text=page, content_type="text/html", charset="utf-8")
+
+    def html(self, template: str, locale: str, **context: Any) -> str:
+        """The HTML of a page in ``locale`` (pure: safe in a thread)."""
         tr = Translator(locale)
         zone = self.zone
 
@@ -128,7 +127,7 @@ class Board:
             label = tr.gettext(Status(status).label)
             return f"{label} {percent}%" if percent is not None and status != "done" else label
 
-        page = self.env.get_template(template).render(
+        return self.env.get_template(template).render(
             _=tr.gettext,
             lang=tr.locale.replace("_", "-"),
             light=lambda value: tr.gettext(Light(value).label),
@@ -139,7 +138,6 @@ class Board:
             oauth=self.oauth is not None,
             **context,
         )
-        return web.Response(text=page, status=status, content_type="text/html", charset="utf-8")
 
     def _cookie(self, response: web.StreamResponse, name: str, value: str, max_age: int) -> None:
         response.set_cookie(
@@ -187,20 +185,25 @@ class Board:
         return self.render("signin.html", self.default_locale, token=token)
 
     async def signin(self, request: web.Request) -> web.Response:
-        """Spend a link for a session cookie."""
-        if not self.attempts.allow(request.remote or ""):
+        """Spend a link for a session cookie (from the link's own page only)."""
+        if not from_own_page(request, self.public_url()):
+            return self.render("signin_failed.html", self.default_locale, status=403)
+        if self.failures.blocked(request):
             return self.render("too_many.html", self.default_locale, status=429)
         form = await request.post()
         token = str(form.get("token", ""))[:100]
         session = await access.redeem_link(token, now=self.clock()) if token else None
         if session is None:
+            self.failures.failed(request)
             return self.render("signin_failed.html", self.default_locale, status=403)
         response = web.HTTPSeeOther("/board/")
         self._cookie(response, COOKIE, session, int(access.SESSION_TTL.total_seconds()))
         raise response
 
     async def signout(self, request: web.Request) -> web.Response:
-        """End the session and forget the cookie."""
+        """End the session and forget the cookie (from the board's own pages only)."""
+        if not from_own_page(request, self.public_url()):
+            return self.render("signin_failed.html", self.default_locale, status=403)
         await access.sign_out(request.cookies.get(COOKIE, ""))
         response = web.HTTPSeeOther("/board/")
         response.del_cookie(COOKIE, path="/board")
@@ -221,14 +224,16 @@ class Board:
         """Back from WeCom with a code: the member's session, or a refusal."""
         if self.oauth is None:
             raise web.HTTPNotFound
-        if not self.attempts.allow(request.remote or ""):
+        if self.failures.blocked(request):
             return self.render("too_many.html", self.default_locale, status=429)
         state = request.cookies.get(STATE_COOKIE, "")
         if not state or not secrets.compare_digest(state, request.query.get("state", "")):
+            self.failures.failed(request)
             return self.render("signin_failed.html", self.default_locale, status=403)
         userid = await self.oauth.userid(request.query.get("code", ""))
         session = await access.wecom_session(userid, now=self.clock()) if userid else None
         if session is None:
+            self.failures.failed(request)
             return self.render("signin_failed.html", self.default_locale, status=403)
         next_path = request.query.get("next", "/board/")
         response = web.HTTPFound(next_path if SAFE_NEXT.fullmatch(next_path) else "/board/")
@@ -243,7 +248,7 @@ class Board:
         viewer = await self.viewer(request)
         if viewer is None:
             return self.signed_out(request)
-        found = await queries.plans()
+        found = await queries.plans(viewer)
         if len(found) == 1:
             raise web.HTTPFound(f"/board/plan/{found[0].id}")
         return self.render("plans.html", viewer.locale, viewer=viewer, plans=found)
@@ -254,10 +259,9 @@ class Board:
         if viewer is None:
             return self.signed_out(request)
         today = self.clock().astimezone(self.zone).date()
-        tr = Translator(viewer.locale)
-        board = await queries.plan_board(int(request.match_info["id"]), viewer, today=today, tr=tr)
-        refusal = tr.render(board.refusal) if board.refusal else ""
-        return self.render(
+        board = await self.pages.board(int(request.match_info["id"]), viewer, today=today)
+        refusal = Translator(viewer.locale).render(board.refusal) if board.refusal else ""
+        return await self.render_off_loop(
             "plan.html", viewer.locale, viewer=viewer, board=board, refusal=refusal, today=today
         )
 
@@ -266,36 +270,34 @@ class Board:
         viewer = await self.viewer(request)
         if viewer is None:
             return self.signed_out(request)
-        page = await queries.task_page(int(request.match_info["id"]), viewer)
-        return self.render("task.html", viewer.locale, viewer=viewer, page=page)
+        page = await history.task_page(int(request.match_info["id"]), viewer)
+        return await self.render_off_loop("task.html", viewer.locale, viewer=viewer, page=page)
 
     async def unit(self, request: web.Request) -> web.Response:
         """A unit's tasks and record."""
         viewer = await self.viewer(request)
         if viewer is None:
             return self.signed_out(request)
-        page = await queries.unit_page(int(request.match_info["id"]), viewer)
-        return self.render("unit.html", viewer.locale, viewer=viewer, page=page)
+        page = await history.unit_page(int(request.match_info["id"]), viewer)
+        return await self.render_off_loop("unit.html", viewer.locale, viewer=viewer, page=page)
 
     async def download(self, request: web.Request) -> web.Response:
-        """The latest month's xlsx, docx or png of a plan (secretariat and leaders)."""
+        """The latest month's xlsx, docx or png of a plan (the secretariat only).
+
+        Written once per state of the records (:func:`bot.board.cache.stamp`), day and
+        language, one file at a time; served from that file while it is current.
+        """
         viewer = await self.viewer(request)
         if viewer is None:
             return self.signed_out(request)
         fmt, plan_id = request.match_info["fmt"], int(request.match_info["id"])
-        plans = {p.id for p in await queries.plans()}
+        plans = {p.id for p in await queries.plans(viewer)}
         if not viewer.wide or fmt not in FORMATS or plan_id not in plans:
             raise queries.NotFoundError
-        tr = Translator(viewer.locale)
-        month = await reporting_month(None, plan_id)
-        out = self.data_dir / "exports" / "board" / f"{secrets.token_hex(8)}.{fmt}"
         today = self.clock().astimezone(self.zone).date()
-        await export_month(
-            month, fmt, out, today=today, zone=self.zone, locale=viewer.locale, plan_id=plan_id
-        )
-        body = await asyncio.to_thread(out.read_bytes)
-        await asyncio.to_thread(out.unlink)
-        name = tr.gettext("Progress {period}.xlsx", period=month.key).rsplit(".", 1)[0]
+        month, body = await self.exports.latest(plan_id, fmt, locale=viewer.locale, today=today)
+        name = Translator(viewer.locale).gettext("Progress {period}.xlsx", period=month.key)
+        name = name.rsplit(".", 1)[0]
         disposition = f"attachment; filename=\"progress-{month.key}.{fmt}\"; filename*=UTF-8''"
         return web.Response(
             body=body,
@@ -357,6 +359,7 @@ def from_settings(
         clock=clock,
         default_locale=settings.default_locale,
         oauth=oauth,
+        failures=Failures(trusted=trusted_proxies(settings.trusted_proxy)),
     )
 
 
