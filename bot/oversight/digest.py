@@ -106,8 +106,8 @@ async def build_digest(month: Month, *, today: date, plan_id: int | None = None)
             "id", "number", "title", "deadline"
         )
     }
-    leads = await lead_units(list(per_task))
-    through = await answering(list(per_task), found)
+    leads = await lead_units(list(per_task), period.plan_id)
+    through = await answering(list(per_task), found, period.plan_id)
     known = {pair: Status(r.status) for pair, r in latest.items()}
     closed = await closed_task_ids(list(task_rows))  # 销号: done, and shown as closed
     done = await done_tasks(through, known) | closed
@@ -158,7 +158,7 @@ async def build_digest(month: Month, *, today: date, plan_id: int | None = None)
                 )
                 if previous_statuses
                 else None,
-                missing_units=[name for _, name in silent],
+                missing_units=[] if task_id in closed else [name for _, name in silent],
                 closed=task_id in closed,
                 extended_to=extended.get(task_id),
             )
@@ -186,7 +186,10 @@ async def build_digest(month: Month, *, today: date, plan_id: int | None = None)
         plan_title=str(plan_title),
         period=month.key,
         due_on=period.due_on,
-        units=_unit_lines(asked, first_late, found),
+        # a closed task's (销号) silent units owe it nothing
+        units=_unit_lines(
+            [a for a in asked if a[1] not in closed or (a[1], a[2]) in latest], first_late, found
+        ),
         tasks=tasks,
         overdue=late_tasks,
         unreachable=unreachable,

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 
+from tortoise.queryset import QuerySet
+
 from bot.domain.completion import Collectives, answering_units, task_done
 from bot.domain.reporting import Status
 from bot.domain.units import UnitKind
@@ -31,13 +33,25 @@ async def collectives() -> Collectives:
     return Collectives(members)
 
 
-async def lead_units(task_ids: Collection[int]) -> dict[int, list[tuple[int, str]]]:
-    """Per task, its active lead units (id, name) in the plan's order."""
+def _assigned(task_ids: Collection[int], plan_id: int | None) -> QuerySet[Assignment]:
+    """Active assignments of the tasks; of the whole plan when it is given (one condition
+    rather than thousands of ids: the tasks asked are most of a plan's)."""
+    if plan_id is not None:
+        return Assignment.filter(task__plan_id=plan_id, retired_at=None)
+    return Assignment.filter(task_id__in=list(task_ids), retired_at=None)
+
+
+async def lead_units(
+    task_ids: Collection[int], plan_id: int | None = None
+) -> dict[int, list[tuple[int, str]]]:
+    """Per task, its active lead units (id, name) in the plan's order (``plan_id``: the tasks
+    are that plan's)."""
     leads: dict[int, list[tuple[int, str]]] = defaultdict(list)
     if not task_ids:
         return leads
     for task_id, unit_id, name in (
-        await Assignment.filter(task_id__in=list(task_ids), role="lead", retired_at=None)
+        await _assigned(task_ids, plan_id)
+        .filter(role="lead")
         .order_by("position", "id")
         .values_list("task_id", "unit_id", "unit__name")
     ):
@@ -46,16 +60,17 @@ async def lead_units(task_ids: Collection[int]) -> dict[int, list[tuple[int, str
 
 
 async def answering(
-    task_ids: Collection[int], found: Collectives | None = None
+    task_ids: Collection[int], found: Collectives | None = None, plan_id: int | None = None
 ) -> dict[int, list[int]]:
-    """Per task, the units it answers through (its leads, else every unit assigned)."""
+    """Per task, the units it answers through (its leads, else every unit assigned);
+    ``plan_id``: the tasks are that plan's."""
     if not task_ids:
         return {}
     found = found if found is not None else await collectives()
     leads: dict[int, list[int]] = defaultdict(list)
     assigned: dict[int, list[int]] = defaultdict(list)
     for task_id, unit_id, role in (
-        await Assignment.filter(task_id__in=list(task_ids), retired_at=None)
+        await _assigned(task_ids, plan_id)
         .order_by("position", "id")
         .values_list("task_id", "unit_id", "role")
     ):

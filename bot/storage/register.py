@@ -28,9 +28,20 @@ def plan_meta(plan: Plan) -> PlanMeta:
     )
 
 
+TASK_COLUMNS = (
+    "id", "number", "title", "requirements", "liaison", "deadline", "deadline_text", "section",
+    "leader",
+)  # fmt: skip
+
+
 async def load_tasks(plan_id: int) -> list[PlanTask]:
-    """The plan's active tasks in plan order, with their active assignments (two queries)."""
-    tasks = await Task.filter(plan_id=plan_id, retired_at=None).order_by("position", "id")
+    """The plan's active tasks in plan order, with their active assignments (two queries, read
+    as values: no model is built)."""
+    tasks = (
+        await Task.filter(plan_id=plan_id, retired_at=None)
+        .order_by("position", "id")
+        .values(*TASK_COLUMNS)
+    )
     rows = (
         await Assignment.filter(task__plan_id=plan_id, task__retired_at=None, retired_at=None)
         .order_by("task_id", "position", "id")
@@ -41,15 +52,15 @@ async def load_tasks(plan_id: int) -> list[PlanTask]:
         by_task[task_id].append(AssignmentRow(unit_name, Role(role)))
     return [
         PlanTask(
-            number=t.number,
-            title=t.title,
-            requirements=list(t.requirements),
-            assignments=by_task.get(t.id, []),
-            liaison=t.liaison,
-            deadline=t.deadline,
-            deadline_text=t.deadline_text,
-            section=t.section,
-            leader=t.leader,
+            number=t["number"],
+            title=t["title"],
+            requirements=list(t["requirements"] or []),
+            assignments=by_task.get(t["id"], []),
+            liaison=t["liaison"],
+            deadline=t["deadline"],
+            deadline_text=t["deadline_text"],
+            section=t["section"],
+            leader=t["leader"],
         )
         for t in tasks
     ]
