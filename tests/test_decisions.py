@@ -124,6 +124,12 @@ async def _exported(folder: Path, today: date) -> dict[str, dict[str, str]]:
     return {str(r[0]): dict(zip(header, map(str, r), strict=True)) for r in rows[at + 1 :] if r[0]}
 
 
+async def _missing(unit: str, today: date) -> int:
+    """The unit's unanswered requests in November's digest."""
+    digest = await build_digest(Month(2026, 11), today=today)
+    return next(u.missing for u in digest.units if u.unit == unit)
+
+
 async def _late(today: date) -> list[str]:
     return [s.task.number for s in overdue(await deadline_states(), today)]
 
@@ -287,6 +293,7 @@ async def test_closing_a_task_confirmed_then_no_more_prompts(
     waits = reply("Task 2 already waits for the secretariat to close it.")
     assert await d.says(cast.reporter, f"{cast.close} 2") == waits
     close, _ = await _card("decide", cast.secretariat)
+    owed = await _missing("县税务局", d.clock.now.date())
     only = reply("Only the secretariat can close a task or send it back.")
     assert await d.sends_payload(cast.reporter, close) == only
     assert await d.sends_payload(cast.secretariat, close) == reply("Task 2 is closed (销号).")
@@ -300,7 +307,8 @@ async def test_closing_a_task_confirmed_then_no_more_prompts(
     )
     assert not await ReportRequest.filter(task__number="2", state__in=("open", "answered")).exists()
     line, text = await _task_2(d.clock.now.date())
-    assert (line.closed, line.light) == (True, Light.GREEN)
+    assert (line.closed, line.light, line.missing_units) == (True, Light.GREEN, [])
+    assert await _missing("县税务局", d.clock.now.date()) == owed - 1  # task 2 is owed no more
     assert "Closed (已销号): tasks 2" in text
     progress = (await _exported(tmp_path, d.clock.now.date()))["2"]["进展情况"]
     assert progress.startswith("closed (已销号)\n县市场监督管理局（Done）：企业开办一日办结")
