@@ -106,8 +106,8 @@ async def build_digest(month: Month, *, today: date, plan_id: int | None = None)
             "id", "number", "title", "deadline"
         )
     }
-    leads = await lead_units(list(per_task))
-    through = await answering(list(per_task), found)
+    leads = await lead_units(list(per_task), period.plan_id)
+    through = await answering(list(per_task), found, period.plan_id)
     known = {pair: Status(r.status) for pair, r in latest.items()}
     closed = await closed_task_ids(list(task_rows))  # 销号: done, and shown as closed
     done = await done_tasks(through, known) | closed
