@@ -161,12 +161,16 @@ class Intake:
         await asyncio.gather(*(self._batch(b) for b in batches))
         if any(i.replies or not i.done for i in ready):  # replies, or perhaps an apology
             self.outbox_wakeup.set()
-        for item in (i for i in ready if i.done):
-            try:
-                await item.channel.acknowledge(item.row.payload, item.replies)
-            except Exception:
-                log.info("acknowledging %s update %s failed", item.row.channel, item.row.id)
+        await asyncio.gather(*(self._acknowledge(i) for i in ready if i.done))
         return [int(i.done) for i in items]
+
+    @staticmethod
+    async def _acknowledge(item: Claimed) -> None:
+        """Tell the channel the update was handled (a pressed button stops spinning)."""
+        try:
+            await item.channel.acknowledge(item.row.payload, item.replies)
+        except Exception:
+            log.info("acknowledging %s update %s failed", item.row.channel, item.row.id)
 
     async def _prefetch(self, item: Claimed) -> bool:
         """The file downloaded outside any transaction; when that fails the update fails this
