@@ -91,9 +91,10 @@ async def test_a_notice_and_its_reply(setting: tuple[Dialogue, Person, Person, P
     outbound = Outbound.from_json(sent.payload)
     assert outbound.title == "Supervision notice (督办单)"
     assert outbound.text == (
-        f"Supervision notice {NUMBER} (红色督办) to 县市场监督管理局 on task {TASK}: "
-        "已超过完成时限（2026年10月31日）尚未完成. Please reply with your rectification "
-        "measures and a date by 2026-12-01."
+        "Supervision notices (督办单) to 县市场监督管理局:\n"
+        f"{NUMBER}（红色督办）2. 提升企业开办和注销便利度："
+        "已超过完成时限（2026年10月31日）尚未完成\n"
+        "Please reply with your rectification measures and a date by 2026-12-01."
     )
     assert [b.payload for b in outbound.options()] == [payload("j", notice.id)]
     (file,) = outbound.files
@@ -108,11 +109,19 @@ async def test_a_notice_and_its_reply(setting: tuple[Dialogue, Person, Person, P
     ]
     assert "存在问题：已超过完成时限（2026年10月31日）尚未完成" in text
     assert text[-2:] == ["中共青溪县委优化营商环境工作领导小组", "2026年11月26日"]
-    # the reporter has it too; the secretariat a line
+    # the reporter has it too; the secretariat one list of the run's notices
     recipients = [
         m.recipient for m in await OutboxMessage.filter(key__startswith=f"notice:{notice.id}:")
     ]
-    assert sorted(recipients) == sorted([leader.identity, reporter.identity, sec.identity])
+    assert sorted(recipients) == sorted([leader.identity, reporter.identity])
+    listed = await OutboxMessage.get(key__startswith="notices:")
+    assert listed.recipient == sec.identity
+    assert Outbound.from_json(listed.payload).text == (
+        "3 supervision notices issued; replies are due by 2026-12-01:\n"
+        f"{NUMBER} 县市场监督管理局 · 2 · red\n"
+        "青营商督〔2026〕2号 县司法局 · 10 · red\n"
+        "青营商督〔2026〕3号 县人社局 · 17 · red"
+    )
 
     # running again issues nothing and sends nothing
     again = await run_supervision(d.clock(), TZ, d.deps.data_dir, RULES)
@@ -207,8 +216,9 @@ async def test_two_runs_at_once_issue_each_notice_once(
     ]  # fmt: skip
     assert [n.number for n in await SupervisionNotice.all().order_by("number")] == [1, 2, 3]
     # one message per notice and person, whichever run sent it: the 市场监管局's leader and
-    # reporter for notice 1 (the other units have nobody bound), the secretariat for each
-    assert await OutboxMessage.filter(key__startswith="notice:").count() == 2 + 3
+    # reporter for notice 1 (the other units have nobody bound); the secretariat a list
+    assert await OutboxMessage.filter(key__startswith="notice:").count() == 2
+    assert await OutboxMessage.filter(key__startswith="notices:").count() >= 1
 
 
 async def test_a_closed_task_gets_no_notice(
@@ -231,7 +241,29 @@ async def test_the_scheduled_job_runs_once_a_working_day(
     assert await run_job("supervise", context(at("2026-11-28"))) == 0  # a Saturday
     assert await run_job("supervise", context(at("2026-11-26", 8))) == 0  # before 09:00
     assert await SupervisionNotice.all().count() == 0
-    assert await run_job("supervise", context(at("2026-11-26", 9))) == 5
+    assert await run_job("supervise", context(at("2026-11-26", 9))) == 2 + 1
     assert await SupervisionNotice.all().count() == 3
     assert await run_job("supervise", context(at("2026-11-26", 15))) == 0  # once a day
     assert await AuditLog.filter(action="supervise").count() == 1
+
+
+async def test_a_units_notices_go_together(
+    setting: tuple[Dialogue, Person, Person, Person],
+) -> None:
+    d, leader, *_ = setting
+    late = SupervisionRules(Thresholds(late_days=1, due_soon_days=0, missed_periods=2))
+    report = await run_supervision(d.clock(), TZ, d.deps.data_dir, late)  # due 25 November
+    mine = [i for i in report.items if i.unit == "县市场监督管理局"]
+    assert [(i.number, i.graded.grade.value) for i in mine][:2] == [("2", "red"), ("9", "yellow")]
+    (sent,) = await OutboxMessage.filter(recipient=leader.identity, key__startswith="notice:")
+    outbound = Outbound.from_json(sent.payload)
+    notices = await SupervisionNotice.filter(unit__name="县市场监督管理局").order_by("number")
+    assert [(b.label, b.payload) for b in outbound.options()] == [
+        (f"Reply to No. {n.number}", payload("j", n.id)) for n in notices
+    ]
+    (file,) = outbound.files
+    count = len(mine)
+    assert file.name == f"督办单青营商督〔2026〕{notices[0].number}号等{count}份.docx"
+    pages = notice_paragraphs(d.deps.data_dir / file.path)
+    assert pages.count("督办单") == count  # a notice a page
+    assert {n.path for n in notices} == {file.path}

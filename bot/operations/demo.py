@@ -203,7 +203,8 @@ async def _quarter(rt: Runtime, folder: Path, url: str, output: Path) -> None:
         rt.out.print(Panel(Text(tour.exchange), title="Telegram · 王联络 · 2026-10", expand=False))
         rt.out.print(
             Panel(
-                Text("\n".join(tg.transcript(REPORTER).splitlines()[-30:])),
+                # the quarter's last weeks: a report with a photo, the 督办单, the summaries
+                Text("\n".join(tg.transcript(REPORTER).splitlines()[-60:])),
                 title="Telegram · 王联络",
                 expand=False,
             )

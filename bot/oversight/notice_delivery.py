@@ -1,10 +1,14 @@
-"""A 督办单 on its way: written as a docx (:mod:`bot.render.notice`) and queued to the unit's
-leaders and reporters with the button to reply (回复整改措施), and noted to the secretariat."""
+"""督办单 on their way: a unit's notices issued together are one docx (:mod:`bot.render.notice`,
+a notice a page) in one message to each of its leaders and reporters, with a button per notice
+to reply (回复整改措施); the secretariat gets one list of the notices a run sent. Not one message
+per notice: a unit late on eight tasks would get eight, and a group is paced at 20 a minute."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from datetime import datetime
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -27,74 +31,118 @@ def reason_lines(reasons: list[dict[str, Any]]) -> list[str]:
     return [REASON_TEXT[Reason(r["reason"])].format(**r["params"]) for r in reasons]
 
 
-def notice_button(tr: Translator, notice_id: int) -> tuple[tuple[Button, ...], ...]:
-    """The button under a 督办单: 回复整改措施."""
-    return (
-        (
-            Button(
-                tr.gettext("Reply with rectification measures"), payload(REPLY_ACTION, notice_id)
-            ),
-        ),
+def number_of(notice: SupervisionNotice) -> str:
+    """The notice's 编号."""
+    return notice_number(notice.prefix, notice.year, notice.number)
+
+
+def reply_buttons(
+    tr: Translator, notices: list[SupervisionNotice]
+) -> tuple[tuple[Button, ...], ...]:
+    """A button per notice: 回复整改措施 (with the notice's number when there are several)."""
+    if len(notices) == 1:
+        label = tr.gettext("Reply with rectification measures")
+        return ((Button(label, payload(REPLY_ACTION, notices[0].id)),),)
+    return tuple(
+        (Button(tr.gettext("Reply to No. {number}", number=n.number), payload(REPLY_ACTION, n.id)),)
+        for n in notices
     )
 
 
-async def send_notice(notice: SupervisionNotice, office: str, data_dir: Path, now: datetime) -> int:
-    """Render the notice and queue it to the unit's leaders and reporters; note it to the
-    secretariat. Its path is stored last: a notice without one (a crash between) is sent by
-    the next run, the outbox keys keeping what was queued already from going twice."""
-    await notice.fetch_related("plan", "task", "unit")
-    grade = GRADE_WORDS[Grade(notice.grade)]
-    number = notice_number(notice.prefix, notice.year, notice.number)
-    relative = Path("notices") / f"plan{notice.plan_id}-{notice.year}-{notice.number}.docx"
-    task = f"{notice.task.number}. {notice.task.title}"
-    document = NoticeDocument(
-        number=number,
+def _document(notice: SupervisionNotice, office: str) -> NoticeDocument:
+    return NoticeDocument(
+        number=number_of(notice),
         unit=notice.unit.name,
-        task=task,
-        grade=grade,
+        task=f"{notice.task.number}. {notice.task.title}",
+        grade=GRADE_WORDS[Grade(notice.grade)],
         problems=reason_lines(notice.reasons),
         reply_by=chinese_date(notice.reply_by),
         office=office or notice.plan.issuer or "督查室",
         issued=chinese_date(notice.issued_on),
     )
+
+
+def _line(notice: SupervisionNotice) -> str:
+    title = notice.task.title[:40].rstrip("。；;.")
+    problems = "；".join(reason_lines(notice.reasons))
+    grade = GRADE_WORDS[Grade(notice.grade)]
+    return f"{number_of(notice)}（{grade}）{notice.task.number}. {title}：{problems}"
+
+
+def notice_path(notice: SupervisionNotice) -> Path:
+    """Where the docx holding the notice is (its unit's notices issued with it), under the
+    data folder."""
+    return Path("notices") / f"plan{notice.plan_id}-{notice.year}-{notice.number}.docx"
+
+
+async def send_notices(
+    notices: list[SupervisionNotice], office: str, data_dir: Path, now: datetime
+) -> int:
+    """Render one unit's notices as one docx and queue it to the unit's leaders and reporters
+    (the notices are marked sent by :func:`note_issued`, after the secretariat's note)."""
+    first, unit = notices[0], notices[0].unit
+    relative = notice_path(first)
     target = data_dir / relative
+    documents = [_document(n, office) for n in notices]
     await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
-    await asyncio.to_thread(write_notice_docx, document, target)
+    await asyncio.to_thread(write_notice_docx, documents, target)
+    name = f"督办单{number_of(first)}" + (f"等{len(notices)}份" if len(notices) > 1 else "")
+    reply_by = max(n.reply_by for n in notices).isoformat()
     queued = 0
-    unit_people = [
-        *(await recipients.unit_contacts([notice.unit_id], "leader")).get(notice.unit_id, []),
-        *(await recipients.unit_contacts([notice.unit_id], "reporter")).get(notice.unit_id, []),
+    people = [
+        *(await recipients.unit_contacts([unit.id], "leader")).get(unit.id, []),
+        *(await recipients.unit_contacts([unit.id], "reporter")).get(unit.id, []),
     ]
-    for person in unit_people:
+    for person in people:
         tr = Translator(person.locale)
         text = tr.gettext(
-            "Supervision notice {number} ({grade}) to {unit} on task {task}: {problems}. "
-            "Please reply with your rectification measures and a date by {reply_by}.",
-            number=number, grade=grade, unit=notice.unit.name, task=task[:60],
-            problems="；".join(document.problems), reply_by=notice.reply_by.isoformat(),
+            "Supervision notices (督办单) to {unit}:\n{lines}\nPlease reply with your "
+            "rectification measures and a date by {reply_by}.",
+            unit=unit.name, lines="\n".join(_line(n) for n in notices), reply_by=reply_by,
         )  # fmt: skip
         outbound = Outbound(
             text=text,
             title=tr.gettext("Supervision notice (督办单)"),
-            buttons=notice_button(tr, notice.id),
-            files=(OutFile(relative.as_posix(), f"督办单{number}.docx", DOCX_MIME),),
+            buttons=reply_buttons(tr, notices),
+            files=(OutFile(relative.as_posix(), f"{name}.docx", DOCX_MIME),),
             locale=tr.locale,
         )
-        key = f"notice:{notice.id}:{person.key}"
+        key = f"notice:{first.id}:{person.key}"
         if await enqueue(key, person.identity, outbound, now=now, contact_id=person.contact_id):
             queued += 1
+    return queued
+
+
+def by_unit(notices: list[SupervisionNotice]) -> Iterator[list[SupervisionNotice]]:
+    """The notices grouped by plan and unit, in order of number."""
+    ordered = sorted(notices, key=lambda n: (n.plan_id, n.unit_id, n.year, n.number))
+    for _, group in groupby(ordered, key=lambda n: (n.plan_id, n.unit_id)):
+        yield list(group)
+
+
+async def note_issued(notices: list[SupervisionNotice], now: datetime) -> int:
+    """One message per secretariat chat and person listing the notices just sent, then each
+    notice marked sent (its path). A notice not marked (a run stopped before) is sent again by
+    the next run, the outbox keys keeping what was queued already from going twice."""
+    if not notices:
+        return 0
+    queued = 0
     for person in await recipients.secretariat():
         tr = Translator(person.locale)
-        text = tr.gettext(
-            "Supervision notice {number} ({grade}) issued to {unit} on task {task}; "
-            "a reply is due by {reply_by}.",
-            number=number, grade=grade, unit=notice.unit.name, task=notice.task.number,
-            reply_by=notice.reply_by.isoformat(),
-        )  # fmt: skip
-        key = f"notice:{notice.id}:secretariat:{person.key}"
-        outbound = Outbound(text=text, locale=tr.locale)
+        lines = [
+            tr.gettext(
+                "{count} supervision notices issued; replies are due by {date}:",
+                count=len(notices), date=max(n.reply_by for n in notices).isoformat(),
+            ),
+            *(f"{number_of(n)} {n.unit.name} · {n.task.number} · "
+              + tr.gettext(Grade(n.grade).label) for n in notices),
+        ]  # fmt: skip
+        title = tr.gettext("Supervision notices (督办单)")
+        outbound = Outbound(text="\n".join(lines), title=title, locale=tr.locale)
+        key = f"notices:{notices[0].id}-{notices[-1].id}:{len(notices)}:{person.key}"
         if await enqueue(key, person.identity, outbound, now=now, contact_id=person.contact_id):
             queued += 1
-    notice.path = relative.as_posix()
-    await notice.save(update_fields=["path"])
+    for group in by_unit(notices):
+        path = notice_path(group[0]).as_posix()
+        await SupervisionNotice.filter(id__in=[n.id for n in group]).update(path=path)
     return queued

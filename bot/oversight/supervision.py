@@ -37,7 +37,7 @@ from bot.domain.supervision import (
     workdays_after,
 )
 from bot.domain.workdays import is_workday
-from bot.oversight.notice_delivery import send_notice
+from bot.oversight.notice_delivery import by_unit, note_issued, send_notices
 from bot.reporting.latest import last_statuses
 from bot.reporting.records import latest_period
 from bot.storage.models import (
@@ -278,10 +278,15 @@ async def run_supervision(
 
 async def send_pending(rules: SupervisionRules, data_dir: Path, now: datetime) -> int:
     """Send the notices issued but not sent yet (a run stopped between the two)."""
+    pending = list(
+        await SupervisionNotice.filter(path="")
+        .select_related("plan", "task", "unit")
+        .order_by("id")
+    )
     queued = 0
-    for notice in await SupervisionNotice.filter(path="").order_by("id"):
-        queued += await send_notice(notice, rules.office, data_dir, now)
-    return queued
+    for group in by_unit(pending):
+        queued += await send_notices(group, rules.office, data_dir, now)
+    return queued + await note_issued(pending, now)
 
 
 async def run_daily_supervision(now: datetime, zone: ZoneInfo, data_dir: Path) -> int:

@@ -2,7 +2,8 @@
 
 A4 portrait: the title 督办单, the 编号 (青营商督〔2026〕3号) centred under it, then the unit
 addressed, the task, the problem found, what is asked (整改措施 and a date, by a day), and the
-issuing office and date at the right, as a 督办 office files it.
+issuing office and date at the right, as a 督办 office files it. A unit's notices issued
+together are one document, a notice a page.
 """
 
 from __future__ import annotations
@@ -66,8 +67,15 @@ def notice_paragraphs(notice: NoticeDocument) -> list[str]:
     ]
 
 
-def write_notice_docx(notice: NoticeDocument, path: Path) -> None:
-    """Write the 督办单 to ``path`` (A4 portrait, 公文 fonts and margins, page numbers)."""
+PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+
+
+def write_notice_docx(notices: list[NoticeDocument], path: Path) -> None:
+    """Write the 督办单 to ``path`` (A4 portrait, 公文 fonts and margins, page numbers); several
+    (one unit's, issued together) each start on a new page."""
     word = official_document()
     official.mark(word, 0)
-    official.save_streamed(word, path, [notice_paragraphs(notice)])
+    parts: list[str] = []
+    for index, notice in enumerate(notices):
+        parts += ([PAGE_BREAK] if index else []) + notice_paragraphs(notice)
+    official.save_streamed(word, path, [parts])
