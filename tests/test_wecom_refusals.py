@@ -98,16 +98,20 @@ async def test_a_refused_card_goes_as_numbered_text_now_and_later_until_a_restar
     assert len(wx.texts(ZHANG)) == 2
 
 
-async def test_a_refused_card_after_its_lead_text_sends_only_the_question(
+async def test_a_refused_card_after_its_lead_text_sends_its_title_and_question(
     deployment: Deployment,
 ) -> None:
     wx = deployment.emulator
     wx.template_cards = False
     body = "第1项：" + "深化改革。" * 40 + "\n\n请选择进展状态："
-    assert await deployment.send(deployment.start(), "lead", step(body)) == 1
+    sender = deployment.start()
+    assert await deployment.send(sender, "lead", step(body)) == 1  # the lead text
+    assert await sender.send_due() == 1  # the card, refused: its question as numbered text
     lead, question = wx.texts(ZHANG)
     assert lead.startswith("【2026-11 进展报送】\n第1项：")
-    assert question == "请选择进展状态：\n1. 未启动\n2. 推进中\n请回复选项编号。"
+    assert (
+        question == "【2026-11 进展报送】\n请选择进展状态：\n1. 未启动\n2. 推进中\n请回复选项编号。"
+    )
 
 
 async def test_another_refused_message_fails_alone_and_the_person_stays_reachable(

@@ -4,6 +4,8 @@ An adapter declares its :class:`~bot.domain.conversation.Capabilities` and rende
 :class:`Outbound` natively; where it has no buttons it lists the options itself and reads a
 typed answer back into the press it stands for (:meth:`Channel.read_choice`). It tells how many
 messages a send makes (:meth:`Channel.pieces`); :func:`pieces` asks a channel that may predate it.
+A channel that splits a message into its parts, one message each (``split``: a long text's
+pieces, the buttons on the last, then the files), has each part sent and paced on its own.
 
 A send fails in one of three ways: try again later (:class:`TransientSendError`), the recipient
 is gone (:class:`PermanentSendError`: the contact is marked unreachable), or this message was
@@ -86,6 +88,13 @@ class Channel(Protocol):
     async def acknowledge(self, payload: dict[str, Any], replies: list[Outbound]) -> None:
         """Tell the channel an update was handled (Telegram: answer the callback query)."""
         ...
+
+
+def split(channel: Channel, outbound: Outbound, recipient: str = "") -> list[Outbound] | None:
+    """The parts ``outbound`` goes out in for ``recipient``, one message each (a long text's
+    pieces, then each file), where the channel says (``split``); None where it does not."""
+    own = getattr(channel, "split", None)
+    return list(own(outbound, recipient)) if own is not None else None
 
 
 def pieces(channel: Channel, outbound: Outbound, recipient: str = "") -> int:

@@ -6,10 +6,11 @@ ours to keep, never to discover.
 
 A send is stamped when its answer arrives, not when it starts: the server saw the request
 before we saw its answer, so the next window opens after the server's own, whatever the
-latency and its jitter. A text the channel cuts in pieces (Telegram: 4096 characters, WeCom:
-2048 bytes) takes a slot per piece (``slots``, ``count``). Only one sender per channel runs in
-a deployment (it is elected), so these windows are the deployment's; a newly elected sender
-seeds them from what was sent just before (:meth:`Pacer.record` with ``at``). A
+latency and its jitter. The channels split a message into parts of one message each (a long
+text's pieces: Telegram 4096 characters, WeCom 2048 bytes), each paced on its own; a channel
+that does not split takes a slot per piece it sends (``slots``, ``count``). Only one sender
+per channel runs in a deployment (it is elected), so these windows are the deployment's; a newly
+elected sender seeds them from what was sent just before (:meth:`Pacer.record` with ``at``). A
 ``retry_after`` pauses the whole channel.
 """
 
@@ -45,8 +46,9 @@ class _Window:
     sent: deque[float] = field(default_factory=deque)
 
     def delay(self, now: float, slots: int = 1) -> float:
-        """Seconds until ``slots`` more messages fit in every limit (a limit smaller than
-        ``slots`` needs only room for its own count: the channel spaces the pieces itself)."""
+        """Seconds until ``slots`` more messages fit in every limit. A limit smaller than
+        ``slots`` (a channel that does not split its messages into parts) needs only an empty
+        window, else it would never open; the channels here split, so a part is one slot."""
         longest = max((w for _, w in self.limits), default=0.0)
         while self.sent and now - self.sent[0] >= longest:
             self.sent.popleft()

@@ -12,10 +12,10 @@ that single in-flight message can go out twice. A live sender's claims are never
 On a channel without buttons the step a message poses is noted just before it goes out, so the
 person's answer is read against it.
 
-A message with files goes out part by part (``outbox.parts``: the text, then each file alone,
-where the channel can send a file alone); each part is one paced send and the row records it,
-so a failed file is retried alone. A text the channel cuts in pieces takes as many of the
-pacer's slots (``Channel.pieces``).
+A message goes out part by part (``Channel.split``: each piece of a long text, then each file
+alone; ``outbox.parts`` for a channel that does not split); each part is one paced send and
+the row records it, so a failed file is retried alone and a long text's pieces wait for the
+recipient's window like separate messages (a part that must wait is held, never slept on).
 
 A new sender seeds its windows from what was sent before it, whose send times come from other
 hosts' clocks: the window is reckoned from the database's clock, widened by ``CLOCK_SKEW``, and
@@ -43,6 +43,7 @@ from bot.delivery.channel import (
     TransientSendError,
     pieces,
     prepare,
+    split,
 )
 from bot.delivery.choices import note_sent
 from bot.delivery.pacing import Pacer
@@ -159,7 +160,7 @@ class Sender:
                 continue
             channel = self.channels[row.channel]
             external = row.recipient.split(":", 1)[1]
-            steps = self._parts(channel, Outbound.from_json(row.payload))
+            steps = self._parts(channel, Outbound.from_json(row.payload), external)
             part = steps[min(row.parts_sent, len(steps) - 1)]
             # edits in place are not new messages, where the channel can edit
             edit = channel.capabilities.edits and bool(part.replaces)
@@ -179,11 +180,16 @@ class Sender:
         return sent
 
     @staticmethod
-    def _parts(channel: Channel, message: Outbound) -> list[Outbound]:
-        """The message's parts, where the channel sends a file alone (one piece per file)."""
-        split = outbox.parts(message)
-        if len(split) > 1 and all(pieces(channel, p) == 1 for p in split if not p.text):
-            return split
+    def _parts(channel: Channel, message: Outbound, recipient: str) -> list[Outbound]:
+        """The message's parts: one message each where the channel splits it (a long text's
+        pieces, then its files), else its text and each file alone where the channel sends a
+        file alone (one piece per file)."""
+        own = split(channel, message, recipient)
+        if own:
+            return own
+        parts = outbox.parts(message)
+        if len(parts) > 1 and all(pieces(channel, p) == 1 for p in parts if not p.text):
+            return parts
         return [message]
 
     async def _pace(self, channel: str, slots: int = 1) -> None:

@@ -1,8 +1,12 @@
-"""The Telegram channel: updates → Inbound, Outbound → sendMessage/editMessageText/sendDocument."""
+"""The Telegram channel: updates → Inbound, Outbound → sendMessage/editMessageText/sendDocument.
+
+An Outbound goes out in parts (:meth:`TelegramChannel.split`: its text in pieces of 4096
+characters, the keyboard under the last, then each file), which the sender paces one by one:
+nothing here waits between messages.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 from collections.abc import Awaitable, Callable
@@ -21,20 +25,27 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import FSInputFile, Message, Update
+from aiogram.types import BufferedInputFile, FSInputFile, Message, Update
 
-from bot.channels.telegram.render import keyboard, render_pieces
+from bot.channels.parts import inline_content, split
+from bot.channels.telegram.render import MAX_CHARS, keyboard, render_pieces
+from bot.channels.text import split_lines
 from bot.conversation.registry import text_inbound
 from bot.delivery.channel import PermanentSendError, TransientSendError
-from bot.domain.conversation import Capabilities, Choices, Inbound, InboundFile, Outbound
+from bot.domain.conversation import (
+    Capabilities,
+    Choices,
+    Inbound,
+    InboundFile,
+    Outbound,
+    OutFile,
+)
 from bot.domain.errors import FileTooLargeError
 from bot.reporting.attachments import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
 TOKEN_RETRY = 300.0  # seconds: a rejected token is the operator's to fix, not the recipient's
 CHANNEL = "telegram"
-CHAT_PAUSE, GROUP_PAUSE = 1.05, 3.05  # 1 msg/s per chat, 20 msg/min per group
-PIECE_RETRIES = 3
 PERMANENT_WORDS = ("chat not found", "user is deactivated", "bot was kicked", "have no rights")
 
 
@@ -201,10 +212,26 @@ class TelegramChannel:
         except TelegramAPIError as exc:
             raise TransientSendError(str(exc)) from exc
 
-    def pieces(self, outbound: Outbound, recipient: str = "") -> int:  # noqa: ARG002 - the port
-        """How many messages :meth:`send` makes of ``outbound`` (text pieces, then files), so
-        the sender's pacer takes that many slots; an outbound of files alone sends no text."""
-        return len(_texts(outbound)) + len(outbound.files)
+    def pieces(self, outbound: Outbound, recipient: str = "") -> int:
+        """How many messages ``outbound`` makes: one per part."""
+        return len(self.split(outbound, recipient))
+
+    def split(self, outbound: Outbound, recipient: str = "") -> list[Outbound]:  # noqa: ARG002 - the port
+        """The parts ``outbound`` goes out in, one message each: its text in pieces of 4096
+        characters (the title on the first), the keyboard under the last, then each file; an
+        edit in place only when the text is one piece."""
+        title, text = outbound.title, outbound.text
+        texts: list[Outbound] = []
+        if title or text:
+            plain = f"{title}\n{text}" if title and text else title or text
+            for piece in split_lines(plain, MAX_CHARS):
+                if not texts and title and (piece == title or piece.startswith(title + "\n")):
+                    texts.append(Outbound(title=title, text=piece[len(title) + 1 :]))
+                else:
+                    texts.append(Outbound(text=piece))
+        return split(
+            outbound, texts, lambda part: len(render_pieces(part)) == 1, replaces_on_first=False
+        )
 
     async def _send(self, chat_id: str, outbound: Outbound) -> str | None:
         pieces = _texts(outbound)
@@ -224,31 +251,20 @@ class TelegramChannel:
             for i, piece in enumerate(pieces)
         ]
         steps += [
-            partial(
-                self.bot.send_document,
-                chat_id,
-                FSInputFile(self.data_dir / file.path, filename=file.name),
-            )
+            partial(self.bot.send_document, chat_id, self._document(file))
             for file in outbound.files
         ]
-        for i, step in enumerate(steps):
-            sent = await step() if i == 0 else await self._later_piece(chat_id, step)
+        for step in steps:  # one, from the sender: it sends a message's parts one by one
+            sent = await step()
             last_id = str(sent.message_id)
         return last_id
 
-    @staticmethod
-    async def _later_piece(chat_id: str, step: Callable[[], Awaitable[Message]]) -> Message:
-        """A second or later piece of one outbound: paced, and retried in place on 429.
-
-        Raising here would retry the whole outbound and repeat the pieces already delivered.
-        """
-        await asyncio.sleep(GROUP_PAUSE if chat_id.startswith("-") else CHAT_PAUSE)
-        for _ in range(PIECE_RETRIES):
-            try:
-                return await step()
-            except TelegramRetryAfter as exc:
-                await asyncio.sleep(exc.retry_after)
-        return await step()
+    def _document(self, file: OutFile) -> BufferedInputFile | FSInputFile:
+        """A file on disk, or one made from the message's own text (a long text in full)."""
+        content = inline_content(file)
+        if content is not None:
+            return BufferedInputFile(content, filename=file.name)
+        return FSInputFile(self.data_dir / file.path, filename=file.name)
 
     async def _edit(self, outbound: Outbound, piece: str, markup: Any) -> bool:
         assert outbound.replaces is not None

@@ -18,6 +18,7 @@ too, until a restart or a new configuration (``refusals.py``).
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ from wechatpy.enterprise import parse_message
 from wechatpy.exceptions import APILimitedException, WeChatClientException
 
 from bot.channels.numbered import as_press, render_choices
+from bot.channels.parts import inline_content, split
 from bot.channels.text import split_lines
 from bot.channels.wecom import refusals
 from bot.channels.wecom.cards import (
@@ -44,7 +46,14 @@ from bot.config import Settings
 from bot.conversation.registry import text_inbound
 from bot.delivery.channel import PermanentSendError, RefusedSendError, TransientSendError
 from bot.delivery.choices import note_sent
-from bot.domain.conversation import Capabilities, Choices, Inbound, InboundFile, Outbound
+from bot.domain.conversation import (
+    Capabilities,
+    Choices,
+    Inbound,
+    InboundFile,
+    Outbound,
+    OutFile,
+)
 from bot.i18n import Translator
 from bot.reporting.attachments import MAX_FILE_BYTES
 
@@ -158,15 +167,30 @@ class WecomChannel:
         return bool(outbound.buttons) and not self._as_card(recipient, outbound)
 
     def pieces(self, outbound: Outbound, recipient: str = "") -> int:
-        """How many API messages :meth:`send` makes (text pieces, the card, the files) for a
-        member (``recipient`` given: for that recipient); marking a card answered is none."""
-        files = len(outbound.files)
+        """How many API messages ``outbound`` makes for ``recipient``: one per part (marking
+        a card answered is none)."""
+        return len(self.split(outbound, recipient))
+
+    def split(self, outbound: Outbound, recipient: str = "") -> list[Outbound]:
+        """The parts ``outbound`` goes out in for ``recipient``, one API message each: its text
+        in pieces of 2048 bytes (the card's lead text, then the card), then each file."""
+
+        def fits(part: Outbound) -> bool:
+            return len(text_pieces(render_text(part))) == 1
+
         if self._as_card(recipient, outbound):
-            lead = render_card(outbound, "").lead
-            return (len(text_pieces(lead)) if lead else 0) + 1 + files
-        if files and not (outbound.title or outbound.text or outbound.buttons):
-            return files
-        return len(text_pieces(render_text(outbound))) + files
+            message = render_card(outbound, "")
+            card = message.card
+            shown = card.get("sub_title_text") or card["main_title"].get("desc", "")
+            the_card = replace(
+                outbound, title=card["main_title"]["title"], text=shown, files=(), replaces=None
+            )
+            texts = [Outbound(text=p) for p in text_pieces(message.lead)] if message.lead else []
+            return split(outbound, texts, fits, replaces_on_first=True, last=the_card)
+        plain = replace(outbound, buttons=(), free_input=False)
+        has_text = bool(outbound.title or outbound.text)
+        texts = [Outbound(text=p) for p in text_pieces(render_text(plain))] if has_text else []
+        return split(outbound, texts, fits, replaces_on_first=True)
 
     # -- intake ---------------------------------------------------------------------------
 
@@ -224,7 +248,7 @@ class WecomChannel:
                 for piece in text_pieces(render_text(outbound)):
                     last = self._check(await self._send_text(recipient, piece))
             for file in outbound.files:
-                sent = await self._send_file(recipient, file.path, file.name)
+                sent = await self._send_file(recipient, file)
                 last = last if as_card else sent
         except APILimitedException as exc:
             raise TransientSendError(f"wecom {exc.errcode}: {exc.errmsg}", retry_after=60) from exc
@@ -300,9 +324,14 @@ class WecomChannel:
             raise PermanentSendError(f"wecom invalid user {result['invaliduser']}")
         return str(result.get("msgid")) if result.get("msgid") else None
 
-    async def _send_file(self, recipient: str, path: str, name: str) -> str | None:
+    async def _send_file(self, recipient: str, file: OutFile) -> str | None:
+        content, name = inline_content(file), file.name
+
         def upload() -> dict[str, Any]:
-            with (self.data_dir / path).open("rb") as fh:
+            if content is not None:  # the full text of a long message, made from it
+                made: dict[str, Any] = self.client.media.upload("file", (name, io.BytesIO(content)))
+                return made
+            with (self.data_dir / file.path).open("rb") as fh:
                 answer: dict[str, Any] = self.client.media.upload("file", (name, fh))
                 return answer
 
