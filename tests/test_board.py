@@ -269,6 +269,16 @@ async def test_a_unit_sees_none_of_another_units_words(site: Site, seeded: Seede
         assert response.status == 404, fmt
 
 
+async def test_a_unit_with_no_task_in_a_plan_does_not_see_it(site: Site, seeded: Seeded) -> None:
+    await Unit.create(name="县档案馆", kind="government")
+    await site.sign_in(await bind("wecom:dang", ContactRole.REPORTER, "县档案馆"))
+    plans = await (await site.client.get("/board/")).text()
+    assert "/board/plan/" not in plans
+    response = await site.client.get(f"/board/plan/{seeded.plan_id}")
+    assert response.status == 404
+    assert "营商" not in await response.text()
+
+
 def silent(page: str) -> set[str]:
     """The units a page names as not reported (未报送：A、B)."""
     return {name for listed in re.findall(r"未报送：([^<]*)<", page) for name in listed.split("、")}

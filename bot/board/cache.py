@@ -72,8 +72,9 @@ class PageCache(Generic[T]):
             return kept[1]
         value = await build()
         self.built += 1
+        for old in [k for k, (at, _) in self._kept.items() if at != current]:
+            del self._kept[old]  # built from records that have changed since: never served again
         self._kept[key] = (current, value)
-        self._kept.move_to_end(key)
         while len(self._kept) > self.size:
             self._kept.popitem(last=False)
         return value

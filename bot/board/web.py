@@ -258,8 +258,10 @@ class Board:
         viewer = await self.viewer(request)
         if viewer is None:
             return self.signed_out(request)
-        today = self.clock().astimezone(self.zone).date()
-        board = await self.pages.board(int(request.match_info["id"]), viewer, today=today)
+        plan_id, today = int(request.match_info["id"]), self.clock().astimezone(self.zone).date()
+        if not viewer.wide and plan_id not in {p.id for p in await queries.plans(viewer)}:
+            raise queries.NotFoundError  # a plan the viewer's units have no task in
+        board = await self.pages.board(plan_id, viewer, today=today)
         refusal = Translator(viewer.locale).render(board.refusal) if board.refusal else ""
         return await self.render_off_loop(
             "plan.html", viewer.locale, viewer=viewer, board=board, refusal=refusal, today=today
