@@ -29,9 +29,8 @@ import requests
 from wechatpy.enterprise import parse_message
 from wechatpy.exceptions import APILimitedException, WeChatClientException
 
-from bot.channels.numbered import as_press, render_choices
-from bot.channels.parts import inline_content, split
-from bot.channels.text import split_lines
+from bot.channels.numbered import as_press
+from bot.channels.parts import inline_content
 from bot.channels.wecom import refusals
 from bot.channels.wecom.cards import (
     CARD_EVENT,
@@ -42,6 +41,7 @@ from bot.channels.wecom.cards import (
     split_ref,
 )
 from bot.channels.wecom.client import WecomClient, call
+from bot.channels.wecom.render import parts_of, render_text, text_pieces
 from bot.config import Settings
 from bot.conversation.registry import text_inbound
 from bot.delivery.channel import PermanentSendError, RefusedSendError, TransientSendError
@@ -57,9 +57,9 @@ from bot.domain.conversation import (
 from bot.i18n import Translator
 from bot.reporting.attachments import MAX_FILE_BYTES
 
+__all__ = ["WecomChannel", "render_text", "text_pieces", "update_key"]
 log = logging.getLogger(__name__)
 CHANNEL = "wecom"
-MAX_TEXT_BYTES = 2048
 CHAT_PREFIX = "chat:"  # an app group chat (应用群聊): wecom:chat:ID, e.g. the secretariat's
 # the member is gone: invalid user (81013, 40003), not visible to the app (60111, 60011, 81014)
 MEMBER_CODES = {81013, 40003, 60111, 60011, 81014}
@@ -79,23 +79,6 @@ def update_key(message: Any) -> str:
         return f"{message.source}:card:{code}"[:128]
     event = getattr(message, "event", "") or message.type
     return f"{message.source}:{message.create_time.timestamp():.0f}:{event}"
-
-
-def render_text(outbound: Outbound) -> str:
-    """The whole message as WeCom text: title, body, the choices and how to answer."""
-    parts = []
-    if outbound.title:
-        parts.append(f"【{outbound.title}】")
-    if outbound.text:
-        parts.append(outbound.text)
-    if outbound.buttons:
-        parts.append(render_choices(outbound))
-    return "\n".join(parts) or "…"
-
-
-def text_pieces(text: str) -> list[str]:
-    """``text`` in pieces of at most 2048 bytes, cut between lines."""
-    return split_lines(text, MAX_TEXT_BYTES, size=lambda s: len(s.encode()))
 
 
 class WecomChannel:
@@ -175,22 +158,7 @@ class WecomChannel:
         """The parts ``outbound`` goes out in for ``recipient``, one API message each: its text
         in pieces of 2048 bytes (the card's lead text, then the card), then each file."""
 
-        def fits(part: Outbound) -> bool:
-            return len(text_pieces(render_text(part))) == 1
-
-        if self._as_card(recipient, outbound):
-            message = render_card(outbound, "")
-            card = message.card
-            shown = card.get("sub_title_text") or card["main_title"].get("desc", "")
-            the_card = replace(
-                outbound, title=card["main_title"]["title"], text=shown, files=(), replaces=None
-            )
-            texts = [Outbound(text=p) for p in text_pieces(message.lead)] if message.lead else []
-            return split(outbound, texts, fits, replaces_on_first=True, last=the_card)
-        plain = replace(outbound, buttons=(), free_input=False)
-        has_text = bool(outbound.title or outbound.text)
-        texts = [Outbound(text=p) for p in text_pieces(render_text(plain))] if has_text else []
-        return split(outbound, texts, fits, replaces_on_first=True)
+        return parts_of(outbound, as_card=self._as_card(recipient, outbound))
 
     # -- intake ---------------------------------------------------------------------------
 
