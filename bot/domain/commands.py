@@ -25,7 +25,7 @@ class Argument(StrEnum):
     NONE = "none"
     TOKEN = "token"  # noqa: S105 - not a secret: a code, a number, a month, a format: [A-Za-z0-9_-]{1,40}
     NAME = "name"  # a token, or a unit's name after a space (``状态 县教育局``)
-    TEXT = "text"  # anything after a space: a number, a date and a reason (``延期 5 2027-03-31 …``)
+    TEXT = "text"  # a token, then anything: a number, a date, a reason (``延期 5 2027-03-31 …``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +98,7 @@ class Registry:
             spaced = stripped[len(word) : len(word) + 1].isspace()
             if command.argument is Argument.NAME and spaced and len(rest) <= _NAME_MAX:
                 return command.name, rest
-            if command.argument is Argument.TEXT and spaced:
+            first = rest.split()[0]
+            if command.argument is Argument.TEXT and spaced and _ARGUMENT.fullmatch(first):
                 return command.name, rest
         return None
