@@ -9,7 +9,7 @@ on PostgreSQL. Limits are lifted on both sides so the figure is the pipeline's o
 the inbox → handle in a transaction → outbox → send). CPU seconds are the process's, the
 emulator's included (it runs in the same process).
 
-``python -m bench.bench_intake [N] [--postgres URL] [--profile FILE]``
+``python -m bench.bench_intake [N] [--postgres URL] [--profile FILE] [--repeat K]``
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ import argparse
 import asyncio
 import cProfile
 import os
+import pstats
 import statistics
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -91,7 +93,7 @@ async def duban_intake(
         app = DubanApp(settings)
         app.sender.pacer = Pacer(limits={})
         await app.start()
-        profiler = cProfile.Profile() if profile else None
+        profiler = cProfile.Profile(time.process_time) if profile else None  # CPU, not wall
         try:
             await emulator.wait_for(lambda: emulator.stats["sent"] >= n, n / 20 + 120)
             baseline, edits = emulator.stats["sent"], emulator.stats["edits"]
@@ -162,51 +164,111 @@ async def aiogram_echo(n: int) -> dict[str, float]:
     return {"seconds": seconds, "cpu": cpu, "rate": n / seconds}
 
 
-def _figure(f: dict[str, float], echo: dict[str, float]) -> str:
+def _figure(f: dict[str, float]) -> str:
     return (
-        f"{f['rate']:.0f} updates/s = {f['rate'] / echo['rate']:.2f} of the echo bot "
+        f"{f['rate']:.0f} updates/s = {f['ratio']:.2f} of the echo bot "
         f"({f['updates']:.0f} updates, {f['seconds']:.1f} s wall, {f['cpu']:.1f} s CPU, "
         f"p50 {f['p50']:.0f} ms)"
     )
 
 
+def _median(figures: list[dict[str, float]]) -> dict[str, float]:
+    """Each figure's median over the repetitions."""
+    return {k: statistics.median(f[k] for f in figures) for k in figures[0]}
+
+
+# Where a burst's CPU goes: (label, file, function); cumulative, so nested parts overlap.
+PARTS = (
+    ("handler (router.handle)", "bot/conversation/router.py", "handle"),
+    ("· the unit's open requests", "bot/reporting/latest.py", "open_requests"),
+    ("· a pressed report button", "bot/reporting/chat.py", "on_button"),
+    (
+        "· the speaker and state (Turn.load, set_flow)",
+        "bot/conversation/context.py",
+        "load|set_flow",
+    ),
+    ("queuing replies (outbox.enqueue)", "bot/delivery/outbox.py", "enqueue"),
+    ("inbox: claims, flood control (process_pending)", "bot/delivery/intake.py", "process_pending"),
+    ("inbox: batch transactions, handler included", "bot/delivery/intake.py", "_batch"),
+    ("sender, all of it (send_due)", "bot/delivery/sender.py", "send_due"),
+    ("· the Bot API calls (aiogram)", "bot/channels/telegram/adapter.py", "send|acknowledge"),
+    ("polling and storing updates", "bot/channels/telegram/polling.py", "poll"),
+    ("the emulator's HTTP side", "aiohttp/web_protocol.py", "_handle_request|data_received"),
+)
+
+
+def shares(path: str) -> str:
+    """The CPU profile's shares of :data:`PARTS`, one line."""
+    stats: dict[tuple[str, int, str], tuple[Any, ...]] = pstats.Stats(path).stats  # type: ignore[attr-defined]
+    total = sum(v[2] for v in stats.values()) or 1.0
+    found = []
+    for label, file, names in PARTS:
+        wanted = set(names.split("|"))
+        cpu = sum(v[3] for (f, _, n), v in stats.items() if f.endswith(file) and n in wanted)
+        found.append(f"{label} {100 * cpu / total:.0f} %")
+    return f"{total:.1f} s CPU profiled: " + "; ".join(found)
+
+
 def run(
-    n: int | None = None, *, postgres: str | None = None, profile: str | None = None
+    n: int | None = None,
+    *,
+    postgres: str | None = None,
+    profile: str | None = None,
+    repeat: int = 1,
 ) -> list[tuple[str, str]]:
-    """The benchmark's rows for RESULTS.md: the echo bot, then our two paths per database."""
+    """The benchmark's rows for RESULTS.md: the echo bot, then our two paths per database;
+    with ``repeat``, each figure's median over that many runs of the whole set (each ratio
+    against the echo bot of its own run)."""
     count = n or int(os.environ.get("DUBAN_BENCH_INTAKE", "5000"))
     postgres = postgres or os.environ.get("DUBAN_BENCH_POSTGRES_URL")
-    echo = asyncio.run(aiogram_echo(count))
+    databases = [("SQLite", None)] + ([("PostgreSQL", postgres)] if postgres else [])
+    figures: dict[str, list[dict[str, float]]] = {}
+    profiled: list[tuple[str, str]] = []
+    for round_ in range(repeat):
+        echo = asyncio.run(aiogram_echo(count))
+        figures.setdefault("echo", []).append(echo)
+        for label, server in databases:
+            for report in (False, True):
+                path = "report stored (text + Submit)" if report else "which task?"
+                key = f"intake, {count} reporters, {path} ({label})"
+                where = f"{profile}.{label}.{'report' if report else 'ask'}"
+                where_now = where if profile and not round_ else None
+                with tempfile.TemporaryDirectory() as folder:
+                    url = server or f"sqlite://{Path(folder) / 'intake.sqlite3'}"
+                    if server:
+                        asyncio.run(reset_postgres(server))
+                    ours = asyncio.run(
+                        duban_intake(count, url, Path(folder), report=report, profile=where_now)
+                    )
+                ours["ratio"] = ours["rate"] / echo["rate"]
+                figures.setdefault(key, []).append(ours)
+                if where_now:
+                    profiled.append((f"where the CPU goes: {key}", shares(where_now)))
+    echo = _median(figures.pop("echo"))
+    median = f", median of {repeat}" if repeat > 1 else ""
     rows = [
         (
-            f"bare aiogram echo bot, {count} updates",
+            f"bare aiogram echo bot, {count} updates{median}",
             f"{echo['rate']:.0f} updates/s ({echo['seconds']:.1f} s wall, {echo['cpu']:.1f} s CPU)",
         )
     ]
-    databases = [("SQLite", None)] + ([("PostgreSQL", postgres)] if postgres else [])
-    for label, server in databases:
-        for report in (False, True):
-            path = "report stored (text + Submit)" if report else "which task?"
-            with tempfile.TemporaryDirectory() as folder:
-                url = server or f"sqlite://{Path(folder) / 'intake.sqlite3'}"
-                if server:
-                    asyncio.run(reset_postgres(server))
-                where = f"{profile}.{label}.{'report' if report else 'ask'}" if profile else None
-                ours = asyncio.run(
-                    duban_intake(count, url, Path(folder), report=report, profile=where)
-                )
-            rows.append((f"intake, {count} reporters, {path} ({label})", _figure(ours, echo)))
-    return rows
+    rows += [(key + median, _figure(_median(runs))) for key, runs in figures.items()]
+    return rows + profiled
 
 
 def main() -> None:
-    """``python -m bench.bench_intake [N] [--postgres URL] [--profile FILE]``."""
+    """``python -m bench.bench_intake [N] [--postgres URL] [--profile FILE] [--repeat K]``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("reporters", nargs="?", type=int, default=None)
     parser.add_argument("--postgres", help="an empty PostgreSQL database (its schema is dropped)")
-    parser.add_argument("--profile", help="cProfile each burst into FILE.<database>.<path>")
+    parser.add_argument(
+        "--profile",
+        help="cProfile each burst (CPU time) into FILE.<database>.<path> and print its shares",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="each figure's median of N runs")
     args = parser.parse_args()
-    for label, figure in run(args.reporters, postgres=args.postgres, profile=args.profile):
+    rows = run(args.reporters, postgres=args.postgres, profile=args.profile, repeat=args.repeat)
+    for label, figure in rows:
         print(f"{label}: {figure}")
 
 
