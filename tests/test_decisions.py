@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.cadence.deadlines import deadline_states, overdue
+from bot.cadence.deadlines import deadline_states, overdue, run_deadline_warnings
 from bot.cadence.dispatch import dispatch
 from bot.domain.digest import TaskLine
 from bot.domain.lights import Light
@@ -392,3 +392,32 @@ async def test_a_lead_units_done_report_offers_to_close_the_task(
     await d.says(cast.other, "2. 已完成，退税即报即审。")
     await d.presses(cast.other, "Submit")
     assert not [label for label, _ in d.buttons(cast.other) if "销号" in label]
+
+
+async def test_deadline_warnings_follow_the_approved_date_and_stop_once_closed(
+    world: tuple[Dialogue, Cast],
+) -> None:
+    d, cast = world
+    task = await Task.get(number="2")
+    assert await run_deadline_warnings(d.clock(), TZ) > 0  # task 2 is past 2026-10-31
+    assert await OutboxMessage.filter(key__startswith=f"deadline:{task.id}:overdue:").exists()
+    extension = await _asked(d, cast)
+    endorse, _ = await _card("endorse", cast.leader)
+    await d.sends_payload(cast.leader, endorse)
+    await d.sends_payload(cast.secretariat, payload("h", extension, 1))
+    # 30 days before the new date the lead unit is warned again, of the new date
+    soon = datetime(2027, 3, 5, 9, 0, tzinfo=TZ)
+    await run_deadline_warnings(soon, TZ)
+    warned = await OutboxMessage.filter(
+        key__startswith=f"deadline:{task.id}@2027-03-31:30:", recipient=cast.reporter.identity
+    ).get()
+    assert "2027-03-31" in warned.payload["text"]
+    await _done(cast, d)
+    await d.says(cast.reporter, f"{cast.close} 2")
+    close, _ = await _card("decide", cast.secretariat)
+    await d.sends_payload(cast.secretariat, close)
+    late = datetime(2027, 4, 2, 9, 0, tzinfo=TZ)
+    await run_deadline_warnings(late, TZ)
+    assert not await OutboxMessage.filter(
+        key__startswith=f"deadline:{task.id}@2027-03-31:overdue:"
+    ).exists()
