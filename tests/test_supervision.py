@@ -23,9 +23,11 @@ from bot.oversight.closing import close_task
 from bot.oversight.supervision import SupervisionRules, run_supervision
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
+from bot.render.notice import NoticeDocument, write_notice_docx
 from bot.storage.models import AuditLog, OutboxMessage, SupervisionNotice
 from scheduler.jobs import JobContext, run_job
 from tests.dialogue import JOBS, Contains, Dialogue, Person, replies, reply, run_table
+from tests.test_quarter import _pages, _render
 
 TZ = ZoneInfo("Asia/Shanghai")
 # only task deadlines count here: task 2 (企业开办和注销, due 2026年10月底), led by
@@ -267,3 +269,18 @@ async def test_a_units_notices_go_together(
     pages = notice_paragraphs(d.deps.data_dir / file.path)
     assert pages.count("督办单") == count  # a notice a page
     assert {n.path for n in notices} == {file.path}
+
+
+async def test_the_notices_print_a_page_each(tmp_path: Path) -> None:
+    """Rendered by LibreOffice (skipped where it is absent): one A4 portrait page a notice."""
+    document = NoticeDocument(
+        NUMBER, "县市场监督管理局", TASK, "红色督办",
+        ["已超过完成时限（2026年10月31日）尚未完成", "连续2期未按时报送工作进展"],
+        "2026年12月1日", "中共青溪县委优化营商环境工作领导小组", "2026年11月26日",
+    )  # fmt: skip
+    path = tmp_path / "notices.docx"
+    write_notice_docx([document, document], path)
+    (pdf,) = await _render([path], tmp_path)
+    pages, (width, height) = await _pages(pdf)
+    assert pages == 2
+    assert (round(width), round(height)) == (595, 842)  # A4 portrait, in points
