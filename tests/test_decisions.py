@@ -421,3 +421,15 @@ async def test_deadline_warnings_follow_the_approved_date_and_stop_once_closed(
     assert not await OutboxMessage.filter(
         key__startswith=f"deadline:{task.id}@2027-03-31:overdue:"
     ).exists()
+
+
+async def test_a_reason_never_given_does_not_swallow_a_later_report(
+    world: tuple[Dialogue, Cast],
+) -> None:
+    d, cast = world
+    asked = reply("Why does it need more time? Write the reason in one message.")
+    assert await d.says(cast.reporter, f"{cast.extend} 2 2027-03-31") == asked
+    d.clock.advance(hours=2)
+    answer = await d.says(cast.reporter, "11. 推进中，完成60%，新增发明专利12件。")
+    assert "Check your report" in answer
+    assert not await DeadlineExtension.exists()

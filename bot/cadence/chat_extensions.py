@@ -5,6 +5,8 @@ use cases in ``bot.cadence.extensions``."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from bot.cadence.extensions import (
     check_pending,
     check_request,
@@ -15,11 +17,13 @@ from bot.cadence.extensions import (
 from bot.conversation.context import Handler, Turn
 from bot.domain.errors import RefusedError
 from bot.domain.payloads import Payload
+from bot.reporting import chat_read as read
 
 ACTIONS = frozenset("gh")
 REASON_FLOW = "extension-reason"
 REFUSE_FLOW = "extension-refuse"
 FLOWS = frozenset({REASON_FLOW, REFUSE_FLOW})
+REASON_WAIT = timedelta(minutes=30)  # a reason asked for and not given by then is dropped
 
 
 def _usage(turn: Turn) -> None:
@@ -38,7 +42,7 @@ async def extend(turn: Turn) -> None:
         await _ask(turn, number, day, parts[2])
         return
     await check_request(turn.contact, number, day, today=turn.today)
-    await turn.set_flow(REASON_FLOW, {"task": number, "day": day})
+    await turn.set_flow(REASON_FLOW, {"task": number, "day": day, "at": turn.now.isoformat()})
     turn.reply(turn._("Why does it need more time? Write the reason in one message."),
                free_input=True)  # fmt: skip
 
@@ -94,6 +98,11 @@ async def on_text(turn: Turn, text: str) -> None:
     """The reason (a reporter) or the refusal's comment (the secretariat)."""
     assert turn.contact is not None
     data = turn.data
+    asked = datetime.fromisoformat(str(data.get("at") or turn.now.isoformat()))
+    if turn.flow == REASON_FLOW and turn.now - asked > REASON_WAIT:
+        await turn.clear_flow()  # the reason was never given: this text is a report again
+        await read.on_text(turn, text)
+        return
     try:
         if turn.flow == REASON_FLOW:
             await _ask(turn, str(data.get("task", "")), str(data.get("day", "")), text)
