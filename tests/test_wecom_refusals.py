@@ -1,7 +1,7 @@
 """WeCom refusals against the emulator: a refused card is the deployment's (the step goes out
 at once as numbered text, and the steps after it, until a restart); a refused message is that
 message's (it fails, the person stays reachable); only the member codes mark a contact
-unreachable."""
+unreachable. Telegram alike: a bad request that is not about the chat fails the message."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
 
+from bot.channels.telegram.adapter import TelegramChannel
 from bot.channels.wecom.adapter import WecomChannel
 from bot.channels.wecom.client import WecomClient
 from bot.channels.wecom.refusals import ACTION
@@ -18,6 +22,7 @@ from bot.delivery.outbox import enqueue, listing
 from bot.delivery.pacing import Pacer
 from bot.delivery.sender import Sender
 from bot.domain.conversation import Button, Outbound
+from bot.sandbox.telegram import TelegramEmulator
 from bot.sandbox.wecom import WecomEmulator
 from bot.storage.models import AuditLog, Contact, OutboxMessage
 from tests.test_delivery import Clocks
@@ -140,3 +145,26 @@ async def test_the_member_codes_mark_the_contact_unreachable(
     assert (await OutboxMessage.get(key="gone")).state == "failed"
     assert (await Contact.get(identity=f"wecom:{ZHANG}")).unreachable_at is not None
     assert await AuditLog.filter(action=ACTION).count() == 0
+
+
+async def test_a_message_telegram_refuses_fails_alone(db: str, tmp_path: Path) -> None:
+    emulator = TelegramEmulator()
+    base = await emulator.start()
+    emulator.user(9, "王")
+    await Contact.create(role="reporter", identity="telegram:9", channel="telegram")
+    bot = Bot(emulator.token, session=AiohttpSession(api=TelegramAPIServer.from_base(base)))
+    clocks = Clocks()
+    sender = Sender(
+        {"telegram": TelegramChannel(bot, tmp_path)}, clocks.wall, lease_clock=clocks.wall
+    )
+    try:
+        emulator.faults = ["400"]
+        await enqueue("x", "telegram:9", Outbound(text="提醒"), now=clocks.wall())
+        assert await sender.send_due() == 0
+        row = await OutboxMessage.get(key="x")
+        assert row.state == "failed"
+        assert (row.last_error or "").startswith("rejected: ")
+        assert (await Contact.get(identity="telegram:9")).unreachable_at is None
+    finally:
+        await bot.session.close()
+        await emulator.stop()

@@ -159,6 +159,7 @@ class Sender:
                 paused.add(row.channel)  # a retry_after: the other channels go on meanwhile
                 continue
             channel = self.channels[row.channel]
+            await prepare(channel)  # how it splits may depend on what it keeps (cards refused)
             external = row.recipient.split(":", 1)[1]
             steps = self._parts(channel, Outbound.from_json(row.payload), external)
             part = steps[min(row.parts_sent, len(steps) - 1)]

@@ -31,7 +31,7 @@ from bot.channels.parts import inline_content, split
 from bot.channels.telegram.render import MAX_CHARS, keyboard, render_pieces
 from bot.channels.text import split_lines
 from bot.conversation.registry import text_inbound
-from bot.delivery.channel import PermanentSendError, TransientSendError
+from bot.delivery.channel import PermanentSendError, RefusedSendError, TransientSendError
 from bot.domain.conversation import (
     Capabilities,
     Choices,
@@ -206,7 +206,8 @@ class TelegramChannel:
         except TelegramBadRequest as exc:
             if any(word in exc.message.lower() for word in PERMANENT_WORDS):
                 raise PermanentSendError(str(exc)) from exc
-            raise PermanentSendError(f"rejected: {exc.message}") from exc
+            # the message, not the chat (too long, bad entities): it fails, the person stays
+            raise RefusedSendError(f"rejected: {exc.message}") from exc
         except (TelegramServerError, TelegramNetworkError, TimeoutError) as exc:
             raise TransientSendError(str(exc)) from exc
         except TelegramAPIError as exc:
