@@ -124,3 +124,14 @@ def test_plan_show_and_the_review_sheet(
     assert shown.exit_code == 0, shown.stderr
     for words in ("长期坚持", "持续推进", "2026年12月", "2026年第四季度", "2026-12-31"):
         assert words in shown.stdout
+
+
+def test_export_plan_keeps_the_words(cli_env: Path, runner: CliRunner, sample_plan: Path) -> None:
+    """``duban export-plan`` writes the plan's words, and reading the file back keeps them."""
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert runner.invoke(app, ["import", str(sample_plan)]).exit_code == 0
+    out = cli_env / "register.xlsx"
+    written = runner.invoke(app, ["export-plan", "--out", str(out)])
+    assert written.exit_code == 0, written.stderr
+    again = {t.number: t for t in read_plan(out).tasks}
+    assert {n: (again[n].deadline_text, again[n].deadline) for n in SAMPLE} == SAMPLE

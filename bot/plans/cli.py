@@ -235,6 +235,12 @@ def export_plan(
             return await _stored_register(rt, plan_id)
 
     plan, tasks = rt.run(body())
-    table = register_table(plan_meta(plan), tasks, list(plan.columns), dict(plan.headers))
+    table = register_table(
+        plan_meta(plan),
+        tasks,
+        list(plan.columns),
+        dict(plan.headers),
+        deadlines={t.number: t.deadline_text for t in tasks if t.deadline_text},
+    )
     rt.write_file(out, lambda path: writer(table, path))
     rt.out.print(rt.say(msg(N_("Wrote {count} tasks to {path}."), count=len(tasks), path=str(out))))
