@@ -9,6 +9,7 @@ found" without a word of what is there.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -326,8 +327,11 @@ async def test_a_download_is_written_once_while_it_is_current(site: Site, seeded
     request = await ReportRequest.get(unit_id=contact.unit_id, task__number="4")
     revised = Draft(Status.IN_PROGRESS, 40, "环节已压缩一半")
     await submit_report(contact, request.id, revised, now=site.clock(), today=NOW.date())
-    assert (await (await site.client.get(url)).read()).startswith(b"PK")
-    [current] = folder.iterdir()
+    both = await asyncio.gather(site.client.get(url), site.client.get(url))
+    bodies = [await response.read() for response in both]
+    assert bodies[0] == bodies[1]
+    assert bodies[0].startswith(b"PK")
+    [current] = folder.iterdir()  # one file for the two (the second waits, then reads it)
     assert current != written  # the records changed: written anew, the old file gone
 
 
