@@ -1,8 +1,10 @@
 """Digest and exports at scale: a plan of 2 000 tasks × 300 units × 12 monthly periods of reports.
 
 Reports the time to build the last month's digest, to write the xlsx and the docx, and the peak
-memory of each (tracemalloc). The data is generated straight into SQLite with bulk inserts; a
-third of the requests are revised once, some twice.
+memory of each (tracemalloc); the digest's CPU seconds beside the old digest's
+(``bench/digest_before.py``), and the CPU seconds of each whole export (digest, queries,
+writer). The data is generated straight into SQLite with bulk inserts; a third of the requests
+are revised once, some twice.
 
 Then, on the same data, each "latest report" question answered the way the callers used to
 (a model, or a tuple, per stored version, reduced in Python) beside the query module
