@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from bot.cadence.dispatch import dispatch
 from bot.cli import app
-from bot.domain.deadlines import deadline_wording, parse_deadline
+from bot.domain.deadlines import deadline_wording, parse_deadline, still_written
+from bot.domain.plan import PlanTask
 from bot.domain.reporting import Month
 from bot.importers import read_plan
 from bot.oversight.exports import export_month
@@ -135,3 +136,14 @@ def test_export_plan_keeps_the_words(cli_env: Path, runner: CliRunner, sample_pl
     assert written.exit_code == 0, written.stderr
     again = {t.number: t for t in read_plan(out).tasks}
     assert {n: (again[n].deadline_text, again[n].deadline) for n in SAMPLE} == SAMPLE
+
+
+def test_words_give_way_to_a_moved_date() -> None:
+    """An approved 延期申请 moves the date: the plan's words then no longer say it."""
+    assert still_written("2026年12月", date(2026, 12, 31)) == "2026年12月"
+    assert still_written("2026年12月", date(2027, 3, 31)) is None
+    assert still_written("长期坚持", None) == "长期坚持"
+    assert still_written("9月底前", date(2022, 9, 30)) == "9月底前"  # no year: cannot tell
+    assert still_written(None, date(2026, 12, 31)) is None
+    moved = PlanTask("1", "任务", deadline=date(2027, 3, 31), deadline_text="2026年12月")
+    assert (moved.deadline_words, moved.deadline_as_written) == (None, "2027-03-31")

@@ -78,3 +78,13 @@ def parse_deadline(text: str) -> tuple[date | None, bool]:
     except ValueError:  # 2024年13月, 2月30日: a date that does not exist
         return None, False
     return None, False
+
+
+def still_written(text: str | None, deadline: date | None) -> str | None:
+    """The words, while they still say ``deadline``: an approved 延期申请 moves the date, and
+    then the plan's words (2026年12月) would mislead. Words that name no date we can read
+    (``9月底前`` without its year) are kept."""
+    if not text:
+        return None
+    parsed, understood = parse_deadline(text)
+    return text if not understood or parsed == deadline else None

@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from bot.domain.deadlines import still_written
 from bot.domain.messages import Message
 from bot.domain.text import squeeze
 
@@ -104,9 +105,15 @@ class PlanTask:
     deadline_text: str | None = None  # 完成时间 as written (长期坚持, 2026年12月), not a plain date
 
     @property
+    def deadline_words(self) -> str | None:
+        """The deadline in the plan's words while they still say its date (see
+        :func:`bot.domain.deadlines.still_written`)."""
+        return still_written(self.deadline_text, self.deadline)
+
+    @property
     def deadline_as_written(self) -> str:
         """The deadline in the plan's words, else its date (ISO), else empty."""
-        return self.deadline_text or (self.deadline.isoformat() if self.deadline else "")
+        return self.deadline_words or (self.deadline.isoformat() if self.deadline else "")
 
     def units(self, role: Role) -> list[str]:
         """Names of the units that have ``role`` in this task, in plan order."""

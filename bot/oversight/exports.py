@@ -147,7 +147,7 @@ async def progress_document(digest: Digest, tr: Translator, zone: ZoneInfo) -> P
     for number in digest.closed:  # 销号 said first, the last reports below it
         parts = [tr.gettext("closed (已销号)"), filled.get(number, "")]
         filled[number] = "\n".join(part for part in parts if part)
-    written = {t.number: t.deadline_text for t in tasks if t.deadline_text}
+    written = {t.number: t.deadline_words for t in tasks if t.deadline_words}
     for line in digest.tasks:  # a deadline moved by 延期申请: 延期至2027-03-31
         if line.extended_to:
             written[line.number] = tr.gettext("extended to {date}", date=str(line.extended_to))

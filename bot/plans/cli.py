@@ -240,7 +240,7 @@ def export_plan(
         tasks,
         list(plan.columns),
         dict(plan.headers),
-        deadlines={t.number: t.deadline_text for t in tasks if t.deadline_text},
+        deadlines={t.number: t.deadline_words for t in tasks if t.deadline_words},
     )
     rt.write_file(out, lambda path: writer(table, path))
     rt.out.print(rt.say(msg(N_("Wrote {count} tasks to {path}."), count=len(tasks), path=str(out))))

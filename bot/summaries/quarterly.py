@@ -100,7 +100,7 @@ async def write_materials(
             list(plan.columns),
             dict(plan.headers),
             filled,
-            deadlines={t.number: t.deadline_text for t in tasks if t.deadline_text},
+            deadlines={t.number: t.deadline_words for t in tasks if t.deadline_words},
         ),
         lights={},
         records=[],
