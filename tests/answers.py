@@ -37,6 +37,7 @@ SECRETARIAT_HELP = reply(
     "/overdue (逾期) — tasks past their deadline, units past the due day\n"
     "/nudge (一键催办) — remind every unit that has not reported\n"
     "/export [xlsx|docx|png] [YYYY-MM] (导出) — the table, the written material, the chart\n"
+    "/supervision (督办单) — supervision notices issued and the units' replies\n"
     "/board (看板) — a one-time link to the status board in the browser\n"
     "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
     "/unbind (解绑) — stop receiving messages as secretariat"

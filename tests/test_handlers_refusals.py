@@ -26,6 +26,7 @@ from bot.storage.models import (
     Contact,
     ConversationState,
     Invite,
+    OfferedOptions,
     OutboxMessage,
     ProgressReport,
     ReportRequest,
@@ -407,12 +408,12 @@ async def test_wecom_numbered_options_and_late_revision(world: Dialogue) -> None
 
     write = reply("请用一条消息写明本月进展（之后可发送照片或文件）。")
     assert await world.says(BOB, "报送") == waiting(first_reported=False)
-    state = await ConversationState.get(identity=BOB.identity)
+    offered = await OfferedOptions.get(identity=BOB.identity)
     requests = {
         r.task.number: r.id
         for r in await ReportRequest.filter(unit__name="县财政局").select_related("task")
     }
-    assert state.data["options"] == [
+    assert offered.options == [
         [f"报送第{number}项", payload("t", requests[number])] for number in ("1", "6", "7", "13")
     ]  # the options the numbers stand for are stored
     await run_table(
