@@ -150,8 +150,9 @@ class Intake:
         """Handle claimed updates in batches; 1 for each handled, 0 for each not."""
         items = [Claimed.read(row, self.channels[row.channel], self.deps) for row in rows]
         with_files = [i for i in items if i.file is not None]
-        if with_files:  # downloads first, outside any transaction
-            fetched = await asyncio.gather(*(self._prefetch(i) for i in with_files))
+        if with_files:  # downloads first, outside any transaction, ``concurrency`` at once
+            gate = asyncio.Semaphore(self.concurrency)
+            fetched = await asyncio.gather(*(self._prefetch(i, gate) for i in with_files))
             failed = {id(i) for i, ok in zip(with_files, fetched, strict=True) if not ok}
             ready = [i for i in items if id(i) not in failed]
         else:
@@ -172,11 +173,12 @@ class Intake:
         except Exception:
             log.info("acknowledging %s update %s failed", item.row.channel, item.row.id)
 
-    async def _prefetch(self, item: Claimed) -> bool:
+    async def _prefetch(self, item: Claimed, gate: asyncio.Semaphore) -> bool:
         """The file downloaded outside any transaction; when that fails the update fails this
         attempt (and is tried again later) rather than fetching inside the transaction."""
         try:
-            await item.prefetch()
+            async with gate:
+                await item.prefetch()
         except Exception as exc:
             row = item.row
             log.warning("fetching the file of %s update %s failed: %r", row.channel, row.id, exc)
