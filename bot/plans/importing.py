@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from tortoise.transactions import in_transaction
 
@@ -13,7 +13,16 @@ from bot.domain.plan import Assignment as AssignmentRow
 from bot.domain.plan import ParsedPlan, PlanDiff, PlanTask, diff_tasks
 from bot.domain.units import unit_kind
 from bot.importers.script import fold
-from bot.storage.models import Assignment, AuditLog, Plan, PlanImport, Task, Unit, UnitAlias
+from bot.storage.models import (
+    Assignment,
+    AuditLog,
+    DeadlineExtension,
+    Plan,
+    PlanImport,
+    Task,
+    Unit,
+    UnitAlias,
+)
 from bot.storage.register import load_tasks
 
 
@@ -80,6 +89,11 @@ async def import_plan(
         created = plan is None
         await apply_known_aliases(parsed, plan.id if plan else None)
         old_tasks = [] if plan is None else await load_tasks(plan.id)
+        planned = {} if plan is None else await _planned_deadlines(plan.id)
+        old_tasks = [  # compared as the plan set them: an approved 延期 is no change in the file
+            dataclasses.replace(t, deadline=planned[t.number]) if t.number in planned else t
+            for t in old_tasks
+        ]
         diff = register_diff(old_tasks, parsed.tasks)
         note = _cadence_note(plan, parsed)
         if plan is not None and diff.is_empty and not _meta_changed(plan, parsed):
@@ -96,7 +110,7 @@ async def import_plan(
             await _adopt(plan, parsed, actor)
         await plan.save()
         units = await _units_by_name(parsed.unit_names())
-        await _store_tasks(plan, parsed.tasks, diff, units, now)
+        await _store_tasks(plan, parsed.tasks, diff, units, now=now, planned=planned)
         await _store_aliases(plan, parsed.aliases, units)
         snapshot = {"plan": parsed.meta.to_json(), "tasks": [task_json(t) for t in parsed.tasks]}
         await PlanImport.create(
@@ -217,9 +231,33 @@ def _apply_meta(plan: Plan, parsed: ParsedPlan, source_name: str) -> None:
     plan.source_name = source_name
 
 
+async def _planned_deadlines(plan_id: int) -> dict[str, date | None]:
+    """Task number → the deadline the plan set, for tasks an approved extension (延期) moved:
+    the first approved extension's old date, while the task still has the last one's new date."""
+    rows = (
+        await DeadlineExtension.filter(task__plan_id=plan_id, state="approved")
+        .order_by("decided_at", "id")
+        .values_list("task__number", "task__deadline", "old_deadline", "new_deadline")
+    )
+    first: dict[str, date | None] = {}
+    last: dict[str, tuple[date | None, date]] = {}
+    for number, current, old, new in rows:
+        first.setdefault(number, old)
+        last[number] = (current, new)
+    return {n: first[n] for n, (current, new) in last.items() if current == new}
+
+
 async def _store_tasks(
-    plan: Plan, tasks: list[PlanTask], diff: PlanDiff, units: dict[str, Unit], now: datetime
+    plan: Plan,
+    tasks: list[PlanTask],
+    diff: PlanDiff,
+    units: dict[str, Unit],
+    *,
+    now: datetime,
+    planned: dict[str, date | None],
 ) -> None:
+    """Create, update and retire the plan's tasks; a task whose deadline an approved 延期 moved
+    keeps it unless the revised plan sets a different one."""
     stored = {t.number: t for t in await Task.filter(plan_id=plan.id)}
     touched = set(diff.added) | set(diff.changed)
     for position, task in enumerate(tasks):
@@ -242,8 +280,9 @@ async def _store_tasks(
             row.position = position
             if task.number in touched:
                 row.title, row.requirements = task.title, task.requirements
-                row.liaison, row.deadline = task.liaison, task.deadline
-                row.deadline_text = task.deadline_text
+                row.liaison = task.liaison
+                if task.number not in planned or task.deadline != planned[task.number]:
+                    row.deadline, row.deadline_text = task.deadline, task.deadline_text
                 row.section = task.section  # type: ignore[assignment]  # a nullable TextField
                 row.leader = task.leader
                 row.revision, row.retired_at = plan.revision, None
