@@ -3,8 +3,9 @@
 The channel reads the stored payload into a neutral ``Inbound`` (an unreadable one is handled
 as nothing said), and a bound contact's file is downloaded here, outside any transaction, so a
 slow or failing download never holds the database; the handler then reads the bytes from
-memory (:class:`Prefetched`). A file whose stated size is over the limit is never downloaded:
-the handler refuses it by that size.
+memory (:class:`Prefetched`). A file whose stated size is over the limit is never downloaded,
+and one the channel finds too large while fetching (WeCom states no size) is given that size:
+the handler refuses it once by its size, rather than the download failing at every retry.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from bot.conversation.context import Deps
 from bot.delivery.channel import Channel
 from bot.domain.conversation import Inbound, InboundFile, Outbound
+from bot.domain.errors import FileTooLargeError
 from bot.reporting.attachments import MAX_FILE_BYTES
 from bot.storage.models import Contact, InboxUpdate
 
@@ -73,5 +75,11 @@ class Claimed:
             return  # the handler refuses it by its stated size: nothing to download
         if not await Contact.exists(identity=inbound.identity, active=True):
             return
-        content = await self.channel.fetch(inbound.channel, file)
+        try:
+            content = await self.channel.fetch(inbound.channel, file)
+        except FileTooLargeError as exc:  # found before (or while) downloading: never retried
+            size = exc.size if exc.size is not None else MAX_FILE_BYTES + 1
+            self.inbound = replace(inbound, file=replace(file, size=max(size, MAX_FILE_BYTES + 1)))
+            log.info("the file of %s update %s is over the limit", inbound.channel, self.row.id)
+            return  # the handler refuses it by that size, once
         self.deps = replace(self.deps, files=Prefetched(file.ref, content, self.deps.files))
