@@ -40,10 +40,10 @@ from bot.domain.cadence_text import (
 from bot.domain.messages import N_, msg
 from bot.domain.reporting import Month
 from bot.domain.workdays import calendar_knows
+from bot.plans.selection import plan_for
 from bot.shell.options import AsJson, PlanId
 from bot.shell.runtime import Runtime, runtime
 from bot.storage.models import AuditLog, Plan
-from bot.storage.register import latest_plan
 
 MONTHS_SHOWN = 3  # this month and the next two
 
@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
 
 
 async def _plan(rt: Runtime, plan_id: int | None) -> Plan:
-    plan = await latest_plan(plan_id)
+    plan = await plan_for(plan_id)
     if plan is None:
         rt.fail(msg(N_("No plan has been imported yet; run “duban import FILE” first.")))
     return plan

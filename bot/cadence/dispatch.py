@@ -20,6 +20,7 @@ from bot.domain.messages import N_, msg
 from bot.domain.reporting import Month, Status
 from bot.domain.workdays import add_workdays
 from bot.i18n import Translator
+from bot.plans.selection import plan_for
 from bot.reporting.latest import OPEN_STATES, RequestView, last_statuses, period_requests
 from bot.reporting.prompts import monthly_prompt
 from bot.storage.models import (
@@ -32,7 +33,6 @@ from bot.storage.models import (
     TaskClosure,
     UnitMember,
 )
-from bot.storage.register import latest_plan
 
 
 @dataclass(slots=True)
@@ -94,7 +94,7 @@ async def dispatch(
     due_on: date | None = None,
 ) -> DispatchOutcome:
     """Ensure the month's requests exist and every reporter of every asked unit is prompted."""
-    plan = await latest_plan(plan_id)
+    plan = await plan_for(plan_id)
     if plan is None:
         raise RefusedError(msg(N_("No plan has been imported yet; run “duban import FILE” first.")))
     if not plan.monthly_dispatch:

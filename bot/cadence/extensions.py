@@ -21,8 +21,8 @@ from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.people import recipients
 from bot.people.binding import contact_name
+from bot.plans.selection import plan_for
 from bot.storage.models import Assignment, AuditLog, Contact, DeadlineExtension, Task
-from bot.storage.register import latest_plan
 
 REASON_MAX = 500
 OPEN = ("endorsing", "pending")
@@ -62,7 +62,7 @@ def parse_day(text: str) -> date | None:
 
 async def find_task(number: str) -> Task:
     """The active task numbered ``number`` of the current plan (refused if there is none)."""
-    plan = await latest_plan()
+    plan = await plan_for()
     task = None
     if plan is not None:
         task = await Task.get_or_none(plan_id=plan.id, number=number.strip(), retired_at=None)

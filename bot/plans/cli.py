@@ -13,14 +13,16 @@ from bot.domain.messages import N_, Message, msg
 from bot.domain.plan import ParsedPlan, PlanTask
 from bot.importers import PlanFileError, load_plan_file, read_plan_bytes
 from bot.plans.cli_fields import fields_command, fields_json, fields_line
+from bot.plans.cli_names import list_command, rename_command
 from bot.plans.fields import fields_of
 from bot.plans.importing import ImportOutcome, import_plan, task_json
 from bot.plans.preview import register_json, register_view
+from bot.plans.selection import plan_for
 from bot.render.register import register_table, write_csv, write_docx, write_xlsx
-from bot.shell.options import AsJson
+from bot.shell.options import AsJson, PlanId
 from bot.shell.runtime import Runtime, runtime
 from bot.storage.models import Plan, PlanImport
-from bot.storage.register import latest_plan, load_tasks, plan_meta
+from bot.storage.register import load_tasks, plan_meta
 
 plan_app = typer.Typer(help="Look at the stored plan.", no_args_is_help=True)
 _WRITERS = {".xlsx": write_xlsx, ".docx": write_docx, ".csv": write_csv}
@@ -32,6 +34,8 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
     app.command("export-plan")(export_plan)
     plan_app.command("fields")(fields_command)
+    plan_app.command("list")(list_command)
+    plan_app.command("rename")(rename_command)
     app.add_typer(plan_app, name="plan")
 
 
@@ -173,7 +177,7 @@ def write_review_sheet(rt: Runtime, parsed: ParsedPlan, path: Path) -> None:
 
 
 async def _stored_register(rt: Runtime, plan_id: int | None) -> tuple[Plan, list[PlanTask]]:
-    plan = await latest_plan(plan_id)
+    plan = await plan_for(plan_id)
     if plan is None:
         rt.fail(msg(N_("No plan is stored yet; import one with “duban import FILE”.")))
     return plan, await load_tasks(plan.id)
@@ -182,7 +186,7 @@ async def _stored_register(rt: Runtime, plan_id: int | None) -> tuple[Plan, list
 @plan_app.command("show")
 def show(
     ctx: typer.Context,
-    plan_id: Annotated[int | None, typer.Option("--plan", help="Plan id (default: latest)")] = None,
+    plan_id: PlanId = None,
     as_json: AsJson = False,
 ) -> None:
     """Show the stored register of a plan."""
@@ -201,7 +205,7 @@ def show(
         payload = ParsedPlan(meta=meta, tasks=tasks).to_json(rt.say)
         payload["tasks"] = [task_json(t) for t in tasks]
         payload["warnings"] = warnings
-        payload["plan"] |= {"id": plan.id, "revision": plan.revision}
+        payload["plan"] |= {"id": plan.id, "short_name": plan.short_name, "revision": plan.revision}
         payload["plan"]["report_fields"] = fields_json(fields_of(plan))
         rt.json(payload)
         return
@@ -222,7 +226,7 @@ def show(
 def export_plan(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="FILE.xlsx, FILE.docx or FILE.csv")],
-    plan_id: Annotated[int | None, typer.Option("--plan", help="Plan id (default: latest)")] = None,
+    plan_id: PlanId = None,
 ) -> None:
     """Write the register in the plan's own column layout; importing it back gives the same."""
     rt = runtime(ctx)

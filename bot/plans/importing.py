@@ -13,6 +13,7 @@ from bot.domain.plan import Assignment as AssignmentRow
 from bot.domain.plan import ParsedPlan, PlanDiff, PlanTask, diff_tasks
 from bot.domain.units import unit_kind
 from bot.importers.script import fold
+from bot.plans.selection import name_new_plan
 from bot.storage.models import (
     Assignment,
     AuditLog,
@@ -109,6 +110,7 @@ async def import_plan(
         if note is not None and note.adopted:
             await _adopt(plan, parsed, actor)
         await plan.save()
+        await name_new_plan(plan)
         units = await _units_by_name(parsed.unit_names())
         await _store_tasks(plan, parsed.tasks, diff, units, now=now, planned=planned)
         await _store_aliases(plan, parsed.aliases, units)

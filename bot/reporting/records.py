@@ -10,9 +10,9 @@ from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.domain.reporting import Month
 from bot.people.binding import contact_name
+from bot.plans.selection import plan_for
 from bot.reporting.latest import latest_in_period
 from bot.storage.models import Plan, ProgressReport, ReportingPeriod
-from bot.storage.register import latest_plan
 
 
 async def latest_period(plan: Plan) -> ReportingPeriod | None:
@@ -40,7 +40,7 @@ async def reporting_month(given: str | None = None, plan_id: int | None = None) 
                 )
             )
         return month
-    plan = await latest_plan(plan_id)
+    plan = await plan_for(plan_id)
     period = await latest_period(plan) if plan else None
     if period is None:
         raise RefusedError(msg(N_("Nothing has been dispatched yet.")))
@@ -51,7 +51,7 @@ async def reporting_month(given: str | None = None, plan_id: int | None = None) 
 
 async def month_period(month: Month, plan_id: int | None = None) -> ReportingPeriod:
     """The stored month period of the plan; refused when it was never dispatched."""
-    plan = await latest_plan(plan_id)
+    plan = await plan_for(plan_id)
     if plan is None:
         raise RefusedError(msg(N_("No plan has been imported yet; run “duban import FILE” first.")))
     period = await ReportingPeriod.get_or_none(plan=plan, kind="month", key=month.key)

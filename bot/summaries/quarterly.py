@@ -15,10 +15,11 @@ from bot.domain.messages import N_, msg
 from bot.domain.reporting import Quarter
 from bot.i18n import Translator
 from bot.people import recipients
+from bot.plans.selection import plan_for
 from bot.render.progress import ProgressDocument, write_progress_docx
 from bot.render.register import register_table
 from bot.storage.models import Plan, ReportingPeriod
-from bot.storage.register import latest_plan, load_tasks, plan_meta
+from bot.storage.register import load_tasks, plan_meta
 from bot.summaries.cycle import QuarterRow, quarter_rows
 
 STATES = ("approved", "pending", "returned", "missing")
@@ -34,7 +35,7 @@ async def stored_quarter_period(
     quarter: Quarter, plan_id: int | None = None
 ) -> tuple[Plan, ReportingPeriod]:
     """The stored quarter period (refused when its summaries were never started)."""
-    plan = await latest_plan(plan_id)
+    plan = await plan_for(plan_id)
     if plan is None:
         raise RefusedError(msg(N_("No plan has been imported yet; run “duban import FILE” first.")))
     period = await ReportingPeriod.get_or_none(plan=plan, kind="quarter", key=quarter.key)

@@ -7,7 +7,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from bot.storage.models.plans import Unit
+from bot.storage.models.plans import Plan, Unit
 
 
 class Contact(Model):
@@ -27,7 +27,11 @@ class Contact(Model):
     unreachable_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     left_at = fields.DatetimeField(null=True)
+    plan: fields.ForeignKeyNullableRelation[Plan] = fields.ForeignKeyField(
+        "models.Plan", related_name="secretariat_contacts", null=True, on_delete=fields.CASCADE
+    )  # a secretariat of this plan only; none: of every plan (the deployment's admin)
     unit_id: int | None
+    plan_id: int | None
 
     class Meta:
         table = "contact"
@@ -44,6 +48,10 @@ class ChatBinding(Model):
     locale = fields.CharField(max_length=8, default="zh_CN")
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    plan: fields.ForeignKeyNullableRelation[Plan] = fields.ForeignKeyField(
+        "models.Plan", related_name="secretariat_chats", null=True, on_delete=fields.CASCADE
+    )  # the group of this plan's secretariat only; none: of every plan
+    plan_id: int | None
 
     class Meta:
         table = "chat_binding"
@@ -67,6 +75,10 @@ class Invite(Model):
     used_at = fields.DatetimeField(null=True)
     used_by = fields.CharField(max_length=128, null=True)
     revoked_at = fields.DatetimeField(null=True)
+    plan: fields.ForeignKeyNullableRelation[Plan] = fields.ForeignKeyField(
+        "models.Plan", related_name="invites", null=True, on_delete=fields.CASCADE
+    )  # a secretariat code for this plan only
+    plan_id: int | None
 
     class Meta:
         table = "invite"

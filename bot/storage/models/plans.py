@@ -13,6 +13,7 @@ class Plan(Model):
 
     id = fields.IntField(primary_key=True)
     title = fields.CharField(max_length=300)
+    short_name = fields.CharField(max_length=40, null=True, unique=True)  # 教育: how people name it
     doc_number = fields.CharField(max_length=100, null=True)  # 文号
     issuer = fields.CharField(max_length=200, null=True)  # 印发单位
     issued = fields.DateField(null=True)  # 印发日期
