@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from tortoise.expressions import Q
 
@@ -79,16 +80,24 @@ async def enqueue(
         payload=outbound.to_json(),
         next_attempt_at=now,
     )
+    names, sql = _insert_statement(on_postgres())
     meta = OutboxMessage._meta
-    names = [n for n in sorted(meta.fields_db_projection) if n != meta.pk_attr]
-    columns = ", ".join(f'"{meta.fields_db_projection[n]}"' for n in names)
     values = [meta.fields_map[n].to_db_value(getattr(row, n), row) for n in names]
-    marks = ", ".join(f"${i}" if on_postgres() else "?" for i in range(1, len(names) + 1))
+    return bool(await meta.db.execute_query_dict(sql, values))
+
+
+@cache
+def _insert_statement(postgres: bool) -> tuple[tuple[str, ...], str]:
+    """The fields :func:`enqueue` writes and its statement, built once per dialect."""
+    meta = OutboxMessage._meta
+    names = tuple(n for n in sorted(meta.fields_db_projection) if n != meta.pk_attr)
+    columns = ", ".join(f'"{meta.fields_db_projection[n]}"' for n in names)
+    marks = ", ".join(f"${i}" if postgres else "?" for i in range(1, len(names) + 1))
     sql = (  # only column names and placeholders are formatted in; the values are bound
         f'INSERT INTO "outbox_message" ({columns}) VALUES ({marks}) '  # noqa: S608
         'ON CONFLICT ("key") DO NOTHING RETURNING "id"'
     )
-    return bool(await meta.db.execute_query_dict(sql, values))
+    return names, sql
 
 
 async def due(now: datetime, limit: int, channels: set[str]) -> list[OutboxMessage]:

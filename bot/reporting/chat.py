@@ -18,6 +18,7 @@ from bot.domain.payloads import Payload, payload
 from bot.domain.reporting import PERCENT_CHOICES, STATUS_PERCENT, Status
 from bot.domain.text import shorten
 from bot.reporting import chat_extras as extras
+from bot.reporting.asked import Asked
 from bot.reporting.closable import closable
 from bot.reporting.latest import open_requests
 from bot.reporting.prompts import open_requests_message, request_buttons, status_text, task_card
@@ -27,7 +28,7 @@ from bot.reporting.reports import (
     check_revisable,
     previous_report,
     request_view,
-    submit_report,
+    store_report,
     task_context,
 )
 
@@ -51,15 +52,13 @@ async def show_open(turn: Turn) -> None:
     turn.send(open_requests_message(turn.tr, await open_requests(turn.contact.unit_id)))
 
 
-async def reportable(turn: Turn, request_id: int) -> Any:
+async def reportable(turn: Turn, request_id: int) -> Asked:
     """The request if it can still be reported (or revised); refused, and the draft dropped,
     when it was closed or its deadline passed after a report."""
     assert turn.contact is not None
     try:
         request = await authorised_request(turn.contact, request_id)
-        previous = await previous_report(request)
-        answered = previous is not None and previous.request_id == request.id
-        check_revisable(request, answered_before=answered, today=turn.today)
+        check_revisable(request, answered_before=request.versions > 0, today=turn.today)
     except RefusedError:
         if turn.flow == FLOW and turn.data.get("request") == request_id:
             await turn.clear_flow()  # the next text must not land in a dead draft
@@ -77,7 +76,7 @@ async def begin(
     """
     request = await reportable(turn, request_id)
     view = request_view(request)
-    context = await task_context(request)
+    context = task_context(request)
     previous = await previous_report(request)
     data: dict[str, Any] = {"request": request.id, "step": "status", "attachments": []}
     current = turn.data
@@ -201,10 +200,10 @@ async def _store(turn: Turn, data: dict[str, Any]) -> str:
         carried=bool(data.get("carried")), source_ref=data.get("ref"),
         problems=data.get("problems"), next_steps=data.get("next_steps"),
     )  # fmt: skip
-    report = await submit_report(
+    report, request = await store_report(
         turn.contact, data["request"], draft, now=turn.now, today=turn.today
     )
-    view = request_view(await authorised_request(turn.contact, data["request"]))
+    view = request_view(request)
     text = turn._(
         "Reported task {number} for {period} (version {version}): {status}.",
         number=view.number,

@@ -132,7 +132,7 @@ async def on_text(turn: Turn, text: str) -> None:
     replaced = extras.take_narrative(data, text)
     data["ref"] = turn.inbound.message_ref
     if step == "confirm":  # the card waits: the new text replaces its narrative
-        number = (await flow.reportable(turn, data["request"])).task.number
+        number = (await flow.reportable(turn, data["request"])).number
         if replaced:
             data.pop("carried", None)  # written anew: no longer the carried note
             said = turn._(

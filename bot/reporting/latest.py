@@ -23,6 +23,7 @@ from pypika_tortoise import Order, Table
 from pypika_tortoise.analytics import RowNumber
 from pypika_tortoise.queries import QueryBuilder
 
+from bot.reporting.plainsql import day, rows
 from bot.storage.models import Assignment, ProgressReport, ReportRequest, Task, Unit, UnitMember
 
 OPEN_STATES = ("open", "answered")  # not closed: a reporter may still answer or revise
@@ -276,12 +277,53 @@ async def _views(query: Any, *order: str) -> list[RequestView]:
     return views
 
 
+def role_sql(request: str) -> str:
+    """SQL for the part the unit of request ``request`` (an alias) plays in its task: the first
+    of lead, responsible, cooperating among its own and its collectives' live assignments."""
+    ranks = " ".join(f"WHEN '{r}' THEN {i}" for i, r in enumerate(ROLE_ORDER))
+    return (
+        '(SELECT a."role" FROM "assignment" a '  # noqa: S608 - an alias and constants only
+        f'WHERE a."task_id" = {request}."task_id" AND a."retired_at" IS NULL '
+        f'AND (a."unit_id" = {request}."unit_id" OR a."unit_id" IN (SELECT m."collective_id" '
+        f'FROM "unit_member" m WHERE m."member_id" = {request}."unit_id")) '
+        f'ORDER BY CASE a."role" {ranks} ELSE 9 END, a."id" LIMIT 1)'
+    )
+
+
+OPEN_SQL = (
+    'SELECT q."id", p."key" AS "period", p."due_on", t."number", t."title", '  # noqa: S608 - fixed
+    'u."name" AS "unit", q."state", q."unit_id", t."requirements", '
+    f'{role_sql("q")} AS "role" '
+    'FROM "report_request" q JOIN "reporting_period" p ON p."id" = q."period_id" '
+    'JOIN "task" t ON t."id" = q."task_id" JOIN "unit" u ON u."id" = q."unit_id" '
+    f'WHERE q."unit_id" = ? AND q."state" IN ({", ".join(f"{s!r}" for s in OPEN_STATES)}) '
+    'ORDER BY p."starts", t."position", q."id"'
+)
+
+
 async def open_requests(unit_id: int | None) -> list[RequestView]:
-    """The unit's requests not yet closed, oldest period first, then in task order."""
+    """The unit's requests not yet closed, oldest period first, then in task order.
+
+    One plain statement (the hot path of every free-text message): role included.
+    """
     if unit_id is None:
         return []
-    query = ReportRequest.filter(unit_id=unit_id, state__in=OPEN_STATES)
-    return await _views(query, "period__starts", "task__position")
+    requirements = Task._meta.fields_map["requirements"]
+    return [
+        RequestView(
+            id=row["id"],
+            period=row["period"],
+            due_on=day(row["due_on"]),
+            number=row["number"],
+            title=row["title"],
+            unit=row["unit"],
+            answered=row["state"] == "answered",
+            unit_id=row["unit_id"],
+            goal=goal_of(requirements.to_python_value(row["requirements"])),
+            role=row["role"],
+        )
+        for row in await rows(OPEN_SQL, unit_id)
+    ]
 
 
 async def period_requests(period_id: int, states: tuple[str, ...]) -> list[RequestView]:

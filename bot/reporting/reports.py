@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from tortoise.transactions import in_transaction
@@ -12,17 +12,9 @@ from bot.domain.messages import N_, msg
 from bot.domain.narrative import EXTRA_MAX_CHARS
 from bot.domain.reporting import ATTACHMENTS_MAX, NARRATIVE_MAX_CHARS, Status
 from bot.plans.fields import ReportFields, report_fields
-from bot.reporting.latest import (
-    LatestReport,
-    LatestStatus,
-    RequestView,
-    goal_of,
-    last_statuses,
-    last_version,
-    pair_latest,
-    request_latest,
-    unit_roles,
-)
+from bot.reporting.asked import Asked, asked, earlier_of, latest_of
+from bot.reporting.latest import LatestReport, LatestStatus, RequestView, last_statuses
+from bot.reporting.plainsql import rows
 from bot.storage.models import (
     Assignment,
     Attachment,
@@ -34,7 +26,18 @@ from bot.storage.models import (
 )
 
 
-def _view(request: ReportRequest) -> RequestView:
+def _view(request: ReportRequest | Asked) -> RequestView:
+    if isinstance(request, Asked):
+        return RequestView(
+            id=request.id,
+            period=request.period,
+            due_on=request.due_on,
+            number=request.number,
+            title=request.title,
+            unit=request.unit,
+            answered=request.state == "answered",
+            unit_id=request.unit_id,
+        )
     return RequestView(
         id=request.id,
         period=request.period.key,
@@ -53,40 +56,43 @@ async def unit_scope(unit_id: int) -> list[int]:
     return [unit_id, *(int(str(c)) for c in rows)]
 
 
-async def authorised_request(contact: Contact, request_id: int) -> ReportRequest:
-    """The request ``request_id`` if ``contact`` may report on it; refused otherwise."""
-    request = await ReportRequest.get_or_none(id=request_id).select_related(
-        "period", "task", "unit"
-    )
+async def authorised_request(contact: Contact, request_id: int) -> Asked:
+    """The request ``request_id`` if ``contact`` may report on it; refused otherwise.
+
+    One statement (:func:`bot.reporting.asked.asked`): the request with its period, task,
+    unit, the unit's role and the last version, as a value the flow passes down.
+    """
+    request = await asked(request_id)
     if request is None or contact.unit_id is None or request.unit_id != contact.unit_id:
         raise RefusedError(msg(N_("That task is not one of your unit’s open requests.")))
     if request.state == "closed":
         raise RefusedError(
             msg(
                 N_("The {period} request for task {number} is closed."),
-                period=request.period.key,
-                number=request.task.number,
+                period=request.period,
+                number=request.number,
             )
         )
     return request
 
 
-def request_view(request: ReportRequest) -> RequestView:
-    """The view of a request loaded with its period, task and unit."""
+def request_view(request: ReportRequest | Asked) -> RequestView:
+    """The view of a request read by :func:`authorised_request` (or a model loaded with its
+    period, task and unit)."""
     return _view(request)
 
 
 LastReport = LatestReport  # the report a reporter starts from
 
 
-async def previous_report(request: ReportRequest) -> LastReport | None:
+async def previous_report(request: Asked) -> LastReport | None:
     """The starting point: this request's last version, else the unit's last report on the task
     for an earlier period (never a later month's: October's request does not start from
     November's report)."""
-    own = await request_latest(request.id)
+    own = await latest_of(request.id) if request.versions else None
     if own is not None:
         return own
-    return await pair_latest(request.task_id, request.unit_id, before=request.period.starts)
+    return await earlier_of(request.task_id, request.unit_id, request.starts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,21 +103,19 @@ class TaskContext:
     role: str | None  # lead | responsible | cooperating
 
 
-async def task_context(request: ReportRequest) -> TaskContext:
+def task_context(request: Asked) -> TaskContext:
     """The task's requirements (its goal) and the unit's role in it (牵头/责任/配合)."""
-    roles = await unit_roles({(request.task_id, request.unit_id)})
-    role = roles.get((request.task_id, request.unit_id))
-    return TaskContext(goal=goal_of(request.task.requirements), role=role)
+    return TaskContext(goal=request.goal, role=request.role)
 
 
-def check_revisable(request: ReportRequest, *, answered_before: bool, today: date) -> None:
+def check_revisable(request: Asked, *, answered_before: bool, today: date) -> None:
     """Refused when the request was answered and its deadline has passed (no late revision)."""
-    due_on = request.period.due_on
+    due_on = request.due_on
     if answered_before and due_on is not None and today > due_on:
         raise RefusedError(
             msg(
                 N_("The {period} deadline ({due}) has passed; no more revisions."),
-                period=request.period.key,
+                period=request.period,
                 due=due_on.isoformat(),
             )
         )
@@ -176,6 +180,19 @@ async def submit_report(
     contact: Contact, request_id: int, draft: Draft, *, now: datetime, today: date
 ) -> ProgressReport:
     """Store a new version of the unit's report on the request (never overwrites one)."""
+    report, _ = await store_report(contact, request_id, draft, now=now, today=today)
+    return report
+
+
+async def store_report(
+    contact: Contact, request_id: int, draft: Draft, *, now: datetime, today: date
+) -> tuple[ProgressReport, Asked]:
+    """:func:`submit_report`, with the request as it was read to authorise it (answered now).
+
+    Four statements and the audit row: the request read once (authorisation, its last version,
+    what the reply names), the version inserted, the files attached when there are any, the
+    request marked answered.
+    """
     text = check_narrative(draft.text)
     for extra in (draft.problems, draft.next_steps):
         if extra:
@@ -184,12 +201,12 @@ async def submit_report(
         raise RefusedError(msg(N_("At most {limit} files per report."), limit=ATTACHMENTS_MAX))
     async with in_transaction():
         request = await authorised_request(contact, request_id)
-        previous = await last_version(request.id)
-        due_on = request.period.due_on
+        previous = request.versions
+        due_on = request.due_on
         late = due_on is not None and today > due_on
         check_revisable(request, answered_before=bool(previous), today=today)
         report = await ProgressReport.create(
-            request=request,
+            request_id=request.id,
             task_id=request.task_id,
             unit_id=request.unit_id,
             contact=contact,
@@ -208,12 +225,11 @@ async def submit_report(
             await Attachment.filter(
                 id__in=list(draft.attachments), contact_id=contact.id, report_id=None
             ).update(report_id=report.id)
-        request.state = "answered"
-        await request.save(update_fields=["state"])
+        await rows(ANSWERED_SQL, request.id)
         await AuditLog.create(
             actor=contact.identity,
             action="report.submit",
-            subject=f"{request.period.key}:{request.task.number}",
+            subject=f"{request.period}:{request.number}",
             detail={
                 "request": request.id,
                 "version": report.version,
@@ -221,7 +237,10 @@ async def submit_report(
                 "carried": draft.carried,
             },
         )
-    return report
+    return report, replace(request, state="answered", versions=report.version)
+
+
+ANSWERED_SQL = 'UPDATE "report_request" SET "state" = \'answered\' WHERE "id" = ?'
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,123 @@
+"""The reporting hot path in plain SQL: a request as the report flow reads it, in one statement.
+
+Every button of the report flow re-checks that the request is the speaker's unit's and still
+open, and the flow then needs its period, task, unit, the unit's part in the task and how many
+versions it has. The ORM read that as a request model with three related models (and more
+queries for the role and the last version); here it is one ``SELECT`` on SQLite and PostgreSQL
+alike, read into :class:`Asked`, a frozen value passed down the flow instead of read again.
+The statements run through :mod:`bot.reporting.plainsql`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.reporting.latest import READERS, REPORT_COLUMNS, LatestReport, goal_of, role_sql
+from bot.reporting.plainsql import day, on_postgres, rows
+from bot.storage.models import Task
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A report request with what the flow shows and checks beside it."""
+
+    id: int
+    state: str
+    unit_id: int
+    task_id: int
+    period_id: int
+    period: str  # the period's key: 2026-11
+    starts: date
+    due_on: date | None
+    plan_id: int
+    number: str
+    title: str
+    goal: str  # the task's requirements, joined
+    unit: str  # the unit's name
+    role: str | None  # lead | responsible | cooperating, counting the unit's collectives
+    versions: int  # the highest version reported (0 before the first report)
+
+
+def requirements(value: Any) -> Any:
+    """A task's requirements as stored (JSON text on SQLite, perhaps decoded on PostgreSQL)."""
+    return Task._meta.fields_map["requirements"].to_python_value(value)
+
+
+ASKED_SQL = (
+    'SELECT q."id", q."state", q."unit_id", q."task_id", q."period_id", '  # noqa: S608 - fixed text
+    'p."key" AS "period", '
+    'p."starts", p."due_on", p."plan_id", t."number", t."title", t."requirements", '
+    'u."name" AS "unit", '
+    f'{role_sql("q")} AS "role", '
+    '(SELECT MAX(r."version") FROM "progress_report" r WHERE r."request_id" = q."id") '
+    'AS "versions" '
+    'FROM "report_request" q JOIN "reporting_period" p ON p."id" = q."period_id" '
+    'JOIN "task" t ON t."id" = q."task_id" JOIN "unit" u ON u."id" = q."unit_id" '
+    'WHERE q."id" = ?'
+)
+
+
+async def asked(request_id: int) -> Asked | None:
+    """The request ``request_id`` with its period, task, unit, role and last version."""
+    found = await rows(ASKED_SQL, request_id)
+    if not found:
+        return None
+    row = found[0]
+    return Asked(
+        id=int(row["id"]),
+        state=str(row["state"]),
+        unit_id=int(row["unit_id"]),
+        task_id=int(row["task_id"]),
+        period_id=int(row["period_id"]),
+        period=str(row["period"]),
+        starts=day(row["starts"]) or date.min,
+        due_on=day(row["due_on"]),
+        plan_id=int(row["plan_id"]),
+        number=str(row["number"]),
+        title=str(row["title"]),
+        goal=goal_of(requirements(row["requirements"])),
+        unit=str(row["unit"]),
+        role=None if row["role"] is None else str(row["role"]),
+        versions=int(row["versions"] or 0),
+    )
+
+
+def _columns() -> str:
+    return ", ".join('q."period_id"' if c == "period_id" else f'r."{c}"' for c in REPORT_COLUMNS)
+
+
+LATEST_SQL = (
+    f'SELECT {_columns()} FROM "progress_report" r '  # noqa: S608 - column names only
+    'JOIN "report_request" q ON q."id" = r."request_id" '
+    'WHERE r."request_id" = ? ORDER BY r."version" DESC LIMIT 1'
+)
+EARLIER_SQL = (
+    f'SELECT {_columns()} FROM "progress_report" r '  # noqa: S608 - column names only
+    'JOIN "report_request" q ON q."id" = r."request_id" '
+    'JOIN "reporting_period" p ON p."id" = q."period_id" '
+    'WHERE r."task_id" = ? AND r."unit_id" = ? AND p."starts" < ? '
+    'ORDER BY p."starts" DESC, r."submitted_at" DESC, r."id" DESC LIMIT 1'
+)
+
+
+def _report(found: list[dict[str, Any]]) -> LatestReport | None:
+    if not found:
+        return None
+    values = {c: found[0][c] for c in REPORT_COLUMNS}
+    for column, read in READERS.items():
+        if column in values:
+            values[column] = read(values[column])
+    return LatestReport(**values)
+
+
+async def latest_of(request_id: int) -> LatestReport | None:
+    """The request's highest version, if any (one statement)."""
+    return _report(await rows(LATEST_SQL, request_id))
+
+
+async def earlier_of(task_id: int, unit_id: int, before: date) -> LatestReport | None:
+    """The unit's last report on the task for a period starting before ``before``."""
+    day_value = before if on_postgres() else before.isoformat()
+    return _report(await rows(EARLIER_SQL, task_id, unit_id, day_value))
