@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.reporting.latest import READERS, REPORT_COLUMNS, LatestReport, goal_of, role_sql
+from bot.reporting.latest import (
+    REPORT_COLUMNS,
+    REQUEST_COLUMNS,
+    LatestReport,
+    goal_of,
+    read_report,
+    role_sql,
+)
 from bot.reporting.plainsql import day, on_postgres, rows
 from bot.storage.models import Task
 
@@ -84,17 +91,10 @@ async def asked(request_id: int) -> Asked | None:
     )
 
 
-def _columns() -> str:
-    return ", ".join('q."period_id"' if c == "period_id" else f'r."{c}"' for c in REPORT_COLUMNS)
-
-
-LATEST_SQL = (
-    f'SELECT {_columns()} FROM "progress_report" r '  # noqa: S608 - column names only
-    'JOIN "report_request" q ON q."id" = r."request_id" '
-    'WHERE r."request_id" = ? ORDER BY r."version" DESC LIMIT 1'
-)
 EARLIER_SQL = (
-    f'SELECT {_columns()} FROM "progress_report" r '  # noqa: S608 - column names only
+    "SELECT "  # noqa: S608 - column names only
+    + ", ".join('q."period_id"' if c in REQUEST_COLUMNS else f'r."{c}"' for c in REPORT_COLUMNS)
+    + ' FROM "progress_report" r '
     'JOIN "report_request" q ON q."id" = r."request_id" '
     'JOIN "reporting_period" p ON p."id" = q."period_id" '
     'WHERE r."task_id" = ? AND r."unit_id" = ? AND p."starts" < ? '
@@ -102,22 +102,7 @@ EARLIER_SQL = (
 )
 
 
-def _report(found: list[dict[str, Any]]) -> LatestReport | None:
-    if not found:
-        return None
-    values = {c: found[0][c] for c in REPORT_COLUMNS}
-    for column, read in READERS.items():
-        if column in values:
-            values[column] = read(values[column])
-    return LatestReport(**values)
-
-
-async def latest_of(request_id: int) -> LatestReport | None:
-    """The request's highest version, if any (one statement)."""
-    return _report(await rows(LATEST_SQL, request_id))
-
-
 async def earlier_of(task_id: int, unit_id: int, before: date) -> LatestReport | None:
     """The unit's last report on the task for a period starting before ``before``."""
     day_value = before if on_postgres() else before.isoformat()
-    return _report(await rows(EARLIER_SQL, task_id, unit_id, day_value))
+    return read_report(await rows(EARLIER_SQL, task_id, unit_id, day_value))

@@ -10,34 +10,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.domain.reporting import Status
-from bot.reporting.latest import request_latest
-from bot.storage.models import Assignment, ReportRequest, TaskClosure
+from bot.reporting.plainsql import rows
+
+CLOSABLE_SQL = (
+    'SELECT q."id", t."number" FROM "report_request" q JOIN "task" t ON t."id" = q."task_id" '
+    'WHERE q."id" IN ({ids}) AND q."unit_id" = ? '
+    'AND EXISTS (SELECT 1 FROM "assignment" a WHERE a."task_id" = q."task_id" '
+    'AND a."unit_id" = q."unit_id" AND a."role" = \'lead\' AND a."retired_at" IS NULL) '
+    'AND NOT EXISTS (SELECT 1 FROM "task_closure" c WHERE c."task_id" = q."task_id" '
+    "AND c.\"state\" IN ('pending', 'closed')) "
+    'AND (SELECT r."status" FROM "progress_report" r WHERE r."request_id" = q."id" '
+    'ORDER BY r."version" DESC LIMIT 1) = ? '
+    'ORDER BY q."id"'
+)
 
 
 async def closable(unit_id: int | None, request_ids: Iterable[int]) -> list[tuple[int, str]]:
-    """(request id, task number) of the requests whose task the unit may now ask to close."""
+    """(request id, task number) of the requests whose task the unit may now ask to close.
+
+    One plain statement (asked after every report stored)."""
     ids = sorted(set(request_ids))
     if unit_id is None or not ids:
         return []
-    rows = await ReportRequest.filter(id__in=ids, unit_id=unit_id).values_list(
-        "id", "task_id", "task__number"
-    )
-    tasks = [int(str(task)) for _, task, _ in rows]
-    leads = set(
-        await Assignment.filter(
-            task_id__in=tasks, unit_id=unit_id, role="lead", retired_at=None
-        ).values_list("task_id", flat=True)
-    )
-    asked = set(
-        await TaskClosure.filter(task_id__in=tasks, state__in=("pending", "closed")).values_list(
-            "task_id", flat=True
-        )
-    )
-    found = []
-    for request_id, task_id, number in rows:
-        if task_id not in leads or task_id in asked:
-            continue
-        last = await request_latest(int(str(request_id)))
-        if last is not None and last.status == Status.DONE.value:
-            found.append((int(str(request_id)), str(number)))
-    return found
+    sql = CLOSABLE_SQL.format(ids=", ".join("?" * len(ids)))
+    found = await rows(sql, *ids, unit_id, Status.DONE.value)
+    return [(int(row["id"]), str(row["number"])) for row in found]

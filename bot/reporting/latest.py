@@ -179,6 +179,24 @@ async def last_statuses(
     return {(row["task_id"], row["unit_id"]): LatestStatus(**row) for row in rows}
 
 
+LATEST_SQL = (
+    "SELECT "  # noqa: S608 - column names only, the request id is bound
+    + ", ".join('q."period_id"' if c in REQUEST_COLUMNS else f'r."{c}"' for c in REPORT_COLUMNS)
+    + ' FROM "progress_report" r JOIN "report_request" q ON q."id" = r."request_id" '
+    'WHERE r."request_id" = ? ORDER BY r."version" DESC LIMIT 1'
+)
+
+
+def read_report(found: list[dict[str, Any]]) -> LatestReport | None:
+    """The first row of a plain statement selecting :data:`REPORT_COLUMNS`, if any."""
+    if not found:
+        return None
+    values = {c: found[0][c] for c in REPORT_COLUMNS}
+    for column, read in READERS.items():
+        values[column] = read(values[column])
+    return LatestReport(**values)
+
+
 async def _first(query: Any) -> LatestReport | None:
     columns = {c: f"request__{c}" if c in REQUEST_COLUMNS else c for c in REPORT_COLUMNS}
     row = await query.values(**columns)
@@ -186,8 +204,8 @@ async def _first(query: Any) -> LatestReport | None:
 
 
 async def request_latest(request_id: int) -> LatestReport | None:
-    """The request's highest version, if any."""
-    return await _first(ProgressReport.filter(request_id=request_id).order_by("-version").limit(1))
+    """The request's highest version, if any (one plain statement: read after every report)."""
+    return read_report(await rows(LATEST_SQL, request_id))
 
 
 async def pair_latest(

@@ -11,9 +11,15 @@ from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.domain.narrative import EXTRA_MAX_CHARS
 from bot.domain.reporting import ATTACHMENTS_MAX, NARRATIVE_MAX_CHARS, Status
-from bot.plans.fields import ReportFields, report_fields
-from bot.reporting.asked import Asked, asked, earlier_of, latest_of
-from bot.reporting.latest import LatestReport, LatestStatus, RequestView, last_statuses
+from bot.plans.fields import ReportFields
+from bot.reporting.asked import Asked, asked, earlier_of
+from bot.reporting.latest import (
+    LatestReport,
+    LatestStatus,
+    RequestView,
+    last_statuses,
+    request_latest,
+)
 from bot.reporting.plainsql import rows
 from bot.storage.models import (
     Assignment,
@@ -89,7 +95,7 @@ async def previous_report(request: Asked) -> LastReport | None:
     """The starting point: this request's last version, else the unit's last report on the task
     for an earlier period (never a later month's: October's request does not start from
     November's report)."""
-    own = await latest_of(request.id) if request.versions else None
+    own = await request_latest(request.id) if request.versions else None
     if own is not None:
         return own
     return await earlier_of(request.task_id, request.unit_id, request.starts)
@@ -170,10 +176,22 @@ def check_extra(text: str) -> str:
     return clean
 
 
+FIELDS_SQL = (
+    'SELECT p."asks_problems", p."asks_next_steps" FROM "report_request" q '
+    'JOIN "reporting_period" r ON r."id" = q."period_id" JOIN "plan" p ON p."id" = r."plan_id" '
+    'WHERE q."id" = ?'
+)
+
+
 async def request_fields(request_id: int) -> ReportFields:
-    """The optional fields (存在问题, 下步打算) the request's plan asks for."""
-    plans = await ReportRequest.filter(id=request_id).values_list("period__plan_id", flat=True)
-    return await report_fields(int(str(plans[0]))) if plans else ReportFields()
+    """The optional fields (存在问题, 下步打算) the request's plan asks for (one statement:
+    asked at every step of the report flow)."""
+    found = await rows(FIELDS_SQL, request_id)
+    if not found:
+        return ReportFields()
+    return ReportFields(
+        problems=bool(found[0]["asks_problems"]), next_steps=bool(found[0]["asks_next_steps"])
+    )
 
 
 async def submit_report(
