@@ -110,12 +110,14 @@ def reminder_message(tr: Translator, views: list[RequestView], *, due_today: boo
     return Outbound(text=text, buttons=request_buttons(tr, views), locale=tr.locale)
 
 
-async def nudge(now: datetime, zone: ZoneInfo, *, actor: str) -> JobReport:
+async def nudge(
+    now: datetime, zone: ZoneInfo, *, actor: str, plan_id: int | None = None
+) -> JobReport:
     """一键催办: remind every unit that has not reported, now, and record who asked.
 
     The one use case behind ``/nudge`` in chat and ``duban remind`` on the command line.
     """
-    report = await run_reminders(now, zone, force=True)
+    report = await run_reminders(now, zone, force=True, plan_id=plan_id)
     await AuditLog.create(
         actor=actor,
         action="nudge",
@@ -125,7 +127,9 @@ async def nudge(now: datetime, zone: ZoneInfo, *, actor: str) -> JobReport:
     return report
 
 
-async def run_reminders(now: datetime, zone: ZoneInfo, *, force: bool = False) -> JobReport:
+async def run_reminders(
+    now: datetime, zone: ZoneInfo, *, force: bool = False, plan_id: int | None = None
+) -> JobReport:
     """Remind units that have not reported: the latest reminder moment reached, once each.
 
     ``force`` (``duban remind``) sends a reminder now, whatever the schedule, once per day.
@@ -134,14 +138,14 @@ async def run_reminders(now: datetime, zone: ZoneInfo, *, force: bool = False) -
     overrides = await workday_overrides()
     local = now.astimezone(zone)
     async for plan, period, due_on in _open_periods():
+        if plan_id is not None and plan.id != plan_id:
+            continue  # /nudge of one plan's secretariat
         if force:
             tag = f"manual-{local.date().isoformat()}"
         else:
             if local.date() > due_on:
                 continue
-            moments = reminder_times(
-                due_on, Cadence.from_json(plan.cadence), zone, overrides
-            )
+            moments = reminder_times(due_on, Cadence.from_json(plan.cadence), zone, overrides)
             reached = [i for i, moment in enumerate(moments) if moment <= local]
             if not reached:
                 continue

@@ -20,6 +20,7 @@ from bot.oversight.jobs import (
     defer_status,
     export_request,
 )
+from bot.people.scope import chosen_plan
 from bot.reporting.records import month_period, reporting_month
 
 
@@ -30,9 +31,12 @@ def _asker(turn: Turn) -> Asker:
 
 async def digest(turn: Turn) -> None:
     """The digest of the latest (or a named) month, with the filled table: it follows."""
-    month = await reporting_month(turn.inbound.args.strip())
-    await month_period(month)  # refused now if it was never dispatched
-    await defer_digest(month, _asker(turn), today=turn.today)
+    chosen = await chosen_plan(turn)
+    if chosen is None:
+        return
+    month = await reporting_month(chosen.args, chosen.plan_id)
+    await month_period(month, chosen.plan_id)  # refused now if it was never dispatched
+    await defer_digest(month, _asker(turn), today=turn.today, plan_id=chosen.plan_id)
     turn.reply(turn._("Preparing the digest of {period}…", period=month.key))
 
 
@@ -40,21 +44,32 @@ async def status(turn: Turn) -> None:
     """``/status``: the lights; ``/status N``: one task; ``/status UNIT``: a unit's tasks.
 
     Each is read from the period's digest, which walks the whole plan: the answer follows."""
-    await reporting_month()  # refused now when nothing was dispatched
-    await defer_status(turn.inbound.args.strip(), _asker(turn), today=turn.today)
+    chosen = await chosen_plan(turn)
+    if chosen is None:
+        return
+    await reporting_month(None, chosen.plan_id)  # refused now when nothing was dispatched
+    await defer_status(chosen.args, _asker(turn), today=turn.today, plan_id=chosen.plan_id)
     turn.reply(turn._("Preparing the status…"))
 
 
 async def overdue(turn: Turn) -> None:
     """Tasks past their deadline, and units that missed the latest due day: they follow."""
-    await reporting_month()
-    await defer_overdue(_asker(turn), today=turn.today)
+    chosen = await chosen_plan(turn)
+    if chosen is None:
+        return
+    await reporting_month(None, chosen.plan_id)
+    await defer_overdue(_asker(turn), today=turn.today, plan_id=chosen.plan_id)
     turn.reply(turn._("Preparing the overdue list…"))
 
 
 async def nudge(turn: Turn) -> None:
     """一键催办: remind every unit that has not reported, now, and record who asked."""
-    report = await nudge_units(turn.now, turn.deps.timezone, actor=turn.inbound.identity)
+    chosen = await chosen_plan(turn)
+    if chosen is None:
+        return
+    report = await nudge_units(
+        turn.now, turn.deps.timezone, actor=turn.inbound.identity, plan_id=chosen.plan_id
+    )
     turn.reply(
         turn._(
             "Reminders sent to {count} reporters of units that have not reported.",
@@ -65,8 +80,11 @@ async def nudge(turn: Turn) -> None:
 
 async def export(turn: Turn) -> None:
     """``/export [xlsx|docx|png] [YYYY-MM]``: the file of the latest (or a named) month."""
-    fmt, month = await export_request(turn.inbound.args)
-    await defer_export(month, fmt, _asker(turn), today=turn.today)
+    chosen = await chosen_plan(turn)
+    if chosen is None:
+        return
+    fmt, month = await export_request(chosen.args, chosen.plan_id)
+    await defer_export(month, fmt, _asker(turn), today=turn.today, plan_id=chosen.plan_id)
     turn.reply(turn._("Preparing the {format} export of {period}…", format=fmt, period=month.key))
 
 

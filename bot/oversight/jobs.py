@@ -29,7 +29,7 @@ from bot.reporting.records import month_period, reporting_month
 EXPORT, DIGEST, STATUS, OVERDUE = "export", "digest", "status", "overdue"
 
 
-async def export_request(args: str) -> tuple[str, Month]:
+async def export_request(args: str, plan_id: int | None = None) -> tuple[str, Month]:
     """``/export`` arguments (a format, a month, both, or neither) → (format, dispatched month).
 
     Refused in one sentence: a word that is neither a format nor a month, a month never
@@ -51,31 +51,41 @@ async def export_request(args: str) -> tuple[str, Month]:
                     value=word[:20],
                 )
             )
-    month = await reporting_month(given)
-    await month_period(month)  # refused now, in chat, if it was never dispatched
+    month = await reporting_month(given, plan_id)
+    await month_period(month, plan_id)  # refused now, in chat, if it was never dispatched
     return fmt, month
 
 
-async def defer_export(month: Month, fmt: str, asker: Asker, *, today: date) -> int:
+async def defer_export(
+    month: Month, fmt: str, asker: Asker, *, today: date, plan_id: int | None = None
+) -> int:
     """Queue the export of ``month`` in ``fmt`` for ``asker``, as of ``today``."""
-    return await defer(
-        EXPORT, {"month": month.key, "format": fmt, "today": today.isoformat()}, asker
-    )
+    args = {"month": month.key, "format": fmt, "today": today.isoformat(), "plan": plan_id}
+    return await defer(EXPORT, args, asker)
 
 
-async def defer_digest(month: Month, asker: Asker, *, today: date) -> int:
+async def defer_digest(
+    month: Month, asker: Asker, *, today: date, plan_id: int | None = None
+) -> int:
     """Queue the digest of ``month`` (with its filled table) for ``asker``, as of ``today``."""
-    return await defer(DIGEST, {"month": month.key, "today": today.isoformat()}, asker)
+    args = {"month": month.key, "today": today.isoformat(), "plan": plan_id}
+    return await defer(DIGEST, args, asker)
 
 
-async def defer_status(query: str, asker: Asker, *, today: date) -> int:
+async def defer_status(query: str, asker: Asker, *, today: date, plan_id: int | None = None) -> int:
     """Queue ``/status [N|unit]`` for ``asker``, as of ``today``."""
-    return await defer(STATUS, {"query": query, "today": today.isoformat()}, asker)
+    return await defer(STATUS, {"query": query, "today": today.isoformat(), "plan": plan_id}, asker)
 
 
-async def defer_overdue(asker: Asker, *, today: date) -> int:
+async def defer_overdue(asker: Asker, *, today: date, plan_id: int | None = None) -> int:
     """Queue ``/overdue`` for ``asker``, as of ``today``."""
-    return await defer(OVERDUE, {"today": today.isoformat()}, asker)
+    return await defer(OVERDUE, {"today": today.isoformat(), "plan": plan_id}, asker)
+
+
+def _plan(args: dict[str, Any]) -> int | None:
+    """The plan the job is about (None in jobs queued before plans were named)."""
+    plan = args.get("plan")
+    return plan if isinstance(plan, int) else None
 
 
 def _month(args: dict[str, Any]) -> Month:
@@ -88,7 +98,9 @@ def _month(args: dict[str, Any]) -> Month:
 async def run_export(args: dict[str, Any], context: JobContext) -> list[Outbound]:
     """Write the export (under a stable name per month, locale and format) and attach it."""
     month, fmt, locale = _month(args), str(args["format"]), context.asker.locale
-    relative = f"exports/chat-{month.key}-{locale}.{fmt}"
+    plan_id = _plan(args)
+    named = f"plan{plan_id}-" if plan_id else ""  # one file per plan when several run
+    relative = f"exports/chat-{named}{month.key}-{locale}.{fmt}"
     await export_month(
         month,
         fmt,
@@ -96,6 +108,7 @@ async def run_export(args: dict[str, Any], context: JobContext) -> list[Outbound
         today=date.fromisoformat(args["today"]),
         zone=context.zone,
         locale=locale,
+        plan_id=plan_id,
     )
     tr = Translator(locale)
     name = tr.gettext("Progress {period}.xlsx", period=month.key).rsplit(".", 1)[0] + f".{fmt}"
@@ -116,20 +129,22 @@ async def run_digest(args: dict[str, Any], context: JobContext) -> list[Outbound
         data_dir=context.data_dir,
         today=date.fromisoformat(args["today"]),
         zone=context.zone,
-        plan_id=None,
+        plan_id=_plan(args),
     )
     return [outbound]
 
 
 async def run_status(args: dict[str, Any], context: JobContext) -> list[Outbound]:
     """The lights, one task or one unit, in the asker's language."""
-    answer = await status(str(args["query"]), today=date.fromisoformat(args["today"]))
+    answer = await status(
+        str(args["query"]), today=date.fromisoformat(args["today"]), plan_id=_plan(args)
+    )
     return [status_message(Translator(context.asker.locale), answer)]
 
 
 async def run_overdue(args: dict[str, Any], context: JobContext) -> list[Outbound]:
     """What is overdue, in the asker's language."""
-    found = await overdue(today=date.fromisoformat(args["today"]))
+    found = await overdue(today=date.fromisoformat(args["today"]), plan_id=_plan(args))
     return [overdue_message(Translator(context.asker.locale), found)]
 
 

@@ -22,6 +22,7 @@ from bot.oversight.digest import Digest, build_digest
 from bot.oversight.exports import export_month
 from bot.oversight.rankings import digest_additions
 from bot.people import recipients
+from bot.plans.selection import plan_for
 from bot.render.digest import digest_text, digest_title
 from bot.reporting.records import latest_period
 from bot.storage.models import OutboxMessage
@@ -66,12 +67,16 @@ async def post_digest(
     plan_id: int | None = None,
     tag: str = "scheduled",
 ) -> Published:
-    """Queue the digest to every secretariat chat and person (once per ``tag``)."""
+    """Queue the digest to the plan's secretariat chats and people and to the admins, who see
+    every plan (once per ``tag``)."""
     today = now.astimezone(zone).date()
+    if plan_id is None:  # the only active plan (refused when several are: name one)
+        plan = await plan_for(None)
+        plan_id = plan.id if plan is not None else None
     cache: dict[str, tuple[Digest, Outbound]] = {}
     queued = 0
     digest: Digest | None = None
-    for person in await recipients.secretariat():
+    for person in await recipients.secretariat(plan_id):
         if person.locale not in cache:
             cache[person.locale] = await digest_message(
                 month,
@@ -101,7 +106,7 @@ async def run_digest(now: datetime, zone: ZoneInfo, data_dir: Path) -> int:
             continue
         if digest_time(period.due_on, Cadence.from_json(plan.cadence), zone, overrides) > local:
             continue
-        people = await recipients.secretariat()
+        people = await recipients.secretariat(plan.id)
         keys = [f"digest:{plan.id}:{period.key}:scheduled:{person.key}" for person in people]
         if not keys or await OutboxMessage.filter(key__in=keys).count() == len(keys):
             continue  # posted to everyone already: the export is not rebuilt on every tick

@@ -23,6 +23,7 @@ from bot.storage.models import (
     ConversationState,
     Invite,
     OfferedOptions,
+    Plan,
     Unit,
 )
 
@@ -83,12 +84,19 @@ async def create_invite(
     actor: str = "cli",
     name: str = "",
     phone: str = "",
+    plan_id: int | None = None,
 ) -> NewInvite:
     """Create a single-use code binding its redeemer to ``unit_name`` in ``role``.
 
     ``name`` and ``phone`` say whom the code is for (from a contacts sheet): the contact
-    made when it is redeemed carries them.
+    made when it is redeemed carries them. ``plan_id`` makes a secretariat code one plan's
+    (its person or group sees that plan only); without it the secretariat is the deployment's
+    admin, who sees every plan.
     """
+    if plan_id is not None and role is not ContactRole.SECRETARIAT:
+        raise RefusedError(msg(N_("Only a secretariat code is given for one plan.")))
+    if plan_id is not None and not await Plan.filter(id=plan_id, retired_at=None).exists():
+        raise RefusedError(msg(N_("There is no plan {plan}."), plan=plan_id))
     unit: Unit | None = None
     if unit_name:
         unit = await find_unit(unit_name)
@@ -106,12 +114,18 @@ async def create_invite(
             locale=locale,
             created_by=actor,
             expires_at=expires_at,
+            plan_id=plan_id,
         )
         await AuditLog.create(
             actor=actor,
             action="invite.create",
             subject=unit.name if unit else "",
-            detail={"role": role.value, "expires_at": expires_at.isoformat(), "name": name},
+            detail={
+                "role": role.value,
+                "expires_at": expires_at.isoformat(),
+                "name": name,
+                "plan": plan_id,
+            },
         )
     return NewInvite(code, unit.name if unit else None, role, expires_at, name)
 
@@ -173,7 +187,9 @@ async def redeem_invite(
                 raise RefusedError(
                     msg(N_("Reporter and leader codes are used in a private chat with me."))
                 )
-            bound = await _secretariat_chat(chat_identity, title=display_name, locale=invite.locale)
+            bound = await _secretariat_chat(
+                chat_identity, title=display_name, locale=invite.locale, plan_id=invite.plan_id
+            )
             outcome = BindOutcome(None, role, chat=True)
         else:
             previous = await Contact.filter(identity=identity, active=True).select_related("unit")
@@ -190,6 +206,7 @@ async def redeem_invite(
                 display_name=(invite.name or display_name)[:200],
                 phone=invite.phone,
                 locale=invite.locale,
+                plan_id=invite.plan_id,
             )
             outcome = BindOutcome(unit.name if unit else None, role, chat=False, replaced=replaced)
             bound = contact
@@ -312,8 +329,11 @@ async def bound_chats() -> list[ChatBinding]:
     return await ChatBinding.filter(active=True).order_by("id")
 
 
-async def _secretariat_chat(identity: str, *, title: str, locale: str) -> ChatBinding:
-    """The chat's binding as the secretariat's, created or made active again."""
+async def _secretariat_chat(
+    identity: str, *, title: str, locale: str, plan_id: int | None = None
+) -> ChatBinding:
+    """The chat's binding as the secretariat's (of one plan, or of all), created or made
+    active again."""
     binding = await ChatBinding.get_or_none(identity=identity)
     if binding is None:
         return await ChatBinding.create(
@@ -322,17 +342,22 @@ async def _secretariat_chat(identity: str, *, title: str, locale: str) -> ChatBi
             title=title[:200],
             role=ContactRole.SECRETARIAT.value,
             locale=locale,
+            plan_id=plan_id,
         )
     binding.active, binding.role, binding.locale = True, ContactRole.SECRETARIAT.value, locale
+    binding.plan_id = plan_id
     binding.title = title[:200] or binding.title
     await binding.save()
     return binding
 
 
-async def bind_chat(identity: str, *, title: str, locale: str, actor: str) -> ChatBinding:
-    """Bind a group chat as the secretariat's (a WeCom app chat ``wecom:chat:ID`` from the CLI)."""
+async def bind_chat(
+    identity: str, *, title: str, locale: str, actor: str, plan_id: int | None = None
+) -> ChatBinding:
+    """Bind a group chat as the secretariat's (a WeCom app chat ``wecom:chat:ID`` from the CLI),
+    of the plan ``plan_id`` only when given."""
     async with in_transaction():
-        binding = await _secretariat_chat(identity, title=title, locale=locale)
+        binding = await _secretariat_chat(identity, title=title, locale=locale, plan_id=plan_id)
         await AuditLog.create(
             actor=actor, action="bind.chat", subject=identity, detail={"title": title}
         )

@@ -25,7 +25,7 @@ from bot.people.binding import (
     revoke_contact,
 )
 from bot.people.invitation_sheet import telegram_link
-from bot.shell.options import AsJson
+from bot.shell.options import AsJson, PlanId
 from bot.shell.runtime import runtime
 from bot.storage.models import Contact
 
@@ -58,16 +58,18 @@ def invite(  # noqa: PLR0917 - typer passes every option by keyword
         str | None, typer.Option(help="zh_CN | zh_TW | en (default: DUBAN_DEFAULT_LOCALE)")
     ] = None,
     name: Annotated[str, typer.Option(help="Whom the code is for (shown once bound)")] = "",
+    plan: PlanId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Create a single-use bind code (绑定码) for a unit's contact, leader or the secretariat."""
+    """Create a single-use bind code (绑定码) for a unit's contact, leader or the secretariat
+    (of one plan with --plan; without it, of every plan)."""
     rt = runtime(ctx)
     chosen = rt.locale_option(locale)
 
     async def body() -> NewInvite:
         async with rt.database():
             return await create_invite(
-                unit, role, now=rt.now(), locale=chosen, days=days, name=name.strip()
+                unit, role, now=rt.now(), locale=chosen, days=days, name=name.strip(), plan_id=plan
             )
 
     created = rt.run(body())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tortoise.expressions import Q
+
 from bot.storage.models import ChatBinding, Contact
 
 
@@ -17,10 +19,12 @@ class Recipient:
     contact_id: int | None = None
 
 
-async def secretariat() -> list[Recipient]:
-    """Every secretariat contact and bound secretariat chat."""
-    people = await Contact.filter(active=True, role="secretariat").order_by("id")
-    chats = await ChatBinding.filter(active=True, role="secretariat").order_by("id")
+async def secretariat(plan_id: int | None = None) -> list[Recipient]:
+    """Every secretariat contact and bound secretariat chat; of the plan ``plan_id`` when
+    given: those of that plan and the admins (bound to no plan)."""
+    mine = Q(plan_id=None) | Q(plan_id=plan_id) if plan_id is not None else Q()
+    people = await Contact.filter(mine, active=True, role="secretariat").order_by("id")
+    chats = await ChatBinding.filter(mine, active=True, role="secretariat").order_by("id")
     return [Recipient(c.identity, c.locale, f"contact:{c.id}", c.id) for c in people] + [
         Recipient(c.identity, c.locale, f"chat:{c.id}") for c in chats
     ]
@@ -36,3 +40,10 @@ async def unit_contacts(unit_ids: list[int], role: str) -> dict[int, list[Recipi
             Recipient(c.identity, c.locale, f"contact:{c.id}", c.id)
         )
     return found
+
+
+def plan_scope(contact: Contact | None, chat: ChatBinding | None) -> int | None:
+    """The one plan a secretariat sees (its group's, else its own), None: every plan."""
+    if chat is not None and chat.role == "secretariat":
+        return chat.plan_id
+    return contact.plan_id if contact is not None and contact.role == "secretariat" else None

@@ -127,7 +127,7 @@ async def run_quarter_digest(now: datetime, zone: ZoneInfo) -> int:
         quarter = Quarter.parse(period.key)
         assert quarter is not None
         rows = await quarter_rows(period)
-        for person in await recipients.secretariat():
+        for person in await recipients.secretariat(plan.id):  # its own and the admins
             tr = Translator(person.locale)
             outbound = Outbound(
                 title=tr.gettext("Quarterly digest {period}", period=quarter.key),
