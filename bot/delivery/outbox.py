@@ -24,8 +24,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Any
 
+from tortoise import timezone
 from tortoise.expressions import Q
+from tortoise.fields import Field
 
 from bot.domain.conversation import Outbound
 from bot.storage.models import OutboxMessage
@@ -72,32 +75,42 @@ async def enqueue(
     concurrently elsewhere is skipped by the database. Every column the model has is written
     with its default, so a new column needs no change here.
     """
-    row = OutboxMessage(
-        key=key,
-        channel=channel_of(recipient),
-        recipient=recipient,
-        contact_id=contact_id,
-        payload=outbound.to_json(),
-        next_attempt_at=now,
-    )
-    names, sql = _insert_statement(on_postgres())
-    meta = OutboxMessage._meta
-    values = [meta.fields_map[n].to_db_value(getattr(row, n), row) for n in names]
-    return bool(await meta.db.execute_query_dict(sql, values))
+    given = {
+        "key": key,
+        "channel": channel_of(recipient),
+        "recipient": recipient,
+        "contact_id": contact_id,
+        "payload": outbound.to_json(),
+        "next_attempt_at": now,
+    }
+    fields, sql = _insert_statement(on_postgres())
+    values = [
+        field.to_db_value(given[name] if name in given else _default(field), OutboxMessage)
+        for name, field in fields
+    ]
+    return bool(await OutboxMessage._meta.db.execute_query_dict(sql, values))
+
+
+def _default(field: Field[Any]) -> Any:
+    """What a new row holds in a column :func:`enqueue` is not given, as the model would set
+    it (``auto_now_add``: the current time; a callable default: called)."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return timezone.localtime()
+    return field.default() if callable(field.default) else field.default
 
 
 @cache
-def _insert_statement(postgres: bool) -> tuple[tuple[str, ...], str]:
+def _insert_statement(postgres: bool) -> tuple[tuple[tuple[str, Field[Any]], ...], str]:
     """The fields :func:`enqueue` writes and its statement, built once per dialect."""
     meta = OutboxMessage._meta
-    names = tuple(n for n in sorted(meta.fields_db_projection) if n != meta.pk_attr)
+    names = [n for n in sorted(meta.fields_db_projection) if n != meta.pk_attr]
     columns = ", ".join(f'"{meta.fields_db_projection[n]}"' for n in names)
     marks = ", ".join(f"${i}" if postgres else "?" for i in range(1, len(names) + 1))
     sql = (  # only column names and placeholders are formatted in; the values are bound
         f'INSERT INTO "outbox_message" ({columns}) VALUES ({marks}) '  # noqa: S608
         'ON CONFLICT ("key") DO NOTHING RETURNING "id"'
     )
-    return names, sql
+    return tuple((n, meta.fields_map[n]) for n in names), sql
 
 
 async def due(now: datetime, limit: int, channels: set[str]) -> list[OutboxMessage]:
