@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from bot.cadence.dispatch import dispatch
+from bot.domain.payloads import payload
 from bot.domain.reporting import Month
 from bot.importers import read_plan
 from bot.oversight.publish import post_digest
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
-from bot.storage.models import OutboxMessage
+from bot.storage.models import DeadlineExtension, OutboxMessage, Task
 from tests.dialogue import JOBS, TZ, Dialogue, Person, reply, run_table
 
 ADMIN = Person("telegram:3001", "县政府督查室")  # the deployment's admin: every plan
@@ -28,6 +29,12 @@ SEC_B = Person("telegram:3003", "教育局小王")  # 教育强县's secretariat
 GROUP_B = Person("telegram:3003", "教育专班群", group="-100777")  # 教育强县's group, SEC_B in it
 TASK_1A = "深化“一件事一次办”改革。"
 TASK_1B = "推进集团化办学改革。"
+EDU = Person("telegram:4001", "教育局联络员")  # 县教育局: lead of task 1 in 教育强县 only
+EDU_LEADER = Person("telegram:4002", "教育局局长")
+GOV = Person("telegram:4003", "政务中心联络员")  # 县政务服务中心: task 1 of both plans
+GOV_LEADER = Person("telegram:4004", "政务中心主任")
+FGW = Person("telegram:4005", "发改局联络员")  # 县发改局: lead of task 4 in both plans
+FGW_LEADER = Person("telegram:4006", "发改局局长")
 WHICH = (
     "Which plan? 1 优化营商环境（青溪县2026年优化营商环境重点任务分工方案）；"
     "2 教育强县（青溪县2026年教育强县重点任务分工方案）. Write its short name or number "
@@ -36,11 +43,15 @@ WHICH = (
 
 
 def plan_text(sample: Path, word: str, doc: str, first_task: str) -> str:
-    """The sample plan under another title, 文号 and first task: a plan sharing its units."""
-    text = sample.read_text(encoding="utf-8")
-    return (
-        text.replace("优化营商环境", word).replace("青营商组发", doc).replace(TASK_1A, first_task)
+    """The sample plan under another title and 文号, its first task another one led by
+    县教育局: a plan sharing its units."""
+    text = sample.read_text(encoding="utf-8").replace("优化营商环境", word)
+    lines = text.replace("青营商组发", doc).splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("| 1 |"))
+    lines[first] = (
+        lines[first].replace(TASK_1A, first_task).replace("| 县政务服务中心 |", "| 县教育局 |", 1)
     )
+    return "\n".join(lines) + "\n"
 
 
 @pytest.fixture
@@ -62,12 +73,15 @@ async def world(db: str, sample_plan: Path, tmp_path: Path) -> Dialogue:
     return d
 
 
-def task_status(title: str) -> str:
-    return reply(
-        f"🟡 1. {title}\nLead: 县政务服务中心\nnot reported: 县人社局、县发改局、县政务服务中心、"
-        "县财政局",
-        "Status 2026-11",
-    )
+def task_status(title: str, lead: str) -> str:
+    """``/status 1`` of a plan whose task 1 is ``title``, led by ``lead``."""
+    missing = "、".join(sorted(["县人社局", "县发改局", lead, "县财政局"], key=ORDER.index))
+    return reply(f"🟡 1. {title}\nLead: {lead}\nnot reported: {missing}", "Status 2026-11")
+
+
+ORDER = ["县人社局", "县发改局", "县教育局", "县政务服务中心", "县财政局"]  # as stored, by name
+STATUS_A = task_status(TASK_1A, "县政务服务中心")
+STATUS_B = task_status(TASK_1B, "县教育局")
 
 
 async def test_each_secretariat_sees_its_own_plan(world: Dialogue) -> None:
@@ -76,11 +90,11 @@ async def test_each_secretariat_sees_its_own_plan(world: Dialogue) -> None:
         world,
         [
             (SEC_A, "/status 1", preparing),
-            (SEC_A, JOBS, task_status(TASK_1A)),
+            (SEC_A, JOBS, STATUS_A),
             (SEC_B, "/status 1", preparing),
-            (SEC_B, JOBS, task_status(TASK_1B)),
+            (SEC_B, JOBS, STATUS_B),
             (GROUP_B, "/status 1", preparing),
-            (GROUP_B, JOBS, task_status(TASK_1B)),
+            (GROUP_B, JOBS, STATUS_B),
             # a plan's secretariat cannot name another plan: its words are its own plan's
             (SEC_B, "/status 优化营商环境", preparing),
         ],
@@ -98,9 +112,9 @@ async def test_the_admin_names_the_plan_or_is_asked(world: Dialogue) -> None:
             (ADMIN, "/export docx", reply(WHICH.format(command="export"))),
             (ADMIN, "/nudge", reply(WHICH.format(command="nudge"))),
             (ADMIN, "/status 教育强县 1", reply("Preparing the status…")),
-            (ADMIN, JOBS, task_status(TASK_1B)),
+            (ADMIN, JOBS, STATUS_B),
             (ADMIN, "/status 营商 1", reply("Preparing the status…")),
-            (ADMIN, JOBS, task_status(TASK_1A)),
+            (ADMIN, JOBS, STATUS_A),
         ],
     )
     assert await OutboxMessage.filter(recipient__in=["telegram:3002", "telegram:3003"]).count() == 0
@@ -121,3 +135,46 @@ async def test_a_plans_digest_goes_to_its_secretariat_and_the_admin(world: Dialo
         ("2", "telegram:3001"),
         ("2", "telegram:3003"),
     ]
+
+
+async def test_an_extension_goes_to_its_plans_secretariat(world: Dialogue) -> None:
+    d = world
+    for who, unit, role in (
+        (EDU, "县教育局", ContactRole.REPORTER),
+        (EDU_LEADER, "县教育局", ContactRole.LEADER),
+        (GOV, "县政务服务中心", ContactRole.REPORTER),
+        (GOV_LEADER, "县政务服务中心", ContactRole.LEADER),
+        (FGW, "县发改局", ContactRole.REPORTER),
+        (FGW_LEADER, "县发改局", ContactRole.LEADER),
+    ):
+        invite = await create_invite(unit, role, now=d.clock(), locale="en")
+        await d.says(who, f"/start {invite.code}")
+    asked = "Asked to extend task 1 to 2027-03-31; your leader is asked to endorse it."
+    await run_table(
+        d,
+        [
+            # task 4 is 县发改局's in both plans: which one is not guessed
+            (FGW, "/extend 4 2027-03-31 审批延后",
+             reply("Task 4 is in several plans; name the plan to the secretariat.")),
+            # 县教育局 leads task 1 of 教育强县 only, 县政务服务中心 of 优化营商环境 only
+            (EDU, "/extend 1 2027-03-31 校舍改造延后", reply(asked)),
+            (GOV, "/extend 1 2027-03-31 系统改造延后", reply(asked)),
+        ],
+    )  # fmt: skip
+    gov = await DeadlineExtension.get(unit__name="县政务服务中心")
+    assert (await Task.get(id=gov.task_id)).plan_id == 1
+    row = await DeadlineExtension.get(unit__name="县教育局")
+    assert (await Task.get(id=row.task_id)).plan_id == 2
+    endorsed = reply("Endorsed; the request has gone to the secretariat.")
+    assert await d.sends_payload(EDU_LEADER, payload("g", row.id, 1)) == endorsed
+    cards = await OutboxMessage.filter(key__startswith=f"extension:{row.id}:decide:")
+    assert sorted(m.recipient for m in cards) == [
+        "telegram:-100777",
+        "telegram:3001",
+        "telegram:3003",
+    ]
+    other = reply("That task belongs to another plan; its own secretariat decides.")
+    assert await d.sends_payload(SEC_A, payload("h", row.id, 1)) == other
+    assert (await DeadlineExtension.get(id=row.id)).state == "pending"
+    approved = reply("Approved: task 1’s deadline is now 2027-03-31 (was 2026-12-31).")
+    assert await d.sends_payload(SEC_B, payload("h", row.id, 1)) == approved

@@ -21,7 +21,6 @@ from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.people import recipients
 from bot.people.binding import contact_name
-from bot.plans.selection import plan_for
 from bot.storage.models import Assignment, AuditLog, Contact, DeadlineExtension, Task
 
 REASON_MAX = 500
@@ -60,12 +59,22 @@ def parse_day(text: str) -> date | None:
         return None
 
 
-async def find_task(number: str) -> Task:
-    """The active task numbered ``number`` of the current plan (refused if there is none)."""
-    plan = await plan_for()
-    task = None
-    if plan is not None:
-        task = await Task.get_or_none(plan_id=plan.id, number=number.strip(), retired_at=None)
+async def find_task(number: str, unit_id: int | None = None) -> Task:
+    """The active task numbered ``number`` of the only active plan; with several, of the one
+    plan that has it (for ``unit_id``'s assignments when given). Refused if none or several."""
+    found = Task.filter(number=number.strip(), retired_at=None, plan__retired_at=None)
+    tasks = await found.order_by("plan_id").limit(2)
+    if len(tasks) > 1 and unit_id is not None:  # several plans: the one asking this unit
+        mine = found.filter(assignments__unit_id=unit_id, assignments__retired_at=None)
+        tasks = await mine.distinct().order_by("plan_id").limit(2)
+    if len(tasks) > 1:
+        raise RefusedError(
+            msg(
+                N_("Task {number} is in several plans; name the plan to the secretariat."),
+                number=number[:20],
+            )
+        )
+    task = tasks[0] if tasks else None
     if task is None:
         raise RefusedError(msg(N_("There is no task {number} in the plan."), number=number[:20]))
     return task
@@ -85,7 +94,7 @@ async def _view(row: DeadlineExtension) -> ExtensionView:
 
 async def check_request(contact: Contact, number: str, day_text: str, *, today: date) -> date:
     """The new date, if ``contact`` may ask to move task ``number``'s deadline to it."""
-    task = await find_task(number)
+    task = await find_task(number, contact.unit_id)
     lead = await Assignment.filter(
         task_id=task.id, unit_id=contact.unit_id, role="lead", retired_at=None
     ).exists()
@@ -131,7 +140,7 @@ async def request_extension(
         )  # fmt: skip
     async with in_transaction():
         day = await check_request(contact, number, day_text, today=today)
-        task = await find_task(number)
+        task = await find_task(number, contact.unit_id)
         assert contact.unit_id is not None
         row = await DeadlineExtension.create(
             task_id=task.id, unit_id=contact.unit_id, old_deadline=task.deadline,
@@ -206,7 +215,8 @@ async def endorse(
         )  # fmt: skip
     view = await _view(row)
     if agree:
-        for person in await recipients.secretariat():
+        task = await Task.get(id=row.task_id)
+        for person in await recipients.secretariat(task.plan_id):  # its own and the admins
             card = extension_card(person.locale, view, to_leader=False,
                                   buttons=person.contact_id is not None)  # fmt: skip
             key = f"extension:{row.id}:decide:{person.key}"
@@ -225,6 +235,7 @@ async def decide(
         raise RefusedError(msg(N_("Write why it is refused, so the unit knows.")))
     async with in_transaction():
         row = await _open(extension_id, "pending")
+        await recipients.refuse_other_plan(by, row.task_id)
         row.state = "approved" if approve else "refused"
         row.decided_by, row.decided_at = by, now
         row.decider = by.identity if by is not None else "cli"

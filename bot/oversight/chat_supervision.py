@@ -13,6 +13,7 @@ from bot.domain.payloads import Payload, payload
 from bot.domain.supervision import notice_number, read_promised_date
 from bot.oversight.notice_delivery import REPLY_ACTION
 from bot.oversight.notices import list_notices, notice_lines, notice_to_answer, store_reply
+from bot.people.recipients import plan_scope
 
 __all__ = ["HANDLERS", "REPLY_ACTION", "REPLY_FLOW", "on_button", "on_text"]
 
@@ -99,7 +100,7 @@ async def on_text(turn: Turn, text: str) -> None:
 
 async def supervision(turn: Turn) -> None:
     """``/supervision`` (督办单): the latest notices, each with its reply or the date it is due."""
-    views = await list_notices()
+    views = await list_notices(plan_id=plan_scope(turn.contact, turn.chat))  # admins: all
     if not views:
         turn.reply(turn._("No supervision notices have been issued."))
         return

@@ -86,7 +86,7 @@ async def _refuse_if_closed(task: Task) -> None:
 
 async def request_closure(contact: Contact, number: str, *, now: datetime) -> ClosureView:
     """The lead unit asks to close task ``number``; its last 已完成 report is the evidence."""
-    task = await find_task(number)
+    task = await find_task(number, contact.unit_id)
     lead = await Assignment.filter(
         task_id=task.id, unit_id=contact.unit_id, role="lead", retired_at=None
     ).exists()
@@ -118,7 +118,7 @@ async def request_closure(contact: Contact, number: str, *, now: datetime) -> Cl
             detail={"task": task.number, "report": last.id},
         )  # fmt: skip
     view = await _view(row)
-    for person in await recipients.secretariat():
+    for person in await recipients.secretariat(task.plan_id):  # its own and the admins
         card = closure_card(Translator(person.locale), view, buttons=person.contact_id is not None)
         key = f"closure:{row.id}:decide:{person.key}"
         await enqueue(key, person.identity, card, now=now, contact_id=person.contact_id)
@@ -160,6 +160,7 @@ async def decide_closure(
         raise RefusedError(msg(N_("Write why it is sent back, so the unit knows.")))
     async with in_transaction():
         row = await pending_closure(closure_id, lock=True)
+        await recipients.refuse_other_plan(by, row.task_id)
         row.state = "closed" if close else "returned"
         row.decided_by, row.decided_at = by, now
         row.decider = by.identity if by is not None else "cli"

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from tortoise.expressions import Q
 
-from bot.storage.models import ChatBinding, Contact
+from bot.domain.errors import RefusedError
+from bot.domain.messages import N_, msg
+from bot.storage.models import ChatBinding, Contact, Task
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,16 @@ async def unit_contacts(unit_ids: list[int], role: str) -> dict[int, list[Recipi
             Recipient(c.identity, c.locale, f"contact:{c.id}", c.id)
         )
     return found
+
+
+async def refuse_other_plan(by: Contact | None, task_id: int) -> None:
+    """Refused when ``by`` is the secretariat of another plan than the task's."""
+    if by is None or by.plan_id is None:
+        return
+    if not await Task.filter(id=task_id, plan_id=by.plan_id).exists():
+        raise RefusedError(
+            msg(N_("That task belongs to another plan; its own secretariat decides."))
+        )
 
 
 def plan_scope(contact: Contact | None, chat: ChatBinding | None) -> int | None:
