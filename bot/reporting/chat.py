@@ -189,8 +189,9 @@ async def confirm_card(turn: Turn, data: dict[str, Any]) -> None:
     turn.reply("\n".join(lines), title=turn._("Check your report"), buttons=buttons)
 
 
-async def _store(turn: Turn, data: dict[str, Any]) -> str:
-    """Store one draft; the sentence saying so."""
+async def _store(turn: Turn, data: dict[str, Any], checked: Asked | None = None) -> str:
+    """Store one draft; the sentence saying so. ``checked``: the request as this update
+    already read and authorised it (same transaction), not read again."""
     assert turn.contact is not None
     status = Status.from_code(data["status"])
     assert status is not None
@@ -201,7 +202,7 @@ async def _store(turn: Turn, data: dict[str, Any]) -> str:
         problems=data.get("problems"), next_steps=data.get("next_steps"),
     )  # fmt: skip
     report, request = await store_report(
-        turn.contact, data["request"], draft, now=turn.now, today=turn.today
+        turn.contact, data["request"], draft, now=turn.now, today=turn.today, checked=checked
     )
     view = request_view(request)
     text = turn._(
@@ -216,9 +217,9 @@ async def _store(turn: Turn, data: dict[str, Any]) -> str:
     return text
 
 
-async def _submit(turn: Turn, data: dict[str, Any], *, every: bool = False) -> None:
+async def _submit(turn: Turn, data: dict[str, Any], checked: Asked, *, every: bool = False) -> None:
     assert turn.contact is not None
-    texts = [await _store(turn, data)]
+    texts = [await _store(turn, data, checked)]
     stored = [data["request"]]
     queue: list[dict[str, Any]] = list(data.get("queue", []))
     while every and queue and await _complete(queue[0]):
@@ -271,7 +272,7 @@ async def on_button(turn: Turn, p: Payload) -> None:  # noqa: PLR0912, PLR0915 -
     if not p.args:
         raise RefusedError(msg(N_("That button is not valid.")))
     request_id = p.args[0]
-    await reportable(turn, request_id)
+    checked = await reportable(turn, request_id)
     if p.action in ("t", "f"):
         await begin(turn, request_id, keep_draft=p.action == "t", take_stash=p.action == "f")
         return
@@ -321,7 +322,7 @@ async def on_button(turn: Turn, p: Payload) -> None:  # noqa: PLR0912, PLR0915 -
         if data.get("status") is None or not data.get("text"):
             await advance(turn, data)
         else:
-            await _submit(turn, data, every=p.action == "l")
+            await _submit(turn, data, checked, every=p.action == "l")
     elif p.action == "x":
         await turn.clear_flow()
         turn.reply(turn._("Cancelled; nothing was saved."))

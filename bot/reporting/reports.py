@@ -203,13 +203,20 @@ async def submit_report(
 
 
 async def store_report(
-    contact: Contact, request_id: int, draft: Draft, *, now: datetime, today: date
+    contact: Contact,
+    request_id: int,
+    draft: Draft,
+    *,
+    now: datetime,
+    today: date,
+    checked: Asked | None = None,
 ) -> tuple[ProgressReport, Asked]:
     """:func:`submit_report`, with the request as it was read to authorise it (answered now).
 
     Four statements and the audit row: the request read once (authorisation, its last version,
     what the reply names), the version inserted, the files attached when there are any, the
-    request marked answered.
+    request marked answered. ``checked``: the request as the caller read it through
+    :func:`authorised_request` in the same transaction, so not read again.
     """
     text = check_narrative(draft.text)
     for extra in (draft.problems, draft.next_steps):
@@ -218,7 +225,11 @@ async def store_report(
     if len(draft.attachments) > ATTACHMENTS_MAX:
         raise RefusedError(msg(N_("At most {limit} files per report."), limit=ATTACHMENTS_MAX))
     async with in_transaction():
-        request = await authorised_request(contact, request_id)
+        request = (
+            checked
+            if checked is not None and checked.id == request_id
+            else await authorised_request(contact, request_id)
+        )
         previous = request.versions
         due_on = request.due_on
         late = due_on is not None and today > due_on
