@@ -122,3 +122,9 @@ def test_two_plans_are_named(
     assert duban("plan", "rename", "1", "2026")[0] == 2
     assert duban("status", "--plan", "2")[0] == 0
     assert "教育" in duban("plan", "show", "--plan", "教育", "--json")[1]
+    # a secretariat code of one plan; a unit's code is never one plan's
+    assert duban("invite", "--role", "secretariat", "--plan", "教育", "--json")[0] == 0
+    code, _, err = duban("invite", "县发改局", "--plan", "教育")
+    assert (code, err.strip()) == (2, "Only a secretariat code is given for one plan.")
+    code, _, err = duban("invite", "--role", "secretariat", "--plan", "9")
+    assert (code, err.strip()) == (2, "There is no plan 9.")

@@ -20,7 +20,7 @@ from bot.importers import read_plan
 from bot.oversight.publish import post_digest
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
-from bot.storage.models import DeadlineExtension, OutboxMessage, Task
+from bot.storage.models import Contact, DeadlineExtension, OutboxMessage, Task
 from tests.dialogue import JOBS, TZ, Dialogue, Person, reply, run_table
 
 ADMIN = Person("telegram:3001", "县政府督查室")  # the deployment's admin: every plan
@@ -178,3 +178,60 @@ async def test_an_extension_goes_to_its_plans_secretariat(world: Dialogue) -> No
     assert (await DeadlineExtension.get(id=row.id)).state == "pending"
     approved = reply("Approved: task 1’s deadline is now 2027-03-31 (was 2026-12-31).")
     assert await d.sends_payload(SEC_B, payload("h", row.id, 1)) == approved
+
+
+SEC_C = Person("telegram:3005", "审批办小赵")  # a third plan's secretariat
+
+
+def first_tasks(sample: Path, count: int) -> str:
+    """A third plan: the sample's first ``count`` tasks under another title and 文号."""
+    text = sample.read_text(encoding="utf-8").replace("优化营商环境", "审批提速")
+    lines = text.replace("青营商组发", "青审组发").splitlines()
+    keep = {f"| {n} |" for n in range(1, count + 1)}
+    return "\n".join(
+        line for line in lines if not line.startswith("| ") or line[:6].rstrip() in keep
+        or not line[2:3].isdigit()
+    ) + "\n"  # fmt: skip
+
+
+async def test_three_plans_each_secretariat_sees_its_units(
+    world: Dialogue, sample_plan: Path, tmp_path: Path
+) -> None:
+    d = world
+    third = tmp_path / "third.md"
+    third.write_text(first_tasks(sample_plan, 3), encoding="utf-8")
+    await import_plan(
+        read_plan(third), source_name=third.name, sha256="0" * 64, now=datetime.now(UTC)
+    )
+    await dispatch(Month(2026, 11), now=d.clock(), today=d.clock.now.date(), plan_id=3)
+    for who, unit, role, plan in (
+        (SEC_C, None, ContactRole.SECRETARIAT, 3),
+        (EDU, "县教育局", ContactRole.REPORTER, None),  # not asked by the third plan
+        (GOV, "县政务服务中心", ContactRole.REPORTER, None),  # asked by all three
+    ):
+        invite = await create_invite(unit, role, now=d.clock(), locale="en", plan_id=plan)
+        await d.says(who, f"/start {invite.code}")
+    ids = {c.identity: c.id for c in await Contact.filter(active=True)}
+    edu, gov, sec_c = ids[EDU.identity], ids[GOV.identity], ids[SEC_C.identity]
+    which = (
+        "Which plan? 1 优化营商环境（青溪县2026年优化营商环境重点任务分工方案）；"
+        "2 教育强县（青溪县2026年教育强县重点任务分工方案）；"
+        "3 审批提速（青溪县2026年审批提速重点任务分工方案）. Write its short name or number "
+        "first, e.g. “/status 优化营商环境”."
+    )
+    await run_table(
+        d,
+        [
+            (SEC_C, "/contacts", reply(
+                f"#{sec_c} secretariat · secretariat · 审批办小赵 · telegram\n"
+                f"#{gov} 县政务服务中心 · reporter · 政务中心联络员 · telegram",
+                "Bound contacts (2)")),
+            (SEC_C, f"/revoke {edu}", reply(f"No bound contact has the number {edu}.")),
+            (ADMIN, "/status", reply(which)),
+            (SEC_C, "/status", reply("Preparing the status…")),
+        ],
+    )  # fmt: skip
+    assert await Contact.filter(id=edu, active=True).exists()
+    lights = (await d.jobs(SEC_C)).splitlines()
+    assert lights[0] == "Status 2026-11"
+    assert [line.split(". ")[0][-1] for line in lights[1:]] == ["1", "2", "3"]  # its 3 tasks

@@ -11,11 +11,13 @@ from bot.people.binding import (
     contact_name,
     revoke_contact,
 )
+from bot.people.recipients import plan_scope, sees_contact, sees_contact_id
 
 
 async def contacts(turn: Turn) -> None:
     """Every bound person with the number ``/revoke`` takes."""
-    people = await active_contacts()
+    scope = plan_scope(turn.contact, turn.chat)
+    people = [c for c in await active_contacts() if await sees_contact(scope, c)]
     if not people:
         turn.reply(turn._("Nobody is bound yet. Create codes with “duban invite”."))
         return
@@ -34,7 +36,12 @@ async def revoke(turn: Turn) -> None:
     if not arg.isdecimal() or len(arg) > 10 or not is_id(int(arg)):
         turn.reply(turn._("Send the contact number from /contacts, for example “/revoke 12”."))
         return
-    contact = await revoke_contact(int(arg), now=turn.now, actor=turn.inbound.identity)
+    scope = plan_scope(turn.contact, turn.chat)
+    contact = (
+        await revoke_contact(int(arg), now=turn.now, actor=turn.inbound.identity)
+        if await sees_contact_id(scope, int(arg))
+        else None
+    )
     if contact is None:
         turn.reply(turn._("No bound contact has the number {number}.", number=arg))
         return

@@ -8,7 +8,7 @@ from tortoise.expressions import Q
 
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
-from bot.storage.models import ChatBinding, Contact, Task
+from bot.storage.models import Assignment, ChatBinding, Contact, Task
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,24 @@ async def refuse_other_plan(by: Contact | None, task_id: int) -> None:
         raise RefusedError(
             msg(N_("That task belongs to another plan; its own secretariat decides."))
         )
+
+
+async def sees_contact(plan_id: int | None, contact: Contact) -> bool:
+    """Whether the secretariat of ``plan_id`` (None: the admin) sees ``contact``: the people
+    of the units its plan asks, and its own secretariat."""
+    if plan_id is None:
+        return True
+    if contact.unit_id is None:
+        return contact.plan_id == plan_id
+    return await Assignment.filter(
+        unit_id=contact.unit_id, task__plan_id=plan_id, retired_at=None, task__retired_at=None
+    ).exists()
+
+
+async def sees_contact_id(plan_id: int | None, contact_id: int) -> bool:
+    """Whether the secretariat of ``plan_id`` sees the active contact ``contact_id``."""
+    contact = await Contact.get_or_none(id=contact_id, active=True)
+    return contact is not None and await sees_contact(plan_id, contact)
 
 
 def plan_scope(contact: Contact | None, chat: ChatBinding | None) -> int | None:
