@@ -3,6 +3,7 @@ command given none refuses with the list when several are active (never "the lat
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -128,3 +129,7 @@ def test_two_plans_are_named(
     assert (code, err.strip()) == (2, "Only a secretariat code is given for one plan.")
     code, _, err = duban("invite", "--role", "secretariat", "--plan", "9")
     assert (code, err.strip()) == (2, "There is no plan 9.")
+    # a WeCom app chat bound as one plan's secretariat group
+    assert duban("chat", "bind-wecom", "wrkchat1", "--plan", "教育")[0] == 0
+    listed = json.loads(duban("chat", "list")[1])
+    assert [(c["identity"], c["plan"]) for c in listed] == [("wecom:chat:wrkchat1", 2)]

@@ -12,6 +12,7 @@ import typer
 
 from bot.domain.messages import N_, msg
 from bot.people.binding import bind_chat, bound_chats, unbind_chat
+from bot.shell.options import PlanId
 from bot.shell.runtime import runtime
 
 chat_app = typer.Typer(
@@ -29,10 +30,11 @@ def list_command(ctx: typer.Context) -> None:
     """Bound chats."""
     rt = runtime(ctx)
 
-    async def body() -> list[dict[str, str]]:
+    async def body() -> list[dict[str, str | int | None]]:
         async with rt.database():
-            return [
+            return [  # "plan" only for one plan's chat: the admins' chats read as before
                 {"identity": c.identity, "title": c.title, "locale": c.locale}
+                | ({"plan": c.plan_id} if c.plan_id else {})
                 for c in await bound_chats()
             ]
 
@@ -45,6 +47,7 @@ def create_wecom(
     name: Annotated[str, typer.Option(help="The chat's name, e.g. 营商环境秘书组")],
     owner: Annotated[str, typer.Option(help="The owner's WeCom userid")],
     members: Annotated[str, typer.Option(help="userids, comma-separated (at least two)")],
+    plan: PlanId = None,
 ) -> None:
     """Create a WeCom app group chat (应用群聊) and bind it as the secretariat's."""
     rt = runtime(ctx)
@@ -62,7 +65,11 @@ def create_wecom(
             wecom.close()
         async with rt.database():
             await bind_chat(
-                f"wecom:chat:{chat_id}", title=name, locale=rt.translator.locale, actor="cli"
+                f"wecom:chat:{chat_id}",
+                title=name,
+                locale=rt.translator.locale,
+                actor="cli",
+                plan_id=plan,
             )
         return chat_id
 
@@ -75,8 +82,9 @@ def bind_wecom(
     ctx: typer.Context,
     chat_id: Annotated[str, typer.Argument(help="The chatid of an existing app group chat")],
     title: Annotated[str, typer.Option(help="A name to show")] = "",
+    plan: PlanId = None,
 ) -> None:
-    """Bind an existing WeCom app group chat as the secretariat's."""
+    """Bind an existing WeCom app group chat as the secretariat's (of one plan with --plan)."""
     rt = runtime(ctx)
 
     async def body() -> None:
@@ -86,6 +94,7 @@ def bind_wecom(
                 title=title or chat_id,
                 locale=rt.translator.locale,
                 actor="cli",
+                plan_id=plan,
             )
 
     rt.run(body())
