@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 
 from bot.cadence.dispatch import dispatch
+from bot.domain.conversation import Outbound
 from bot.domain.payloads import payload
 from bot.domain.reporting import Month
 from bot.importers import read_plan
+from bot.oversight.portfolio import run_portfolio
 from bot.oversight.publish import post_digest
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
@@ -235,3 +237,19 @@ async def test_three_plans_each_secretariat_sees_its_units(
     lights = (await d.jobs(SEC_C)).splitlines()
     assert lights[0] == "Status 2026-11"
     assert [line.split(". ")[0][-1] for line in lights[1:]] == ["1", "2", "3"]  # its 3 tasks
+
+
+async def test_the_admin_gets_one_portfolio_digest_a_month(world: Dialogue) -> None:
+    early = datetime(2026, 11, 20, 9, 0, tzinfo=TZ)  # before the plans' digests are due
+    assert await run_portfolio(early, TZ) == 0
+    later = datetime(2026, 12, 10, 9, 0, tzinfo=TZ)
+    assert await run_portfolio(later, TZ) == 1
+    assert await run_portfolio(later, TZ) == 0  # once a month
+    sent = await OutboxMessage.filter(key__startswith="portfolio:")
+    assert [m.recipient for m in sent] == ["telegram:3001"]  # the admin alone
+    message = Outbound.from_json(sent[0].payload)
+    assert message.title == "All plans 2026-11"
+    assert message.text.splitlines() == [
+        "优化营商环境 (2026-11): 0% reported (0 of 87), 🔴 5 red, 🟡 15 yellow",
+        "教育强县 (2026-11): 0% reported (0 of 87), 🔴 5 red, 🟡 15 yellow",
+    ]

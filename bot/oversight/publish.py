@@ -20,6 +20,7 @@ from bot.domain.reporting import Month
 from bot.i18n import Translator
 from bot.oversight.digest import Digest, build_digest
 from bot.oversight.exports import export_month
+from bot.oversight.portfolio import run_portfolio
 from bot.oversight.rankings import digest_additions
 from bot.people import recipients
 from bot.plans.selection import plan_for
@@ -115,4 +116,4 @@ async def run_digest(now: datetime, zone: ZoneInfo, data_dir: Path) -> int:
         queued += (
             await post_digest(month, now=now, zone=zone, data_dir=data_dir, plan_id=plan.id)
         ).queued
-    return queued
+    return queued + await run_portfolio(now, zone)  # the admins' all-plans line, once

@@ -32,6 +32,15 @@ async def secretariat(plan_id: int | None = None) -> list[Recipient]:
     ]
 
 
+async def admins() -> list[Recipient]:
+    """The deployment's admins: secretariat people and chats bound to no plan."""
+    people = await Contact.filter(active=True, role="secretariat", plan_id=None).order_by("id")
+    chats = await ChatBinding.filter(active=True, role="secretariat", plan_id=None).order_by("id")
+    return [Recipient(c.identity, c.locale, f"contact:{c.id}", c.id) for c in people] + [
+        Recipient(c.identity, c.locale, f"chat:{c.id}") for c in chats
+    ]
+
+
 async def unit_contacts(unit_ids: list[int], role: str) -> dict[int, list[Recipient]]:
     """Active contacts in ``role`` of each unit, reachable ones only."""
     found: dict[int, list[Recipient]] = {}
