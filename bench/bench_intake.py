@@ -182,6 +182,8 @@ PARTS = (
     ("handler (router.handle)", "bot/conversation/router.py", "handle"),
     ("· the unit's open requests", "bot/reporting/latest.py", "open_requests"),
     ("· a pressed report button", "bot/reporting/chat.py", "on_button"),
+    ("· · storing the report (store_report)", "bot/reporting/reports.py", "store_report"),
+    ("· a summary waiting? (summaries rewritable)", "bot/summaries/drafts.py", "rewritable"),
     (
         "· the speaker and state (Turn.load, set_flow)",
         "bot/conversation/context.py",
