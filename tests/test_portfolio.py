@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.cadence.dispatch import dispatch
+from bot.cadence.jobs import run_escalation
 from bot.domain.conversation import Outbound
 from bot.domain.payloads import payload
 from bot.domain.reporting import Month
@@ -252,4 +253,17 @@ async def test_the_admin_gets_one_portfolio_digest_a_month(world: Dialogue) -> N
     assert message.text.splitlines() == [
         "优化营商环境 (2026-11): 0% reported (0 of 87), 🔴 5 red, 🟡 15 yellow",
         "教育强县 (2026-11): 0% reported (0 of 87), 🔴 5 red, 🟡 15 yellow",
+    ]
+
+
+async def test_escalation_goes_to_its_plans_secretariat(world: Dialogue) -> None:
+    await run_escalation(datetime(2026, 12, 10, 9, 0, tzinfo=TZ), TZ)
+    rows = await OutboxMessage.filter(key__contains=":secretariat:").values_list("key", "recipient")
+    got = sorted((str(k).split(":")[1], str(r)) for k, r in rows)
+    assert got == [
+        ("1", "telegram:3001"),
+        ("1", "telegram:3002"),
+        ("2", "telegram:-100777"),
+        ("2", "telegram:3001"),
+        ("2", "telegram:3003"),
     ]

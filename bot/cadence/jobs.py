@@ -214,7 +214,7 @@ async def _escalate(
                 contact_id=person.contact_id,
             ):
                 queued += 1
-    for person in await recipients.secretariat():
+    for person in await recipients.secretariat(plan.id):  # its own and the admins
         tr = Translator(person.locale)
         lines = [
             tr.gettext(

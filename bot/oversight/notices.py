@@ -120,7 +120,7 @@ async def store_reply(
         raise RefusedError(msg(N_("That supervision notice has been answered already.")))
     await notice.refresh_from_db()
     view = (await _views([notice]))[0]
-    for person in await recipients.secretariat():
+    for person in await recipients.secretariat(notice.plan_id):  # its own and the admins
         tr = Translator(person.locale)
         text = tr.gettext(
             "{unit} replied to supervision notice {number} (task {task}): {measures} "
