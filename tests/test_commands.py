@@ -39,15 +39,15 @@ def test_every_declared_command_has_a_handler_and_words() -> None:
         ("/digest@duban_bot 2026-10", ("digest", "2026-10")),
         ("/digest@someone_else", None),
         ("今天推进顺利", None),
-        ("延期 5 2027-03-31 上级主管部门尚未批复，需要延期三个月完成，特此申请。",
-         ("extend", "5 2027-03-31 上级主管部门尚未批复，需要延期三个月完成，特此申请。")),
+        (
+            "延期 5 2027-03-31 上级主管部门尚未批复，需要延期三个月完成，特此申请。",
+            ("extend", "5 2027-03-31 上级主管部门尚未批复，需要延期三个月完成，特此申请。"),
+        ),
         ("延期 到明年完成", None),  # prose that starts with 延期: no task number follows
         ("销号 5", ("close", "5")),
     ],
 )
-def test_words_are_read_from_the_declarations(
-    text: str, expected: tuple[str, str] | None
-) -> None:
+def test_words_are_read_from_the_declarations(text: str, expected: tuple[str, str] | None) -> None:
     assert REGISTRY.recognise(text, "duban_bot") == expected
 
 
