@@ -19,7 +19,7 @@ import pytest
 from bot.app import DubanApp
 from bot.conversation.context import Deps
 from bot.delivery import intake as intake_module
-from bot.delivery.intake import Intake
+from bot.delivery.intake import MAX_ATTEMPTS, Intake
 from bot.delivery.outbox import enqueue
 from bot.delivery.sender import Sender
 from bot.domain.conversation import Inbound, Outbound
@@ -84,6 +84,24 @@ async def test_an_expired_inbox_lease_is_taken_over_and_a_live_one_is_not(
     assert dict(handled) == {"plain:u1": ["一"], "plain:u2": ["二"]}
     assert await OutboxMessage.filter(key__startswith="reply:").count() == 2
     assert await InboxUpdate.filter(processed_at=None).count() == 0
+
+
+async def test_an_update_whose_handler_keeps_dying_is_given_up_and_the_next_goes_on(
+    db: str, tmp_path: Path, handled: dict[str, list[str]]
+) -> None:
+    """Each take-over of an expired lease counts an attempt: after five, the update is left
+    (its error kept) and the person's next update is handled."""
+    clock = LeaseClock()
+    inbox = worker(tmp_path, clock)
+    await inbox.store("plain", "1", {"from": "u1", "text": "毒"})
+    await inbox.store("plain", "2", {"from": "u1", "text": "好"})
+    for _ in range(MAX_ATTEMPTS + 1):  # the first claim, then a take-over per attempt
+        assert [r.external_key for r in await inbox.claim()] == ["1"]  # then the process dies
+        clock.advance(61)
+    assert await inbox.process_pending() == 1  # update 1 given up; update 2 handled
+    assert dict(handled) == {"plain:u1": ["好"]}
+    poisoned = await InboxUpdate.get(external_key="1")
+    assert (poisoned.attempts, poisoned.processed_at) == (MAX_ATTEMPTS, None)
 
 
 async def test_a_persons_updates_are_claimed_one_at_a_time_in_order(

@@ -77,12 +77,17 @@ async def claim(
 ) -> list[InboxUpdate]:
     """Lease to ``owner`` until ``until`` up to ``limit`` unhandled updates of ``channels``
     whose lease is free or expired at ``now``: each person's earliest only (so a person's
-    updates go one at a time, in order), and updates of no known person. One statement."""
+    updates go one at a time, in order), and updates of no known person. One statement.
+
+    Taking over an expired lease counts an attempt: its holder died or hung while handling it,
+    so an update that kills the process handling it is given up after ``MAX_ATTEMPTS`` and the
+    person's later updates go on (a failure that raises is counted by :func:`give_back`)."""
     if not channels:
         return []
     marks = Marks()  # placeholders in the order they appear (SQLite's are positional)
     sql = (  # names and placeholders only: every value is bound
         f'UPDATE "inbox_update" SET "lease_owner" = {marks(owner)}, '  # noqa: S608
+        '"attempts" = "attempts" + CASE WHEN "lease_owner" IS NULL THEN 0 ELSE 1 END, '
         f'"lease_until" = {marks(until)} WHERE "id" IN (SELECT "id" FROM "inbox_update" '
         f"WHERE {_pending(marks, channels)} "
         f'AND ("lease_until" IS NULL OR "lease_until" < {marks(now)}) '
