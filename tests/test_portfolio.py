@@ -18,9 +18,11 @@ from bot.cadence.jobs import run_escalation
 from bot.domain.conversation import Outbound
 from bot.domain.payloads import payload
 from bot.domain.reporting import Month
+from bot.domain.supervision import Thresholds
 from bot.importers import read_plan
 from bot.oversight.portfolio import run_portfolio
 from bot.oversight.publish import post_digest
+from bot.oversight.supervision import SupervisionRules, run_supervision
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.storage.models import Contact, DeadlineExtension, OutboxMessage, Task
@@ -267,3 +269,30 @@ async def test_escalation_goes_to_its_plans_secretariat(world: Dialogue) -> None
         ("2", "telegram:3001"),
         ("2", "telegram:3003"),
     ]
+
+
+async def test_issued_supervision_notices_are_listed_to_their_plans_secretariat(
+    world: Dialogue,
+) -> None:
+    """Each plan's 督办单 list goes to that plan's secretariat and the admin, never to another
+    plan's secretariat."""
+    day = datetime(2026, 12, 10, 10, 0, tzinfo=TZ)
+    rules = SupervisionRules(Thresholds(late_days=60, due_soon_days=0, missed_periods=2))
+    report = await run_supervision(day, TZ, world.deps.data_dir, rules)
+    assert report.issued  # both plans have overdue tasks
+    rows = await OutboxMessage.filter(key__startswith="notices:").values_list(
+        "recipient", "payload"
+    )
+    by_person: dict[str, list[int]] = {}
+    for recipient, body in rows:
+        by_person.setdefault(str(recipient), []).append(len(body["text"].splitlines()) - 1)
+    issued = len(report.issued)
+    assert sorted(by_person) == [
+        "telegram:-100777",
+        "telegram:3001",
+        "telegram:3002",
+        "telegram:3003",
+    ]
+    assert len(by_person["telegram:3001"]) == 2  # the admin: one list per plan
+    assert sum(by_person["telegram:3001"]) == issued
+    assert by_person["telegram:3002"][0] + by_person["telegram:3003"][0] == issued

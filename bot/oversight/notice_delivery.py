@@ -127,7 +127,19 @@ async def note_issued(notices: list[SupervisionNotice], now: datetime) -> int:
     if not notices:
         return 0
     queued = 0
-    for person in await recipients.secretariat():
+    plans = sorted({n.plan_id for n in notices})
+    for plan_id in plans:  # each plan's secretariat (and the admins) hears of its own notices
+        queued += await _note_plan([n for n in notices if n.plan_id == plan_id], plan_id, now)
+    for group in by_unit(notices):
+        path = notice_path(group[0]).as_posix()
+        await SupervisionNotice.filter(id__in=[n.id for n in group]).update(path=path)
+    return queued
+
+
+async def _note_plan(notices: list[SupervisionNotice], plan_id: int, now: datetime) -> int:
+    """The list of one plan's notices to that plan's secretariat and the admins."""
+    queued = 0
+    for person in await recipients.secretariat(plan_id):
         tr = Translator(person.locale)
         lines = [
             tr.gettext(
@@ -142,7 +154,4 @@ async def note_issued(notices: list[SupervisionNotice], now: datetime) -> int:
         key = f"notices:{notices[0].id}-{notices[-1].id}:{len(notices)}:{person.key}"
         if await enqueue(key, person.identity, outbound, now=now, contact_id=person.contact_id):
             queued += 1
-    for group in by_unit(notices):
-        path = notice_path(group[0]).as_posix()
-        await SupervisionNotice.filter(id__in=[n.id for n in group]).update(path=path)
     return queued

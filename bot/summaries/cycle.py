@@ -107,7 +107,7 @@ async def announce_decision(summary: QuarterlySummary, now: datetime) -> int:
     queued = await _to_unit(summary, "reporter", f"decided-{summary.state}", _decision, now)
     if summary.state != "approved":
         return queued
-    for person in await recipients.secretariat():
+    for person in await recipients.secretariat(summary.task.plan_id):
         tr = Translator(person.locale)
         head = tr.gettext("Approved: {unit}", unit=summary.unit.name)
         outbound = Outbound(
