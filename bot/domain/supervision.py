@@ -10,20 +10,27 @@ The rules, each a threshold of :class:`Thresholds` (settings ``DUBAN_SUPERVISION
   usual 三个工作日 of a 督办 notice); or the task is due within ``due_soon_days`` working days (5:
   one working week) and not done.
 
-Task-deadline rules apply to the task's lead units (牵头单位 answer for the task), reporting rules
-to every unit asked. A 督办单 asks for 整改措施 within ``reply_days`` working days (3).
+"Done" and "missing" are :mod:`bot.domain.completion`'s, as in the lights, the deadline warnings
+and the digests (:func:`item_facts`): task-deadline rules apply to the units the task answers
+through (its leads, collectives through their members; with no lead, every unit asked) while
+the task is not done, except a unit that itself last said 已完成 (nothing is left to urge it
+to do); reporting rules apply to every unit asked that is missing, and a collective never is
+(it is asked through its members, or not at all). A 督办单 asks for 整改措施 within
+``reply_days`` working days (3).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from bot.domain.completion import Collectives, is_missing
 from bot.domain.deadlines import parse_deadline
 from bot.domain.messages import N_
+from bot.domain.reporting import Status
 from bot.domain.text import to_halfwidth_digits
 from bot.domain.workdays import is_workday
 
@@ -84,10 +91,10 @@ class ItemFacts:
     """What is known of one (task, unit) item on ``today``."""
 
     deadline: date | None  # the task's 完成时间
-    done: bool  # the unit's last report says 已完成
-    lead: bool  # the unit leads the task (or the task has no lead unit)
+    done: bool  # the task is done, or this unit last said 已完成: no deadline to urge
+    lead: bool  # the task answers through this unit (its leads, else every unit asked)
     due_on: date | None  # the period's reporting deadline
-    reported: bool  # the unit reported this period
+    reported: bool  # the unit is not missing this period (it reported, or is a collective)
     missed_before: int  # periods right before this one the unit did not report
 
 
@@ -97,6 +104,31 @@ class Graded:
 
     grade: Grade
     reasons: tuple[Reason, ...]
+
+
+def item_facts(
+    unit: int,
+    *,
+    deadline: date | None,
+    answering: Collection[int],
+    task_done: bool,
+    last: Status | None,
+    collectives: Collectives,
+    answered: bool,
+    due_on: date | None,
+    missed_before: int,
+) -> ItemFacts:
+    """A (task, unit) item's facts by :mod:`bot.domain.completion`'s definitions: ``answering``
+    the units the task answers through, ``task_done`` whether it is done, ``last`` the unit's
+    latest status (whichever month), ``answered`` whether it reported this period."""
+    return ItemFacts(
+        deadline=deadline,
+        done=task_done or last is Status.DONE,
+        lead=unit in answering,
+        due_on=due_on,
+        reported=not is_missing(unit, answered, collectives),
+        missed_before=missed_before,
+    )
 
 
 def workdays_after(start: date, end: date, overrides: Mapping[date, bool] | None = None) -> int:

@@ -24,24 +24,25 @@ from bot.cadence.calendar import workday_overrides
 from bot.cadence.dispatch import closed_task_ids
 from bot.cadence.jobs import active_plans
 from bot.config import Settings
+from bot.domain.reporting import Status
 from bot.domain.supervision import (
     Grade,
     Graded,
-    ItemFacts,
     Reason,
     Thresholds,
     chinese_date,
     grade_item,
+    item_facts,
     notice_number,
     reply_by,
     workdays_after,
 )
 from bot.domain.workdays import is_workday
 from bot.oversight.notice_delivery import by_unit, note_issued, send_notices
+from bot.reporting.completion import answering, collectives, done_tasks
 from bot.reporting.latest import last_statuses
 from bot.reporting.records import latest_period
 from bot.storage.models import (
-    Assignment,
     AuditLog,
     Plan,
     ProgressReport,
@@ -151,26 +152,29 @@ async def graded_items(
     answered = set(
         await ProgressReport.filter(request__period_id=period.id).values_list("task_id", "unit_id")
     )
-    statuses = await last_statuses(plan_id=plan.id)
-    leads: dict[int, set[int]] = defaultdict(set)
-    for task_id, unit_id in await Assignment.filter(
-        task__plan_id=plan.id, role="lead", retired_at=None
-    ).values_list("task_id", "unit_id"):
-        leads[int(task_id)].add(int(unit_id))
+    task_ids = list(dict.fromkeys(int(row[0]) for row in rows))
+    found = await collectives()
+    through = await answering(task_ids, found, plan.id)
+    last = {
+        pair: Status(one.status) for pair, one in (await last_statuses(plan_id=plan.id)).items()
+    }
+    done = await done_tasks(through, last)
     missed = await _missed_before(period, thresholds.missed_periods - 1)
-    closed = await closed_task_ids(list({int(row[0]) for row in rows}))  # 销号: nothing to urge
+    closed = await closed_task_ids(task_ids)  # 销号: nothing to urge
     items = []
     for task_id, unit_id, number, title, deadline, unit in rows:
         pair = (int(task_id), int(unit_id))
         if pair[0] in closed:
             continue
-        last = statuses.get(pair)
-        facts = ItemFacts(
+        facts = item_facts(
+            pair[1],
             deadline=deadline,
-            done=last is not None and last.status == "done",
-            lead=not leads[pair[0]] or pair[1] in leads[pair[0]],
+            answering=through[pair[0]],
+            task_done=pair[0] in done,
+            last=last.get(pair),
+            collectives=found,
+            answered=pair in answered,
             due_on=period.due_on,
-            reported=pair in answered,
             missed_before=missed.get(pair, 0),
         )
         graded = grade_item(facts, today, thresholds, overrides)
