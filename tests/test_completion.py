@@ -19,10 +19,12 @@ from bot.cadence.dispatch import dispatch
 from bot.domain.completion import Collectives, answering_units, is_missing, task_done, task_status
 from bot.domain.lights import Light
 from bot.domain.reporting import Month, Status
+from bot.domain.supervision import Reason, Thresholds
 from bot.importers import read_plan
 from bot.oversight.digest import build_digest
 from bot.oversight.status import Lights, status
 from bot.oversight.status import overdue as overdue_use_case
+from bot.oversight.supervision import SupervisionRules, run_supervision
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.reporting.reports import Draft, submit_report
@@ -213,3 +215,33 @@ async def test_the_secretariat_sees_the_same_in_chat(
         "Task 2 整治农村人居环境。 — deadline 2026-10-31, lead 各乡镇党委、政府",
         "Overdue (2026-10)",
     )
+
+
+async def test_graded_supervision_agrees(plan: dict[str, Contact], tmp_path: Path) -> None:
+    """The 督办 items by the same definitions: the overdue 督办单 are for the tasks /overdue
+    lists, to the units still owing them; the late-report ones for the units the lights list
+    as missing (never 县直各单位 nor 各乡镇党委、政府)."""
+    await _report(plan["发改"], "1", Status.DONE)
+    await _report(plan["甲"], "2", Status.DONE)
+    await _report(plan["发改"], "3", Status.IN_PROGRESS)
+    end = date(2026, 12, 31)  # past every deadline and October's due day
+    rules = SupervisionRules(Thresholds(late_days=1, due_soon_days=0, missed_periods=2))
+    report = await run_supervision(
+        datetime(2026, 12, 31, 2, tzinfo=UTC), TZ, tmp_path / "data", rules, dry_run=True
+    )
+    overdue_items = {
+        (i.number, i.unit) for i in report.items if Reason.TASK_OVERDUE in i.graded.reasons
+    }
+    assert overdue_items == {("2", "乙镇人民政府")}
+    assert [t.number for t in (await overdue_use_case(today=end)).tasks] == ["2"]
+    late = {
+        number: sorted(
+            i.unit
+            for i in report.items
+            if i.number == number and Reason.REPORT_LATE in i.graded.reasons
+        )
+        for number in ("1", "2", "3")
+    }
+    lights = await _lights()
+    assert late == {number: sorted(lights[number][2]) for number in ("1", "2", "3")}
+    assert late == {"1": ["县财政局"], "2": ["乙镇人民政府", "县财政局"], "3": []}
