@@ -31,15 +31,9 @@ from bench import digest_before
 from bot.domain.reporting import Month, Status
 from bot.oversight.digest import build_digest
 from bot.oversight.exports import export_month
-from bot.reporting.latest import (
-    OPEN_STATES,
-    RequestView,
-    last_statuses,
-    latest_in_period,
-    latest_in_periods,
-    open_requests,
-)
+from bot.reporting.latest import last_statuses, latest_in_period, latest_in_periods
 from bot.reporting.reports import request_view
+from bot.reporting.requests import OPEN_STATES, RequestView, open_requests
 from bot.storage.db import open_database, upgrade_schema
 from bot.storage.models import (
     Assignment,

@@ -262,8 +262,8 @@ def test_report_buttons_name_the_month_when_two_are_open() -> None:
     from datetime import date  # noqa: PLC0415
 
     from bot.i18n import Translator  # noqa: PLC0415
-    from bot.reporting.latest import RequestView  # noqa: PLC0415
     from bot.reporting.prompts import request_buttons  # noqa: PLC0415
+    from bot.reporting.requests import RequestView  # noqa: PLC0415
 
     views = [
         RequestView(1, "2026-10", date(2026, 11, 2), "5", "t", "u", False, 1),

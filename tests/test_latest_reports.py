@@ -13,17 +13,14 @@ from datetime import UTC, date, datetime
 
 from bot.domain.reporting import Month
 from bot.reporting.latest import (
-    OPEN_STATES,
-    RequestView,
     last_statuses,
     last_version,
     latest_in_period,
     latest_in_periods,
-    open_requests,
     pair_latest,
-    period_requests,
     request_latest,
 )
+from bot.reporting.requests import OPEN_STATES, RequestView, open_requests, period_requests
 from bot.storage.models import (
     Plan,
     ProgressReport,

@@ -13,15 +13,8 @@ from datetime import UTC, datetime
 
 from bot.domain.reporting import Month
 from bot.reporting.asked import asked, earlier_of
-from bot.reporting.latest import (
-    OPEN_STATES,
-    RequestView,
-    goal_of,
-    open_requests,
-    pair_latest,
-    request_latest,
-    unit_roles,
-)
+from bot.reporting.latest import pair_latest, request_latest
+from bot.reporting.requests import OPEN_STATES, RequestView, goal_of, open_requests, unit_roles
 from bot.storage.models import (
     Assignment,
     Plan,

@@ -21,8 +21,9 @@ from bot.domain.reporting import Month, Status
 from bot.domain.workdays import add_workdays
 from bot.i18n import Translator
 from bot.plans.selection import plan_for
-from bot.reporting.latest import OPEN_STATES, RequestView, last_statuses, period_requests
+from bot.reporting.latest import last_statuses
 from bot.reporting.prompts import monthly_prompt
+from bot.reporting.requests import OPEN_STATES, RequestView, period_requests
 from bot.storage.models import (
     Assignment,
     AuditLog,

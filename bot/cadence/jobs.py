@@ -27,9 +27,9 @@ from bot.domain.conversation import Outbound
 from bot.domain.reporting import Month
 from bot.i18n import Translator
 from bot.people import recipients
-from bot.reporting.latest import RequestView, period_requests
 from bot.reporting.prompts import request_buttons
 from bot.reporting.records import latest_period
+from bot.reporting.requests import RequestView, period_requests
 from bot.storage.models import AuditLog, Plan, ReportingPeriod, Unit
 
 

@@ -27,7 +27,8 @@ from bot.domain.text import shorten
 from bot.i18n import Translator
 from bot.people import recipients
 from bot.people.binding import contact_name
-from bot.reporting.latest import OPEN_STATES, pair_latest
+from bot.reporting.latest import pair_latest
+from bot.reporting.requests import OPEN_STATES
 from bot.storage.models import (
     Assignment,
     Attachment,

@@ -14,15 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.reporting.latest import (
-    REPORT_COLUMNS,
-    REQUEST_COLUMNS,
-    LatestReport,
-    goal_of,
-    read_report,
-    role_sql,
-)
+from bot.reporting.latest import REPORT_COLUMNS, REQUEST_COLUMNS, LatestReport, read_report
 from bot.reporting.plainsql import day, on_postgres, rows
+from bot.reporting.requests import goal_of, role_sql
 from bot.storage.models import Task
 
 

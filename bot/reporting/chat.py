@@ -20,7 +20,6 @@ from bot.domain.text import shorten
 from bot.reporting import chat_extras as extras
 from bot.reporting.asked import Asked
 from bot.reporting.closable import closable
-from bot.reporting.latest import open_requests
 from bot.reporting.prompts import open_requests_message, request_buttons, status_text, task_card
 from bot.reporting.reports import (
     Draft,
@@ -31,6 +30,7 @@ from bot.reporting.reports import (
     store_report,
     task_context,
 )
+from bot.reporting.requests import open_requests
 
 FLOW = "report"
 STASH = "stash"  # a message written outside a flow, waiting to be filed under a task

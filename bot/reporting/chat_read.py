@@ -20,7 +20,6 @@ from bot.domain.reporting import ATTACHMENTS_MAX, STATUS_PERCENT, Status, parse_
 from bot.reporting import chat as flow
 from bot.reporting import chat_extras as extras
 from bot.reporting.attachments import MAX_FILE_BYTES, store_attachment
-from bot.reporting.latest import RequestView, open_requests
 from bot.reporting.prompts import task_choice
 from bot.reporting.reports import (
     Draft,
@@ -29,6 +28,7 @@ from bot.reporting.reports import (
     stored_report,
     submit_report,
 )
+from bot.reporting.requests import RequestView, open_requests
 
 EDIT_FLOW = "report-edit"
 

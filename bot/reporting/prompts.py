@@ -15,7 +15,8 @@ from bot.domain.payloads import payload
 from bot.domain.reporting import STATUS_PERCENT, Month, Status
 from bot.domain.text import shorten
 from bot.i18n import Translator
-from bot.reporting.reports import LastReport, RequestView, TaskContext
+from bot.reporting.reports import LastReport, TaskContext
+from bot.reporting.requests import RequestView
 
 TITLE_CHARS = 40
 CHOICE_TITLE_CHARS = 18

@@ -13,14 +13,9 @@ from bot.domain.narrative import EXTRA_MAX_CHARS
 from bot.domain.reporting import ATTACHMENTS_MAX, NARRATIVE_MAX_CHARS, Status
 from bot.plans.fields import ReportFields
 from bot.reporting.asked import Asked, asked, earlier_of
-from bot.reporting.latest import (
-    LatestReport,
-    LatestStatus,
-    RequestView,
-    last_statuses,
-    request_latest,
-)
+from bot.reporting.latest import LatestReport, LatestStatus, last_statuses, request_latest
 from bot.reporting.plainsql import rows
+from bot.reporting.requests import RequestView
 from bot.storage.models import (
     Assignment,
     Attachment,

@@ -9,8 +9,8 @@ from bot.domain.errors import RefusedError
 from bot.domain.freetext import read_reply
 from bot.domain.payloads import Payload, payload
 from bot.reporting.chat import STASH
-from bot.reporting.latest import RequestView, open_requests
 from bot.reporting.prompts import month_label
+from bot.reporting.requests import RequestView, open_requests
 from bot.summaries.cycle import announce_decision, announce_submitted, draft_card
 from bot.summaries.drafts import authorised, decide, rewritable, rewrite, submit
 
