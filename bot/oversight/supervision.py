@@ -6,6 +6,8 @@ After the escalation (催办), every yellow or red (task, unit) item of each pla
 公文 format sent to the unit's leaders and reporters with a button to reply with 整改措施, and a
 line to the secretariat. Numbers run per plan and year and are never reused; two processes
 issuing at once cannot give one number twice nor one item two notices (unique constraints).
+"Done" and "missing" are :mod:`bot.domain.completion`'s, read as the lights read them
+(:mod:`bot.reporting.completion`); a closed task (销号) is skipped.
 """
 
 from __future__ import annotations
