@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.people.binding import ContactRole
-from bot.reporting.reports import unit_scope
+from bot.reporting.history import unit_scope
 from bot.storage.models import BoardLink, BoardSession, Contact
 
 LINK_TTL = timedelta(minutes=15)  # a link is for opening now, not for keeping

@@ -1,7 +1,7 @@
 """A task's history and a unit's record, as the board's viewer may see them.
 
 A task's page is every report version and quarterly summary on it, only its own units' for a
-viewer who is not wide; a unit's page its tasks (``bot.reporting.reports.unit_tasks``) and its
+viewer who is not wide; a unit's page its tasks (``bot.reporting.history.unit_tasks``) and its
 record by month, only for a unit of the viewer's. Whatever is outside the scope is answered
 as not found (:class:`bot.board.queries.NotFoundError`).
 """
@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from bot.board.access import Viewer
 from bot.board.queries import ROLE_ORDER, NotFoundError, PlanRef, UnitRef, assignments, visible
-from bot.reporting.reports import UnitTask, unit_scope, unit_tasks
+from bot.reporting.history import UnitTask, unit_scope, unit_tasks
 from bot.storage.models import ProgressReport, QuarterlySummary, ReportRequest, Task, Unit
 
 

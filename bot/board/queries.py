@@ -4,7 +4,7 @@ A plan's page is the digest of its latest dispatched month (``bot.oversight.dige
 ``/status`` and ``/overdue`` read too) joined with the register's ids, deadlines and
 responsible units; the reporting rate is the export chart's (``bot.oversight.exports``). A
 task's page is every report version and quarterly summary on it; a unit's page its tasks
-(``bot.reporting.reports.unit_tasks``) and its record by month. A viewer who is not wide (a
+(``bot.reporting.history.unit_tasks``) and its record by month. A viewer who is not wide (a
 unit's reporter or leader) sees only the tasks of its units and, on each, only what its own
 units said: never another unit's words, nor which other unit is silent. Whatever is outside
 the scope is answered as not found.

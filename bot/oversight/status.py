@@ -17,8 +17,8 @@ from bot.domain.digest import TaskLine
 from bot.domain.localtime import local_iso
 from bot.oversight.digest import Digest, build_digest
 from bot.plans.units import find_unit
+from bot.reporting.history import UnitTask, unit_tasks
 from bot.reporting.records import reporting_month
-from bot.reporting.reports import UnitTask, unit_tasks
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from bot.domain.narrative import progress_text
 from bot.domain.reporting import Status
 from bot.domain.text import shorten
 from bot.reporting.chat import status_label
-from bot.reporting.reports import task_history, unit_tasks
+from bot.reporting.history import task_history, unit_tasks
 
 ROLE_MARKS = {"lead": "牵头", "responsible": "责任", "cooperating": "配合"}
 HISTORY_CHARS = 500

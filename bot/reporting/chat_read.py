@@ -20,14 +20,9 @@ from bot.domain.reporting import ATTACHMENTS_MAX, STATUS_PERCENT, Status, parse_
 from bot.reporting import chat as flow
 from bot.reporting import chat_extras as extras
 from bot.reporting.attachments import MAX_FILE_BYTES, store_attachment
+from bot.reporting.history import reports_from_message, stored_report
 from bot.reporting.prompts import task_choice
-from bot.reporting.reports import (
-    Draft,
-    check_narrative,
-    reports_from_message,
-    stored_report,
-    submit_report,
-)
+from bot.reporting.reports import Draft, check_narrative, submit_report
 from bot.reporting.requests import RequestView, open_requests
 
 EDIT_FLOW = "report-edit"
