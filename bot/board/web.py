@@ -2,10 +2,9 @@
 
 Read-only pages rendered on the server (Jinja2) with one stylesheet served from here: no
 script, no CDN. Every page but the sign-in ones reads the session cookie back as a viewer
-(:mod:`bot.board.access`) and shows only what that viewer may see (:mod:`bot.board.queries`);
-anything else is the same "not found". Sign-in links are spent by a POST from their page, so
-a chat client's link preview cannot use them up; the POST must come from the board's own page
-(:mod:`bot.board.guard`). Every answer carries the security headers.
+(:mod:`bot.board.signin`) and shows only what that viewer may see (:mod:`bot.board.queries`);
+anything else is the same "not found". The way in and out (sign-in links, signing out,
+WeCom's authorisation) is :mod:`bot.board.signin`. Every answer carries the security headers.
 
 A plan's page is built once per state of the records (:mod:`bot.board.cache`) and rendered in
 a thread; a download is written once per state too, one at a time, and served from its file
@@ -16,8 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import re
-import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,10 +26,11 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from bot.board import access, cache, history, queries
+from bot.board import cache, history, queries
 from bot.board.files import Exports
-from bot.board.guard import Failures, from_own_page, trusted_proxies
+from bot.board.guard import Failures, trusted_proxies
 from bot.board.oauth import WecomOAuth
+from bot.board.signin import SignIn
 from bot.config import Settings
 from bot.domain.lights import Light
 from bot.domain.messages import N_
@@ -44,8 +42,6 @@ from bot.summaries.quarterly import STATE_LABELS
 
 HERE = Path(__file__).resolve().parent
 FONT = HERE.parent / "data" / "fonts" / "wqy-microhei.ttc"  # for screens without a CJK font
-COOKIE, STATE_COOKIE = "duban_board", "duban_board_state"
-SAFE_NEXT = re.compile(r"/board/(?:(?:plan|task|unit)/\d{1,10})?")
 HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
@@ -82,10 +78,12 @@ class Board:
     pages: cache.PlanPages = field(default_factory=cache.PlanPages)
     env: Environment = field(init=False)
     exports: Exports = field(init=False)
+    signin: SignIn = field(init=False)  # the way in and out (:mod:`bot.board.signin`)
     _font: bytes = b""
 
     def __post_init__(self) -> None:
         self.exports = Exports(self.data_dir / "exports" / "board", self.zone)
+        self.signin = SignIn(self)
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -139,17 +137,6 @@ class Board:
             **context,
         )
 
-    def _cookie(self, response: web.StreamResponse, name: str, value: str, max_age: int) -> None:
-        response.set_cookie(
-            name,
-            value,
-            max_age=max_age,
-            path="/board",
-            httponly=True,
-            samesite="Lax",  # sent on the top-level open from a chat app, never on others'
-            secure=self.secure,
-        )
-
     async def font(self, _: web.Request) -> web.Response:
         """The bundled CJK font, fetched only by a browser with no Chinese font of its own.
 
@@ -164,90 +151,13 @@ class Board:
             headers={"Cache-Control": "public, max-age=604800"},
         )
 
-    # -- sign-in -----------------------------------------------------------------------
-
-    async def viewer(self, request: web.Request) -> access.Viewer | None:
-        """The signed-in viewer of the request, if any."""
-        return await access.viewer(request.cookies.get(COOKIE, ""), now=self.clock())
-
-    def signed_out(self, request: web.Request) -> web.Response:
-        """Not signed in: into WeCom's authorisation inside WeCom, else how to sign in."""
-        if self.oauth is not None and "wxwork" in request.headers.get("User-Agent", "").lower():
-            raise web.HTTPFound(f"/board/wecom?next={quote(request.path)}")
-        return self.render("signin_needed.html", self.default_locale, status=401)
-
-    async def signin_page(self, request: web.Request) -> web.Response:
-        """The page of a link: one button spends it (a link preview only reads)."""
-        token = request.match_info["token"]
-        usable = len(token) <= 100 and await access.link_open(token, now=self.clock())
-        if not usable:
-            return self.render("signin_failed.html", self.default_locale, status=403)
-        return self.render("signin.html", self.default_locale, token=token)
-
-    async def signin(self, request: web.Request) -> web.Response:
-        """Spend a link for a session cookie (from the link's own page only)."""
-        if not from_own_page(request, self.public_url()):
-            return self.render("signin_failed.html", self.default_locale, status=403)
-        if self.failures.blocked(request):
-            return self.render("too_many.html", self.default_locale, status=429)
-        form = await request.post()
-        token = str(form.get("token", ""))[:100]
-        session = await access.redeem_link(token, now=self.clock()) if token else None
-        if session is None:
-            self.failures.failed(request)
-            return self.render("signin_failed.html", self.default_locale, status=403)
-        response = web.HTTPSeeOther("/board/")
-        self._cookie(response, COOKIE, session, int(access.SESSION_TTL.total_seconds()))
-        raise response
-
-    async def signout(self, request: web.Request) -> web.Response:
-        """End the session and forget the cookie (from the board's own pages only)."""
-        if not from_own_page(request, self.public_url()):
-            return self.render("signin_failed.html", self.default_locale, status=403)
-        await access.sign_out(request.cookies.get(COOKIE, ""))
-        response = web.HTTPSeeOther("/board/")
-        response.del_cookie(COOKIE, path="/board")
-        raise response
-
-    async def wecom_start(self, request: web.Request) -> web.Response:
-        """Inside WeCom: off to WeCom's authorisation, with a state only this browser holds."""
-        if self.oauth is None or not self.public_url():
-            raise web.HTTPNotFound
-        next_path = request.query.get("next", "/board/")
-        state = secrets.token_urlsafe(16)
-        back = f"{self.public_url()}/board/wecom/return?next={quote(next_path)}"
-        response = web.HTTPFound(self.oauth.authorize_url(back, state))
-        self._cookie(response, STATE_COOKIE, state, 600)
-        raise response
-
-    async def wecom_return(self, request: web.Request) -> web.Response:
-        """Back from WeCom with a code: the member's session, or a refusal."""
-        if self.oauth is None:
-            raise web.HTTPNotFound
-        if self.failures.blocked(request):
-            return self.render("too_many.html", self.default_locale, status=429)
-        state = request.cookies.get(STATE_COOKIE, "")
-        if not state or not secrets.compare_digest(state, request.query.get("state", "")):
-            self.failures.failed(request)
-            return self.render("signin_failed.html", self.default_locale, status=403)
-        userid = await self.oauth.userid(request.query.get("code", ""))
-        session = await access.wecom_session(userid, now=self.clock()) if userid else None
-        if session is None:
-            self.failures.failed(request)
-            return self.render("signin_failed.html", self.default_locale, status=403)
-        next_path = request.query.get("next", "/board/")
-        response = web.HTTPFound(next_path if SAFE_NEXT.fullmatch(next_path) else "/board/")
-        self._cookie(response, COOKIE, session, int(access.SESSION_TTL.total_seconds()))
-        response.del_cookie(STATE_COOKIE, path="/board")
-        raise response
-
     # -- pages -------------------------------------------------------------------------
 
     async def home(self, request: web.Request) -> web.Response:
         """The plans; the one plan's page when there is only one."""
-        viewer = await self.viewer(request)
+        viewer = await self.signin.viewer(request)
         if viewer is None:
-            return self.signed_out(request)
+            return self.signin.signed_out(request)
         found = await queries.plans(viewer)
         if len(found) == 1:
             raise web.HTTPFound(f"/board/plan/{found[0].id}")
@@ -255,9 +165,9 @@ class Board:
 
     async def plan(self, request: web.Request) -> web.Response:
         """A plan's lights, gaps, rate and downloads."""
-        viewer = await self.viewer(request)
+        viewer = await self.signin.viewer(request)
         if viewer is None:
-            return self.signed_out(request)
+            return self.signin.signed_out(request)
         plan_id, today = int(request.match_info["id"]), self.clock().astimezone(self.zone).date()
         if not viewer.wide and plan_id not in {p.id for p in await queries.plans(viewer)}:
             raise queries.NotFoundError  # a plan the viewer's units have no task in
@@ -269,17 +179,17 @@ class Board:
 
     async def task(self, request: web.Request) -> web.Response:
         """A task's history."""
-        viewer = await self.viewer(request)
+        viewer = await self.signin.viewer(request)
         if viewer is None:
-            return self.signed_out(request)
+            return self.signin.signed_out(request)
         page = await history.task_page(int(request.match_info["id"]), viewer)
         return await self.render_off_loop("task.html", viewer.locale, viewer=viewer, page=page)
 
     async def unit(self, request: web.Request) -> web.Response:
         """A unit's tasks and record."""
-        viewer = await self.viewer(request)
+        viewer = await self.signin.viewer(request)
         if viewer is None:
-            return self.signed_out(request)
+            return self.signin.signed_out(request)
         page = await history.unit_page(int(request.match_info["id"]), viewer)
         return await self.render_off_loop("unit.html", viewer.locale, viewer=viewer, page=page)
 
@@ -289,9 +199,9 @@ class Board:
         Written once per state of the records (:func:`bot.board.cache.stamp`), day and
         language, one file at a time; served from that file while it is current.
         """
-        viewer = await self.viewer(request)
+        viewer = await self.signin.viewer(request)
         if viewer is None:
-            return self.signed_out(request)
+            return self.signin.signed_out(request)
         fmt, plan_id = request.match_info["fmt"], int(request.match_info["id"])
         plans = {p.id for p in await queries.plans(viewer)}
         if not viewer.wide or fmt not in FORMATS or plan_id not in plans:
@@ -317,7 +227,7 @@ def _middleware(board: Board) -> Any:
         try:
             response = await handler(request)
         except queries.NotFoundError:
-            viewer = await board.viewer(request)
+            viewer = await board.signin.viewer(request)
             locale = viewer.locale if viewer else board.default_locale
             response = board.render("not_found.html", locale, status=404)
         except web.HTTPException as exc:
@@ -379,11 +289,11 @@ def board_app(board: Board) -> web.Application:
     sub.router.add_get(r"/plan/{id:\d{1,10}}/export/{fmt:[a-z]{3,4}}", board.download)
     sub.router.add_get(r"/task/{id:\d{1,10}}", board.task)
     sub.router.add_get(r"/unit/{id:\d{1,10}}", board.unit)
-    sub.router.add_get(r"/signin/{token:[A-Za-z0-9_-]{1,100}}", board.signin_page)
-    sub.router.add_post("/signin", board.signin)
-    sub.router.add_post("/signout", board.signout)
-    sub.router.add_get("/wecom", board.wecom_start)
-    sub.router.add_get("/wecom/return", board.wecom_return)
+    sub.router.add_get(r"/signin/{token:[A-Za-z0-9_-]{1,100}}", board.signin.page)
+    sub.router.add_post("/signin", board.signin.signin)
+    sub.router.add_post("/signout", board.signin.signout)
+    sub.router.add_get("/wecom", board.signin.wecom_start)
+    sub.router.add_get("/wecom/return", board.signin.wecom_return)
     sub.router.add_static("/static", HERE / "static")
     sub.router.add_get("/font/cjk.ttf", board.font)
     return sub
