@@ -24,11 +24,10 @@ from bot.cadence.dispatch import dispatch
 from bot.channels.wecom.callback import callback_routes, crypto_from, person_of
 from bot.config import Settings
 from bot.conversation.context import Deps
-from bot.conversation.registry import text_inbound
 from bot.delivery.deferred import Asker, JobContext
 from bot.delivery.intake import Intake
 from bot.delivery.jobs import BACKOFF_FIRST, LEASE, MAX_ATTEMPTS, JobWorker
-from bot.domain.conversation import Capabilities, Choices, Inbound, InboundFile, Outbound
+from bot.domain.conversation import Outbound
 from bot.domain.reporting import Month
 from bot.oversight import exports
 from bot.oversight.jobs import defer_export
@@ -47,34 +46,11 @@ from tests.dialogue import (
     reply,
     run_table,
 )
+from tests.test_intake import PlainChannel
 from tests.waiting import eventually
 
 TZ = ZoneInfo("Asia/Shanghai")
 GUARD = 120.0  # seconds before a wait that should end at once is reported as stuck
-
-
-class PlainChannel:
-    """A channel at the edge whose stored payloads are already neutral."""
-
-    name = "plain"
-    capabilities = Capabilities(buttons=True, edits=False, cards=False)
-
-    def parse(self, payload: dict[str, Any]) -> Inbound | None:
-        return text_inbound(
-            channel="plain", sender=payload["from"], chat=payload["from"], text=payload["text"]
-        )
-
-    def read_choice(self, inbound: Inbound, offered: Choices) -> Inbound:
-        raise AssertionError("a channel with buttons is never asked to read choices")
-
-    async def send(self, recipient: str, outbound: Outbound) -> str | None:
-        raise AssertionError("the inbox worker never sends: the outbox does")
-
-    async def fetch(self, channel: str, file: InboundFile) -> bytes:
-        raise AssertionError("no file is sent in these tests")
-
-    async def acknowledge(self, payload: dict[str, Any], replies: list[Outbound]) -> None:
-        return None
 
 
 class LeaseClock:
