@@ -5,11 +5,19 @@ drop."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import cast
+
+from aiogram import Bot
+
 from bot.channels.parts import MAX_TEXT_PIECES, split
+from bot.channels.telegram.adapter import TelegramChannel
+from bot.channels.telegram.render import render_pieces
 from bot.delivery.outbox import enqueue
 from bot.delivery.sender import Sender
 from bot.domain.conversation import Button, Outbound, OutFile
 from bot.sandbox.telegram import TelegramEmulator
+from bot.sandbox.telegram_html import utf16_length, visible_text
 from bot.sandbox.wecom import WecomEmulator
 from bot.storage.models import OutboxMessage
 from tests import test_delivery
@@ -90,3 +98,14 @@ def test_parts_keep_the_flow_and_the_files_in_order() -> None:
     assert capped[0].replaces == message.replaces  # one text part: edited in place
     assert capped[1].files[0].name == "全文.txt"
     assert capped[1].files[0].path.endswith("第0段\n第1段\n第2段\n第3段\n第4段")
+
+
+def test_telegram_pieces_count_utf16_as_telegram_does() -> None:
+    """A digest's light emoji are two UTF-16 units each, which is what Telegram's 4096 counts:
+    every piece fits by that count (the emulator refuses a longer one as Telegram does)."""
+    digest = "\n".join(f"🔴 第{n}项 加强营商环境宣传推介 — 未报送" for n in range(400))
+    channel = TelegramChannel(cast(Bot, None), Path(), "duban_test_bot")
+    parts = channel.split(Outbound(text=digest, title="2026-12 月度调度汇总"))
+    pieces = [piece for part in parts for piece in render_pieces(part)]
+    assert len(pieces) == len([p for p in parts if p.text or p.title])  # one message a part
+    assert all(utf16_length(visible_text(p)) <= 4096 for p in pieces)

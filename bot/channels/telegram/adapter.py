@@ -28,7 +28,7 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile, FSInputFile, Message, Update
 
 from bot.channels.parts import inline_content, split
-from bot.channels.telegram.render import MAX_CHARS, keyboard, render_pieces
+from bot.channels.telegram.render import MAX_CHARS, keyboard, render_pieces, telegram_length
 from bot.channels.text import split_lines
 from bot.conversation.registry import text_inbound
 from bot.delivery.channel import PermanentSendError, RefusedSendError, TransientSendError
@@ -225,7 +225,7 @@ class TelegramChannel:
         texts: list[Outbound] = []
         if title or text:
             plain = f"{title}\n{text}" if title and text else title or text
-            for piece in split_lines(plain, MAX_CHARS):
+            for piece in split_lines(plain, MAX_CHARS, size=telegram_length):
                 if not texts and title and (piece == title or piece.startswith(title + "\n")):
                     texts.append(Outbound(title=title, text=piece[len(title) + 1 :]))
                 else:

@@ -9,7 +9,12 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.channels.text import split_lines
 from bot.domain.conversation import Outbound
 
-MAX_CHARS = 4096  # counted after entities are parsed; escaped text is a safe upper bound
+MAX_CHARS = 4096  # counted after entities are parsed, in UTF-16 code units (🔴 is two)
+
+
+def telegram_length(text: str) -> int:
+    """The length Telegram counts: UTF-16 code units (an emoji outside the BMP is two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def escape(text: str) -> str:
@@ -26,7 +31,9 @@ def render_pieces(outbound: Outbound) -> list[str]:
             if body
             else f"<b>{escape(outbound.title)}</b>"
         )
-    return split_lines(body or "…", MAX_CHARS, size=lambda s: len(html.unescape(_strip_tags(s))))
+    return split_lines(
+        body or "…", MAX_CHARS, size=lambda s: telegram_length(html.unescape(_strip_tags(s)))
+    )
 
 
 def _strip_tags(value: str) -> str:
