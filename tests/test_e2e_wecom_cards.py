@@ -14,7 +14,7 @@ from bot.people.binding import ContactRole, create_invite
 from bot.sandbox.wecom import WecomEmulator
 from bot.sandbox.wecom_cards import Card
 from bot.storage.models import ProgressReport
-from tests.e2e import world
+from tests.e2e import World, world
 from tests.waiting import settled
 
 ZHANG = "zhangsan"  # 县财政局: tasks 1 6 7 13
@@ -49,13 +49,19 @@ async def bound(wx: WecomEmulator) -> None:
     await wx.wait_for(lambda: any("绑定成功" in t for t in wx.texts(ZHANG)))
 
 
+async def prompted(w: World) -> WecomEmulator:
+    """张三 bound, November dispatched, its prompt card arrived; the emulator."""
+    await bound(w.wecom)
+    now = datetime.now(UTC)
+    await dispatch(Month(2026, 11), now=now, today=now.date())
+    w.app.sender.wakeup.set()
+    await w.wecom.wait_for(lambda: card_with(w.wecom, "月度进展调度") is not None)
+    return w.wecom
+
+
 async def test_a_report_by_clicking_cards(planned: str, tmp_path: Path) -> None:
     async with world(tmp_path, planned) as w:
-        wx = w.wecom
-        await bound(wx)
-        now = datetime.now(UTC)
-        await dispatch(Month(2026, 11), now=now, today=now.date())
-        w.app.sender.wakeup.set()
+        wx = await prompted(w)
         await click(wx, "月度进展调度", "报送第1项", "请选择进展状态")
         await click(wx, "请选择进展状态", "推进中", "完成进度如何")
         await click(wx, "完成进度如何", "60%", "请用一条消息写明本月进展")
@@ -103,12 +109,7 @@ async def test_four_tasks_in_one_message_and_one_click(planned: str, tmp_path: P
         "13. 已完成，拖欠账款台账已建立。"
     )
     async with world(tmp_path, planned) as w:
-        wx = w.wecom
-        await bound(wx)
-        now = datetime.now(UTC)
-        await dispatch(Month(2026, 11), now=now, today=now.date())
-        w.app.sender.wakeup.set()
-        await wx.wait_for(lambda: card_with(wx, "月度进展调度") is not None)
+        wx = await prompted(w)
         await wx.user_says(ZHANG, text)
         await click(wx, "请核对报送内容", "全部4项一并报送", "已报送第13项")
         await settled()

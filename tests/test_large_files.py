@@ -4,14 +4,11 @@ stored and the update is not retried."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.cadence.dispatch import dispatch
-from bot.domain.reporting import Month
 from bot.storage.models import Attachment, InboxUpdate
 from tests.e2e import world
-from tests.test_e2e_wecom_cards import ZHANG, bound, card_with, click
+from tests.test_e2e_wecom_cards import ZHANG, card_with, click, prompted
 from tests.waiting import settled
 
 TOO_LARGE = "文件超过20MB，未予保存。"
@@ -19,12 +16,7 @@ TOO_LARGE = "文件超过20MB，未予保存。"
 
 async def test_a_wecom_photo_over_the_limit_is_refused_once(planned: str, tmp_path: Path) -> None:
     async with world(tmp_path, planned) as w:
-        wx = w.wecom
-        await bound(wx)
-        now = datetime.now(UTC)
-        await dispatch(Month(2026, 11), now=now, today=now.date())
-        w.app.sender.wakeup.set()
-        await wx.wait_for(lambda: card_with(wx, "月度进展调度") is not None)
+        wx = await prompted(w)
         await click(wx, "月度进展调度", "报送第1项", "请选择进展状态")
         await click(wx, "请选择进展状态", "已完成", "请用一条消息写明本月进展")
         await wx.user_says(ZHANG, "惠企政策清单已公布。")

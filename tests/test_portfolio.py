@@ -46,6 +46,14 @@ WHICH = (
     "first, e.g. “/{command} 优化营商环境”."
 )
 
+PLAN_AUDIENCES = [  # (plan, recipient): each plan's secretariat and group, and the admin
+    ("1", "telegram:3001"),
+    ("1", "telegram:3002"),
+    ("2", "telegram:-100777"),
+    ("2", "telegram:3001"),
+    ("2", "telegram:3003"),
+]
+
 
 def plan_text(sample: Path, word: str, doc: str, first_task: str) -> str:
     """The sample plan under another title and 文号, its first task another one led by
@@ -133,13 +141,7 @@ async def test_a_plans_digest_goes_to_its_secretariat_and_the_admin(world: Dialo
         )
     keys = await OutboxMessage.filter(key__startswith="digest:").values_list("key", "recipient")
     got = sorted((str(k).split(":")[1], str(r)) for k, r in keys)
-    assert got == [
-        ("1", "telegram:3001"),
-        ("1", "telegram:3002"),
-        ("2", "telegram:-100777"),
-        ("2", "telegram:3001"),
-        ("2", "telegram:3003"),
-    ]
+    assert got == PLAN_AUDIENCES
 
 
 async def test_an_extension_goes_to_its_plans_secretariat(world: Dialogue) -> None:
@@ -262,13 +264,7 @@ async def test_escalation_goes_to_its_plans_secretariat(world: Dialogue) -> None
     await run_escalation(datetime(2026, 12, 10, 9, 0, tzinfo=TZ), TZ)
     rows = await OutboxMessage.filter(key__contains=":secretariat:").values_list("key", "recipient")
     got = sorted((str(k).split(":")[1], str(r)) for k, r in rows)
-    assert got == [
-        ("1", "telegram:3001"),
-        ("1", "telegram:3002"),
-        ("2", "telegram:-100777"),
-        ("2", "telegram:3001"),
-        ("2", "telegram:3003"),
-    ]
+    assert got == PLAN_AUDIENCES
 
 
 async def test_issued_supervision_notices_are_listed_to_their_plans_secretariat(
