@@ -13,7 +13,7 @@ from bot.board import chat as board
 from bot.cadence import chat_extensions as extensions
 from bot.conversation.context import Deps, Handler, Turn
 from bot.conversation.registry import REGISTRY
-from bot.domain.commands import SECRETARIAT, allowed
+from bot.domain.commands import SECRETARIAT, Command, allowed
 from bot.domain.conversation import Inbound, Outbound
 from bot.domain.errors import RefusedError
 from bot.domain.payloads import PayloadError, decode
@@ -22,6 +22,7 @@ from bot.oversight import chat_closing as closing
 from bot.oversight import chat_supervision as supervision
 from bot.people import chat as people
 from bot.people import chat_contacts as contacts
+from bot.people import scope
 from bot.people.binding import ContactRole
 from bot.reporting import chat as report
 from bot.reporting import chat_queries as queries
@@ -73,7 +74,7 @@ async def _route(turn: Turn) -> None:
     if turn.contact is None:
         people.hint(turn)
         return
-    if inbound.kind == "command":
+    if inbound.kind == "command" or await _word_form(turn):
         await _command(turn)
     elif inbound.kind == "button":
         await _button(turn)
@@ -91,6 +92,20 @@ async def _route(turn: Turn) -> None:
         return  # a summary waits for a rewritten text: asked which it is
     else:
         await read.on_text(turn, inbound.text)
+
+
+async def _word_form(turn: Turn) -> bool:
+    """Whether a secretariat's text is a command's word form with a plan (汇总 教育); the
+    inbound is then that command."""
+    inbound = turn.inbound
+    if inbound.kind != "text" or turn.contact is None:
+        return False
+    if turn.contact.role != ContactRole.SECRETARIAT:
+        return False  # a report sentence starting with 汇总 stays a report
+    command = await scope.word_form(turn)
+    if command is not None:
+        turn.inbound = command
+    return command is not None
 
 
 async def _command(turn: Turn) -> None:
@@ -120,6 +135,11 @@ async def _button(turn: Turn) -> None:
     if payload.action == "b":
         await people.on_rebind(turn, payload)
         return
+    if payload.action == scope.PLAN_ACTION:  # the plan of a secretariat command, chosen
+        if command := await scope.pressed_plan(turn, payload):
+            turn.inbound = command
+            await _command(turn)
+        return
     if payload.action in summary.SUMMARY_ACTIONS:
         await summary.on_button(turn, payload)
         return
@@ -146,7 +166,7 @@ GROUP_READABLE: frozenset[str] = frozenset({"status", "overdue"})
 async def _group(turn: Turn) -> None:
     """In groups only commands count; in a bound secretariat chat the secretariat's commands
     need the sender's own secretariat binding (a member who never bound is refused)."""
-    command = REGISTRY.by_name.get(turn.inbound.command) if turn.inbound.kind == "command" else None
+    command = await _group_command(turn)
     if command is None:
         return
     if command.name in ("start", "help"):
@@ -159,3 +179,28 @@ async def _group(turn: Turn) -> None:
         await HANDLERS[command.name](turn)
     else:
         turn.reply(turn._("Only members of the secretariat who bound themselves can do that."))
+
+
+async def _group_command(turn: Turn) -> Command | None:
+    """The command said in a group: typed, its word form with a plan (汇总 教育), or a plan
+    pressed under "Which plan?" (by the member who asked; the group's other buttons are
+    nobody's); ``turn.inbound`` is then that command."""
+    inbound = turn.inbound
+    if inbound.kind == "text" and turn.chat is not None:
+        found = await scope.word_form(turn)
+        turn.inbound = found or inbound
+    elif inbound.kind == "button" and turn.chat is not None:
+        try:
+            pressed = decode(inbound.payload)
+        except PayloadError:
+            return None
+        if pressed.action != scope.PLAN_ACTION:
+            return None
+        found = await scope.pressed_plan(turn, pressed)
+        if found is None:
+            return None
+        turn.inbound = found
+        return REGISTRY.by_name.get(found.command)
+    if turn.inbound.kind != "command":
+        return None
+    return REGISTRY.by_name.get(turn.inbound.command)

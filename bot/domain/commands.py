@@ -4,7 +4,10 @@ Each feature declares its own commands (``bot.<feature>.commands``); ``bot.conve
 gathers them into one :class:`Registry`, from which the router dispatches, ``/help`` lists, text
 is recognised as a command (``/digest`` and 汇总 alike) and Telegram's command menu is set. Each
 command names the roles that may run it in a private chat and whether a bound secretariat chat
-(a group) may run it too.
+(a group) may run it too. A secretariat command about one plan (``plan``) takes the plan's
+short name or number as its first word (``/digest 教育``); where its word form is followed by
+words no argument reads (``汇总 教育``), :meth:`Registry.with_plan` finds the command for the
+router to check the plan's name against the active plans.
 """
 
 from __future__ import annotations
@@ -39,10 +42,29 @@ class Command:
     argument: Argument
     usage: str  # msgid of its /help line
     menu: str  # msgid of its Telegram menu description (short)
+    plan: bool = False  # its first word may name a plan (a secretariat command about one plan)
+
+    def takes(self, rest: str) -> bool:
+        """Whether ``rest`` (what follows the command word and a space) is its argument."""
+        return _takes(self.argument, rest, spaced=True)
 
 
 _ARGUMENT = re.compile(r"[A-Za-z0-9_-]{1,40}")
 _NAME_MAX = 40
+
+
+def _takes(argument: Argument, rest: str, *, spaced: bool) -> bool:
+    """Whether ``rest`` reads as an ``argument`` (after a space when ``spaced``)."""
+    if not rest:
+        return True
+    if argument is Argument.NONE:
+        return False
+    if _ARGUMENT.fullmatch(rest):
+        return True
+    if argument is Argument.NAME:
+        return spaced and len(rest) <= _NAME_MAX
+    first = rest.split(maxsplit=1)[0]
+    return argument is Argument.TEXT and spaced and bool(_ARGUMENT.fullmatch(first))
 
 
 def allowed(command: Command, role: str, *, in_group: bool) -> bool:
@@ -91,14 +113,23 @@ class Registry:
             if not stripped.startswith(word):
                 continue
             rest = stripped[len(word) :].strip()
-            if not rest:
-                return command.name, ""
-            if command.argument is not Argument.NONE and _ARGUMENT.fullmatch(rest):
-                return command.name, rest
             spaced = stripped[len(word) : len(word) + 1].isspace()
-            if command.argument is Argument.NAME and spaced and len(rest) <= _NAME_MAX:
+            if _takes(command.argument, rest, spaced=spaced):
                 return command.name, rest
-            first = rest.split()[0]
-            if command.argument is Argument.TEXT and spaced and _ARGUMENT.fullmatch(first):
-                return command.name, rest
+        return None
+
+    def with_plan(self, text: str) -> tuple[Command, str, str] | None:
+        """``(command, first word, the rest)`` when ``text`` is the word form of a command
+        about one plan, a space, then a word that may name a plan and what its argument takes
+        (``汇总 教育 2026-10``); the caller checks that the word names an active plan."""
+        stripped = text.strip()
+        for word, command in self._words:
+            if not command.plan or not stripped.startswith(word):
+                continue
+            after = stripped[len(word) :]
+            if not after[:1].isspace():
+                continue
+            first, *rest = after.split(maxsplit=1)
+            remainder = rest[0] if rest else ""
+            return (command, first, remainder) if command.takes(remainder) else None
         return None

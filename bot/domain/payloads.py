@@ -23,7 +23,9 @@ MAX_BYTES = 64  # Telegram's limit on callback_data
 # secretariat approves (1) or refuses (0) it; z = a lead unit asks to close a task (销号) on a
 # request, q = the secretariat closes it (1) or sends it back (0).
 # j = reply to a 督办单 (supervision notice): j:<notice> opens it, j:<notice>:1|0 submits|cancels.
-ACTIONS = frozenset("tspfcexknawyrmublghzqj")
+# o = the plan a secretariat command was asked about: o:<plan>:<question> (the command and its
+# words are kept with the question in the asker's conversation state).
+ACTIONS = frozenset("tspfcexknawyrmublghzqjo")
 MAX_ID = 2**31 - 1  # database ids are 32-bit integers
 
 
