@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cadence.dispatch import DispatchOutcome, dispatch
+from bot.cadence.dispatch import DispatchOutcome, dispatch, dispatch_month, several_monthly_plans
 from bot.cadence.jobs import JobReport, nudge, run_escalation
 from bot.domain.messages import N_, msg
 from bot.shell.options import AsJson, CalendarMonth, PlanId, calendar_month
@@ -41,27 +41,39 @@ def dispatch_command(
         except ValueError:
             rt.fail(msg(N_("“{value}” is not a date; write it as YYYY-MM-DD."), value=due))
 
-    async def body() -> DispatchOutcome:
+    async def body() -> list[DispatchOutcome]:
         async with rt.database():
-            return await dispatch(
-                month, now=rt.now(), today=rt.today(), plan_id=plan, due_on=due_on
-            )
+            if plan is None and await several_monthly_plans():  # one prompt a person for all
+                return await dispatch_month(month, now=rt.now(), today=rt.today(), due_on=due_on)
+            return [
+                await dispatch(month, now=rt.now(), today=rt.today(), plan_id=plan, due_on=due_on)
+            ]
 
-    outcome = rt.run(body())
+    outcomes = rt.run(body())
+    if as_json and len(outcomes) > 1:
+        rt.json({"period": month.key, "plans": [_outcome_json(o) for o in outcomes]})
+        return
+    for outcome in outcomes:
+        _tell_outcome(rt, outcome, as_json=as_json)
+
+
+def _outcome_json(outcome: DispatchOutcome) -> dict[str, object]:
+    return {
+        "period": outcome.period,
+        "plan": outcome.plan_id,
+        "due_on": outcome.due_on.isoformat(),
+        "requests": outcome.requests,
+        "new_requests": outcome.new_requests,
+        "units": outcome.units,
+        "prompts_queued": outcome.prompts,
+        "closed": outcome.closed,
+        "units_without_contact": outcome.units_without_contact,
+    }
+
+
+def _tell_outcome(rt: Runtime, outcome: DispatchOutcome, *, as_json: bool) -> None:
     if as_json:
-        rt.json(
-            {
-                "period": outcome.period,
-                "plan": outcome.plan_id,
-                "due_on": outcome.due_on.isoformat(),
-                "requests": outcome.requests,
-                "new_requests": outcome.new_requests,
-                "units": outcome.units,
-                "prompts_queued": outcome.prompts,
-                "closed": outcome.closed,
-                "units_without_contact": outcome.units_without_contact,
-            }
-        )
+        rt.json(_outcome_json(outcome))
         return
     rt.tell(
         msg(

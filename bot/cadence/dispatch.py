@@ -1,5 +1,8 @@
 """Monthly dispatch (月调度): create a month's report requests and queue each unit's prompt.
 
+The requests are each plan's (:func:`open_period`); the prompts are each person's, one for all
+the plans dispatching the month (:mod:`bot.cadence.prompting`).
+
 Idempotent: dispatching a month twice creates nothing new and queues nothing twice, so the
 scheduler and ``duban dispatch`` can both call it.
 """
@@ -13,21 +16,18 @@ from datetime import date, datetime
 from tortoise.transactions import in_transaction
 
 from bot.cadence.calendar import workday_overrides
-from bot.delivery.outbox import enqueue
+from bot.cadence.prompting import MonthPrompts, queue_month_prompts
 from bot.domain.cadence import Cadence, due_date
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.domain.reporting import Month, Status
 from bot.domain.workdays import add_workdays
-from bot.i18n import Translator
 from bot.plans.selection import plan_for
 from bot.reporting.latest import last_statuses
-from bot.reporting.prompts import monthly_prompt
-from bot.reporting.requests import OPEN_STATES, RequestView, period_requests
+from bot.reporting.requests import OPEN_STATES
 from bot.storage.models import (
     Assignment,
     AuditLog,
-    Contact,
     Plan,
     ReportingPeriod,
     ReportRequest,
@@ -86,18 +86,11 @@ async def _targets(plan: Plan) -> set[tuple[int, int]]:
     return {pair for pair in pairs - done if pair[0] not in closed}
 
 
-async def dispatch(
-    month: Month,
-    *,
-    now: datetime,
-    today: date,
-    plan_id: int | None = None,
-    due_on: date | None = None,
+async def open_period(
+    plan: Plan, month: Month, *, now: datetime, today: date, due_on: date | None = None
 ) -> DispatchOutcome:
-    """Ensure the month's requests exist and every reporter of every asked unit is prompted."""
-    plan = await plan_for(plan_id)
-    if plan is None:
-        raise RefusedError(msg(N_("No plan has been imported yet; run “duban import FILE” first.")))
+    """Ensure the plan's period of ``month`` and its requests exist (earlier months' open
+    requests closed); nothing is sent."""
     if not plan.monthly_dispatch:
         raise RefusedError(msg(N_("This plan has no monthly dispatch (一月一调度).")))
     async with in_transaction():
@@ -141,30 +134,53 @@ async def dispatch(
                 subject=month.key,
                 detail={"plan": plan.id, "requests": len(missing)},
             )
-    await _queue_prompts(period, outcome, now)
     return outcome
 
 
-async def _queue_prompts(period: ReportingPeriod, outcome: DispatchOutcome, now: datetime) -> None:
-    requests = await period_requests(period.id, OPEN_STATES)
-    by_unit: dict[int, list[RequestView]] = defaultdict(list)
-    names: dict[int, str] = {}
-    for view in requests:
-        by_unit[view.unit_id].append(view)
-        names[view.unit_id] = view.unit
-    outcome.requests, outcome.units = len(requests), len(by_unit)
-    contacts: dict[int, list[Contact]] = defaultdict(list)
-    for contact in await Contact.filter(
-        active=True, role="reporter", unit_id__in=list(by_unit)
-    ).order_by("id"):
-        contacts[contact.unit_id or 0].append(contact)
-    for unit_id, views in by_unit.items():
-        if not contacts.get(unit_id):
-            outcome.units_without_contact.append(names[unit_id])
-            continue
-        for contact in contacts[unit_id]:
-            prompt = monthly_prompt(Translator(contact.locale), names[unit_id], period.key, views)
-            key = f"dispatch:{period.plan_id}:{period.key}:unit:{unit_id}:contact:{contact.id}"
-            if await enqueue(key, contact.identity, prompt, now=now, contact_id=contact.id):
-                outcome.prompts += 1
-    outcome.units_without_contact.sort()
+def note_prompts(outcomes: list[DispatchOutcome], found: MonthPrompts) -> None:
+    """What queuing the month's prompts did, told to each plan's outcome."""
+    for outcome in outcomes:
+        outcome.requests = found.requests.get(outcome.plan_id, 0)
+        outcome.units = found.units.get(outcome.plan_id, 0)
+        outcome.prompts = found.prompts.get(outcome.plan_id, 0)
+        outcome.units_without_contact = found.without_contact.get(outcome.plan_id, [])
+
+
+async def dispatch(
+    month: Month,
+    *,
+    now: datetime,
+    today: date,
+    plan_id: int | None = None,
+    due_on: date | None = None,
+) -> DispatchOutcome:
+    """Ensure the plan's requests of the month exist and every reporter of every asked unit
+    is prompted: one prompt a person for all the plans of the month (:mod:`prompting`)."""
+    plan = await plan_for(plan_id)
+    if plan is None:
+        raise RefusedError(msg(N_("No plan has been imported yet; run “duban import FILE” first.")))
+    outcome = await open_period(plan, month, now=now, today=today, due_on=due_on)
+    note_prompts([outcome], await queue_month_prompts(month.key, now))
+    return outcome
+
+
+async def several_monthly_plans() -> bool:
+    """Whether more than one active plan has a monthly dispatch."""
+    return await Plan.filter(retired_at=None, monthly_dispatch=True).count() > 1
+
+
+async def dispatch_month(
+    month: Month, *, now: datetime, today: date, due_on: date | None = None
+) -> list[DispatchOutcome]:
+    """Dispatch ``month`` for every active plan with a monthly dispatch, then queue one prompt
+    per person for all of them (``duban dispatch`` without ``--plan``)."""
+    plans = await Plan.filter(retired_at=None, monthly_dispatch=True).order_by("id")
+    if not plans:
+        if await Plan.filter(retired_at=None).exists():
+            raise RefusedError(msg(N_("This plan has no monthly dispatch (一月一调度).")))
+        raise RefusedError(msg(N_("No plan has been imported yet; run “duban import FILE” first.")))
+    outcomes = [
+        await open_period(plan, month, now=now, today=today, due_on=due_on) for plan in plans
+    ]
+    note_prompts(outcomes, await queue_month_prompts(month.key, now))
+    return outcomes

@@ -6,14 +6,15 @@ second run a no-op, so the scheduler can call them often, and at start-up to cat
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.cadence.calendar import workday_overrides
-from bot.cadence.dispatch import dispatch
+from bot.cadence.dispatch import DispatchOutcome, note_prompts, open_period
+from bot.cadence.prompting import queue_month_prompts
+from bot.cadence.reminding import Due, remind_units, waiting_requests
 from bot.delivery.outbox import enqueue
 from bot.domain.cadence import (
     Cadence,
@@ -27,9 +28,8 @@ from bot.domain.conversation import Outbound
 from bot.domain.reporting import Month
 from bot.i18n import Translator
 from bot.people import recipients
-from bot.reporting.prompts import request_buttons
 from bot.reporting.records import latest_period
-from bot.reporting.requests import RequestView, period_requests
+from bot.reporting.requests import RequestView
 from bot.storage.models import AuditLog, Plan, ReportingPeriod, Unit
 
 
@@ -65,49 +65,22 @@ async def run_dispatch(now: datetime, zone: ZoneInfo) -> JobReport:
     overrides = await workday_overrides()
     local = now.astimezone(zone)
     current = Month.of(local.date())
+    months: dict[str, list[DispatchOutcome]] = {}
     for plan in await active_plans():
         cadence = Cadence.from_json(plan.cadence)
         for month in (previous_month(current), current, next_month(current)):
             schedule = month_schedule(month, cadence, zone, overrides)
             if schedule.dispatch_at <= local and local.date() <= schedule.due_on:
-                outcome = await dispatch(
-                    month, now=now, today=local.date(), plan_id=plan.id, due_on=schedule.due_on
+                outcome = await open_period(
+                    plan, month, now=now, today=local.date(), due_on=schedule.due_on
                 )
-                report.queued += outcome.prompts
+                months.setdefault(month.key, []).append(outcome)
                 report.periods.append(f"{plan.id}:{month.key}")
+    for key, outcomes in months.items():  # the plans first, then one prompt a person
+        found = await queue_month_prompts(key, now)
+        note_prompts(outcomes, found)
+        report.queued += found.queued
     return report
-
-
-async def waiting_requests(period: ReportingPeriod) -> dict[int, list[RequestView]]:
-    """Per unit, the requests of the period not answered yet."""
-    waiting: dict[int, list[RequestView]] = defaultdict(list)
-    for view in await period_requests(period.id, ("open",)):
-        waiting[view.unit_id].append(view)
-    return waiting
-
-
-def reminder_message(tr: Translator, views: list[RequestView], *, due_today: bool) -> Outbound:
-    """A reminder (催报) listing the unit's unanswered requests as buttons."""
-    first = views[0]
-    params = {
-        "period": first.period,
-        "unit": first.unit,
-        "due": first.due_on.isoformat() if first.due_on else "—",
-        "count": len(views),
-    }
-    if due_today:
-        text = tr.gettext(
-            "Reminder: the {period} reports of {unit} are due today ({due}); "
-            "{count} tasks are not reported yet.",
-            **params,
-        )
-    else:
-        text = tr.gettext(
-            "Reminder: the {period} reports of {unit} are due on {due}; "
-            "{count} tasks are not reported yet.",
-            **params,
-        )
-    return Outbound(text=text, buttons=request_buttons(tr, views), locale=tr.locale)
 
 
 async def nudge(
@@ -130,44 +103,34 @@ async def nudge(
 async def run_reminders(
     now: datetime, zone: ZoneInfo, *, force: bool = False, plan_id: int | None = None
 ) -> JobReport:
-    """Remind units that have not reported: the latest reminder moment reached, once each.
+    """Remind units that have not reported: the latest reminder moment reached, once each;
+    one reminder a person for every plan (:mod:`bot.cadence.reminding`).
 
     ``force`` (``duban remind``) sends a reminder now, whatever the schedule, once per day.
     """
     report = JobReport()
     overrides = await workday_overrides()
     local = now.astimezone(zone)
+    dues: list[Due] = []
     async for plan, period, due_on in _open_periods():
+        stamp = None
         if plan_id is not None and plan.id != plan_id:
-            continue  # /nudge of one plan's secretariat
-        if force:
-            tag = f"manual-{local.date().isoformat()}"
-        else:
-            if local.date() > due_on:
-                continue
+            pass  # /nudge of one plan's secretariat: the other plans' tasks only listed
+        elif force:
+            stamp = f"manual-{local.date().isoformat()}"
+        elif local.date() <= due_on:
             moments = reminder_times(due_on, Cadence.from_json(plan.cadence), zone, overrides)
-            reached = [i for i, moment in enumerate(moments) if moment <= local]
-            if not reached:
-                continue
-            tag = str(reached[-1])  # after downtime only the latest reminder is worth sending
-        report.queued += await _remind_units(plan, period, tag, now, local.date() == due_on)
-        report.periods.append(f"{plan.id}:{period.key}")
+            reached = [moment for moment in moments if moment <= local]
+            if reached:  # after downtime only the latest reminder is worth sending
+                stamp = reached[-1].astimezone(zone).strftime("%Y-%m-%dT%H%M")
+        if stamp is None and local.date() > due_on:
+            continue  # past its due day: neither reminding nor listed
+        dues.append(Due(period, due_on, stamp))
+        if stamp is not None:
+            report.periods.append(f"{plan.id}:{period.key}")
+    if report.periods:
+        report.queued = await remind_units(dues, now, local.date())
     return report
-
-
-async def _remind_units(
-    plan: Plan, period: ReportingPeriod, tag: str, now: datetime, due_today: bool
-) -> int:
-    waiting = await waiting_requests(period)
-    contacts = await recipients.unit_contacts(list(waiting), "reporter")
-    queued = 0
-    for unit_id, views in waiting.items():
-        for person in contacts.get(unit_id, []):
-            message = reminder_message(Translator(person.locale), views, due_today=due_today)
-            key = f"remind:{plan.id}:{period.key}:{tag}:unit:{unit_id}:{person.key}"
-            if await enqueue(key, person.identity, message, now=now, contact_id=person.contact_id):
-                queued += 1
-    return queued
 
 
 async def run_escalation(now: datetime, zone: ZoneInfo, *, force: bool = False) -> JobReport:

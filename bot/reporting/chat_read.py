@@ -24,6 +24,7 @@ from bot.reporting.history import reports_from_message, stored_report
 from bot.reporting.prompts import task_choice
 from bot.reporting.reports import Draft, check_narrative, submit_report
 from bot.reporting.requests import RequestView, open_requests
+from bot.reporting.twins import fold_twins
 
 EDIT_FLOW = "report-edit"
 
@@ -49,10 +50,33 @@ def _item(read: ReadReport, request_id: int, ref: str | None) -> dict[str, Any]:
     return item
 
 
+def _matches(views: list[RequestView], number: str) -> list[RequestView]:
+    """The newest open request on task ``number`` (this month's before last month's) of each
+    plan; one when plans share the task (a report on it is filed to both)."""
+    newest: dict[int, RequestView] = {}
+    for view in views:
+        if view.number == number:
+            newest[view.plan_id] = view
+    return [a.view for a in fold_twins(list(newest.values()))]
+
+
 def _match(views: list[RequestView], number: str) -> RequestView | None:
-    """The newest open request on task ``number`` (this month's before last month's)."""
-    found = [v for v in views if v.number == number]
-    return found[-1] if found else None
+    found = _matches(views, number)
+    return found[0] if len(found) == 1 else None
+
+
+async def _ask_plan(
+    turn: Turn, read: ReadReport, found: list[RequestView], files: list[int]
+) -> None:
+    """Task ``3`` is open in two plans: which one, asked, with what was read kept."""
+    said = _item(read, 0, turn.inbound.message_ref)
+    data = {k: v for k, v in said.items() if k not in ("request", "no_change")}
+    await turn.set_flow(flow.STASH, data | {"attachments": files})
+    buttons = tuple((Button(task_choice(turn.tr, v, found), payload("f", v.id)),) for v in found)
+    turn.reply(
+        turn._("Task {number} is open in several plans; which one is this for?", number=read.task),
+        buttons=buttons,
+    )
 
 
 async def _read(turn: Turn, text: str, attachments: list[int], views: list[RequestView]) -> bool:
@@ -70,8 +94,21 @@ async def _read(turn: Turn, text: str, attachments: list[int], views: list[Reque
             return False  # which task: asked, with what was read kept (see on_text)
         matched = [(read, unanswered[0])]
     else:
+        several = [(r, f) for r in named if len(f := _matches(views, r.task or "")) > 1]
+        if len(named) == 1 and several:
+            await _ask_plan(turn, *several[0], attachments)
+            return True
+        for read, found in several:  # never filed to a plan by guess
+            turn.reply(
+                turn._(
+                    "Task {number} is open in several plans ({plans}); send its line again "
+                    "on its own and I will ask which plan it is for.",
+                    number=read.task,
+                    plans="、".join(v.plan for v in found),
+                )
+            )
         matched = [(r, v) for r in named if (v := _match(views, r.task or "")) is not None]
-        unknown = [r.task for r in named if _match(views, r.task or "") is None]
+        unknown = [r.task for r in named if not _matches(views, r.task or "")]
         if unknown:
             turn.reply(
                 turn._(

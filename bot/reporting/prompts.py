@@ -17,6 +17,7 @@ from bot.domain.text import shorten
 from bot.i18n import Translator
 from bot.reporting.reports import LastReport, TaskContext
 from bot.reporting.requests import RequestView
+from bot.reporting.twins import Asking, fold_twins
 
 TITLE_CHARS = 40
 CHOICE_TITLE_CHARS = 18
@@ -106,10 +107,23 @@ def month_label(tr: Translator, period: str) -> str:
 
 
 def task_choice(tr: Translator, view: RequestView, views: list[RequestView]) -> str:
-    """A task among ``views`` as a button says it: ``5. 标题``, or ``第5项（10月）：标题`` when
-    another month of the same task is open too."""
+    """A task among ``views`` as a button says it: ``5. 标题``; ``第5项（10月）：标题`` when
+    another month of the same task is open too; ``教育 第5项：标题`` when several plans are."""
     title = shorten(view.title, CHOICE_TITLE_CHARS)
-    if sum(v.number == view.number for v in views) > 1:
+    months = sum(v.number == view.number and v.plan_id == view.plan_id for v in views) > 1
+    if len({v.plan_id for v in views}) > 1:
+        if months:
+            return tr.gettext(
+                "{plan} task {number} ({period}): {title}",
+                plan=view.plan,
+                number=view.number,
+                period=month_label(tr, view.period),
+                title=title,
+            )
+        return tr.gettext(
+            "{plan} task {number}: {title}", plan=view.plan, number=view.number, title=title
+        )
+    if months:
         return tr.gettext(
             "Task {number} ({period}): {title}",
             number=view.number,
@@ -130,52 +144,104 @@ def prompt_lines(tr: Translator, view: RequestView) -> list[str]:
     return [line, "  " + tr.gettext("Goal: {goal}", goal=shorten(view.goal, PROMPT_GOAL_CHARS))]
 
 
-def request_buttons(tr: Translator, views: list[RequestView]) -> tuple[tuple[Button, ...], ...]:
-    """One button per request, two per row; labelled with the month when several are open."""
-    months = len({v.period for v in views}) > 1
-    buttons = [
-        Button(
-            tr.gettext(
-                "Report task {number} ({period})",
-                number=v.number,
-                period=month_label(tr, v.period),
-            )
-            if months
-            else tr.gettext("Report task {number}", number=v.number),
-            payload("t", v.id),
+def button_label(tr: Translator, view: RequestView, *, months: bool, plans: bool) -> str:
+    """``报送第3项``; with its plan (``报送 教育 第3项``) when several plans are listed, with its
+    month when several months are."""
+    period = month_label(tr, view.period)
+    if plans and months:
+        return tr.gettext(
+            "Report {plan} task {number} ({period})",
+            plan=view.plan,
+            number=view.number,
+            period=period,
         )
-        for v in views
+    if plans:
+        return tr.gettext("Report {plan} task {number}", plan=view.plan, number=view.number)
+    if months:
+        return tr.gettext("Report task {number} ({period})", number=view.number, period=period)
+    return tr.gettext("Report task {number}", number=view.number)
+
+
+def request_buttons(tr: Translator, views: list[RequestView]) -> tuple[tuple[Button, ...], ...]:
+    """One button per request, two per row; labelled with the month when several are open,
+    with the plan when several plans are."""
+    months = len({v.period for v in views}) > 1
+    plans = len({v.plan_id for v in views}) > 1
+    buttons = [
+        Button(button_label(tr, v, months=months, plans=plans), payload("t", v.id)) for v in views
     ]
     return tuple(
         tuple(buttons[i : i + BUTTONS_PER_ROW]) for i in range(0, len(buttons), BUTTONS_PER_ROW)
     )
 
 
-def monthly_prompt(tr: Translator, unit: str, period: str, views: list[RequestView]) -> Outbound:
-    """The monthly dispatch prompt (月调度) for one unit's contact."""
-    due = views[0].due_on.isoformat() if views and views[0].due_on else "—"
-    lines = [
-        tr.gettext(
+def twin_note(tr: Translator, asking: Asking) -> str:
+    """``（同时报送：卫生 第3项）``: the other plans' tasks a report on this one is filed to."""
+    tasks = "、".join(
+        f"{t.plan} " + tr.gettext("Task {number}", number=t.number) for t in asking.twins
+    )
+    return tr.gettext("(also reported for: {tasks})", tasks=tasks)
+
+
+def asking_lines(tr: Translator, asks: list[Asking]) -> list[str]:
+    """The tasks a prompt lists: under their plan's name (``【教育】``) when there are several
+    plans, each task once, a twin noted beside it."""
+    lines: list[str] = []
+    grouped = len({a.view.plan_id for a in asks}) > 1
+    plan = None
+    for asking in asks:
+        if grouped and asking.view.plan_id != plan:
+            plan = asking.view.plan_id
+            lines.append(f"【{asking.view.plan}】")
+        first, *goal = prompt_lines(tr, asking.view)
+        lines += [first + (twin_note(tr, asking) if asking.twins else ""), *goal]
+    return lines
+
+
+def monthly_prompt(
+    tr: Translator, unit: str, period: str, views: list[RequestView], *, more: bool = False
+) -> Outbound:
+    """The monthly dispatch prompt (月调度) for one unit's contact: every plan's tasks of the
+    month, grouped by plan, a task two plans share once; due by the earliest due day.
+
+    ``more``: the contact had this month's prompt already and these are a later plan's tasks.
+    """
+    asks = fold_twins(views)
+    dues = sorted(v.due_on for v in views if v.due_on)
+    due = dues[0].isoformat() if dues else "—"
+    if more:
+        first = tr.gettext(
+            "{unit}: {count} more tasks to report this month, by {due}; "
+            "the tasks of my earlier message stand as they were.",
+            unit=unit,
+            count=len(asks),
+            due=due,
+        )
+    else:
+        first = tr.gettext(
             "{unit}: please report this month’s progress on your {count} tasks by {due}.",
             unit=unit,
-            count=len(views),
+            count=len(asks),
             due=due,
-        ),
+        )
+    listed = [a.view for a in asks]
+    lines = [
+        first,
         "",
-        *(line for v in views for line in prompt_lines(tr, v)),
+        *asking_lines(tr, asks),
         "",
         tr.gettext("Choose a task below; send “/report” (报送) at any time to see this list."),
         tr.gettext(
             "Or report every task in one message, one line each: "
             "“{first}. 已完成……” “{second}. 推进中，完成60%……”; I will ask you to confirm.",
-            first=views[0].number if views else "1",
-            second=views[1].number if len(views) > 1 else "2",
+            first=listed[0].number if listed else "1",
+            second=listed[1].number if len(listed) > 1 else "2",
         ),
     ]
     return Outbound(
         title=tr.gettext("Monthly progress report {period}", period=period),
         text="\n".join(lines),
-        buttons=request_buttons(tr, views),
+        buttons=request_buttons(tr, listed),
         locale=tr.locale,
     )
 
@@ -185,5 +251,9 @@ def open_requests_message(tr: Translator, views: list[RequestView]) -> Outbound:
     if not views:
         return Outbound(text=tr.gettext("Your unit has no open report requests right now."))
     lines = [tr.gettext("Open report requests (✓ = reported, can still be revised):"), ""]
-    lines += [f"[{v.period}] " + request_line(tr, v) for v in views]
+    plans = len({v.plan_id for v in views}) > 1
+    lines += [
+        (f"[{v.plan} {v.period}] " if plans else f"[{v.period}] ") + request_line(tr, v)
+        for v in views
+    ]
     return Outbound(text="\n".join(lines), buttons=request_buttons(tr, views))

@@ -19,6 +19,7 @@ from bot.reporting.asked import Asked, asked, earlier_of
 from bot.reporting.latest import LatestReport, request_latest
 from bot.reporting.plainsql import rows
 from bot.reporting.requests import RequestView
+from bot.reporting.twins import file_to_twins
 from bot.storage.models import (
     Attachment,
     AuditLog,
@@ -203,10 +204,12 @@ async def store_report(
 ) -> tuple[ProgressReport, Asked]:
     """:func:`submit_report`, with the request as it was read to authorise it (answered now).
 
-    Four statements and the audit row: the request read once (authorisation, its last version,
+    Five statements and the audit row: the request read once (authorisation, its last version,
     what the reply names), the version inserted, the files attached when there are any, the
-    request marked answered. ``checked``: the request as the caller read it through
-    :func:`authorised_request` in the same transaction, so not read again.
+    request marked answered, its twins in other plans looked up (a report on a task two plans
+    share is filed to both: :mod:`bot.reporting.twins`). ``checked``: the request as the
+    caller read it through :func:`authorised_request` in the same transaction, so not read
+    again.
     """
     text = check_narrative(draft.text)
     for extra in (draft.problems, draft.next_steps):
@@ -256,6 +259,7 @@ async def store_report(
                 "carried": draft.carried,
             },
         )
+        await file_to_twins(request, report, actor=contact.identity, now=now, today=today)
     return report, replace(request, state="answered", versions=report.version)
 
 

@@ -32,6 +32,8 @@ class RequestView:
     unit_id: int
     goal: str = ""  # the task's requirements (工作目标), joined
     role: str | None = None  # the unit's part: lead | responsible | cooperating (牵头/责任/配合)
+    plan_id: int = 0  # the plan the task belongs to
+    plan: str = ""  # the plan's short name (its number before it had one)
 
 
 VIEW_COLUMNS = {
@@ -45,6 +47,8 @@ VIEW_COLUMNS = {
     "unit_id": "unit_id",
     "task_id": "task_id",
     "requirements": "task__requirements",
+    "plan_id": "period__plan_id",
+    "short_name": "period__plan__short_name",
 }
 ROLE_ORDER = ("lead", "responsible", "cooperating")
 
@@ -90,7 +94,8 @@ async def _views(query: Any, *order: str) -> list[RequestView]:
         task_id = row.pop("task_id")
         goal = goal_of(row.pop("requirements"))
         role = roles.get((task_id, row["unit_id"]))
-        views.append(RequestView(**row, answered=answered, goal=goal, role=role))
+        plan = row.pop("short_name") or str(row["plan_id"])
+        views.append(RequestView(**row, answered=answered, goal=goal, role=role, plan=plan))
     return views
 
 
@@ -110,11 +115,12 @@ def role_sql(request: str) -> str:
 OPEN_SQL = (
     'SELECT q."id", p."key" AS "period", p."due_on", t."number", t."title", '  # noqa: S608 - fixed
     'u."name" AS "unit", q."state", q."unit_id", t."requirements", '
-    f'{role_sql("q")} AS "role" '
+    f'{role_sql("q")} AS "role", p."plan_id", n."short_name" '
     'FROM "report_request" q JOIN "reporting_period" p ON p."id" = q."period_id" '
     'JOIN "task" t ON t."id" = q."task_id" JOIN "unit" u ON u."id" = q."unit_id" '
+    'JOIN "plan" n ON n."id" = p."plan_id" '
     f'WHERE q."unit_id" = ? AND q."state" IN ({", ".join(f"{s!r}" for s in OPEN_STATES)}) '
-    'ORDER BY p."starts", t."position", q."id"'
+    'ORDER BY p."starts", p."plan_id", t."position", q."id"'
 )
 
 
@@ -138,6 +144,8 @@ async def open_requests(unit_id: int | None) -> list[RequestView]:
             unit_id=row["unit_id"],
             goal=goal_of(requirements.to_python_value(row["requirements"])),
             role=row["role"],
+            plan_id=int(row["plan_id"]),
+            plan=str(row["short_name"] or row["plan_id"]),
         )
         for row in await rows(OPEN_SQL, unit_id)
     ]
