@@ -42,9 +42,9 @@ async def waiting_requests(period: ReportingPeriod) -> dict[int, list[RequestVie
 
 
 def reminder_message(tr: Translator, views: list[RequestView], *, due_today: bool) -> Outbound:
-    """A reminder (催报) listing the unit's unanswered requests as buttons (the earliest due
-    first: its day is the one named)."""
-    first = views[0]
+    """A reminder (催报) listing the unit's unanswered requests as buttons, naming the earliest
+    due day among them."""
+    first = min(views, key=lambda v: v.due_on or date.max)
     params = {
         "period": first.period,
         "unit": first.unit,
@@ -70,7 +70,7 @@ async def remind_units(dues: list[Due], now: datetime, today: date) -> int:
     """Queue each reporter of a unit with a reminder due one reminder; how many were queued."""
     waiting: dict[int, list[RequestView]] = defaultdict(list)
     stamps: dict[int, list[str]] = defaultdict(list)
-    for due in sorted(dues, key=lambda d: (d.due_on, d.period.plan_id)):
+    for due in sorted(dues, key=lambda d: d.period.plan_id):  # as the month's prompt lists them
         for unit_id, views in (await waiting_requests(due.period)).items():
             waiting[unit_id] += views
             if due.stamp is not None:
@@ -79,7 +79,7 @@ async def remind_units(dues: list[Due], now: datetime, today: date) -> int:
     queued = 0
     for unit_id, unit_stamps in stamps.items():
         listed = [a.view for a in fold_twins(waiting[unit_id])]
-        due_today = listed[0].due_on == today
+        due_today = min(v.due_on or date.max for v in listed) == today
         stamp = max(unit_stamps)
         for person in contacts.get(unit_id, []):
             message = reminder_message(Translator(person.locale), listed, due_today=due_today)

@@ -162,11 +162,13 @@ def button_label(tr: Translator, view: RequestView, *, months: bool, plans: bool
     return tr.gettext("Report task {number}", number=view.number)
 
 
-def request_buttons(tr: Translator, views: list[RequestView]) -> tuple[tuple[Button, ...], ...]:
+def request_buttons(
+    tr: Translator, views: list[RequestView], *, plans: bool | None = None
+) -> tuple[tuple[Button, ...], ...]:
     """One button per request, two per row; labelled with the month when several are open,
-    with the plan when several plans are."""
+    with the plan when several plans are (or ``plans`` says so)."""
     months = len({v.period for v in views}) > 1
-    plans = len({v.plan_id for v in views}) > 1
+    plans = len({v.plan_id for v in views}) > 1 if plans is None else plans
     buttons = [
         Button(button_label(tr, v, months=months, plans=plans), payload("t", v.id)) for v in views
     ]
@@ -183,11 +185,11 @@ def twin_note(tr: Translator, asking: Asking) -> str:
     return tr.gettext("(also reported for: {tasks})", tasks=tasks)
 
 
-def asking_lines(tr: Translator, asks: list[Asking]) -> list[str]:
+def asking_lines(tr: Translator, asks: list[Asking], *, grouped: bool = False) -> list[str]:
     """The tasks a prompt lists: under their plan's name (``【教育】``) when there are several
-    plans, each task once, a twin noted beside it."""
+    plans (or ``grouped``), each task once, a twin noted beside it."""
     lines: list[str] = []
-    grouped = len({a.view.plan_id for a in asks}) > 1
+    grouped = grouped or len({a.view.plan_id for a in asks}) > 1
     plan = None
     for asking in asks:
         if grouped and asking.view.plan_id != plan:
@@ -228,7 +230,7 @@ def monthly_prompt(
     lines = [
         first,
         "",
-        *asking_lines(tr, asks),
+        *asking_lines(tr, asks, grouped=more),
         "",
         tr.gettext("Choose a task below; send “/report” (报送) at any time to see this list."),
         tr.gettext(
@@ -241,7 +243,7 @@ def monthly_prompt(
     return Outbound(
         title=tr.gettext("Monthly progress report {period}", period=period),
         text="\n".join(lines),
-        buttons=request_buttons(tr, listed),
+        buttons=request_buttons(tr, listed, plans=True if more else None),
         locale=tr.locale,
     )
 
