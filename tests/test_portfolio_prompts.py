@@ -16,11 +16,14 @@ import pytest
 
 from bot.cadence.dispatch import dispatch, dispatch_month
 from bot.cadence.jobs import run_reminders
+from bot.cadence.prompting import month_views
 from bot.domain.conversation import Outbound
 from bot.domain.reporting import Month
+from bot.i18n import Translator
 from bot.importers import read_plan
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
+from bot.reporting.prompts import monthly_prompt
 from bot.storage.models import (
     AuditLog,
     OutboxMessage,
@@ -307,3 +310,24 @@ async def test_a_task_number_open_in_two_plans_is_asked(world: Dialogue) -> None
         ],
     )  # fmt: skip
     assert await reports_on("教育", "3") == []
+
+
+async def test_the_grouped_prompt_in_chinese(world: Dialogue) -> None:
+    await dispatch_month(NOVEMBER, now=world.clock(), today=date(2026, 11, 2))
+    views = [v for v in await month_views(NOVEMBER.key) if v.unit == "县教育局"]
+    prompt = monthly_prompt(Translator("zh_CN"), "县教育局", NOVEMBER.key, views)
+    assert prompt.text.splitlines()[:7] == [
+        "县教育局：请于2026-11-20前报送以下5项任务的本月进展。",
+        "",
+        "【教育】",
+        "第1项 推进集团化办学改革。 · 牵头单位",
+        "  工作目标：组建教育集团3个。",
+        "第2项 建设智慧校园。 · 牵头单位（同时报送：卫生 第2项）",
+        "  工作目标：覆盖全部中小学。",
+    ]
+    assert [b.label for row in prompt.buttons for b in row][:4] == [
+        "报送 教育 第1项",
+        "报送 教育 第2项",
+        "报送 教育 第3项",
+        "报送 卫生 第3项",
+    ]
