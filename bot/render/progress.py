@@ -18,12 +18,11 @@ from pathlib import Path
 
 from bot.domain.plan import Column
 from bot.render import official
-from bot.render.cells import write_row
 from bot.render.official import TABLE_TEXT, landscape_section, official_document, paragraph
-from bot.render.page import landscape_a4
 from bot.render.register import RegisterTable, docx_table, register_sheet, row_height
-from bot.render.sheetstyles import BODY, CAPTION, HEADER, LIGHT_FILLS, add_styles, light_style
+from bot.render.sheetstyles import BODY, CAPTION, HEADER, LIGHT_FILLS, light_style
 from bot.render.sheetstyles import LEGEND as LEGEND_STYLE
+from bot.render.sheetxml import Book
 
 UNREPORTED = "未报送"
 LIGHT_MARKS = {"green": "〔绿〕", "yellow": "〔黄〕", "red": "〔红〕"}
@@ -110,11 +109,7 @@ def _record_row(values: list[str]) -> list[str]:
 def write_progress_xlsx(document: ProgressDocument, path: Path) -> None:
     """The filled table (with a legend under it) plus a sheet per unit, each printable on A4
     landscape one page wide with its header row on every page."""
-    from openpyxl import Workbook  # noqa: PLC0415 - heavy import, exports only
-    from openpyxl.utils import get_column_letter  # noqa: PLC0415
-
-    book = Workbook()
-    add_styles(book)
+    book = Book()
     table = document.table
     numbers = (
         [row[table.columns.index(Column.NUMBER)] for row in table.rows]
@@ -130,29 +125,22 @@ def write_progress_xlsx(document: ProgressDocument, path: Path) -> None:
         table.title, table.preface, table.columns, table.header, progress_rows(document),
         table.headings,
     )  # fmt: skip
-    register_sheet(book, filled, fill)
-    sheet = book.active
-    assert sheet is not None
+    sheet = register_sheet(book, filled, fill)
     sheet.title = "进展情况"
-    row = sheet.max_row + 2
+    row = sheet.last_row + 2
     for line in LEGEND:
-        write_row(sheet, row, [line], LEGEND_STYLE)
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(table.columns))
+        sheet.row(row, [line], LEGEND_STYLE)
+        sheet.merge(row)
         row += 1
     taken = {sheet.title}
     for record in document.records:
-        unit_sheet = book.create_sheet(sheet_name(record.unit, taken))
-        write_row(unit_sheet, 1, [record.unit], CAPTION)
-        write_row(unit_sheet, 2, RECORD_HEADER, HEADER)
+        unit_sheet = book.sheet(sheet_name(record.unit, taken), RECORD_WIDTHS)
+        unit_sheet.row(1, [record.unit], CAPTION)
+        unit_sheet.row(2, RECORD_HEADER, HEADER)
+        unit_sheet.header = 2
         for row, values in enumerate(record.rows, start=3):
             shown = _record_row(values)
-            write_row(unit_sheet, row, shown, BODY)
-            unit_sheet.row_dimensions[row].height = row_height(shown, RECORD_WIDTHS)
-        for index, width in enumerate(RECORD_WIDTHS, start=1):
-            unit_sheet.column_dimensions[get_column_letter(index)].width = width
-        unit_sheet.freeze_panes = "A3"
-        unit_sheet.print_title_rows = "2:2"
-        landscape_a4(unit_sheet)
+            unit_sheet.row(row, shown, BODY, height=row_height(shown, RECORD_WIDTHS))
     book.save(path)
 
 

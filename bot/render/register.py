@@ -11,10 +11,9 @@ import csv
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from bot.domain.plan import ROLE_OF_COLUMN, Column, PlanMeta, PlanTask, join_requirements
-from bot.render.cells import csv_text, write_row
+from bot.render.cells import csv_text
 from bot.render.official import (
     landscape_section,
     mark,
@@ -22,8 +21,8 @@ from bot.render.official import (
     paragraph,
     save_streamed,
 )
-from bot.render.page import landscape_a4
-from bot.render.sheetstyles import BODY, CAPTION, HEADER, SECTION, TITLE, add_styles
+from bot.render.sheetstyles import BODY, CAPTION, HEADER, SECTION, TITLE
+from bot.render.sheetxml import Book, Sheet
 from bot.render.wordtable import column_widths, table_parts
 
 DEFAULT_HEADERS = {
@@ -142,53 +141,44 @@ def _cell(
 
 def write_xlsx(table: RegisterTable, path: Path) -> None:
     """An A4-landscape sheet: title, 文号, frozen bold header, wrapped cells, sensible widths."""
-    from openpyxl import Workbook  # noqa: PLC0415 - heavy import, only exports need it
-
-    book = Workbook()
-    add_styles(book)
+    book = Book()
     register_sheet(book, table)
     book.save(path)
 
 
 def register_sheet(
-    book: Any, table: RegisterTable, progress_style: Callable[[int], str] | None = None
-) -> int:
-    """Fill the workbook's first sheet with the register; returns the header's row number.
+    book: Book, table: RegisterTable, progress_style: Callable[[int], str] | None = None
+) -> Sheet:
+    """Add the register as the workbook's next sheet (分工方案); returns the sheet.
 
-    The workbook has :func:`~bot.render.sheetstyles.add_styles`' styles. ``progress_style``
-    gives the named style of the 进展情况 cell of the row of each index (a light's fill)."""
-    from openpyxl.utils import get_column_letter  # noqa: PLC0415
-
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "分工方案"
+    ``progress_style`` gives the named style (:mod:`bot.render.sheetstyles`) of the 进展情况
+    cell of the row of each index (a light's fill)."""
     width = len(table.columns)
-    row = 0
-    for row, line in enumerate([*table.preface, table.title], start=1):
-        write_row(sheet, row, [line], CAPTION)
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-    sheet.cell(row=row, column=1).style = TITLE
-    first = row + 1
-    write_row(sheet, first, table.header, HEADER)
     widths = [_WIDTHS[c] for c in table.columns]
-    progress = table.columns.index(Column.PROGRESS) + 1 if Column.PROGRESS in table.columns else 0
+    sheet = book.sheet("分工方案", widths)
+    row = 0
+    lines = [*table.preface, table.title]
+    for row, line in enumerate(lines, start=1):
+        sheet.row(row, [line], TITLE if row == len(lines) else CAPTION)
+        sheet.merge(row)
+    first = row + 1
+    sheet.row(first, table.header, HEADER)
+    sheet.header = first
+    progress = table.columns.index(Column.PROGRESS) if Column.PROGRESS in table.columns else None
     row = first
     for index, values in enumerate(table.rows):
         if index in table.headings:
             row += 1
-            write_row(sheet, row, [table.headings[index], *[""] * (width - 1)], SECTION)
-            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+            sheet.row(row, [table.headings[index], *[""] * (width - 1)], SECTION)
+            sheet.merge(row)
         row += 1
-        write_row(sheet, row, values, BODY)
-        if progress and progress_style is not None:
-            sheet.cell(row=row, column=progress).style = progress_style(index)
-        sheet.row_dimensions[row].height = row_height(values, widths)
-    for index, column in enumerate(table.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[column]
-    sheet.freeze_panes = f"A{first + 1}"
-    sheet.print_title_rows = f"{first}:{first}"
-    landscape_a4(sheet)
-    return first
+        styled = (
+            {progress: progress_style(index)}
+            if progress is not None and progress_style is not None
+            else None
+        )
+        sheet.row(row, values, BODY, height=row_height(values, widths), styled=styled)
+    return sheet
 
 
 def text_lines(text: str, width: float) -> int:
