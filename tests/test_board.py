@@ -199,6 +199,8 @@ async def test_the_secretariat_sees_the_whole_plan_and_downloads_the_table(
     assert "黄" in page
     assert "/export/xlsx" in page
     assert "<svg" in page  # the reporting rate by month
+    assert "长期坚持" in page  # deadlines as the plan wrote them, not as dates
+    assert "2026年11月" in page
 
     response = await site.client.get(f"/board/plan/{seeded.plan_id}/export/xlsx")
     assert response.status == 200
@@ -211,6 +213,7 @@ async def test_the_secretariat_sees_the_whole_plan_and_downloads_the_table(
     history = await (await site.client.get(f"/board/task/{task.id}")).text()
     assert "环节未压缩" in history
     assert "第1版" in history
+    assert "2026年11月" in history  # task 4's deadline as written
 
 
 async def test_a_reporter_sees_only_its_units_tasks(site: Site, seeded: Seeded) -> None:
@@ -224,7 +227,9 @@ async def test_a_reporter_sees_only_its_units_tasks(site: Site, seeded: Seeded) 
     assert "<svg" not in page
 
     mine = await Unit.get(name="县发改局")
-    assert (await site.client.get(f"/board/unit/{mine.id}")).status == 200
+    unit_page = await site.client.get(f"/board/unit/{mine.id}")
+    assert unit_page.status == 200
+    assert "持续推进" in await unit_page.text()  # task 19's deadline as written
     theirs = await Unit.get(name="县市场监督管理局")
     other_task = await Task.get(plan_id=seeded.plan_id, number="2")
     for path in (

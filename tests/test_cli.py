@@ -30,6 +30,7 @@ def test_import_dry_run_json_contract(cli_env: Path, runner: CliRunner, shared_p
         "assignments",
         "liaison",
         "deadline",
+        "deadline_text",
         "section",
         "leader",
     }
@@ -50,6 +51,12 @@ def test_import_title_option_and_plan_show(
     assert shown["plan"]["title"] == "营商环境任务"
     assert shown["plan"]["revision"] == 1
     assert [t["number"] for t in shown["tasks"]] == [str(n) for n in range(1, 21)]
+    deadlines = {t["number"]: (t["deadline"], t["deadline_text"]) for t in shown["tasks"]}
+    assert [deadlines[n] for n in ("1", "5", "8")] == [
+        ("2026-12-31", "2026年12月"),
+        ("2026-12-31", None),  # a whole date: the date says it
+        (None, "长期坚持"),
+    ]
     table = runner.invoke(app, ["plan", "show"])
     assert "青营商组发〔2026〕3号" in table.stdout
     assert "共 20 项任务" in table.stdout
@@ -60,7 +67,15 @@ def test_import_json_without_dry_run_reports_the_change_on_stderr(
 ) -> None:
     result = runner.invoke(app, ["import", str(sample_plan), "--json"])
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["plan"]["doc_number"] == "青营商组发〔2026〕3号"
+    payload = json.loads(result.stdout)
+    assert payload["plan"]["doc_number"] == "青营商组发〔2026〕3号"
+    deadlines = {t["number"]: (t["deadline"], t["deadline_text"]) for t in payload["tasks"]}
+    assert [deadlines[n] for n in ("1", "5", "8", "19")] == [
+        ("2026-12-31", "2026年12月"),
+        ("2026-12-31", None),  # a whole date: the date says it
+        (None, "长期坚持"),
+        (None, "持续推进"),
+    ]
     assert "已保存为方案 1" in result.stderr
 
 

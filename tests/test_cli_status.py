@@ -131,12 +131,12 @@ def test_status_tables(duban: Callable[..., tuple[int, str, str]], dispatched: N
     assert out.splitlines()[0] == "Tasks of 县发改局 (7)"
     assert heading(out) == ["Task", "Role", "Deadline", "Status", "Submitted"]
     assert rows(out)[:4] == [
-        ["1. 深化“一件事一次办”改革。", "Responsible", "2026-12-31", "In progress 60%",
+        ["1. 深化“一件事一次办”改革。", "Responsible", "2026年12月", "In progress 60%",
          "2026-11-25 09:00"],
-        ["3. 优化工程建设项目审批。", "Responsible", "2026-12-31", "not reported", "—"],
-        ["4. 提升获得电力、用水用气服务水平。", "Lead", "2026-11-30", "Behind schedule 20%",
+        ["3. 优化工程建设项目审批。", "Responsible", "2026年底", "not reported", "—"],
+        ["4. 提升获得电力、用水用气服务水平。", "Lead", "2026年11月", "Behind schedule 20%",
          "2026-11-25 09:00"],
-        ["12. 构建亲清政商关系。", "Responsible", "2026-12-31", "not reported", "—"],
+        ["12. 构建亲清政商关系。", "Responsible", "2026年底", "not reported", "—"],
     ]  # fmt: skip
 
 
@@ -146,9 +146,9 @@ def test_overdue_table(duban: Callable[..., tuple[int, str, str]], dispatched: N
     assert out.splitlines()[0] == "Overdue (2026-10)"
     assert heading(out) == ["Task", "Deadline", "Lead unit"]
     assert rows(out) == [
-        ["2. 提升企业开办和注销便利度。", "2026-10-31", "县市场监督管理局"],
-        ["10. 规范涉企执法检查。", "2026-09-30", "县司法局"],
-        ["17. 强化企业用工保障。", "2026-10-31", "县人社局"],
+        ["2. 提升企业开办和注销便利度。", "2026年10月底", "县市场监督管理局"],
+        ["10. 规范涉企执法检查。", "2026年9月底", "县司法局"],
+        ["17. 强化企业用工保障。", "2026年10月", "县人社局"],
     ]
     assert "Not reported after the deadline" not in out  # the due day (2 December) is ahead
 

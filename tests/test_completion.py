@@ -212,7 +212,7 @@ async def test_the_secretariat_sees_the_same_in_chat(
     )
     assert await world.says(SEC, "/overdue") == reply("Preparing the overdue list…")
     assert await world.jobs(SEC) == reply(
-        "Task 2 整治农村人居环境。 — deadline 2026-10-31, lead 各乡镇党委、政府",
+        "Task 2 整治农村人居环境。 — deadline 2026年10月底, lead 各乡镇党委、政府",
         "Overdue (2026-10)",
     )
 

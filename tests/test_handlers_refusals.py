@@ -181,13 +181,13 @@ async def test_leaders_and_secretariat_cannot_report(world: Dialogue) -> None:
     reporters_only = reply("That command is for a unit’s reporter.")
     secretariat_only = reply("Only the secretariat can use that command.")
     tasks = reply(
-        "1. 深化“一件事一次办”改革。 — not reported yet ⏰2026-12-31\n"
-        "3. 优化工程建设项目审批。 — not reported yet ⏰2026-12-31\n"
-        "4. 提升获得电力、用水用气服务水平。 — not reported yet ⏰2026-11-30\n"
-        "12. 构建亲清政商关系。 — not reported yet ⏰2026-12-31\n"
-        "18. 开展营商环境监督评价。 — not reported yet ⏰2026-12-31\n"
-        "19. 加强营商环境宣传推介。 — not reported yet\n"
-        "20. 推进信用体系建设。 — not reported yet ⏰2026-12-31",
+        "1. 深化“一件事一次办”改革。 — not reported yet ⏰2026年12月\n"
+        "3. 优化工程建设项目审批。 — not reported yet ⏰2026年底\n"
+        "4. 提升获得电力、用水用气服务水平。 — not reported yet ⏰2026年11月\n"
+        "12. 构建亲清政商关系。 — not reported yet ⏰2026年底\n"
+        "18. 开展营商环境监督评价。 — not reported yet ⏰2026年第四季度\n"
+        "19. 加强营商环境宣传推介。 — not reported yet ⏰持续推进\n"
+        "20. 推进信用体系建设。 — not reported yet ⏰2026年12月",
         title="Tasks of 县发改局 (7)",
     )
     await run_table(

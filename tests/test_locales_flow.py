@@ -116,10 +116,10 @@ async def test_lang_switches_a_contact(world: Dialogue) -> None:
     bound = (await d.says(who, f"绑定 {code}")).split("\n---\n")[0]
     assert bound == reply("绑定成功：您是县财政局的联络员。")
     tasks = reply(
-        "1. 深化“一件事一次办”改革。 — not reported yet ⏰2026-12-31\n"
-        "6. 便利纳税缴费。 — not reported yet ⏰2026-12-31\n"
-        "7. 破解融资难融资贵。 — not reported yet ⏰2026-12-31\n"
-        "13. 清理拖欠企业账款。 — not reported yet ⏰2026-12-31",
+        "1. 深化“一件事一次办”改革。 — not reported yet ⏰2026年12月\n"
+        "6. 便利纳税缴费。 — not reported yet ⏰2026年底\n"
+        "7. 破解融资难融资贵。 — not reported yet ⏰2026年12月\n"
+        "13. 清理拖欠企业账款。 — not reported yet ⏰2026年12月",
         title="Tasks of 县财政局 (4)",
     )
     choose = reply(

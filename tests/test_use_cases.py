@@ -270,14 +270,19 @@ def test_status(world: Dialogue, runner: CliRunner) -> None:
         ("20", "lead", None, None),
     ]
     assert {t["reported_at"] for t in unit["tasks"][:3]} == {"2026-11-25T09:00:00+08:00"}
+    # the deadline as the plan wrote it, beside its date (none for 持续推进)
+    assert [(t["deadline"], t["deadline_text"]) for t in unit["tasks"][-2:]] == [
+        (None, "持续推进"),
+        ("2026-12-31", "2026年12月"),
+    ]
     assert deferred(world, SEC, "/status 县发改局", "Preparing the status…") == reply(
-        "1. 深化“一件事一次办”改革。 — In progress 60%\n"
-        "3. 优化工程建设项目审批。 — Done\n"
-        "4. 提升获得电力、用水用气服务水平。 — Behind schedule 20%\n"
-        "12. 构建亲清政商关系。 — not reported\n"
-        "18. 开展营商环境监督评价。 — not reported\n"
-        "19. 加强营商环境宣传推介。 — not reported\n"
-        "20. 推进信用体系建设。 — not reported",
+        "1. 深化“一件事一次办”改革。 — In progress 60% ⏰2026年12月\n"
+        "3. 优化工程建设项目审批。 — Done ⏰2026年底\n"
+        "4. 提升获得电力、用水用气服务水平。 — Behind schedule 20% ⏰2026年11月\n"
+        "12. 构建亲清政商关系。 — not reported ⏰2026年底\n"
+        "18. 开展营商环境监督评价。 — not reported ⏰2026年第四季度\n"
+        "19. 加强营商环境宣传推介。 — not reported ⏰持续推进\n"
+        "20. 推进信用体系建设。 — not reported ⏰2026年12月",
         "Tasks of 县发改局 (7)",
     )
 
@@ -297,12 +302,13 @@ def test_overdue(world: Dialogue, runner: CliRunner) -> None:
 
     found = json.loads(cli(runner, "overdue", "--json"))
     assert found["period"] == "2026-10"
-    assert [(t["number"], t["deadline"], t["lead"]) for t in found["tasks"]] == [
-        ("2", "2026-10-31", "县市场监督管理局"),
-        ("4", "2026-11-30", "县发改局"),  # reported behind, not done
-        ("10", "2026-09-30", "县司法局"),
-        ("14", "2026-11-30", "县数据局"),
-        ("17", "2026-10-31", "县人社局"),
+    assert found["tasks"][0]["deadline"] == "2026-10-31"  # the date, beside the plan's words
+    assert [(t["number"], t["deadline_text"], t["lead"]) for t in found["tasks"]] == [
+        ("2", "2026年10月底", "县市场监督管理局"),
+        ("4", "2026年11月", "县发改局"),  # reported behind, not done
+        ("10", "2026年9月底", "县司法局"),
+        ("14", "2026年11月底", "县数据局"),
+        ("17", "2026年10月", "县人社局"),
     ]
     late = found["late_units"]
     assert late[:3] == ["县人社局", "县政务服务中心", "县住建局"]  # most missing first
@@ -313,7 +319,8 @@ def test_overdue(world: Dialogue, runner: CliRunner) -> None:
     assert not {"县直各单位", "各乡镇党委、政府", "各银行业金融机构"} & set(late)
 
     lines = [
-        f"Task {t['number']} {shorten(t['title'], 30)} — deadline {t['deadline']}, lead {t['lead']}"
+        f"Task {t['number']} {shorten(t['title'], 30)} — "
+        f"deadline {t['deadline_text']}, lead {t['lead']}"
         for t in found["tasks"]
     ]
     lines.append(f"Not reported after the deadline 2026-12-02: {'、'.join(late)}")

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from bot.board.access import Viewer
 from bot.board.queries import ROLE_ORDER, NotFoundError, PlanRef, UnitRef, assignments, visible
+from bot.domain.deadlines import as_written
 from bot.reporting.history import UnitTask, unit_scope, unit_tasks
 from bot.storage.models import ProgressReport, QuarterlySummary, ReportRequest, Task, Unit
 
@@ -59,6 +60,7 @@ class TaskPage:
     units: dict[str, list[UnitRef]]
     versions: list[VersionRow]
     summaries: list[SummaryRow]
+    deadline_text: str = ""  # as the plan wrote it (长期坚持, 2026年12月), else the date
 
 
 async def task_page(task_id: int, viewer: Viewer) -> TaskPage:
@@ -113,6 +115,7 @@ async def task_page(task_id: int, viewer: Viewer) -> TaskPage:
         number=task.number,
         title=task.title,
         deadline=task.deadline,
+        deadline_text=as_written(task.deadline_text, task.deadline),
         units={role: units.get(role, []) for role in ROLE_ORDER},
         versions=versions,
         summaries=decided,

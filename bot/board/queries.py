@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from bot.board.access import Viewer
+from bot.domain.deadlines import as_written
 from bot.domain.digest import TaskLine
 from bot.domain.errors import RefusedError
 from bot.domain.messages import Message
@@ -59,6 +60,7 @@ class TaskRow:
     units: dict[str, list[UnitRef]]  # role → units
     deadline: date | None
     overdue: bool
+    deadline_text: str = ""  # as the plan wrote it (长期坚持, 2026年12月), else the date
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +159,7 @@ async def whole_board(plan_id: int, *, today: date) -> PlanBoard:
     tasks = {
         str(r["number"]): r
         for r in await Task.filter(plan_id=plan.id, retired_at=None).values(
-            "id", "number", "deadline"
+            "id", "number", "deadline", "deadline_text"
         )
     }
     units = await assignments(plan.id)
@@ -173,6 +175,7 @@ async def whole_board(plan_id: int, *, today: date) -> PlanBoard:
                 units={role: units[int(row["id"])].get(role, []) for role in ROLE_ORDER},
                 deadline=row["deadline"],
                 overdue=line.number in overdue,
+                deadline_text=as_written(row["deadline_text"], row["deadline"]),
             )
         )
     ids = {

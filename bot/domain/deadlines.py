@@ -88,3 +88,9 @@ def still_written(text: str | None, deadline: date | None) -> str | None:
         return None
     parsed, understood = parse_deadline(text)
     return text if not understood or parsed == deadline else None
+
+
+def as_written(text: str | None, deadline: date | None) -> str:
+    """A deadline as people are shown it: the plan's words while they still say its date
+    (长期坚持, 2026年12月), else the date (ISO); empty when it has neither."""
+    return still_written(text, deadline) or (deadline.isoformat() if deadline else "")

@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bot.domain.deadlines import still_written
+from bot.domain.deadlines import as_written, still_written
 from bot.domain.messages import Message
 from bot.domain.text import squeeze
 
@@ -113,7 +113,7 @@ class PlanTask:
     @property
     def deadline_as_written(self) -> str:
         """The deadline in the plan's words, else its date (ISO), else empty."""
-        return self.deadline_words or (self.deadline.isoformat() if self.deadline else "")
+        return as_written(self.deadline_text, self.deadline)
 
     def units(self, role: Role) -> list[str]:
         """Names of the units that have ``role`` in this task, in plan order."""

@@ -215,7 +215,7 @@ def _print_unit(rt: Runtime, answer: UnitStatus) -> None:
         table.add_row(
             f"{u.number}. {shorten(u.title, 30)}",
             rt.translator.gettext(ROLE_HEADINGS[Role(u.role)]),
-            u.deadline.isoformat() if u.deadline else "—",
+            u.deadline_as_written or "—",
             _said(rt, u.status, u.percent),
             rt.local(u.reported_at) if u.reported_at else "—",
         )
@@ -280,7 +280,7 @@ def overdue_command(
         for label in (N_("Task"), N_("Deadline"), N_("Lead unit")):
             table.add_column(rt.translator.gettext(label))
         for o in found.tasks:
-            deadline = o.deadline.isoformat() if o.deadline else "—"
+            deadline = o.deadline_as_written or "—"
             table.add_row(f"{o.number}. {shorten(o.title, 30)}", deadline, o.lead or "—")
         rt.out.print(table)
     if found.late_units:

@@ -18,6 +18,7 @@ from bot.cadence.dispatch import closed_task_ids
 from bot.cadence.extensions import extended_tasks
 from bot.domain.cadence import previous_month
 from bot.domain.completion import Collectives, is_missing, task_done, task_status
+from bot.domain.deadlines import still_written
 from bot.domain.digest import Digest, TaskLine, UnitLine
 from bot.domain.lights import task_light
 from bot.domain.reporting import Month, Status
@@ -172,6 +173,7 @@ async def build_digest(month: Month, *, today: date, plan_id: int | None = None)
             "title": s.task.title,
             "lead": "、".join(n for _, n in late_leads.get(s.task.id, [])),
             "deadline": s.task.deadline.isoformat() if s.task.deadline else None,
+            "deadline_words": still_written(s.task.deadline_text, s.task.deadline),
         }
         for s in late
     ]

@@ -56,6 +56,12 @@ class OverdueTask:
     title: str
     deadline: date | None
     lead: str  # the lead units, joined with 、
+    deadline_words: str | None = None  # the plan's words (2026年12月) while they hold
+
+    @property
+    def deadline_as_written(self) -> str:
+        """The deadline in the plan's words, else its date (ISO), else empty."""
+        return self.deadline_words or (self.deadline.isoformat() if self.deadline else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +106,7 @@ async def overdue(*, today: date, period: str | None = None, plan_id: int | None
             title=str(o["title"]),
             deadline=date.fromisoformat(o["deadline"]) if o.get("deadline") else None,
             lead=str(o.get("lead") or ""),
+            deadline_words=str(o["deadline_words"]) if o.get("deadline_words") else None,
         )
         for o in current.overdue
     ]
@@ -138,6 +145,7 @@ def status_json(answer: StatusAnswer, zone: ZoneInfo) -> dict[str, Any]:
                 "title": t.title,
                 "role": t.role,
                 "deadline": t.deadline.isoformat() if t.deadline else None,
+                "deadline_text": t.deadline_words,
                 "status": t.status.value if t.status else None,
                 "percent": t.percent,
                 "reported_at": local_iso(t.reported_at, zone) if t.reported_at else None,
@@ -158,6 +166,7 @@ def overdue_json(found: Overdue) -> dict[str, Any]:
                 "title": o.title,
                 "lead": o.lead,
                 "deadline": o.deadline.isoformat() if o.deadline else None,
+                "deadline_text": o.deadline_words,
             }
             for o in found.tasks
         ],

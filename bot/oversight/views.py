@@ -46,8 +46,9 @@ def status_message(tr: Translator, answer: StatusAnswer) -> Outbound:
             lines.append(tr.gettext("not reported: {units}", units="、".join(task.missing_units)))
         text, title = "\n".join(lines), tr.gettext("Status {period}", period=answer.period)
     else:
-        lines = [
+        lines = [  # the deadline as the plan wrote it (长期坚持, 2026年12月), as /mytasks shows it
             f"{t.number}. {shorten(t.title, 30)} — {_said(tr, t.status, t.percent)}"
+            + (f" ⏰{t.deadline_as_written}" if t.deadline_as_written else "")
             for t in answer.tasks
         ]
         text = "\n".join(lines) or "—"
@@ -59,8 +60,8 @@ def overdue_message(tr: Translator, found: Overdue) -> Outbound:
     """Tasks past their deadline, and units that missed the latest due day."""
     lines = [
         tr.gettext("Task {number} {title} — deadline {deadline}, lead {lead}", number=o.number,
-                   title=shorten(o.title, 30), deadline=o.deadline.isoformat() if o.deadline
-                   else "—", lead=o.lead or "—")
+                   title=shorten(o.title, 30), deadline=o.deadline_as_written or "—",
+                   lead=o.lead or "—")
         for o in found.tasks
     ]  # fmt: skip
     if found.late_units:

@@ -15,8 +15,8 @@ from bot.importers import PlanFileError, load_plan_file, read_plan_bytes
 from bot.plans.cli_fields import fields_command, fields_json, fields_line
 from bot.plans.cli_names import list_command, rename_command
 from bot.plans.fields import fields_of
-from bot.plans.importing import ImportOutcome, import_plan, task_json
-from bot.plans.preview import register_json, register_view
+from bot.plans.importing import ImportOutcome, import_plan
+from bot.plans.preview import register_json, register_task_json, register_view
 from bot.plans.selection import plan_for
 from bot.render.register import register_table, write_csv, write_docx, write_xlsx
 from bot.shell.options import AsJson, PlanId
@@ -203,7 +203,7 @@ def show(
     meta = plan_meta(plan)
     if as_json:
         payload = ParsedPlan(meta=meta, tasks=tasks).to_json(rt.say)
-        payload["tasks"] = [task_json(t) for t in tasks]
+        payload["tasks"] = [register_task_json(t) for t in tasks]
         payload["warnings"] = warnings
         payload["plan"] |= {"id": plan.id, "short_name": plan.short_name, "revision": plan.revision}
         payload["plan"]["report_fields"] = fields_json(fields_of(plan))

@@ -80,11 +80,19 @@ def register_view(rt: Runtime, meta: PlanMeta, tasks: list[PlanTask]) -> Table:
     return table
 
 
+def register_task_json(task: PlanTask) -> dict[str, object]:
+    """A task as ``duban import --json`` and ``plan show --json`` print it: its deadline as a
+    date and in the plan's words (``deadline_text``: 长期坚持, 2026年12月; null when the plan
+    wrote a whole date or nothing)."""
+    return task_json(task) | {"deadline_text": task.deadline_words}
+
+
 def register_json(plan: ParsedPlan, say: Callable[[Message], str]) -> dict[str, Any]:
-    """What ``duban import --json`` prints: the register, warnings, each task's notes with its
-    number, and which parts of the file were used or ignored."""
+    """What ``duban import --json`` prints: the register (each task's deadline as a date and
+    in the plan's words), warnings, each task's notes with its number, and which parts of the
+    file were used or ignored."""
     payload = plan.to_json(say)
-    payload["tasks"] = [task_json(t) for t in plan.tasks]
+    payload["tasks"] = [register_task_json(t) for t in plan.tasks]
     payload["notes"] = [
         {"task": number, "kind": note.kind.value, "text": say(note.message)}
         for number, note in plan.task_notes()

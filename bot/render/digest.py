@@ -101,7 +101,7 @@ def digest_text(tr: Translator, digest: Digest) -> str:
                 "Task {number} {title} — deadline {deadline}, lead {lead}",
                 number=o["number"],
                 title=shorten(o["title"], 30),
-                deadline=o["deadline"],
+                deadline=o.get("deadline_words") or o["deadline"],
                 lead=o["lead"] or "—",
             )
             for o in digest.overdue

@@ -28,7 +28,7 @@ async def my_tasks(turn: Turn) -> None:
             if task.status
             else turn._("not reported yet")
         )
-        deadline = f" ⏰{task.deadline.isoformat()}" if task.deadline else ""
+        deadline = f" ⏰{task.deadline_as_written}" if task.deadline_as_written else ""
         lines.append(f"{task.number}. {shorten(task.title, 40)} — {status}{deadline}")
     turn.reply(
         "\n".join(lines),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.domain.deadlines import still_written
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.domain.reporting import Status
@@ -34,6 +35,12 @@ class UnitTask:
     status: Status | None
     percent: int | None
     reported_at: datetime | None
+    deadline_words: str | None = None  # the plan's words (长期坚持, 2026年12月) while they hold
+
+    @property
+    def deadline_as_written(self) -> str:
+        """The deadline in the plan's words, else its date (ISO), else empty."""
+        return self.deadline_words or (self.deadline.isoformat() if self.deadline else "")
 
 
 async def unit_tasks(unit_id: int) -> list[UnitTask]:
@@ -64,6 +71,7 @@ async def unit_tasks(unit_id: int) -> list[UnitTask]:
                 status=Status(report.status) if report else None,
                 percent=report.percent if report else None,
                 reported_at=report.submitted_at if report else None,
+                deadline_words=still_written(a.task.deadline_text, a.task.deadline),
             )
         )
     return tasks
