@@ -5,6 +5,9 @@ one: a report sentence starting with a command word stays a report."""
 
 from __future__ import annotations
 
+import pytest
+
+from bot.conversation.registry import REGISTRY
 from bot.domain.payloads import payload
 from bot.people.binding import ContactRole, create_invite
 from bot.storage.models import DeferredJob
@@ -17,6 +20,30 @@ ADMIN_GROUP = Person("telegram:3001", "督查室群", group="-100888")  # the ad
 GOV = Person("telegram:4003", "政务中心联络员")  # 县政务服务中心: task 1 of both plans
 STALE = reply("That choice is no longer open; send the command again.")
 PREPARING = reply("Preparing the status…")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("汇总 教育", ("digest", "教育", "")),
+        ("汇总 教育 2026-10", ("digest", "教育", "2026-10")),
+        ("汇总　教育", ("digest", "教育", "")),  # a full-width space
+        ("逾期 2", ("overdue", "2", "")),
+        ("一键催办 教育", ("nudge", "教育", "")),
+        ("导出 教育 xlsx 2026-10", ("export", "教育", "xlsx 2026-10")),
+        ("状态 教育 县发改局", ("status", "教育", "县发改局")),
+        ("汇总 教育 本月材料已报送", None),  # more than a month follows: prose
+        ("逾期 教育 的任务", None),
+        ("汇总教育", None),  # no space: prose
+        ("历史 教育", None),  # not a command about one plan
+        ("督办单 教育", None),
+    ],
+)
+def test_a_word_form_may_name_a_plan_first(
+    text: str, expected: tuple[str, str, str] | None
+) -> None:
+    found = REGISTRY.with_plan(text)
+    assert (None if found is None else (found[0].name, found[1], found[2])) == expected
 
 
 def which(command: str) -> str:
