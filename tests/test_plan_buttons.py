@@ -155,3 +155,20 @@ async def test_word_forms_take_a_plan(world: Dialogue) -> None:
     answer = await d.says(GOV, f"汇总 教育强县 {TASK_1A}已完成")
     assert "Only the secretariat" not in answer
     assert await d.says(GOV, "汇总 教育强县") != reply("Only the secretariat can use that command.")
+
+
+async def test_on_wecom_the_plan_is_answered_by_its_name(world: Dialogue) -> None:
+    d = world
+    admin = Person("wecom:duchashi", "督查室（企业微信）")
+    invite = await create_invite(None, ContactRole.SECRETARIAT, now=d.clock(), locale="en")
+    await d.says(admin, f"绑定 {invite.code}")
+    await run_table(
+        d,
+        [
+            (admin, "汇总", which("汇总")),
+            (admin, "教育强县", reply("Preparing the digest of 2026-11…")),  # the option's words
+            (admin, "教育强县", STALE),  # the card's words again: answered already
+        ],
+    )
+    jobs = await DeferredJob.all().values_list("kind", "args")
+    assert [(kind, data.get("plan")) for kind, data in jobs] == [("digest", 2)]
