@@ -7,7 +7,8 @@ whole ``export_month`` as the secretariat gets it, xlsx and docx (the digest, th
 queries, the writer). The interpreter imports the bot and the writers (openpyxl, python-docx)
 and opens the database before the clock starts; CPU seconds are the process's (every thread:
 SQLite's and the writer's), the peak is its VmHWM, which the opening counts too. Each figure
-is the best of ``--repeat`` fresh interpreters; the growth is each size's CPU over 1×'s.
+is the best of ``--repeat`` fresh interpreters, taken in rounds across the sizes; the growth
+is each size's CPU over 1×'s.
 
 ``python -m bench.bench_scaling`` (``--sizes 1,2,4``, ``--scale 0.1`` for a quick look,
 ``--repeat 3``, ``--postgres URL`` for a database to empty instead of SQLite files: the
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -104,44 +106,64 @@ def _measure(url: str, step: str, out: Path, profile: Path | None) -> dict[str, 
     return figures
 
 
-def _best(url: str, step: str, out: Path, repeat: int, profile: Path | None) -> dict[str, float]:
-    """The best CPU of ``repeat`` fresh interpreters (its wall beside it), the highest peak."""
-    runs = [_measure(url, step, out, profile if i == 0 else None) for i in range(repeat)]
+def _best(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The run of least CPU (its wall beside it), with the highest peak of them all."""
     best = min(runs, key=lambda r: r["cpu"])
-    return best | {"rss": max(r["rss"] for r in runs), "runs": len(runs)}
+    return best | {"rss": max(r["rss"] for r in runs)}
+
+
+def _row(
+    size: float, step: str, got: dict[str, float], first: float, base: float
+) -> tuple[str, str]:
+    growth = got["cpu"] / first if first else float("inf")
+    what = "digest" if step == "digest" else f"whole {step} export"
+    return (
+        f"{size:g}× {what}",
+        f"{got['cpu']:.2f} s CPU, {got['wall']:.2f} s wall; peak RSS "
+        f"{got['rss']:.0f} MB (at start {got['start']:.0f} MB)"
+        + (f"; file {got['size']:.1f} MB" if step != "digest" else "")
+        + f"; growth ×{growth:.2f} of {base:g}×",
+    )
 
 
 def run(
     sizes: list[float], scale: float, repeat: int, postgres: str | None, profile: Path | None
 ) -> list[tuple[str, str]]:
-    """The rows for RESULTS.md: each step at each size, and its growth against the first."""
+    """The rows for RESULTS.md: each step at each size, and its growth against the first.
+
+    On SQLite every size is generated first, then measured in rounds (each round every size
+    and step once), so a busy spell on a shared machine weighs on all sizes alike; PostgreSQL
+    holds one size at a time."""
     rows: list[tuple[str, str]] = []
     first: dict[str, float] = {}
-    for size in sizes:
-        tasks, units = int(TASKS * scale * size), max(int(UNITS * scale * size), 10)
-        with tempfile.TemporaryDirectory() as name:
-            folder = Path(name)
-            url = postgres or f"sqlite://{folder / 'scaling.sqlite3'}"
-            started = time.perf_counter()
-            described = asyncio.run(_generate(url, tasks, units))
-            took = time.perf_counter() - started
-            rows.append((f"{size:g}×", f"{described} (generated in {took:.0f} s)"))
-            for step in STEPS:
-                traced = profile / f"{step}-{size:g}x.prof" if profile else None
-                got = _best(url, step, folder / f"export.{step}", repeat, traced)
-                first.setdefault(step, got["cpu"])
-                growth = got["cpu"] / first[step] if first[step] else float("inf")
-                what = "digest" if step == "digest" else f"whole {step} export"
-                rows.append(
-                    (
-                        f"{size:g}× {what}",
-                        f"{got['cpu']:.2f} s CPU, {got['wall']:.2f} s wall; peak RSS "
-                        f"{got['rss']:.0f} MB (at start {got['start']:.0f} MB)"
-                        + (f"; file {got['size']:.1f} MB" if step != "digest" else "")
-                        + f"; growth ×{growth:.2f} of {sizes[0]:g}×",
-                    )
-                )
-                print(f"{rows[-1][0]}: {rows[-1][1]}", file=sys.stderr, flush=True)
+    batches = [sizes] if postgres is None else [[size] for size in sizes]
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        for batch in batches:
+            urls, described = {}, {}
+            for size in batch:
+                tasks, units = int(TASKS * scale * size), max(int(UNITS * scale * size), 10)
+                urls[size] = postgres or f"sqlite://{folder / f'scaling-{size:g}.sqlite3'}"
+                started = time.perf_counter()
+                line = asyncio.run(_generate(urls[size], tasks, units))
+                described[size] = f"{line} (generated in {time.perf_counter() - started:.0f} s)"
+            runs: dict[tuple[float, str], list[dict[str, float]]] = defaultdict(list)
+            for round_ in range(repeat):
+                for size in batch:
+                    for step in STEPS:
+                        traced = (
+                            profile / f"{step}-{size:g}x.prof" if profile and not round_ else None
+                        )
+                        out = folder / f"export-{size:g}.{step}"
+                        runs[size, step].append(_measure(urls[size], step, out, traced))
+                        got = runs[size, step][-1]
+                        print(f"{size:g}× {step}: {got}", file=sys.stderr, flush=True)
+            for size in batch:
+                rows.append((f"{size:g}×", described[size]))
+                for step in STEPS:
+                    got = _best(runs[size, step])
+                    first.setdefault(step, got["cpu"])
+                    rows.append(_row(size, step, got, first[step], sizes[0]))
     return rows
 
 

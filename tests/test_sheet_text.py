@@ -52,7 +52,7 @@ def test_a_workbook_reads_back_as_written(tmp_path: Path) -> None:
 def test_characters_a_sheet_cannot_hold_are_dropped_not_refused(tmp_path: Path) -> None:
     """Text pasted from Word can carry a vertical tab; openpyxl refused the whole export."""
     book = Book()
-    book.sheet("单位", [30]).row(1, ["第一行\x0b第二行\x01"], BODY)
+    book.sheet("单位", [30]).row(1, ["第一行\x0b第二行\x01\ud800\uffff"], BODY)
     path = tmp_path / "out.xlsx"
     book.save(path)
     assert load_workbook(path)["单位"]["A1"].value == "第一行第二行"
