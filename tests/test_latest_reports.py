@@ -218,12 +218,12 @@ async def test_open_requests_of_a_unit_and_of_a_period(db: str) -> None:
     world = await build()
     r, u = world.requests, world.units
     due = date(2026, 11, 30)
-    assert await open_requests(u["A"]) == [
-        RequestView(
-            r[("P-11", "1", "A")], "2026-11", due, "1", "Schools", "A bureau", True, u["A"]
-        ),
-        RequestView(r[("P-11", "2", "A")], "2026-11", due, "2", "Roads", "A bureau", True, u["A"]),
-        RequestView(r[("Q-11", "9", "A")], "2026-11", due, "9", "Water", "A bureau", True, u["A"]),
+    p, q = [(await Plan.get(title=title)).id for title in ("P", "Q")]
+    a = ("A bureau", True, u["A"])
+    assert await open_requests(u["A"]) == [  # a plan without a short name: named by its number
+        RequestView(r[("P-11", "1", "A")], "2026-11", due, "1", "Schools", *a, plan_id=p, plan="1"),
+        RequestView(r[("P-11", "2", "A")], "2026-11", due, "2", "Roads", *a, plan_id=p, plan="1"),
+        RequestView(r[("Q-11", "9", "A")], "2026-11", due, "9", "Water", *a, plan_id=q, plan="2"),
     ]
     assert await open_requests(None) == []
     assert [(v.unit, v.number, v.answered) for v in await open_requests(u["C"])] == [

@@ -97,7 +97,7 @@ def test_two_plans_are_named(
         "1 优化营商环境（青溪县2026年优化营商环境重点任务分工方案）；"
         "2 教育强县（青溪县2026年教育强县重点任务分工方案）"
     )
-    for command in (["dispatch", "--period", "2026-10"], ["status"], ["plan", "show"]):
+    for command in (["status"], ["plan", "show"]):
         code, out, err = duban(*command)
         assert (code, out) == (2, "")
         assert (
@@ -133,3 +133,10 @@ def test_two_plans_are_named(
     assert duban("chat", "bind-wecom", "wrkchat1", "--plan", "教育")[0] == 0
     listed = json.loads(duban("chat", "list")[1])
     assert [(c["identity"], c["plan"]) for c in listed] == [("wecom:chat:wrkchat1", 2)]
+    # dispatch without --plan dispatches every active plan: one prompt a person for all
+    code, out, _ = duban("dispatch", "--period", "2026-12", "--json")
+    assert code == 0
+    assert [(p["plan"], p["period"]) for p in json.loads(out)["plans"]] == [
+        (1, "2026-12"),
+        (2, "2026-12"),
+    ]

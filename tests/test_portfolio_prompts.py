@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.cadence.dispatch import dispatch, dispatch_month
-from bot.cadence.jobs import run_reminders
+from bot.cadence.jobs import run_escalation, run_reminders
 from bot.cadence.prompting import month_views
 from bot.domain.conversation import Outbound
 from bot.domain.reporting import Month
@@ -330,4 +330,36 @@ async def test_the_grouped_prompt_in_chinese(world: Dialogue) -> None:
         "报送 教育 第2项",
         "报送 教育 第3项",
         "报送 卫生 第3项",
+    ]
+
+
+async def test_a_leader_hears_of_every_late_plan_in_one_message(world: Dialogue) -> None:
+    d = world
+    leader = Person("telegram:5009", "教育局局长")
+    invite = await create_invite("县教育局", ContactRole.LEADER, now=d.clock(), locale="en")
+    await d.says(leader, f"/start {invite.code}")
+    await dispatch_month(NOVEMBER, now=d.clock(), today=date(2026, 11, 2))
+    late = datetime(2026, 12, 10, 9, 0, tzinfo=TZ)  # every plan's due day long past
+    report = await run_escalation(late, TZ)
+    assert report.periods == ["1:2026-11", "2:2026-11", "3:2026-11"]
+    assert (await run_escalation(late, TZ)).queued == 0
+    (sent,) = await OutboxMessage.filter(recipient=leader.identity)
+    assert Outbound.from_json(sent.payload).text.splitlines() == [
+        "【教育】",
+        "县教育局 has not reported 3 tasks for 2026-11; the deadline was 2026-11-25.",
+        "",
+        "1. 推进集团化办学改革。",
+        "2. 建设智慧校园。",
+        "3. 改善农村学校办学条件。",
+        "",
+        "【卫生】",
+        "县教育局 has not reported 2 tasks for 2026-11; the deadline was 2026-11-20.",
+        "",
+        "2. 建设智慧校园",
+        "3. 开展校园健康行动。",
+        "",
+        "【体育】",
+        "县教育局 has not reported 1 tasks for 2026-11; the deadline was 2026-11-25.",
+        "",
+        "1. 建设校园足球场。",
     ]

@@ -80,8 +80,8 @@ async def _orm_open(unit_id: int) -> list[RequestView]:
     """The ORM reduction ``open_requests`` replaced."""
     rows = (
         await ReportRequest.filter(unit_id=unit_id, state__in=OPEN_STATES)
-        .order_by("period__starts", "task__position", "id")
-        .select_related("period", "task", "unit")
+        .order_by("period__starts", "period__plan_id", "task__position", "id")
+        .select_related("period__plan", "task", "unit")
     )
     roles = await unit_roles({(r.task_id, r.unit_id) for r in rows})
     return [
@@ -96,6 +96,8 @@ async def _orm_open(unit_id: int) -> list[RequestView]:
             unit_id=r.unit_id,
             goal=goal_of(r.task.requirements),
             role=roles.get((r.task_id, r.unit_id)),
+            plan_id=r.period.plan_id,
+            plan=r.period.plan.short_name or str(r.period.plan_id),
         )
         for r in rows
     ]

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.cadence.calendar import workday_overrides
 from bot.cadence.dispatch import DispatchOutcome, note_prompts, open_period
 from bot.cadence.prompting import queue_month_prompts
-from bot.cadence.reminding import Due, remind_units, waiting_requests
+from bot.cadence.reminding import Due, Late, escalate_leaders, remind_units, waiting_requests
 from bot.delivery.outbox import enqueue
 from bot.domain.cadence import (
     Cadence,
@@ -138,6 +138,7 @@ async def run_escalation(now: datetime, zone: ZoneInfo, *, force: bool = False) 
     report = JobReport()
     overrides = await workday_overrides()
     local = now.astimezone(zone)
+    lates: list[Late] = []
     async for plan, period, due_on in _open_periods():
         cadence = Cadence.from_json(plan.cadence)
         if not force and escalation_time(due_on, cadence, zone, overrides) > local:
@@ -147,36 +148,22 @@ async def run_escalation(now: datetime, zone: ZoneInfo, *, force: bool = False) 
         waiting = await waiting_requests(period)
         if not waiting:
             continue
-        report.queued += await _escalate(plan, period, waiting, now)
+        lates.append(Late(plan.id, plan.short_name or str(plan.id), period, waiting))
+        report.queued += await _tell_secretariat(plan, period, waiting, now)
         report.periods.append(f"{plan.id}:{period.key}")
+    if lates:  # a unit's leader: one message for every plan late now
+        report.queued += await escalate_leaders(lates, now)
     return report
 
 
-async def _escalate(
+async def _tell_secretariat(
     plan: Plan, period: ReportingPeriod, waiting: dict[int, list[RequestView]], now: datetime
 ) -> int:
+    """The plan's secretariat (and the admins): which units have not reported, once."""
     queued = 0
     names = dict(await Unit.filter(id__in=list(waiting)).values_list("id", "name"))
     due = period.due_on.isoformat() if period.due_on else "—"
-    leaders = await recipients.unit_contacts(list(waiting), "leader")
     reporters = await recipients.unit_contacts(list(waiting), "reporter")
-    for unit_id, views in waiting.items():
-        for person in leaders.get(unit_id, []):
-            tr = Translator(person.locale)
-            text = tr.gettext(
-                "{unit} has not reported {count} tasks for {period}; the deadline was {due}.",
-                unit=names[unit_id], count=len(views), period=period.key, due=due,
-            )  # fmt: skip
-            lines = [text, "", *(f"{v.number}. {v.title[:60]}" for v in views)]
-            key = f"escalate:{plan.id}:{period.key}:unit:{unit_id}:{person.key}"
-            if await enqueue(
-                key,
-                person.identity,
-                Outbound(text="\n".join(lines), locale=tr.locale),
-                now=now,
-                contact_id=person.contact_id,
-            ):
-                queued += 1
     for person in await recipients.secretariat(plan.id):  # its own and the admins
         tr = Translator(person.locale)
         lines = [

@@ -6,6 +6,10 @@ unit has not answered in every plan still open (due day not passed), a task two 
 once, due by the earliest due day: not one reminder per plan. The outbox key names the person
 and the moment (``remind:contact:5:2026-11-25T0900``, ``remind:contact:5:manual-2026-11-25``),
 so plans reminding at the same moment send one message and a second run sends nothing.
+
+After the due day a silent unit's leader is told once (催办), every plan late at that moment in
+one message (:func:`escalate_leaders`); each plan's secretariat gets its own list
+(``cadence/jobs.py``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from bot.people import recipients
 from bot.reporting.prompts import request_buttons
 from bot.reporting.requests import RequestView, period_requests
 from bot.reporting.twins import fold_twins
-from bot.storage.models import ReportingPeriod
+from bot.storage.models import OutboxMessage, ReportingPeriod
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,5 +89,82 @@ async def remind_units(dues: list[Due], now: datetime, today: date) -> int:
             message = reminder_message(Translator(person.locale), listed, due_today=due_today)
             key = f"remind:{person.key}:{stamp}"
             if await enqueue(key, person.identity, message, now=now, contact_id=person.contact_id):
+                queued += 1
+    return queued
+
+
+@dataclass(frozen=True, slots=True)
+class Late:
+    """A plan's period past its due day, with the units that have not answered."""
+
+    plan_id: int
+    plan: str  # its short name
+    period: ReportingPeriod
+    waiting: dict[int, list[RequestView]]
+
+
+async def escalated(months: set[str]) -> dict[tuple[int, str], set[tuple[int, str]]]:
+    """Per (unit, leader), the (plan, period) a 催办 already told them of, read from the keys
+    (``escalate:1:2026-11:unit:5:contact:7|2:2026-11:``: plan 1 and plan 2 in one message)."""
+    told: dict[tuple[int, str], set[tuple[int, str]]] = defaultdict(set)
+    for month in months:
+        keys = await OutboxMessage.filter(
+            key__startswith="escalate:", key__contains=f":{month}:"
+        ).values_list("key", flat=True)
+        for key in keys:
+            head, *more = str(key).split("|")
+            parts = head.split(":")
+            if len(parts) < 7 or parts[3] != "unit" or not parts[1].isdigit():
+                continue  # a secretariat's list, not a unit's leader
+            plans = {(int(parts[1]), parts[2])}
+            for extra in more:
+                plan, _, rest = extra.partition(":")
+                if plan.isdigit():
+                    plans.add((int(plan), rest.rstrip(":")))
+            told[int(parts[4]), ":".join(parts[5:])] |= plans
+    return told
+
+
+def escalation_lines(tr: Translator, late: Late, unit_id: int, *, named: bool) -> list[str]:
+    """One plan's part of a 催办 to a unit's leader (under its plan's name when ``named``)."""
+    views = late.waiting[unit_id]
+    due = late.period.due_on.isoformat() if late.period.due_on else "—"
+    text = tr.gettext(
+        "{unit} has not reported {count} tasks for {period}; the deadline was {due}.",
+        unit=views[0].unit, count=len(views), period=late.period.key, due=due,
+    )  # fmt: skip
+    head = [f"【{late.plan}】"] if named else []
+    return [*head, text, "", *(f"{v.number}. {v.title[:60]}" for v in views)]
+
+
+async def escalate_leaders(lates: list[Late], now: datetime) -> int:
+    """Tell each silent unit's leader once what it has not reported, every late plan in one
+    message (a plan that turns late later: a message of its own)."""
+    units = sorted({u for late in lates for u in late.waiting})
+    leaders = await recipients.unit_contacts(units, "leader")
+    told = await escalated({late.period.key for late in lates})
+    queued = 0
+    for unit_id in units:
+        for person in leaders.get(unit_id, []):
+            done = told.get((unit_id, person.key), set())
+            fresh = [
+                late
+                for late in lates
+                if unit_id in late.waiting and (late.plan_id, late.period.key) not in done
+            ]
+            if not fresh:
+                continue
+            tr = Translator(person.locale)
+            named = len(fresh) > 1
+            lines: list[str] = []
+            for late in fresh:  # a blank line between plans
+                lines += ([""] if lines else []) + escalation_lines(tr, late, unit_id, named=named)
+            first = fresh[0]
+            key = (
+                f"escalate:{first.plan_id}:{first.period.key}:unit:{unit_id}:{person.key}"
+                + "".join(f"|{late.plan_id}:{late.period.key}:" for late in fresh[1:])
+            )
+            outbound = Outbound(text="\n".join(lines), locale=tr.locale)
+            if await enqueue(key, person.identity, outbound, now=now, contact_id=person.contact_id):
                 queued += 1
     return queued
