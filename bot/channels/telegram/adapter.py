@@ -25,9 +25,11 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from aiogram.types import BufferedInputFile, FSInputFile, Message, Update
 
 from bot.channels.parts import inline_content, split
+from bot.channels.telegram.lean import call
 from bot.channels.telegram.render import MAX_CHARS, keyboard, render_pieces, telegram_length
 from bot.channels.text import split_lines
 from bot.conversation.registry import text_inbound
@@ -189,7 +191,8 @@ class TelegramChannel:
         query = payload.get("callback_query")
         if query:
             notice = next((r.notice for r in replies if r.notice), "")
-            await self.bot.answer_callback_query(query["id"], text=notice[:200] or None)
+            answer = AnswerCallbackQuery(callback_query_id=query["id"], text=notice[:200] or None)
+            await call(self.bot, answer, request_timeout=self.send_timeout)
 
     # -- delivery -------------------------------------------------------------------------
 
@@ -240,25 +243,28 @@ class TelegramChannel:
         last_id: str | None = None
         if outbound.replaces and len(pieces) == 1 and await self._edit(outbound, pieces[0], markup):
             return outbound.replaces.split(":", 1)[-1]
-        steps: list[Callable[[], Awaitable[Message]]] = [
+        steps: list[Callable[[], Awaitable[str]]] = [
             partial(
-                self.bot.send_message,
+                self._send_text,
                 chat_id,
                 piece,
-                parse_mode="HTML",
-                reply_markup=markup if i == len(pieces) - 1 else None,
-                request_timeout=int(self.send_timeout),
+                markup if i == len(pieces) - 1 else None,
             )
             for i, piece in enumerate(pieces)
         ]
-        steps += [
-            partial(self.bot.send_document, chat_id, self._document(file))
-            for file in outbound.files
-        ]
+        steps += [partial(self._send_document, chat_id, file) for file in outbound.files]
         for step in steps:  # one, from the sender: it sends a message's parts one by one
-            sent = await step()
-            last_id = str(sent.message_id)
+            last_id = await step()
         return last_id
+
+    async def _send_text(self, chat_id: str, text: str, markup: Any) -> str:
+        method = SendMessage(chat_id=chat_id, text=text, parse_mode="HTML", reply_markup=markup)
+        sent = await call(self.bot, method, request_timeout=self.send_timeout)
+        return str(sent["message_id"])
+
+    async def _send_document(self, chat_id: str, file: OutFile) -> str:
+        sent = await self.bot.send_document(chat_id, self._document(file))
+        return str(sent.message_id)
 
     def _document(self, file: OutFile) -> BufferedInputFile | FSInputFile:
         """A file on disk, or one made from the message's own text (a long text in full)."""
@@ -273,13 +279,14 @@ class TelegramChannel:
         if not message_id.isdecimal():
             return False
         try:
-            await self.bot.edit_message_text(
+            edit = EditMessageText(
                 text=piece,
                 chat_id=chat_id,
                 message_id=int(message_id),
                 parse_mode="HTML",
                 reply_markup=markup,
             )
+            await call(self.bot, edit, request_timeout=self.send_timeout)
         except TelegramBadRequest as exc:
             if "not modified" in exc.message:
                 return True

@@ -14,9 +14,11 @@ from typing import Any, Protocol
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.methods import GetUpdates
 from aiohttp import web
 
 from bot.channels.telegram.adapter import CHANNEL, update_key
+from bot.channels.telegram.lean import call
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query"]
@@ -42,10 +44,9 @@ async def poll(bot: Bot, store: UpdateStore, stop: asyncio.Event, wait: int = 25
     backoff = 1.0
     while not stop.is_set():
         try:
-            updates = await bot.get_updates(
-                offset=offset,
-                timeout=wait,
-                allowed_updates=ALLOWED_UPDATES,
+            updates = await call(  # stored as JSON: read as aiogram's models only when handled
+                bot,
+                GetUpdates(offset=offset, timeout=wait, allowed_updates=ALLOWED_UPDATES),
                 request_timeout=wait + 10,
             )
         except TelegramRetryAfter as exc:
@@ -59,10 +60,7 @@ async def poll(bot: Bot, store: UpdateStore, stop: asyncio.Event, wait: int = 25
         backoff = 1.0
         if not updates:
             continue
-        batch = [
-            (str(u.update_id), u.model_dump(mode="json", exclude_none=True, by_alias=True))
-            for u in updates
-        ]
+        batch = [(str(update["update_id"]), update) for update in updates]
         try:
             await store.store_many(CHANNEL, batch)
         except Exception as exc:  # the database is away: keep the offset, fetch them again
@@ -72,7 +70,7 @@ async def poll(bot: Bot, store: UpdateStore, stop: asyncio.Event, wait: int = 25
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)
             continue
-        offset = updates[-1].update_id + 1
+        offset = int(updates[-1]["update_id"]) + 1
 
 
 def person_of(update: dict[str, Any]) -> str:

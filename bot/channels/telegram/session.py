@@ -7,10 +7,10 @@ with back-off, so a rejected or unreachable token never takes WeCom down with it
 from __future__ import annotations
 
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
 
+from bot.channels.telegram.lean import LeanSession
 from bot.config import Settings
 from bot.delivery.channel import Probe
 from bot.domain.messages import N_, msg
@@ -49,7 +49,7 @@ def make_bot(settings: Settings) -> Bot:
     assert settings.telegram_token is not None
     server = TelegramAPIServer.from_base(settings.telegram_api_base.rstrip("/"))
     proxy = settings.telegram_proxy.get_secret_value() if settings.telegram_proxy else None
-    session = AiohttpSession(api=server, proxy=proxy) if proxy else AiohttpSession(api=server)
+    session = LeanSession(api=server, proxy=proxy) if proxy else LeanSession(api=server)
     return Bot(settings.telegram_token.get_secret_value(), session=session)
 
 
