@@ -126,6 +126,49 @@ async def due(now: datetime, limit: int, channels: set[str]) -> list[OutboxMessa
     )
 
 
+async def claim_due(
+    now: datetime, limit: int, channels: set[str], *, owner: str, at: datetime, until: datetime
+) -> list[OutboxMessage]:
+    """Lease the pending rows of ``channels`` whose time (``now``, the business clock) has
+    come, oldest first, at most ``limit``, to ``owner`` from ``at`` until ``until`` (real
+    time): one statement for a sender's pass. PostgreSQL skips rows another sender is
+    claiming (``FOR UPDATE SKIP LOCKED``); on SQLite the single writer makes it atomic. What
+    the pass does not send goes back with :func:`release`."""
+    if not channels:
+        return []
+    names = sorted(channels)
+    marks = _marks(5 + len(names))  # in the order they appear in the statement
+    (by, since, to, due_by), within, most = marks[:4], marks[4:-1], marks[-1]
+    pending = (  # names and placeholders only: the values are bound
+        f'SELECT "id" FROM "outbox_message" WHERE "state" = \'pending\' '  # noqa: S608
+        f'AND "next_attempt_at" <= {due_by} AND "channel" IN ({", ".join(within)}) '
+        f'ORDER BY "id" LIMIT {most}'
+    )
+    if on_postgres():
+        pending += " FOR UPDATE SKIP LOCKED"
+    sql = (
+        f'UPDATE "outbox_message" SET "state" = \'sending\', "lease_owner" = {by}, '  # noqa: S608
+        f'"claimed_at" = {since}, "lease_until" = {to} WHERE "id" IN ({pending}) RETURNING *'
+    )
+    found = await OutboxMessage._meta.db.execute_query_dict(
+        sql, [owner, at, until, now, *names, limit]
+    )
+    rows = [OutboxMessage._init_from_db(**row) for row in found]
+    return sorted(rows, key=lambda row: row.id)
+
+
+async def release(rows: list[OutboxMessage], *, owner: str, due: datetime | None = None) -> int:
+    """Give back claimed rows a pass did not send (pending again, due as they were or from
+    ``due``), if still under ``owner``'s lease."""
+    ids = [row.id for row in rows]
+    if not ids:
+        return 0
+    later = {} if due is None else {"next_attempt_at": due}
+    return await OutboxMessage.filter(id__in=ids, state="sending", lease_owner=owner).update(
+        state="pending", lease_owner=None, lease_until=None, **later
+    )
+
+
 async def claim(row: OutboxMessage, *, owner: str, now: datetime, until: datetime) -> bool:
     """Lease a pending row to ``owner`` until ``until``; False when another sender has it.
 

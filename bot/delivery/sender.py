@@ -144,9 +144,20 @@ class Sender:
         return await outbox.take_over(self.lease_clock(), channels, self.lease)
 
     async def send_due(self, limit: int = 50) -> int:
-        """One pass over due messages; returns how many went out."""
-        now = self.clock()
-        rows = await outbox.due(now, limit, self.active())
+        """One pass over due messages, claimed together (one statement); returns how many
+        went out. What the pass does not send is given back at its end."""
+        now, wall = self.clock(), self.lease_clock()
+        rows = await outbox.claim_due(
+            now, limit, self.active(), owner=self.owner, at=wall, until=wall + self.lease
+        )
+        try:
+            return await self._pass(rows, now)
+        finally:
+            unsent = [r for r in rows if r.state == "sending" and r.lease_owner == self.owner]
+            if unsent:
+                await outbox.release(unsent, owner=self.owner)
+
+    async def _pass(self, rows: list[OutboxMessage], now: datetime) -> int:
         sent = 0
         held = await self._held_back(rows, now)
         paused: set[str] = set()
@@ -169,12 +180,14 @@ class Sender:
             wait = self.pacer.recipient_delay(row.channel, external, slots) if slots else 0.0
             if wait > 0:
                 held[row.recipient] = row.id
-                await self._hold(row.recipient, self.clock() + timedelta(seconds=wait))
+                until = self.clock() + timedelta(seconds=wait)
+                await self._hold(row.recipient, until)
+                await outbox.release([row], owner=self.owner, due=until)
+                row.state = "pending"
                 continue
             await self._pace(row.channel, max(slots, 1))
-            wall = self.lease_clock()
-            if not await outbox.claim(row, owner=self.owner, now=wall, until=wall + self.lease):
-                continue  # another sender took it
+            if row.lease_until is None or row.lease_until - self.lease_clock() < self.lease / 2:
+                continue  # paced so long its lease runs short: the next pass claims it anew
             sent += await self._send(channel, row, external, part, slots=slots, parts=len(steps))
             if row.state == "pending":  # a part went out, the next waits for the next pass
                 held[row.recipient] = row.id
