@@ -45,24 +45,32 @@ async def test_a_handlers_save_and_the_senders_note_never_undo_each_other(
     inbound = text_inbound(channel="wecom", sender="zs", chat="zs", text="好")
     turn = await Turn.load(inbound, deps, REGISTRY)
     await turn.set_flow("report", {"step": 0})
+    await turn.save()
     await remember_options(WHO, step(0))
     for n in range(1, 31):
         # the handler has loaded the person's state (the sender notes the step before it)
         turn = await Turn.load(inbound, deps, REGISTRY)
         first, second = (
-            (turn.set_flow("report", {"step": n}), remember_options(WHO, step(n)))
+            (_step_saved(turn, n), remember_options(WHO, step(n)))
             if n % 2
-            else (remember_options(WHO, step(n)), turn.set_flow("report", {"step": n}))
+            else (remember_options(WHO, step(n)), _step_saved(turn, n))
         )
         await asyncio.gather(first, second)  # two tasks: their statements interleave
         state = await ConversationState.get(identity=WHO)
         assert (state.flow, state.data) == ("report", {"step": n}), n  # the flow moved on
         assert await offered_options(WHO) == choices(n), n  # and the step's options stand
     await turn.clear_flow()
+    await turn.save()
     assert await offered_options(WHO) == choices(30)  # leaving a flow keeps the last options
     await remember_options(WHO, Outbound(text="请输入百分比", free_input=True))
     assert await offered_options(WHO) is None  # a step asking for typed input forgets them
     assert (await ConversationState.get(identity=WHO)).data == {}
+
+
+async def _step_saved(turn: Turn, n: int) -> None:
+    """A handler's step: the state set, and written when the turn is over."""
+    await turn.set_flow("report", {"step": n})
+    await turn.save()
 
 
 async def _legacy_rows(url: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -57,6 +57,7 @@ class Turn:
     state: ConversationState | None
     commands: Registry  # every chat command (what /help lists)
     replies: list[Outbound] = field(default_factory=list)
+    unsaved: bool = False  # the state was set during the turn and is not written yet
 
     @classmethod
     async def load(cls, inbound: Inbound, deps: Deps, commands: Registry) -> Turn:
@@ -142,16 +143,30 @@ class Turn:
         return dict(self.state.data) if self.state else {}
 
     async def set_flow(self, flow: str, data: dict[str, Any]) -> None:
-        """Store where the speaker is."""
+        """Note where the speaker is; written once when the turn is over (:meth:`save`), so
+        a handler moving through several steps in one turn costs one statement."""
         kept = {k: v for k, v in self.data.items() if k in KEPT_KEYS}  # the channel's choices
         payload = {**data, **kept}
         if self.state is None:
-            self.state = await ConversationState.create(
-                identity=self.inbound.identity, flow=flow, data=payload
-            )
+            self.state = ConversationState(identity=self.inbound.identity, flow=flow, data=payload)
         else:
             self.state.flow, self.state.data = flow, payload
-            await self.state.save(update_fields=["flow", "data", "updated_at"])
+        self.unsaved = True
+
+    async def save(self) -> None:
+        """Write the state the turn set, in one statement (inserted or updated); the router
+        calls it when the handler is done, inside the update's transaction."""
+        if not self.unsaved or self.state is None:
+            return
+        self.unsaved = False
+        state = self.state
+        data = ConversationState._meta.fields_map["data"].to_db_value(state.data, state)
+        db = ConversationState._meta.db
+        postgres = str(db.capabilities.dialect) == "postgres"
+        rows = await db.execute_query_dict(
+            _save_sql(postgres), [state.identity, state.flow, data, datetime.now(UTC)]
+        )
+        state.id = rows[0]["id"]
 
     async def clear_flow(self) -> None:
         """Leave any flow (the options last offered stay until the next step replaces them)."""
@@ -160,6 +175,19 @@ class Turn:
 
 
 Handler = Callable[[Turn], Awaitable[None]]  # a chat command's handler
+
+
+@cache
+def _save_sql(postgres: bool) -> str:
+    """The speaker's state, inserted or updated in one statement."""
+    one, two, three, four = ("$1", "$2", "$3", "$4") if postgres else ("?", "?", "?", "?")
+    return (  # names and placeholders only: the values are bound
+        'INSERT INTO "conversation_state" ("identity", "flow", "data", "updated_at") '  # noqa: S608
+        f"VALUES ({one}, {two}, {three}, {four}) "
+        'ON CONFLICT ("identity") DO UPDATE SET "flow" = EXCLUDED."flow", '
+        '"data" = EXCLUDED."data", "updated_at" = EXCLUDED."updated_at" RETURNING "id"'
+    )
+
 
 _SPEAKER = (("c_", Contact, "c"), ("u_", Unit, "u"), ("s_", ConversationState, "s"))
 

@@ -60,6 +60,7 @@ async def handle(inbound: Inbound, deps: Deps) -> list[Outbound]:
         await _route(turn)
     except RefusedError as refused:
         turn.refuse(turn.say(refused.message))  # a refused press leaves its card as it was
+    await turn.save()  # where the speaker is now, in one statement
     return turn.replies
 
 

@@ -15,6 +15,7 @@ from bot.domain.narrative import progress_text
 from bot.domain.reporting import Quarter, Status
 from bot.domain.workdays import add_workdays, is_workday
 from bot.i18n import Translator
+from bot.reporting import plainsql
 from bot.reporting.latest import LatestReport, latest_in_periods
 from bot.storage.models import (
     Assignment,
@@ -153,14 +154,19 @@ ALREADY = {
 }
 
 
+WAITING_SQL = (  # whether any of a unit's summaries waits for the reporter (draft or returned)
+    'SELECT 1 FROM "quarterly_summary" WHERE "unit_id" = ? '
+    "AND \"state\" IN ('draft', 'returned') LIMIT 1"
+)
+
+
 async def rewritable(unit_id: int | None) -> list[QuarterlySummary]:
     """The unit's summaries of its latest quarter waiting for the reporter (a draft, or
     returned): their newest versions, with task and period. An earlier quarter's draft left
     unsubmitted is not asked about again with every message."""
     if unit_id is None:
         return []
-    waiting = QuarterlySummary.filter(unit_id=unit_id, state__in=("draft", "returned"))
-    if not await waiting.exists():  # most of the year: one cheap look, nothing hydrated
+    if not await plainsql.rows(WAITING_SQL, unit_id):  # most of the year: one plain look, no model
         return []
     rows = await QuarterlySummary.filter(unit_id=unit_id).select_related("task", "period")
     if not rows:
