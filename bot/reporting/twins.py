@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.twins import task_text_key
-from bot.reporting.asked import Asked, asked
+from bot.reporting.asked import Asked, asked, requirements
 from bot.reporting.plainsql import rows
-from bot.reporting.requests import OPEN_STATES, RequestView, goal_of
-from bot.storage.models import Attachment, AuditLog, ProgressReport, ReportRequest
+from bot.reporting.requests import RequestView, goal_of
+from bot.storage.models import Attachment, AuditLog, ProgressReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,28 +49,27 @@ def _plans(entry: tuple[RequestView, list[RequestView]]) -> set[int]:
     return {entry[0].plan_id, *(t.plan_id for t in entry[1])}
 
 
+TWINS_SQL = (  # the unit's open requests of the same period in other active plans
+    'SELECT q."id", t."title", t."requirements" FROM "report_request" q '
+    'JOIN "reporting_period" p ON p."id" = q."period_id" JOIN "plan" l ON l."id" = p."plan_id" '
+    'JOIN "task" t ON t."id" = q."task_id" '
+    'WHERE q."unit_id" = ? AND p."key" = ? AND p."plan_id" <> ? AND l."retired_at" IS NULL '
+    "AND q.\"state\" IN ('open', 'answered') AND t.\"retired_at\" IS NULL "
+    'ORDER BY p."plan_id", q."id"'
+)
+
+
 async def twin_requests(request: Asked) -> list[int]:
     """The open requests of other active plans that are twins of ``request``: the same unit
     and period, a task with the same title and goal."""
     text = task_text_key(request.title, request.goal)
     if not text:
         return []
-    candidates = (
-        await ReportRequest.filter(
-            unit_id=request.unit_id,
-            period__key=request.period,
-            period__plan__retired_at=None,
-            state__in=OPEN_STATES,
-            task__retired_at=None,
-        )
-        .exclude(period__plan_id=request.plan_id)
-        .order_by("period__plan_id", "id")
-        .values("id", "task__title", "task__requirements")
-    )
+    candidates = await rows(TWINS_SQL, request.unit_id, request.period, request.plan_id)
     return [
         int(row["id"])
         for row in candidates
-        if task_text_key(str(row["task__title"]), goal_of(row["task__requirements"])) == text
+        if task_text_key(str(row["title"]), goal_of(requirements(row["requirements"]))) == text
     ]
 
 
