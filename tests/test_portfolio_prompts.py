@@ -363,3 +363,30 @@ async def test_a_leader_hears_of_every_late_plan_in_one_message(world: Dialogue)
         "",
         "1. 建设校园足球场。",
     ]
+
+
+async def test_report_lists_a_shared_task_once(world: Dialogue) -> None:
+    d = world
+    await dispatch_month(NOVEMBER, now=d.clock(), today=date(2026, 11, 2))
+    listed = "\n".join(
+        [
+            "Open report requests (✓ = reported, can still be revised):",
+            "",
+            "[教育 2026-11] Task 1 推进集团化办学改革。",
+            "[教育 2026-11] Task 2 建设智慧校园。(also reported for: 卫生 Task 2)",
+            "[教育 2026-11] Task 3 改善农村学校办学条件。",
+            "[卫生 2026-11] Task 3 开展校园健康行动。",
+            "[体育 2026-11] Task 1 建设校园足球场。",
+        ]
+    )
+    assert await d.says(EDU, "/report") == reply(listed)
+    assert [label for label, _ in d.buttons(EDU)] == [b for row in EDU_BUTTONS for b in row]
+    which = await d.says(EDU, "学校接入工作正在推进。")  # no task named: which one, each once
+    assert which == reply("Which task is this for?")
+    assert [label for label, _ in d.buttons(EDU)] == [
+        "教育 task 1: 推进集团化办学改革。",
+        "教育 task 2: 建设智慧校园。",
+        "教育 task 3: 改善农村学校办学条件。",
+        "卫生 task 3: 开展校园健康行动。",
+        "体育 task 1: 建设校园足球场。",
+    ]

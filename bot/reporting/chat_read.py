@@ -209,9 +209,8 @@ async def _outside(
             data |= {k: said[k] for k in ("status", "percent") if k in said}
     data["attachments"] = files
     await turn.set_flow(flow.STASH, data)
-    buttons = tuple(
-        (Button(task_choice(turn.tr, v, waiting), payload("f", v.id)),) for v in waiting
-    )
+    listed = [a.view for a in fold_twins(waiting)]  # a task two plans share: once
+    buttons = tuple((Button(task_choice(turn.tr, v, listed), payload("f", v.id)),) for v in listed)
     turn.reply(turn._("Which task is this for?"), buttons=buttons)
 
 

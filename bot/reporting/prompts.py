@@ -249,13 +249,18 @@ def monthly_prompt(
 
 
 def open_requests_message(tr: Translator, views: list[RequestView]) -> Outbound:
-    """What ``/report`` answers: the open requests, or that there are none."""
+    """What ``/report`` answers: the open requests (a task two plans share once), or that
+    there are none."""
     if not views:
         return Outbound(text=tr.gettext("Your unit has no open report requests right now."))
     lines = [tr.gettext("Open report requests (✓ = reported, can still be revised):"), ""]
     plans = len({v.plan_id for v in views}) > 1
+    asks = fold_twins(views)
     lines += [
-        (f"[{v.plan} {v.period}] " if plans else f"[{v.period}] ") + request_line(tr, v)
-        for v in views
+        (f"[{a.view.plan} {a.view.period}] " if plans else f"[{a.view.period}] ")
+        + request_line(tr, a.view)
+        + (twin_note(tr, a) if a.twins else "")
+        for a in asks
     ]
-    return Outbound(text="\n".join(lines), buttons=request_buttons(tr, views))
+    listed = [a.view for a in asks]
+    return Outbound(text="\n".join(lines), buttons=request_buttons(tr, listed, plans=plans))
