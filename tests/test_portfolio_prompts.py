@@ -17,6 +17,7 @@ import pytest
 from bot.cadence.dispatch import dispatch, dispatch_month
 from bot.cadence.jobs import run_escalation, run_reminders
 from bot.cadence.prompting import month_views
+from bot.delivery.outbox import enqueue
 from bot.domain.conversation import Outbound
 from bot.domain.reporting import Month
 from bot.i18n import Translator
@@ -26,6 +27,7 @@ from bot.plans.importing import import_plan
 from bot.reporting.prompts import monthly_prompt
 from bot.storage.models import (
     AuditLog,
+    Contact,
     OutboxMessage,
     Plan,
     ProgressReport,
@@ -390,3 +392,16 @@ async def test_report_lists_a_shared_task_once(world: Dialogue) -> None:
         "卫生 task 3: 开展校园健康行动。",
         "体育 task 1: 建设校园足球场。",
     ]
+
+
+async def test_a_prompt_queued_before_the_upgrade_counts(world: Dialogue) -> None:
+    """A prompt queued under the older key (one per plan and unit) is not sent again."""
+    d = world
+    contact = await Contact.get(identity=EDU.identity)
+    old = f"dispatch:1:2026-11:unit:{contact.unit_id}:contact:{contact.id}"
+    await enqueue(old, EDU.identity, Outbound(text="教育's prompt"), now=d.clock())
+    await dispatch_month(NOVEMBER, now=d.clock(), today=date(2026, 11, 2))
+    first, later = await prompts_to(EDU)
+    assert first.text == "教育's prompt"
+    assert later.text.splitlines()[0].startswith("县教育局: 2 more tasks to report this month")
+    assert "【教育】" not in later.text
