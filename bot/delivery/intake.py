@@ -35,7 +35,7 @@ from bot.delivery.channel import Channel
 from bot.delivery.choices import read_choice
 from bot.delivery.claimed import Claimed
 from bot.delivery.inbox import MAX_ATTEMPTS
-from bot.delivery.outbox import enqueue, on_postgres
+from bot.delivery.outbox import Queued, enqueue, enqueue_many, on_postgres
 from bot.domain.conversation import Inbound, Outbound
 from bot.i18n import Translator
 from bot.storage.locks import lease_owner
@@ -207,6 +207,7 @@ class Intake:
                     try:
                         async with in_transaction():  # a savepoint: a failure undoes this alone
                             await self._handle_one(item)
+                            await enqueue_many(self._queued(item), now=self.deps.clock())
                     except Exception as exc:
                         log.exception("update %s/%s failed", row.channel, row.external_key)
                         item.replies = []
@@ -233,6 +234,8 @@ class Intake:
                     if item.row.id in won:
                         await self._handle_one(item)
                         handled.append(item)
+                queued = [q for item in handled for q in self._queued(item)]
+                await enqueue_many(queued, now=self.deps.clock())  # one statement for all
         except Exception:
             log.info("a batch of %d updates failed; handling them one by one", len(items))
             for item in items:
@@ -254,10 +257,17 @@ class Intake:
         if inbound is None:
             return
         item.replies = await handle(await read_choice(item.channel, inbound), item.deps)
-        now = item.deps.clock()
-        for i, reply in enumerate(item.replies):
-            recipient = reply.recipient or inbound.chat_identity
-            await enqueue(f"reply:{row.id}:{i}", recipient, reply, now=now)
+
+    @staticmethod
+    def _queued(item: Claimed) -> list[Queued]:
+        """The item's replies as the outbox queues them (a key per reply of the update)."""
+        row, inbound = item.row, item.inbound
+        if inbound is None:
+            return []
+        return [
+            (f"reply:{row.id}:{i}", reply.recipient or inbound.chat_identity, reply, None)
+            for i, reply in enumerate(item.replies)
+        ]
 
     async def _failed(self, item: Claimed, exc: Exception, *, unmark: bool) -> None:
         """Count the attempt and give the lease back (or give up and apologise); ``unmark``

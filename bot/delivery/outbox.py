@@ -75,20 +75,35 @@ async def enqueue(
     concurrently elsewhere is skipped by the database. Every column the model has is written
     with its default, so a new column needs no change here.
     """
-    given = {
-        "key": key,
-        "channel": channel_of(recipient),
-        "recipient": recipient,
-        "contact_id": contact_id,
-        "payload": outbound.to_json(),
-        "next_attempt_at": now,
-    }
-    fields, sql = _insert_statement(on_postgres())
-    values = [
-        field.to_db_value(given[name] if name in given else _default(field), OutboxMessage)
-        for name, field in fields
-    ]
-    return bool(await OutboxMessage._meta.db.execute_query_dict(sql, values))
+    return bool(await enqueue_many([(key, recipient, outbound, contact_id)], now=now))
+
+
+Queued = tuple[str, str, Outbound, int | None]  # key, recipient, message, contact
+
+
+async def enqueue_many(items: list[Queued], *, now: datetime) -> int:
+    """:func:`enqueue` for several messages in one statement (a batch of updates' replies);
+    how many were new."""
+    if not items:
+        return 0
+    postgres = on_postgres()
+    fields = _insert_fields()
+    values: list[Any] = []
+    for key, recipient, outbound, contact_id in items:
+        given = {
+            "key": key,
+            "channel": channel_of(recipient),
+            "recipient": recipient,
+            "contact_id": contact_id,
+            "payload": outbound.to_json(),
+            "next_attempt_at": now,
+        }
+        values += [
+            field.to_db_value(given[name] if name in given else _default(field), OutboxMessage)
+            for name, field in fields
+        ]
+    sql = _insert_statement(postgres, len(items))
+    return len(await OutboxMessage._meta.db.execute_query_dict(sql, values))
 
 
 def _default(field: Field[Any]) -> Any:
@@ -100,17 +115,29 @@ def _default(field: Field[Any]) -> Any:
 
 
 @cache
-def _insert_statement(postgres: bool) -> tuple[tuple[tuple[str, Field[Any]], ...], str]:
-    """The fields :func:`enqueue` writes and its statement, built once per dialect."""
+def _insert_fields() -> tuple[tuple[str, Field[Any]], ...]:
+    """The fields :func:`enqueue_many` writes: every one but the key."""
     meta = OutboxMessage._meta
     names = [n for n in sorted(meta.fields_db_projection) if n != meta.pk_attr]
+    return tuple((n, meta.fields_map[n]) for n in names)
+
+
+@cache
+def _insert_statement(postgres: bool, count: int) -> str:
+    """The statement of :func:`enqueue_many` for ``count`` rows, built once per dialect and
+    count."""
+    meta = OutboxMessage._meta
+    names = [name for name, _ in _insert_fields()]
     columns = ", ".join(f'"{meta.fields_db_projection[n]}"' for n in names)
-    marks = ", ".join(f"${i}" if postgres else "?" for i in range(1, len(names) + 1))
-    sql = (  # only column names and placeholders are formatted in; the values are bound
-        f'INSERT INTO "outbox_message" ({columns}) VALUES ({marks}) '  # noqa: S608
+    width = len(names)
+    rows = ", ".join(
+        "(" + ", ".join(f"${r * width + i}" if postgres else "?" for i in range(1, width + 1)) + ")"
+        for r in range(count)
+    )
+    return (  # only column names and placeholders are formatted in; the values are bound
+        f'INSERT INTO "outbox_message" ({columns}) VALUES {rows} '  # noqa: S608
         'ON CONFLICT ("key") DO NOTHING RETURNING "id"'
     )
-    return tuple((n, meta.fields_map[n]) for n in names), sql
 
 
 async def due(now: datetime, limit: int, channels: set[str]) -> list[OutboxMessage]:
