@@ -121,7 +121,7 @@ async def test_duplicates_are_stored_once_and_handled_once(worker: Intake) -> No
 async def test_a_failing_update_is_retried_then_apologised_for(
     worker: Intake, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken(inbound: Inbound, deps: Deps) -> list[Outbound]:
+    async def broken(inbound: Inbound, deps: Deps, *_: object) -> list[Outbound]:
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(intake_module, "handle", broken)
@@ -144,7 +144,7 @@ async def test_an_update_that_fails_in_a_batch_rolls_back_alone(
     after writing leaves nothing behind, is given back for a later attempt, and the others
     are kept with their replies."""
 
-    async def writes_then_maybe_fails(inbound: Inbound, deps: Deps) -> list[Outbound]:
+    async def writes_then_maybe_fails(inbound: Inbound, deps: Deps, *_: object) -> list[Outbound]:
         await ConversationState.create(identity=inbound.identity, flow="x", data={})
         if inbound.text == "坏":
             raise RuntimeError("handler bug")
@@ -173,7 +173,7 @@ async def test_a_burst_is_queued_and_handled_later_in_order_with_one_notice(
     """40 messages at once from one person: 30 handled, 10 kept for later, none lost."""
     seen: list[str] = []
 
-    async def recording(inbound: Inbound, deps: Deps) -> list[Outbound]:
+    async def recording(inbound: Inbound, deps: Deps, *_: object) -> list[Outbound]:
         seen.append(inbound.text)
         return [Outbound(text=f"收到 {inbound.text}")]
 

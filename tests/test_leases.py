@@ -56,7 +56,7 @@ def handled(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     """Every text the handler was given, per person, in the order it was handled."""
     seen: dict[str, list[str]] = defaultdict(list)
 
-    async def recording(inbound: Inbound, deps: Deps) -> list[Outbound]:
+    async def recording(inbound: Inbound, deps: Deps, *_: object) -> list[Outbound]:
         seen[inbound.identity].append(inbound.text or "")
         await asyncio.sleep(0)  # let the other worker run in between
         return [Outbound(text=f"收到 {inbound.text}")]

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from bot.conversation.speakers import Speaker, speakers
 from bot.delivery.options import KEPT_KEYS
 from bot.domain.commands import Registry
 from bot.domain.conversation import Button, Inbound, InboundFile, Outbound
 from bot.domain.messages import Message
 from bot.i18n import Translator, normalise_locale
-from bot.storage.models import ChatBinding, Contact, ConversationState, Unit
+from bot.storage.models import ChatBinding, Contact, ConversationState
 
 
 class FileSource(Protocol):
@@ -58,12 +59,17 @@ class Turn:
     commands: Registry  # every chat command (what /help lists)
     replies: list[Outbound] = field(default_factory=list)
     unsaved: bool = False  # the state was set during the turn and is not written yet
+    summary_waiting: bool = True  # whether a quarterly summary of the unit may wait for them
 
     @classmethod
-    async def load(cls, inbound: Inbound, deps: Deps, commands: Registry) -> Turn:
-        """Look up the speaker's binding (with its unit) and stored state in one query, and
-        in a group the chat's binding."""
-        contact, state = await _speaker(inbound.identity)
+    async def load(
+        cls, inbound: Inbound, deps: Deps, commands: Registry, speaker: Speaker | None = None
+    ) -> Turn:
+        """Look up the speaker's binding (with its unit) and stored state in one query (or
+        take them as a batch read them: ``speaker``), and in a group the chat's binding."""
+        if speaker is None:
+            speaker = (await speakers([inbound.identity]))[inbound.identity]
+        contact, state = speaker.contact, speaker.state
         chat = None
         if inbound.is_group:
             chat = await ChatBinding.get_or_none(identity=inbound.chat_identity, active=True)
@@ -74,7 +80,9 @@ class Turn:
             if chat
             else normalise_locale(inbound.language)
         )
-        return cls(inbound, deps, contact, chat, Translator(locale), deps.clock(), state, commands)
+        turn = cls(inbound, deps, contact, chat, Translator(locale), deps.clock(), state, commands)
+        turn.summary_waiting = speaker.summary_waiting
+        return turn
 
     @property
     def today(self) -> date:
@@ -187,47 +195,3 @@ def _save_sql(postgres: bool) -> str:
         'ON CONFLICT ("identity") DO UPDATE SET "flow" = EXCLUDED."flow", '
         '"data" = EXCLUDED."data", "updated_at" = EXCLUDED."updated_at" RETURNING "id"'
     )
-
-
-_SPEAKER = (("c_", Contact, "c"), ("u_", Unit, "u"), ("s_", ConversationState, "s"))
-
-
-@cache
-def _speaker_sql(postgres: bool) -> str:
-    """The speaker's newest active binding, its unit and their conversation state: one row,
-    whichever of them exist (columns from the models, so a new field is read too)."""
-    columns = ", ".join(
-        f'{alias}."{column}" AS "{prefix}{column}"'
-        for prefix, model, alias in _SPEAKER
-        for column in sorted(model._meta.db_fields)
-    )
-    one, two = ("$1", "$2") if postgres else ("?", "?")
-    # names come from the models; values are bound parameters
-    return (
-        f"SELECT {columns} FROM (SELECT 1 AS one) AS me "  # noqa: S608
-        f'LEFT JOIN "contact" AS c ON c."id" = (SELECT MAX("id") FROM "contact" '
-        f'WHERE "identity" = {one} AND "active" = {two}) '
-        f'LEFT JOIN "unit" AS u ON u."id" = c."unit_id" '
-        f'LEFT JOIN "conversation_state" AS s ON s."identity" = {one}'
-    )
-
-
-async def _speaker(identity: str) -> tuple[Contact | None, ConversationState | None]:
-    """The speaker's binding (its unit loaded, as ``select_related`` would) and state."""
-    db = Contact._meta.db
-    sql = _speaker_sql(str(db.capabilities.dialect) == "postgres")
-    params: list[Any] = [identity, True]
-    if str(db.capabilities.dialect) != "postgres":
-        params.append(identity)
-    row = (await db.execute_query_dict(sql, params))[0]
-    found: dict[str, Any] = {}
-    for prefix, model, _ in _SPEAKER:
-        if row[f"{prefix}id"] is None:
-            found[prefix] = None
-            continue
-        fields = {column: row[f"{prefix}{column}"] for column in model._meta.db_fields}
-        found[prefix] = model._init_from_db(**fields)
-    contact, unit, state = found["c_"], found["u_"], found["s_"]
-    if contact is not None:
-        object.__setattr__(contact, "_unit", unit)  # what select_related("unit") leaves
-    return contact, state

@@ -13,6 +13,7 @@ from bot.board import chat as board
 from bot.cadence import chat_extensions as extensions
 from bot.conversation.context import Deps, Handler, Turn
 from bot.conversation.registry import REGISTRY
+from bot.conversation.speakers import Speaker
 from bot.domain.commands import SECRETARIAT, Command, allowed
 from bot.domain.conversation import Inbound, Outbound
 from bot.domain.errors import RefusedError
@@ -53,9 +54,10 @@ if set(HANDLERS) != set(REGISTRY.by_name):  # a declaration without a handler, o
     raise RuntimeError(f"commands and handlers differ: {set(HANDLERS) ^ set(REGISTRY.by_name)}")
 
 
-async def handle(inbound: Inbound, deps: Deps) -> list[Outbound]:
-    """Handle one inbound; the replies are returned for the caller to queue in the outbox."""
-    turn = await Turn.load(inbound, deps, REGISTRY)
+async def handle(inbound: Inbound, deps: Deps, speaker: Speaker | None = None) -> list[Outbound]:
+    """Handle one inbound; the replies are returned for the caller to queue in the outbox.
+    ``speaker``: who is speaking, when the caller read it with its batch."""
+    turn = await Turn.load(inbound, deps, REGISTRY, speaker)
     try:
         await _route(turn)
     except RefusedError as refused:

@@ -30,6 +30,7 @@ from tortoise.transactions import in_transaction
 
 from bot.conversation.context import Deps
 from bot.conversation.router import handle
+from bot.conversation.speakers import Speaker, speakers
 from bot.delivery import flood, inbox
 from bot.delivery.channel import Channel
 from bot.delivery.choices import read_choice
@@ -230,10 +231,12 @@ class Intake:
                     [i.row.id for i in items], owner=self.owner,
                     processed_at=self.deps.clock(), handled_at=self.lease_clock(),
                 )  # fmt: skip
-                for item in items:
-                    if item.row.id in won:
-                        await self._handle_one(item)
-                        handled.append(item)
+                mine = [i for i in items if i.row.id in won]
+                speaking = await speakers([i.inbound.identity for i in mine if i.inbound])
+                for item in mine:
+                    who = speaking.get(item.inbound.identity) if item.inbound else None
+                    await self._handle_one(item, who)
+                    handled.append(item)
                 queued = [q for item in handled for q in self._queued(item)]
                 await enqueue_many(queued, now=self.deps.clock())  # one statement for all
         except Exception:
@@ -249,14 +252,14 @@ class Intake:
                 log.info("update %s/%s was taken over by another worker", row.channel, row.id)
         return True
 
-    async def _handle_one(self, item: Claimed) -> None:
+    async def _handle_one(self, item: Claimed, speaker: Speaker | None = None) -> None:
         row, inbound = item.row, item.inbound
         payload = inbox.redacted(row.payload, inbound)
         if payload is not None:
             await InboxUpdate.filter(id=row.id).update(payload=payload)
         if inbound is None:
             return
-        item.replies = await handle(await read_choice(item.channel, inbound), item.deps)
+        item.replies = await handle(await read_choice(item.channel, inbound), item.deps, speaker)
 
     @staticmethod
     def _queued(item: Claimed) -> list[Queued]:

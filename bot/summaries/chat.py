@@ -104,6 +104,8 @@ async def offer_rewrite(turn: Turn, text: str) -> bool:
     False when no summary waits, or the text names a task (it is a monthly report).
     """
     assert turn.contact is not None
+    if not turn.summary_waiting:  # read with the speaker: nothing waits, most of the year
+        return False
     waiting = await rewritable(turn.contact.unit_id)
     if not waiting or any(r.task for r in read_reply(text)):
         return False
