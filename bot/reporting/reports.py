@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from tortoise.transactions import in_transaction
-
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.domain.narrative import EXTRA_MAX_CHARS
@@ -20,6 +18,7 @@ from bot.reporting.latest import LatestReport, request_latest
 from bot.reporting.plainsql import rows
 from bot.reporting.requests import RequestView
 from bot.reporting.twins import file_to_twins
+from bot.storage.atomic import atomic
 from bot.storage.models import (
     Attachment,
     AuditLog,
@@ -217,7 +216,7 @@ async def store_report(
             check_extra(extra)
     if len(draft.attachments) > ATTACHMENTS_MAX:
         raise RefusedError(msg(N_("At most {limit} files per report."), limit=ATTACHMENTS_MAX))
-    async with in_transaction():
+    async with atomic():  # every refusal comes before the first write
         request = (
             checked
             if checked is not None and checked.id == request_id
