@@ -23,14 +23,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from functools import cache
-from typing import Any
 
-from tortoise import timezone
 from tortoise.expressions import Q
-from tortoise.fields import Field
 
 from bot.domain.conversation import Outbound
+from bot.storage.inserts import insert
 from bot.storage.models import OutboxMessage
 
 MAX_ATTEMPTS = 8
@@ -84,60 +81,18 @@ Queued = tuple[str, str, Outbound, int | None]  # key, recipient, message, conta
 async def enqueue_many(items: list[Queued], *, now: datetime) -> int:
     """:func:`enqueue` for several messages in one statement (a batch of updates' replies);
     how many were new."""
-    if not items:
-        return 0
-    postgres = on_postgres()
-    fields = _insert_fields()
-    values: list[Any] = []
-    for key, recipient, outbound, contact_id in items:
-        given = {
-            "key": key,
-            "channel": channel_of(recipient),
-            "recipient": recipient,
-            "contact_id": contact_id,
-            "payload": outbound.to_json(),
-            "next_attempt_at": now,
-        }
-        values += [
-            field.to_db_value(given[name] if name in given else _default(field), OutboxMessage)
-            for name, field in fields
-        ]
-    sql = _insert_statement(postgres, len(items))
-    return len(await OutboxMessage._meta.db.execute_query_dict(sql, values))
-
-
-def _default(field: Field[Any]) -> Any:
-    """What a new row holds in a column :func:`enqueue` is not given, as the model would set
-    it (``auto_now_add``: the current time; a callable default: called)."""
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return timezone.localtime()
-    return field.default() if callable(field.default) else field.default
-
-
-@cache
-def _insert_fields() -> tuple[tuple[str, Field[Any]], ...]:
-    """The fields :func:`enqueue_many` writes: every one but the key."""
-    meta = OutboxMessage._meta
-    names = [n for n in sorted(meta.fields_db_projection) if n != meta.pk_attr]
-    return tuple((n, meta.fields_map[n]) for n in names)
-
-
-@cache
-def _insert_statement(postgres: bool, count: int) -> str:
-    """The statement of :func:`enqueue_many` for ``count`` rows, built once per dialect and
-    count."""
-    meta = OutboxMessage._meta
-    names = [name for name, _ in _insert_fields()]
-    columns = ", ".join(f'"{meta.fields_db_projection[n]}"' for n in names)
-    width = len(names)
-    rows = ", ".join(
-        "(" + ", ".join(f"${r * width + i}" if postgres else "?" for i in range(1, width + 1)) + ")"
-        for r in range(count)
-    )
-    return (  # only column names and placeholders are formatted in; the values are bound
-        f'INSERT INTO "outbox_message" ({columns}) VALUES {rows} '  # noqa: S608
-        'ON CONFLICT ("key") DO NOTHING RETURNING "id"'
-    )
+    rows = [
+        OutboxMessage(
+            key=key,
+            channel=channel_of(recipient),
+            recipient=recipient,
+            contact_id=contact_id,
+            payload=outbound.to_json(),
+            next_attempt_at=now,
+        )
+        for key, recipient, outbound, contact_id in items
+    ]
+    return await insert(*rows, conflict="key")
 
 
 async def due(now: datetime, limit: int, channels: set[str]) -> list[OutboxMessage]:

@@ -19,6 +19,7 @@ from bot.reporting.plainsql import rows
 from bot.reporting.requests import RequestView
 from bot.reporting.twins import file_to_twins
 from bot.storage.atomic import atomic
+from bot.storage.inserts import insert
 from bot.storage.models import (
     Attachment,
     AuditLog,
@@ -226,7 +227,7 @@ async def store_report(
         due_on = request.due_on
         late = due_on is not None and today > due_on
         check_revisable(request, answered_before=bool(previous), today=today)
-        report = await ProgressReport.create(
+        report = ProgressReport(
             request_id=request.id,
             task_id=request.task_id,
             unit_id=request.unit_id,
@@ -242,21 +243,24 @@ async def store_report(
             next_steps=draft.next_steps,
             submitted_at=now,
         )
+        await insert(report)  # one plain statement
         if draft.attachments:
             await Attachment.filter(
                 id__in=list(draft.attachments), contact_id=contact.id, report_id=None
             ).update(report_id=report.id)
         await rows(ANSWERED_SQL, request.id)
-        await AuditLog.create(
-            actor=contact.identity,
-            action="report.submit",
-            subject=f"{request.period}:{request.number}",
-            detail={
-                "request": request.id,
-                "version": report.version,
-                "status": draft.status.value,
-                "carried": draft.carried,
-            },
+        await insert(
+            AuditLog(
+                actor=contact.identity,
+                action="report.submit",
+                subject=f"{request.period}:{request.number}",
+                detail={
+                    "request": request.id,
+                    "version": report.version,
+                    "status": draft.status.value,
+                    "carried": draft.carried,
+                },
+            )
         )
         await file_to_twins(request, report, actor=contact.identity, now=now, today=today)
     return report, replace(request, state="answered", versions=report.version)
