@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -167,6 +168,12 @@ def run(
                     first.setdefault(step, got["cpu"])
                     rows.append(_row(size, step, got, first[step], sizes[0]))
     return rows
+
+
+def default_run() -> list[tuple[str, str]]:
+    """``make bench``'s rows: 1×, 2× and 4× on SQLite, one run each (DUBAN_BENCH_SCALE=0.1 for
+    a quick look)."""
+    return run([1, 2, 4], float(os.environ.get("DUBAN_BENCH_SCALE", "1")), 1, None, None)
 
 
 def main() -> None:

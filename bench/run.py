@@ -15,6 +15,7 @@ from bench import (
     bench_fanout,
     bench_import,
     bench_intake,
+    bench_scaling,
     bench_startup,
 )
 
@@ -43,6 +44,7 @@ def main() -> None:
         + bench_fanout.run()
         + bench_intake.run()
         + bench_digest.run()
+        + bench_scaling.default_run()
         + bench_chaos.run()  # PostgreSQL only: DUBAN_BENCH_POSTGRES_URL names a database to empty
     )
     lines = [
