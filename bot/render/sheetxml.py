@@ -66,7 +66,7 @@ class Sheet:
     def row(
         self,
         number: int,
-        values: Sequence[str],
+        values: Sequence[str | None],
         style: str,
         *,
         height: float | None = None,
@@ -85,7 +85,7 @@ class Sheet:
         for index, value in enumerate(values):
             s = self._styles[styled[index]] if styled and index in styled else xf
             at = f"{self._letters[index]}{number}"
-            text = str(value)[:MAX_TEXT]
+            text = "" if value is None else str(value)[:MAX_TEXT]
             if not text:
                 cells.append(f'<c r="{at}" s="{s}" t="inlineStr"/>')
                 continue
