@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cadence.dispatch import DispatchOutcome, dispatch, dispatch_month, several_monthly_plans
+from bot.cadence.dispatch import DispatchOutcome, dispatch, dispatch_month, several_plans
 from bot.cadence.jobs import JobReport, nudge, run_escalation
 from bot.domain.messages import N_, msg
 from bot.shell.options import AsJson, CalendarMonth, PlanId, calendar_month
@@ -43,7 +43,7 @@ def dispatch_command(
 
     async def body() -> list[DispatchOutcome]:
         async with rt.database():
-            if plan is None and await several_monthly_plans():  # one prompt a person for all
+            if plan is None and await several_plans():  # one prompt a person for all
                 return await dispatch_month(month, now=rt.now(), today=rt.today(), due_on=due_on)
             return [
                 await dispatch(month, now=rt.now(), today=rt.today(), plan_id=plan, due_on=due_on)

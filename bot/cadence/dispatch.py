@@ -164,9 +164,9 @@ async def dispatch(
     return outcome
 
 
-async def several_monthly_plans() -> bool:
-    """Whether more than one active plan has a monthly dispatch."""
-    return await Plan.filter(retired_at=None, monthly_dispatch=True).count() > 1
+async def several_plans() -> bool:
+    """Whether more than one plan is active (then a dispatch naming none is every plan's)."""
+    return await Plan.filter(retired_at=None).count() > 1
 
 
 async def dispatch_month(
