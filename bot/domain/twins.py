@@ -8,10 +8,12 @@ answer is filed to both (``reporting/twins.py``).
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _IGNORED = ("P", "Z", "C", "S")  # punctuation, separators, controls, symbols
 
 
+@lru_cache(maxsize=4096)  # the same tasks are keyed on every message of a reporter
 def task_text_key(title: str, goal: str) -> str:
     """What two tasks must share to be twins: their title and goal, normalised (NFKC,
     case folded, without spaces, punctuation and symbols); empty when there is no text."""

@@ -30,6 +30,8 @@ class Asking:
 def fold_twins(views: list[RequestView]) -> list[Asking]:
     """``views`` in their order, a twin of an earlier view (same unit and period, another
     plan, the same task text) folded into it instead of listed again."""
+    if len({view.plan_id for view in views}) < 2:  # one plan: no twins to fold
+        return [Asking(view) for view in views]
     first: dict[tuple[int, str, str], int] = {}
     folded: list[tuple[RequestView, list[RequestView]]] = []
     for view in views:
