@@ -26,6 +26,7 @@ from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
 from bot.reporting.prompts import monthly_prompt
 from bot.storage.models import (
+    Attachment,
     AuditLog,
     Contact,
     OutboxMessage,
@@ -405,3 +406,17 @@ async def test_a_prompt_queued_before_the_upgrade_counts(world: Dialogue) -> Non
     assert first.text == "教育's prompt"
     assert later.text.splitlines()[0].startswith("县教育局: 2 more tasks to report this month")
     assert "【教育】" not in later.text
+
+
+async def test_a_shared_tasks_files_are_filed_to_both(world: Dialogue) -> None:
+    d = world
+    await dispatch_month(NOVEMBER, now=d.clock(), today=date(2026, 11, 2))
+    await d.sends_file(EDU, b"jpeg" * 50, caption="2. 已完成，全部学校已接入。")
+    await d.presses(EDU, "Submit")
+    reports = await ProgressReport.filter(task__number="2").order_by("id")
+    assert [r.version for r in reports] == [1, 1]
+    files = [
+        await Attachment.filter(report_id=r.id).values_list("sha256", flat=True) for r in reports
+    ]
+    assert len(files[0]) == 1
+    assert files[1] == files[0]  # the same file, stored once on disk, attached to both
