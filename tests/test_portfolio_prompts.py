@@ -24,6 +24,7 @@ from bot.i18n import Translator
 from bot.importers import read_plan
 from bot.people.binding import ContactRole, create_invite
 from bot.plans.importing import import_plan
+from bot.reporting.latest import last_statuses
 from bot.reporting.prompts import monthly_prompt
 from bot.storage.models import (
     Attachment,
@@ -33,6 +34,7 @@ from bot.storage.models import (
     Plan,
     ProgressReport,
     ReportRequest,
+    Task,
 )
 from tests.dialogue import TZ, Dialogue, Person, replies, reply, run_table
 
@@ -255,6 +257,12 @@ async def test_a_shared_task_is_reported_once_and_filed_to_both(world: Dialogue)
     assert await reports_on("卫生", "2") == [done]
     twin = await requests_of("卫生", "2")
     assert await ReportRequest.filter(id__in=twin, state="answered").count() == 1
+    health = await Plan.get(short_name="卫生")
+    latest = {  # what 卫生's lights, digests and exports read
+        (await Task.get(id=task)).number: last.status
+        for (task, _), last in (await last_statuses(plan_id=health.id)).items()
+    }
+    assert latest == {"2": "done"}
     audit = await AuditLog.filter(action="report.submit").order_by("id")
     assert [a.detail.get("twin_of") for a in audit] == [None, (await requests_of("教育", "2"))[0]]
     # the reminder lists neither any more
