@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import html
-
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from typing import Any
 
 from bot.channels.text import split_lines
 from bot.domain.conversation import Outbound
@@ -40,13 +39,14 @@ def _strip_tags(value: str) -> str:
     return value.replace("<b>", "").replace("</b>", "")
 
 
-def keyboard(outbound: Outbound) -> InlineKeyboardMarkup | None:
-    """The buttons as an inline keyboard (labels are plain text, payloads ≤ 64 bytes)."""
+def keyboard(outbound: Outbound) -> dict[str, Any] | None:
+    """The buttons as an inline keyboard, the Bot API's JSON (labels are plain text, payloads
+    ≤ 64 bytes): built as plain values, not aiogram's models, on every message sent."""
     if not outbound.buttons:
         return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=b.label[:64], callback_data=b.payload) for b in row]
+    return {
+        "inline_keyboard": [
+            [{"text": b.label[:64], "callback_data": b.payload} for b in row]
             for row in outbound.buttons
         ]
-    )
+    }
