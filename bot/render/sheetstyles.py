@@ -1,13 +1,13 @@
-"""Cell styles shared by every cell of a workbook we write, registered once as named styles.
+"""Cell styles shared by every cell of the sheets we write, each defined once by name.
 
-openpyxl hashes a Font, Alignment or Border each time one is assigned to a cell, to find it in
-the workbook's list; a cell given a named style by name only copies a small array of indexes.
-:func:`add_styles` registers the styles once; writers then set ``cell.style = BODY`` and the like.
+A style is a set of XlsxWriter format properties (font, fill, border, alignment); a workbook
+(:class:`bot.render.xlsxbook.Book`) makes one Format of each when it is opened, and every cell
+written in that style refers to it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 TITLE = "duban-title"
 CAPTION = "duban-caption"  # a unit sheet's name line, the lines above a title
@@ -23,42 +23,20 @@ def light_style(light: str) -> str:
     return f"duban-{light}"
 
 
-def add_styles(book: Any) -> None:
-    """Register the named styles on ``book`` (once per workbook)."""
-    from openpyxl.styles import (  # noqa: PLC0415 - heavy import, exports only
-        Alignment,
-        Border,
-        Font,
-        NamedStyle,
-        PatternFill,
-        Side,
-    )
+_BOX = {"border": 1}  # thin on all four sides
+_TOP = {"text_wrap": True, "valign": "top"}
+_CENTRE = {"align": "center"}
 
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    top = Alignment(wrap_text=True, vertical="top")
-    centre = Alignment(horizontal="center")
-    styles = [
-        NamedStyle(TITLE, font=Font(size=16, bold=True), alignment=centre),
-        NamedStyle(CAPTION, font=Font(size=12, bold=True), alignment=centre),
-        NamedStyle(
-            HEADER,
-            font=Font(bold=True),
-            border=box,
-            alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"),
-        ),
-        NamedStyle(BODY, border=box, alignment=top),
-        NamedStyle(SECTION, font=Font(bold=True), border=box, alignment=top),
-        NamedStyle(LEGEND, font=Font(size=10), alignment=top),
-    ]
-    styles += [
-        NamedStyle(
-            light_style(light),
-            border=box,
-            alignment=top,
-            fill=PatternFill("solid", fgColor=colour),
-        )
+STYLES: Mapping[str, Mapping[str, object]] = {
+    TITLE: {"font_size": 16, "bold": True, **_CENTRE},
+    CAPTION: {"font_size": 12, "bold": True, **_CENTRE},
+    HEADER: {"bold": True, **_BOX, "text_wrap": True, "valign": "vcenter", **_CENTRE},
+    BODY: {**_BOX, **_TOP},
+    SECTION: {"bold": True, **_BOX, **_TOP},
+    LEGEND: {"font_size": 10, **_TOP},
+    **{
+        light_style(light): {**_BOX, **_TOP, "pattern": 1, "bg_color": f"#{colour}"}
         for light, colour in LIGHT_FILLS.items()
-    ]
-    for style in styles:
-        book.add_named_style(style)
+    },
+}
+"""Each named style's XlsxWriter format properties."""

@@ -1,0 +1,148 @@
+"""Workbooks of big sheets, written through XlsxWriter one row after another.
+
+openpyxl builds a Cell object per value, checks and binds it, and writes it through lxml; a
+month's export of 2 000 tasks and 300 unit sheets spent most of its time there. XlsxWriter in
+``constant_memory`` mode writes each row as it is finished into the sheet's part (inline
+strings) and keeps nothing of it, so a sheet is written top to bottom. openpyxl still reads
+workbooks and writes the small ones.
+
+Every sheet is laid out the way the spreadsheets we hand out are: columns of given widths, a
+frozen header repeated on every printed page, A4 landscape fitted to one page wide. Cells take
+the named styles of :mod:`bot.render.sheetstyles`. Text is written as text, never as a formula
+(a value starting with ``=`` stays what it says); characters a sheet cannot hold (control
+characters pasted from elsewhere) are dropped, and a carriage return becomes a line break.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+MAX_TEXT = 32767  # Excel's limit of characters in a cell
+A4 = 9  # the paper size's code in the page setup
+# What XML cannot hold, and what XlsxWriter would write as an _xHHHH_ escape that openpyxl
+# (our importer) reads back literally: all control characters but tab and line feed.
+_DROPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_RETURN = re.compile("\r\n?")
+# openpyxl stores a column's width as given, padding included; XlsxWriter adds the padding of
+# 5 pixels of a 7-pixel digit to what it is given, so it is given that much less.
+_PADDING = 5 / 7
+_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+
+
+def clean_text(value: object) -> str:
+    """``value`` as a cell's text: at most Excel's 32 767 characters, without the characters
+    a sheet cannot hold, line breaks as line feeds."""
+    text = "" if value is None else str(value)
+    if "\r" in text:
+        text = _RETURN.sub("\n", text)
+    if _DROPPED.search(text) is not None:
+        text = _DROPPED.sub("", text)
+    return text[:MAX_TEXT]
+
+
+class Sheet:
+    """One worksheet, written in order, top to bottom (row numbers from 1, as Excel shows)."""
+
+    def __init__(self, worksheet: Any, widths: Sequence[float], formats: Mapping[str, Any]):
+        self._sheet = worksheet
+        self._formats = formats
+        self._columns = max(len(widths), 1)
+        self._last = 0
+        for index, width in enumerate(widths):
+            worksheet.set_column(index, index, max(width - _PADDING, 0))
+        worksheet.set_landscape()
+        worksheet.set_paper(A4)
+        worksheet.fit_to_pages(1, 0)
+        worksheet.set_margins(left=0.75, right=0.75, top=1, bottom=1)
+        worksheet.set_header("", {"margin": 0.5})
+        worksheet.set_footer("", {"margin": 0.5})
+
+    @property
+    def title(self) -> str:
+        """The sheet's name on its tab."""
+        return str(self._sheet.name)
+
+    @property
+    def last_row(self) -> int:
+        """The number of the last row written (0 before any)."""
+        return self._last
+
+    def row(
+        self,
+        number: int,
+        values: Sequence[str | None],
+        style: str,
+        *,
+        height: float | None = None,
+        styled: Mapping[int, str] | None = None,
+    ) -> None:
+        """Write ``values`` into row ``number`` from column A, each cell as text in the named
+        ``style`` (``styled``: another style for some columns, by index from 0)."""
+        at = self._next(number)
+        if height is not None:
+            self._sheet.set_row(at, height)
+        plain = self._formats[style]
+        sheet = self._sheet
+        for column, value in enumerate(values):
+            shown = self._formats[styled[column]] if styled and column in styled else plain
+            if text := clean_text(value):
+                sheet.write_string(at, column, text, shown)
+            else:  # an empty cell, not an empty text (read back as None)
+                sheet.write_blank(at, column, None, shown)
+
+    def line(self, number: int, text: str, style: str) -> None:
+        """Write ``text`` into row ``number`` as one cell across the sheet's columns."""
+        at = self._next(number)
+        shown = self._formats[style]
+        if self._columns > 1:
+            self._sheet.merge_range(at, 0, at, self._columns - 1, "", shown)
+        self._sheet.write_string(at, 0, clean_text(text), shown)
+
+    def repeat_header(self, number: int) -> None:
+        """Freeze the rows down to row ``number`` and print row ``number`` atop every page."""
+        self._sheet.freeze_panes(number, 0)
+        self._sheet.repeat_rows(number - 1)
+
+    def _next(self, number: int) -> int:
+        """Row ``number``'s index from 0, once the rows above it are written."""
+        if number <= self._last:
+            raise ValueError(f"row {number} written after row {self._last}")
+        self._last = number
+        return number - 1
+
+
+class Book:
+    """A workbook written to ``path`` when :meth:`close` d, its cells in the named styles of
+    :mod:`bot.render.sheetstyles`."""
+
+    def __init__(self, path: Path) -> None:
+        import xlsxwriter  # type: ignore[import-untyped]  # noqa: PLC0415 - exports only
+
+        from bot.render.sheetstyles import STYLES  # noqa: PLC0415
+
+        self._book = xlsxwriter.Workbook(str(path), _OPTIONS)
+        self._formats = {name: self._book.add_format(dict(p)) for name, p in STYLES.items()}
+        self._sheets: list[Any] = []
+
+    def sheet(self, title: str, widths: Sequence[float]) -> Sheet:
+        """A new sheet, after the others (``title``: a valid name, unique in the book)."""
+        if self._sheets:
+            # A finished sheet's rows wait in a temporary file; XlsxWriter closes it and opens
+            # it again when the package is written, so a book of a thousand unit sheets does
+            # not hold a thousand open files. The sheet's last row is still in memory.
+            self._sheets[-1]._opt_close()
+        added = self._book.add_worksheet(title)
+        self._sheets.append(added)
+        return Sheet(added, widths, self._formats)
+
+    def close(self) -> None:
+        """Write the package."""
+        self._book.close()
