@@ -37,8 +37,29 @@ class MonthPrompts:
 
 
 def prompt_key(month: str, contact_id: int, plans: set[int]) -> str:
-    """``dispatch:2026-11:contact:5:plans:1,2``."""
-    return f"dispatch:{month}:contact:{contact_id}:plans:{','.join(map(str, sorted(plans)))}"
+    """``dispatch:2026-11:contact:5:plans:1,2``; runs of plans as ranges (``1-40,52``), so a
+    county's dozens of plans fit the key."""
+    return f"dispatch:{month}:contact:{contact_id}:plans:{_ranges(sorted(plans))}"
+
+
+def _ranges(ids: list[int]) -> str:
+    runs: list[list[int]] = []
+    for plan in ids:
+        if runs and plan == runs[-1][1] + 1:
+            runs[-1][1] = plan
+        else:
+            runs.append([plan, plan])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def _plan_ids(text: str) -> set[int]:
+    """The plans a key's ``1-40,52`` names."""
+    found: set[int] = set()
+    for part in text.split(","):
+        first, _, last = part.partition("-")
+        if first.isdigit() and (not last or last.isdigit()):
+            found |= set(range(int(first), int(last or first) + 1))
+    return found
 
 
 async def prompted_plans(month: str) -> dict[int, set[int]]:
@@ -49,7 +70,7 @@ async def prompted_plans(month: str) -> dict[int, set[int]]:
     ):
         parts = str(key).split(":")  # dispatch, month, contact, c, plans, ids
         if len(parts) == 6 and parts[3].isdigit():
-            covered[int(parts[3])] |= {int(p) for p in parts[5].split(",") if p.isdigit()}
+            covered[int(parts[3])] |= _plan_ids(parts[5])
     legacy = OutboxMessage.filter(key__startswith="dispatch:", key__contains=f":{month}:unit:")
     for key in await legacy.values_list("key", flat=True):
         parts = str(key).split(":")  # dispatch, plan, month, unit, u, contact, c

@@ -14,6 +14,7 @@ one message (:func:`escalate_leaders`); each plan's secretariat gets its own lis
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -160,10 +161,10 @@ async def escalate_leaders(lates: list[Late], now: datetime) -> int:
             for late in fresh:  # a blank line between plans
                 lines += ([""] if lines else []) + escalation_lines(tr, late, unit_id, named=named)
             first = fresh[0]
-            key = (
-                f"escalate:{first.plan_id}:{first.period.key}:unit:{unit_id}:{person.key}"
-                + "".join(f"|{late.plan_id}:{late.period.key}:" for late in fresh[1:])
-            )
+            key = f"escalate:{first.plan_id}:{first.period.key}:unit:{unit_id}:{person.key}"
+            if len(fresh) > 1:  # the other plans, as a digest: the key stays short however many
+                others = ",".join(f"{late.plan_id}:{late.period.key}" for late in fresh[1:])
+                key += ":also:" + hashlib.sha256(others.encode()).hexdigest()[:16]
             outbound = Outbound(text="\n".join(lines), locale=tr.locale)
             if await enqueue(key, person.identity, outbound, now=now, contact_id=person.contact_id):
                 queued += 1
