@@ -88,7 +88,7 @@ def test_rows_are_written_top_to_bottom(tmp_path: Path) -> None:
 
 
 def test_a_book_of_many_sheets_keeps_each_sheets_last_row(tmp_path: Path) -> None:
-    """A finished sheet's rows are put away when the next sheet starts; none is lost."""
+    """A book of many sheets (a month has 300 units): each keeps its rows, the last one too."""
     path = tmp_path / "out.xlsx"
     book = Book(path)
     for number in range(1, 41):

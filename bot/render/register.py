@@ -195,7 +195,13 @@ def text_lines(text: str, width: float) -> int:
 
 def row_height(values: Sequence[str], widths: Sequence[float]) -> float:
     """A row height (points) that shows every wrapped cell whole, within Excel's 409."""
-    lines = max((text_lines(v, w) for v, w in zip(values, widths, strict=False)), default=1)
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        text = str(value)
+        # a character takes at most 2.5 columns (four bytes in UTF-8): a short one-line text
+        # fits without counting
+        if "\n" in text or len(text) * 5 // 2 > max(int(width) - 1, 1):
+            lines = max(lines, text_lines(text, width))
     return min(409.0, 15.0 * lines + 2)
 
 

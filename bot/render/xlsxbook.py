@@ -1,16 +1,19 @@
-"""Workbooks of big sheets, written through XlsxWriter one row after another.
+"""Workbooks of big sheets, written through XlsxWriter.
 
 openpyxl builds a Cell object per value, checks and binds it, and writes it through lxml; a
-month's export of 2 000 tasks and 300 unit sheets spent most of its time there. XlsxWriter in
-``constant_memory`` mode writes each row as it is finished into the sheet's part (inline
-strings) and keeps nothing of it, so a sheet is written top to bottom. openpyxl still reads
-workbooks and writes the small ones.
+month's export of 2 000 tasks and 300 unit sheets spent most of its time there. XlsxWriter keeps
+a row as a few tuples and writes each text once (shared strings), and here assembles the package
+in memory: its ``constant_memory`` mode, which writes each row as it is finished, cost more CPU
+than it saved (a temporary file per sheet and per part, 600 for a month; each text written out
+at each use), and a month's cells are a few tens of MB. openpyxl still reads workbooks and writes
+the small ones.
 
 Every sheet is laid out the way the spreadsheets we hand out are: columns of given widths, a
 frozen header repeated on every printed page, A4 landscape fitted to one page wide. Cells take
 the named styles of :mod:`bot.render.sheetstyles`. Text is written as text, never as a formula
 (a value starting with ``=`` stays what it says); characters a sheet cannot hold (control
 characters pasted from elsewhere) are dropped, and a carriage return becomes a line break.
+Rows are written top to bottom.
 """
 
 from __future__ import annotations
@@ -23,14 +26,15 @@ from typing import Any
 MAX_TEXT = 32767  # Excel's limit of characters in a cell
 A4 = 9  # the paper size's code in the page setup
 # What XML cannot hold, and what XlsxWriter would write as an _xHHHH_ escape that openpyxl
-# (our importer) reads back literally: all control characters but tab and line feed.
+# (our importer) reads back as it stands: all control characters but tab and line feed.
 _DROPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _RETURN = re.compile("\r\n?")
+_SPECIAL = re.compile("[\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # either
 # openpyxl stores a column's width as given, padding included; XlsxWriter adds the padding of
 # 5 pixels of a 7-pixel digit to what it is given, so it is given that much less.
 _PADDING = 5 / 7
 _OPTIONS = {
-    "constant_memory": True,
+    "in_memory": True,
     "strings_to_formulas": False,
     "strings_to_numbers": False,
     "strings_to_urls": False,
@@ -41,10 +45,8 @@ def clean_text(value: object) -> str:
     """``value`` as a cell's text: at most Excel's 32 767 characters, without the characters
     a sheet cannot hold, line breaks as line feeds."""
     text = "" if value is None else str(value)
-    if "\r" in text:
-        text = _RETURN.sub("\n", text)
-    if _DROPPED.search(text) is not None:
-        text = _DROPPED.sub("", text)
+    if _SPECIAL.search(text) is not None:
+        text = _DROPPED.sub("", _RETURN.sub("\n", text))
     return text[:MAX_TEXT]
 
 
@@ -130,18 +132,10 @@ class Book:
 
         self._book = xlsxwriter.Workbook(str(path), _OPTIONS)
         self._formats = {name: self._book.add_format(dict(p)) for name, p in STYLES.items()}
-        self._sheets: list[Any] = []
 
     def sheet(self, title: str, widths: Sequence[float]) -> Sheet:
         """A new sheet, after the others (``title``: a valid name, unique in the book)."""
-        if self._sheets:
-            # A finished sheet's rows wait in a temporary file; XlsxWriter closes it and opens
-            # it again when the package is written, so a book of a thousand unit sheets does
-            # not hold a thousand open files. The sheet's last row is still in memory.
-            self._sheets[-1]._opt_close()
-        added = self._book.add_worksheet(title)
-        self._sheets.append(added)
-        return Sheet(added, widths, self._formats)
+        return Sheet(self._book.add_worksheet(title), widths, self._formats)
 
     def close(self) -> None:
         """Write the package."""
