@@ -3,8 +3,9 @@ state, and whether a quarterly summary of their unit waits for them (draft or re
 one identity or a whole batch of updates in one statement.
 
 The intake reads the speakers of a batch together (one person has at most one update in a
-batch, so no update of the batch changes another's speaker before it is handled); a lone
-update reads its own. Columns come from the models, so a new field is read too.
+batch); a reporter's update changes no one else's binding, but a secretariat's or a leader's
+may (/revoke, a returned summary), so after one of those the rest of the batch read their own,
+as a lone update does. Columns come from the models, so a new field is read too.
 """
 
 from __future__ import annotations

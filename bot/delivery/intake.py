@@ -39,6 +39,7 @@ from bot.delivery.inbox import MAX_ATTEMPTS
 from bot.delivery.outbox import Queued, enqueue, enqueue_many, on_postgres
 from bot.domain.conversation import Inbound, Outbound
 from bot.i18n import Translator
+from bot.people.binding import ContactRole
 from bot.storage.locks import lease_owner
 from bot.storage.models import InboxUpdate
 
@@ -233,10 +234,14 @@ class Intake:
                 )  # fmt: skip
                 mine = [i for i in items if i.row.id in won]
                 speaking = await speakers([i.inbound.identity for i in mine if i.inbound])
+                fresh = True  # the speakers read before the batch still hold
                 for item in mine:
-                    who = speaking.get(item.inbound.identity) if item.inbound else None
+                    who = speaking.get(item.inbound.identity) if fresh and item.inbound else None
                     await self._handle_one(item, who)
                     handled.append(item)
+                    role = who.contact.role if who and who.contact else None
+                    if role != ContactRole.REPORTER:
+                        fresh = False  # it may have changed others' bindings: read anew
                 queued = [q for item in handled for q in self._queued(item)]
                 await enqueue_many(queued, now=self.deps.clock())  # one statement for all
         except Exception:

@@ -111,29 +111,41 @@ async def due(now: datetime, limit: int, channels: set[str]) -> list[OutboxMessa
 async def claim_due(
     now: datetime, limit: int, channels: set[str], *, owner: str, at: datetime, until: datetime
 ) -> list[OutboxMessage]:
-    """Lease the pending rows of ``channels`` whose time (``now``, the business clock) has
-    come, oldest first, at most ``limit``, to ``owner`` from ``at`` until ``until`` (real
-    time): one statement for a sender's pass. PostgreSQL skips rows another sender is
-    claiming (``FOR UPDATE SKIP LOCKED``); on SQLite the single writer makes it atomic. What
-    the pass does not send goes back with :func:`release`."""
+    """Lease, for a sender's pass, the due messages of ``channels`` (``now``: the business
+    clock), oldest first, at most ``limit``, to ``owner`` from ``at`` until ``until`` (real
+    time), in one statement.
+
+    Never a message while an older one to the same recipient waits (pending, not due yet:
+    held back or retried later) or is being sent (perhaps by a sender that died, until its
+    lease is taken over): a person's messages go out in the order they were queued. What the
+    pass does not send goes back with :func:`release`. PostgreSQL skips rows another sender is
+    claiming (``FOR UPDATE OF … SKIP LOCKED``); on SQLite the single writer makes it atomic."""
     if not channels:
         return []
     names = sorted(channels)
-    marks = _marks(5 + len(names))  # in the order they appear in the statement
-    (by, since, to, due_by), within, most = marks[:4], marks[4:-1], marks[-1]
+    marks = _marks(6 + 2 * len(names))  # in the order they appear in the statement
+    by, since, to = marks[:3]
+    within, later = marks[3 : 3 + len(names)], marks[3 + len(names)]
+    due_by, also, most = marks[4 + len(names)], marks[5 + len(names) : -1], marks[-1]
+    blocked = (  # per recipient, the oldest message that holds back the ones after it
+        'SELECT "recipient", MIN("id") AS "stop" FROM "outbox_message" '  # noqa: S608
+        f'WHERE "channel" IN ({", ".join(within)}) AND ("state" = \'sending\' '
+        f'OR ("state" = \'pending\' AND "next_attempt_at" > {later})) GROUP BY "recipient"'
+    )
     pending = (  # names and placeholders only: the values are bound
-        f'SELECT "id" FROM "outbox_message" WHERE "state" = \'pending\' '  # noqa: S608
-        f'AND "next_attempt_at" <= {due_by} AND "channel" IN ({", ".join(within)}) '
-        f'ORDER BY "id" LIMIT {most}'
+        f'SELECT m."id" FROM "outbox_message" m LEFT JOIN ({blocked}) b '  # noqa: S608
+        f'ON b."recipient" = m."recipient" WHERE m."state" = \'pending\' '
+        f'AND m."next_attempt_at" <= {due_by} AND m."channel" IN ({", ".join(also)}) '
+        f'AND (b."stop" IS NULL OR m."id" < b."stop") ORDER BY m."id" LIMIT {most}'
     )
     if on_postgres():
-        pending += " FOR UPDATE SKIP LOCKED"
+        pending += " FOR UPDATE OF m SKIP LOCKED"
     sql = (
         f'UPDATE "outbox_message" SET "state" = \'sending\', "lease_owner" = {by}, '  # noqa: S608
         f'"claimed_at" = {since}, "lease_until" = {to} WHERE "id" IN ({pending}) RETURNING *'
     )
     found = await OutboxMessage._meta.db.execute_query_dict(
-        sql, [owner, at, until, now, *names, limit]
+        sql, [owner, at, until, *names, now, now, *names, limit]
     )
     rows = [OutboxMessage._init_from_db(**row) for row in found]
     return sorted(rows, key=lambda row: row.id)

@@ -5,10 +5,14 @@ One sender per channel runs in a deployment: ``bot/app.py`` elects it with a pro
 the pacing windows are the deployment's and the channel's limits hold across any number of
 processes. A sender built without an election (tests, tools) sends on every channel it has.
 
-A message is claimed with a lease (``sending``, owner, expiry) just before the network call
-and marked ``sent`` after it. A sender that dies in between leaves one ``sending`` row whose
-lease expires; the channel's next sender takes it over then (:meth:`Sender.take_over`): at most
-that single in-flight message can go out twice. A live sender's claims are never requeued.
+A pass claims with a lease (``sending``, owner, expiry), in one statement, each recipient's
+oldest due message (never one while an older message of theirs waits or is being sent), sends
+them one by one and marks each ``sent`` after its network call; what it does not send it gives
+back. A sender that dies leaves its pass's rows ``sending`` until the lease expires; the
+channel's next sender takes them over then (:meth:`Sender.take_over`), their recipients' later
+messages waiting behind them: only the single message in flight can go out twice. A dead
+pass's rows count as in flight when the next sender seeds its windows (a little slow after a
+fail-over, never over a limit). A live sender's claims are never requeued.
 On a channel without buttons the step a message poses is noted just before it goes out, so the
 person's answer is read against it.
 
@@ -33,8 +37,6 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
-from tortoise.functions import Min
-
 from bot.delivery import outbox
 from bot.delivery.channel import (
     Channel,
@@ -54,6 +56,7 @@ from bot.storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)  # beyond any send's timeout: a dead sender's message waits this
+LEASE_LEFT = 0.75  # a send starts only with this share of its lease left (paced in a pass)
 TAKE_OVER_EVERY = 5.0  # seconds between looks for expired leases
 PAUSE_IN_PASS = 1.0  # seconds a pass may wait for a channel; longer, it moves on without it
 CLOCK_SKEW = timedelta(minutes=5)  # how far another host's clock may be off, for the seed
@@ -144,25 +147,29 @@ class Sender:
         return await outbox.take_over(self.lease_clock(), channels, self.lease)
 
     async def send_due(self, limit: int = 50) -> int:
-        """One pass over due messages, claimed together (one statement); returns how many
-        went out. What the pass does not send is given back at its end."""
+        """One pass over due messages, claimed together (one statement), sent one by one;
+        returns how many went out. A channel waiting out a ``retry_after`` is not claimed
+        from; what the pass does not send is given back at its end, a held recipient's
+        messages due when their window opens."""
         now, wall = self.clock(), self.lease_clock()
+        channels = {c for c in self.active() if self.pacer.overall_delay(c) <= PAUSE_IN_PASS}
         rows = await outbox.claim_due(
-            now, limit, self.active(), owner=self.owner, at=wall, until=wall + self.lease
+            now, limit, channels, owner=self.owner, at=wall, until=wall + self.lease
         )
+        held: dict[str, datetime | None] = {}  # recipients whose later messages wait
         try:
-            return await self._pass(rows, now)
+            return await self._pass(rows, held)
         finally:
             unsent = [r for r in rows if r.state == "sending" and r.lease_owner == self.owner]
-            if unsent:
-                await outbox.release(unsent, owner=self.owner)
+            for due in {held.get(r.recipient) for r in unsent}:
+                back = [r for r in unsent if held.get(r.recipient) == due]
+                await outbox.release(back, owner=self.owner, due=due)
 
-    async def _pass(self, rows: list[OutboxMessage], now: datetime) -> int:
+    async def _pass(self, rows: list[OutboxMessage], held: dict[str, datetime | None]) -> int:
         sent = 0
-        held = await self._held_back(rows, now)
         paused: set[str] = set()
-        for row in rows:
-            if row.id > held.get(row.recipient, row.id):
+        for row in rows:  # oldest first: claim_due kept each person's order
+            if row.recipient in held:
                 continue  # an older message to this recipient waits: keep their order
             if row.channel not in self.active() or row.channel in paused:
                 continue  # the role was lost during this pass, or the channel said to wait
@@ -178,19 +185,18 @@ class Sender:
             edit = channel.capabilities.edits and bool(part.replaces)
             slots = 0 if edit else pieces(channel, part, external)
             wait = self.pacer.recipient_delay(row.channel, external, slots) if slots else 0.0
-            if wait > 0:
-                held[row.recipient] = row.id
+            if wait > 0:  # the person's window: this message and their later ones wait
                 until = self.clock() + timedelta(seconds=wait)
+                held[row.recipient] = until
                 await self._hold(row.recipient, until)
-                await outbox.release([row], owner=self.owner, due=until)
-                row.state = "pending"
                 continue
             await self._pace(row.channel, max(slots, 1))
-            if row.lease_until is None or row.lease_until - self.lease_clock() < self.lease / 2:
-                continue  # paced so long its lease runs short: the next pass claims it anew
+            left = (row.lease_until or self.lease_clock()) - self.lease_clock()
+            if left < self.lease * LEASE_LEFT:
+                continue  # paced so long the send might outlive its lease: claimed anew later
             sent += await self._send(channel, row, external, part, slots=slots, parts=len(steps))
-            if row.state == "pending":  # a part went out, the next waits for the next pass
-                held[row.recipient] = row.id
+            if row.state != "sent":  # a part went out (or it failed): the rest wait their turn
+                held.setdefault(row.recipient, None)
         return sent
 
     @staticmethod
@@ -215,22 +221,6 @@ class Sender:
                 return
             await asyncio.sleep(wait)
             wait = self.pacer.overall_delay(channel, slots)
-
-    @staticmethod
-    async def _held_back(rows: list[OutboxMessage], now: datetime) -> dict[str, int]:
-        """Per recipient, the oldest pending message that is not due yet."""
-        recipients = sorted({r.recipient for r in rows})
-        if not recipients:
-            return {}
-        waiting = (
-            await OutboxMessage.filter(
-                state="pending", recipient__in=recipients, next_attempt_at__gt=now
-            )
-            .annotate(oldest=Min("id"))
-            .group_by("recipient")
-            .values_list("recipient", "oldest")
-        )
-        return {str(recipient): int(oldest) for recipient, oldest in waiting}
 
     @staticmethod
     async def _hold(recipient: str, until: datetime) -> None:

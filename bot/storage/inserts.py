@@ -45,8 +45,10 @@ async def insert(*instances: Model, conflict: str = "") -> int:
     """Insert new ``instances`` of one model in one statement; how many were inserted.
 
     With ``conflict`` (a unique column) a row whose value is already there is skipped
-    (``ON CONFLICT DO NOTHING``) and its instance stays unsaved. Without it, every instance
-    gets its id, in order."""
+    (``ON CONFLICT DO NOTHING``), and the instances are left as they were (which row was new
+    is not read back). Without it, every instance gets its id: keys are drawn in the order
+    of the rows (SQLite's rowid, PostgreSQL's sequence), whatever order RETURNING lists
+    them in."""
     if not instances:
         return 0
     model = type(instances[0])
@@ -59,7 +61,7 @@ async def insert(*instances: Model, conflict: str = "") -> int:
         _statement(model, postgres, len(instances), conflict), values
     )
     if not conflict:
-        _saved(instances, [row[model._meta.pk_attr] for row in found])
+        _saved(instances, sorted(row[model._meta.pk_attr] for row in found))
     return len(found)
 
 

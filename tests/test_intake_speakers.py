@@ -1,0 +1,38 @@
+"""The speakers of a batch read together stay true: a secretariat's update revoking a reporter
+whose own update is in the same batch leaves that update handled as the revoke left them (on
+PostgreSQL different people's batches also run side by side: one batch here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.cadence.dispatch import dispatch
+from bot.conversation.context import Deps
+from bot.delivery.intake import Intake
+from bot.domain.reporting import Month
+from bot.people.binding import ContactRole
+from bot.storage.models import Contact, ConversationState, ProgressReport
+from tests.dialogue import Clock, DictFiles
+from tests.test_board import NOW, bind
+from tests.test_intake import PlainChannel
+
+
+async def test_a_reporter_revoked_earlier_in_the_same_batch_is_unbound(
+    planned: str, tmp_path: Path
+) -> None:
+    await dispatch(Month(2026, 10), now=NOW, today=NOW.date())
+    await bind("plain:mishu", ContactRole.SECRETARIAT)
+    wang = await bind("plain:wang", ContactRole.REPORTER, "县发改局")
+    deps = Deps(
+        data_dir=tmp_path, timezone=ZoneInfo("Asia/Shanghai"), files=DictFiles(), clock=Clock()
+    )
+    channels: dict[str, Any] = {"plain": PlainChannel()}
+    worker = Intake(channels, deps, concurrency=1)  # one batch, on PostgreSQL too
+    revoke = {"from": "mishu", "text": f"/revoke {wang}"}
+    await worker.store_many("plain", [("1", revoke), ("2", {"from": "wang", "text": "1 已完成"})])
+    assert await worker.process_pending() == 2
+    assert not (await Contact.get(id=wang)).active
+    assert not await ConversationState.filter(identity="plain:wang").exists()
+    assert await ProgressReport.filter(contact_id=wang).count() == 0
