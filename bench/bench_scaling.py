@@ -4,11 +4,12 @@
 the tasks and the units. Each size is generated once into its own database; then each
 measurement runs in a fresh interpreter: the digest of the last month (``build_digest``) and the
 whole ``export_month`` as the secretariat gets it, xlsx and docx (the digest, the export's
-queries, the writer). The interpreter imports the bot and the writers (openpyxl, python-docx),
-reads the zh_CN catalog (once a process, as in the running bot) and opens the database before
-the clock starts; CPU seconds are the process's (every thread: SQLite's and the writer's), the
-peak is its VmHWM, which the opening counts too. Each figure is the best of ``--repeat`` fresh
-interpreters, taken in rounds across the sizes; the growth is each size's CPU over 1×'s.
+queries, the writer). The interpreter imports the bot and the writers (openpyxl, XlsxWriter,
+python-docx), reads the zh_CN catalog (once a process, as in the running bot) and opens the
+database before the clock starts; CPU seconds are the process's (every thread: SQLite's and the
+writer's), the peak is its VmHWM, which the opening counts too. Each figure is the best of
+``--repeat`` fresh interpreters, taken in rounds across the sizes; the growth is each size's CPU
+over 1×'s.
 
 ``python -m bench.bench_scaling`` (``--sizes 1,2,4``, ``--scale 0.1`` for a quick look,
 ``--repeat 3``, ``--postgres URL`` for a database to empty instead of SQLite files: the
@@ -62,6 +63,7 @@ async def _step(url: str, step: str, out: Path, profile: Path | None) -> dict[st
     """One measurement in this (fresh) interpreter."""
     import docx  # noqa: F401, PLC0415 - imported before the clock starts
     import openpyxl  # noqa: F401, PLC0415
+    import xlsxwriter  # type: ignore[import-untyped]  # noqa: F401, PLC0415
 
     from bot.domain.reporting import Month  # noqa: PLC0415
     from bot.i18n import Translator  # noqa: PLC0415
