@@ -48,6 +48,7 @@ async def test_kill_9_during_fan_out(tmp_path: Path, sample_plan: Path) -> None:
         DUBAN_TELEGRAM_TOKEN=tg.token, DUBAN_TELEGRAM_API_BASE=base, DUBAN_SCHEDULER="false",
         DUBAN_DELIVERY_LEASE="5",
     )  # fmt: skip
+    started: list[asyncio.subprocess.Process] = []
     try:
         await run(env, "import", str(sample_plan))
         await upgrade_schema(url)
@@ -60,12 +61,14 @@ async def test_kill_9_during_fan_out(tmp_path: Path, sample_plan: Path) -> None:
                 )
         await run(env, "dispatch", "--period", "2026-11")
         first = await start(env, tmp_path)
+        started.append(first)
         await tg.wait_for(lambda: tg.stats["sent"] >= FANOUT // 3, 60)
         first.send_signal(signal.SIGKILL)
         await first.wait()
         at_kill = tg.stats["sent"]
         assert at_kill < FANOUT
         second = await start(env, tmp_path)
+        started.append(second)
 
         def prompted() -> int:
             return sum(1 for u in range(1, FANOUT + 1) if tg.bot_messages(u))
@@ -80,6 +83,10 @@ async def test_kill_9_during_fan_out(tmp_path: Path, sample_plan: Path) -> None:
         second.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(second.wait(), 30) == 0
     finally:
+        for process in started:  # a failed assertion leaves no bot running after the test
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
         await tg.stop()
     copies = Counter(len(tg.bot_messages(u)) for u in range(1, FANOUT + 1))
     assert copies[1] >= FANOUT - 1

@@ -41,6 +41,7 @@ async def test_run_serves_both_channels_until_sigterm(tmp_path: Path, sample_pla
         DUBAN_WECOM_API_BASE=wx_base,
         PYTHONUNBUFFERED="1",
     )
+    process: asyncio.subprocess.Process | None = None
     try:
         await duban(env, "import", str(sample_plan))
         tg_code = json.loads(await duban(env, "invite", "县发改局", "--json"))["code"]
@@ -63,6 +64,9 @@ async def test_run_serves_both_channels_until_sigterm(tmp_path: Path, sample_pla
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 30) == 0
     finally:
+        if process is not None and process.returncode is None:  # no bot left running
+            process.kill()
+            await process.wait()
         await tg.stop()
         await wx.stop()
 
