@@ -122,7 +122,7 @@ class Sheet:
 
 
 class Book:
-    """A workbook written to ``path`` when :meth:`close` d, its cells in the named styles of
+    """A workbook written to ``path`` on :meth:`close`, its cells in the named styles of
     :mod:`bot.render.sheetstyles`."""
 
     def __init__(self, path: Path) -> None:
