@@ -3,9 +3,9 @@
 openpyxl builds a Cell object per value, checks and binds it, and writes it through lxml; a
 month's export of 2 000 tasks and 300 unit sheets spent most of its time there. XlsxWriter keeps
 a row as a few tuples and writes each text once (shared strings), and here assembles the package
-in memory: its ``constant_memory`` mode, which writes each row as it is finished, cost more CPU
-than it saved (a temporary file per sheet and per part, 600 for a month; each text written out
-at each use), and a month's cells are a few tens of MB. openpyxl still reads workbooks and writes
+in memory: its ``constant_memory`` mode, which writes each row as it is finished, took about
+twice the CPU (a temporary file per sheet and per part, 600 for a month; each text written out
+at each use) to save a few tens of MB (bench/RESULTS.md). openpyxl still reads workbooks and writes
 the small ones.
 
 Every sheet is laid out the way the spreadsheets we hand out are: columns of given widths, a
