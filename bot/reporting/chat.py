@@ -220,10 +220,12 @@ async def _store(turn: Turn, data: dict[str, Any], checked: Asked | None = None)
 async def _submit(turn: Turn, data: dict[str, Any], checked: Asked, *, every: bool = False) -> None:
     assert turn.contact is not None
     texts = [await _store(turn, data, checked)]
-    stored = [data["request"]]
+    done = Status.DONE.code
+    stored = [data["request"]] if data["status"] == done else []  # only "done" may close
     queue: list[dict[str, Any]] = list(data.get("queue", []))
     while every and queue and await _complete(queue[0]):
-        stored.append(queue[0]["request"])
+        if queue[0]["status"] == done:
+            stored.append(queue[0]["request"])
         texts.append(await _store(turn, queue.pop(0)))
     await turn.clear_flow()
     if queue:  # the next task of the same message
