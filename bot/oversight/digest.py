@@ -84,10 +84,20 @@ def _unit_lines(
 
 async def build_digest(month: Month, *, today: date, plan_id: int | None = None) -> Digest:
     """The digest of a dispatched month (refused when it was never dispatched)."""
+    digest, _ = await digest_and_reports(month, today=today, plan_id=plan_id)
+    return digest
+
+
+async def digest_and_reports(
+    month: Month, *, today: date, plan_id: int | None = None
+) -> tuple[Digest, list[LatestReport]]:
+    """:func:`build_digest`, with the month's latest report of each request it read (in plan
+    order): the export fills its table from them instead of reading them again."""
     period = await month_period(month, plan_id)
     plan_title = await Plan.filter(id=period.plan_id).first().values_list("title", flat=True)
     asked = await _asked(period.id)
-    latest = await _latest_reports(period.id)
+    reports = await latest_in_period(period.id)
+    latest = {(r.task_id, r.unit_id): r for r in reports}
     first_late = await _first_versions(period.id)
     previous = await ReportingPeriod.get_or_none(
         plan_id=period.plan_id, kind="month", key=previous_month(month).key
@@ -196,4 +206,4 @@ async def build_digest(month: Month, *, today: date, plan_id: int | None = None)
         overdue=late_tasks,
         unreachable=unreachable,
         closed=[number for t, (number, _, _) in task_rows.items() if t in closed],
-    )
+    ), reports

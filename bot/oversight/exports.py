@@ -25,7 +25,7 @@ from bot.domain.narrative import progress_text
 from bot.domain.reporting import Month, Status
 from bot.domain.units import UnitKind
 from bot.i18n import Translator
-from bot.oversight.digest import Digest, build_digest
+from bot.oversight.digest import Digest, digest_and_reports
 from bot.render.chart import ChartData, write_chart_png
 from bot.render.progress import (
     ProgressDocument,
@@ -34,7 +34,7 @@ from bot.render.progress import (
     write_progress_xlsx,
 )
 from bot.render.register import register_table
-from bot.reporting.latest import latest_in_period
+from bot.reporting.latest import LatestReport, latest_in_period
 from bot.reporting.plainsql import rows as plain_rows
 from bot.storage.models import Plan, ReportingPeriod, ReportRequest
 from bot.storage.register import load_tasks, plan_meta
@@ -118,8 +118,11 @@ async def _unit_records(
     ]
 
 
-async def progress_document(digest: Digest, tr: Translator, zone: ZoneInfo) -> ProgressDocument:
-    """The filled table, the per-unit records and the written sections of a month."""
+async def progress_document(
+    digest: Digest, tr: Translator, zone: ZoneInfo, reports: list[LatestReport] | None = None
+) -> ProgressDocument:
+    """The filled table, the per-unit records and the written sections of a month
+    (``reports``: the month's latest reports, when the digest has read them already)."""
     plan = await Plan.get(id=digest.plan_id)
     tasks = await load_tasks(plan.id)
     period = await ReportingPeriod.get(plan_id=plan.id, kind="month", key=digest.period)
@@ -130,7 +133,9 @@ async def progress_document(digest: Digest, tr: Translator, zone: ZoneInfo) -> P
     ).values_list("task_id", "task__number", "unit_id", "unit__name"):
         numbers[int(str(task_id))], names[int(str(unit_id))] = str(number), str(name)
     progress: dict[str, list[str]] = defaultdict(list)
-    for last in await latest_in_period(period.id):  # in plan order, as the table reads
+    if reports is None:
+        reports = await latest_in_period(period.id)
+    for last in reports:  # in plan order, as the table reads
         status = _status_text(tr, last.status, last.percent)
         said = progress_text(last.text, last.problems, last.next_steps, tr.gettext)
         progress[numbers[last.task_id]].append(f"{names[last.unit_id]}（{status}）：{said}")
@@ -226,12 +231,12 @@ async def export_month(
         raise RefusedError(
             msg(N_("Unknown export format “{value}”: use xlsx, docx or png."), value=fmt)
         )
-    digest = await build_digest(month, today=today, plan_id=plan_id)
+    digest, reports = await digest_and_reports(month, today=today, plan_id=plan_id)
     tr = Translator(locale)
     if fmt == "png":
         await write_atomically(write_chart_png, await chart_data(digest, tr), out)
     else:
-        document = await progress_document(digest, tr, zone)
+        document = await progress_document(digest, tr, zone, reports)
         writer = write_progress_xlsx if fmt == "xlsx" else write_progress_docx
         await write_atomically(writer, document, out)
     return digest
