@@ -29,7 +29,7 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from aiogram.types import BufferedInputFile, FSInputFile, Message, Update
 
 from bot.channels.parts import inline_content, split
-from bot.channels.telegram.lean import call
+from bot.channels.telegram.lean import call, call_json
 from bot.channels.telegram.render import MAX_CHARS, keyboard, render_pieces, telegram_length
 from bot.channels.text import split_lines
 from bot.conversation.registry import text_inbound
@@ -258,10 +258,16 @@ class TelegramChannel:
         return last_id
 
     async def _send_text(self, chat_id: str, text: str, markup: Any) -> str:
-        method = SendMessage.model_construct(  # our own values: nothing for pydantic to check
-            chat_id=chat_id, text=text, parse_mode="HTML", reply_markup=markup
+        body: dict[str, Any] = {"chat_id": chat_id, "text": text, "parse_mode": "HTML"}
+        if markup:
+            body["reply_markup"] = markup
+
+        def method() -> SendMessage:  # only to name the call in an error
+            return SendMessage(chat_id=chat_id, text=text, parse_mode="HTML", reply_markup=markup)
+
+        sent = await call_json(
+            self.bot, "sendMessage", body, method, request_timeout=self.send_timeout
         )
-        sent = await call(self.bot, method, request_timeout=self.send_timeout)
         return str(sent["message_id"])
 
     async def _send_document(self, chat_id: str, file: OutFile) -> str:
@@ -281,14 +287,22 @@ class TelegramChannel:
         if not message_id.isdecimal():
             return False
         try:
-            edit = EditMessageText.model_construct(
-                text=piece,
-                chat_id=chat_id,
-                message_id=int(message_id),
-                parse_mode="HTML",
-                reply_markup=markup,
+            body: dict[str, Any] = {
+                "chat_id": chat_id, "message_id": int(message_id), "text": piece,
+                "parse_mode": "HTML",
+            }  # fmt: skip
+            if markup:
+                body["reply_markup"] = markup
+
+            def method() -> EditMessageText:  # only to name the call in an error
+                return EditMessageText(
+                    chat_id=chat_id, message_id=int(message_id), text=piece, parse_mode="HTML",
+                    reply_markup=markup,
+                )  # fmt: skip
+
+            await call_json(
+                self.bot, "editMessageText", body, method, request_timeout=self.send_timeout
             )
-            await call(self.bot, edit, request_timeout=self.send_timeout)
         except TelegramBadRequest as exc:
             if "not modified" in exc.message:
                 return True

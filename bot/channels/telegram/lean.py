@@ -16,6 +16,7 @@ Everything else (``Bot.get_me``, menus, files) goes through aiogram unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -41,21 +42,47 @@ class LeanSession(AiohttpSession):
             prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
             if prepared is not None:
                 body[key] = prepared
+        form = self.build_form_data(bot, method) if files else None  # uploads: multipart
+        api = method.__api_method__
+        return await self._post(bot, api, body, lambda: method, request_timeout, form=form)
+
+    async def post(
+        self,
+        bot: Bot,
+        api: str,
+        body: dict[str, Any],
+        method: Callable[[], TelegramMethod[Any]],
+        request_timeout: float | None = None,
+    ) -> Any:
+        """Call the Bot API method ``api`` with ``body`` as it is (plain JSON values, no files);
+        its answer's ``result``, or aiogram's error (``method`` builds the method it names)."""
+        return await self._post(bot, api, body, method, request_timeout)
+
+    async def _post(
+        self,
+        bot: Bot,
+        api: str,
+        body: dict[str, Any],
+        method: Callable[[], TelegramMethod[Any]],
+        request_timeout: float | None,
+        *,
+        form: Any = None,
+    ) -> Any:
         session = await self.create_session()
-        url = self.api.api_url(token=bot.token, method=method.__api_method__)
+        url = self.api.api_url(token=bot.token, method=api)
         wait = ClientTimeout(total=self.timeout if request_timeout is None else request_timeout)
         try:
-            if files:  # uploads go as multipart, built by aiogram
-                request = session.post(url, data=self.build_form_data(bot, method), timeout=wait)
+            if form is not None:
+                request = session.post(url, data=form, timeout=wait)
             else:
                 request = session.post(url, data=self.json_dumps(body), headers=JSON, timeout=wait)
             async with request as response:
                 content = await response.text()
         except TimeoutError as exc:
-            raise TelegramNetworkError(method=method, message="Request timeout error") from exc
+            raise TelegramNetworkError(method=method(), message="Request timeout error") from exc
         except ClientError as exc:
             message = f"{type(exc).__name__}: {exc}"
-            raise TelegramNetworkError(method=method, message=message) from exc
+            raise TelegramNetworkError(method=method(), message=message) from exc
         try:
             answer = self.json_loads(content)
         except ValueError as exc:
@@ -64,8 +91,9 @@ class LeanSession(AiohttpSession):
         if ok and isinstance(answer, dict) and answer.get("ok") is True:
             return answer.get("result")
         # a failure: aiogram reads it and raises its own error for it
-        self.check_response(bot=bot, method=method, status_code=response.status, content=content)
-        raise TelegramAPIError(method=method, message=str(answer)[:200])
+        called = method()
+        self.check_response(bot=bot, method=called, status_code=response.status, content=content)
+        raise TelegramAPIError(method=called, message=str(answer)[:200])
 
 
 async def call(bot: Bot, method: TelegramMethod[Any], request_timeout: float | None = None) -> Any:
@@ -80,3 +108,18 @@ async def call(bot: Bot, method: TelegramMethod[Any], request_timeout: float | N
     if hasattr(result, "model_dump"):
         return result.model_dump(mode="json", exclude_none=True, by_alias=True)
     return result
+
+
+async def call_json(
+    bot: Bot,
+    api: str,
+    body: dict[str, Any],
+    method: Callable[[], TelegramMethod[Any]],
+    request_timeout: float | None = None,
+) -> Any:
+    """The Bot API method ``api`` with ``body`` built as plain JSON (a message sent builds no
+    pydantic model); through aiogram's ``method`` when the bot's session is not lean."""
+    session = bot.session
+    if isinstance(session, LeanSession):
+        return await session.post(bot, api, body, method, request_timeout)
+    return await call(bot, method(), request_timeout)
