@@ -6,7 +6,7 @@ Channel adapters turn their wire format into an :class:`Inbound` and render each
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 # "voice": a voice message (never stored: we ask for text); "edit": a sent message changed
@@ -111,8 +111,21 @@ class Outbound:
     free_input: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        """The outbox form."""
-        return asdict(self)
+        """The outbox form: what ``dataclasses.asdict`` gives, lists for tuples, built
+        directly (it runs for every message queued; asdict copies each value deeply)."""
+        return {
+            "text": self.text,
+            "title": self.title,
+            "buttons": [
+                [{"label": b.label, "payload": b.payload} for b in row] for row in self.buttons
+            ],
+            "files": [{"path": f.path, "name": f.name, "mime": f.mime} for f in self.files],
+            "replaces": self.replaces,
+            "recipient": self.recipient,
+            "notice": self.notice,
+            "locale": self.locale,
+            "free_input": self.free_input,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Outbound:
