@@ -195,10 +195,7 @@ class Intake:
             return
         try:
             async with in_transaction():
-                won = await inbox.mark_handled(
-                    [i.row.id for i in items], owner=self.owner,
-                    processed_at=self.deps.clock(), handled_at=self.lease_clock(),
-                )  # fmt: skip
+                won = await self._mark_handled(items)
                 for item in items:
                     row = item.row
                     if row.id not in won:
@@ -222,16 +219,22 @@ class Intake:
                 item.done, item.replies = False, []
                 await self._failed(item, exc, unmark=False)
 
+    async def _mark_handled(self, items: list[Claimed]) -> set[int]:
+        """Mark the batch handled where this worker's lease still holds; the ids it won."""
+        return set(
+            await inbox.mark_handled(
+                [i.row.id for i in items], owner=self.owner,
+                processed_at=self.deps.clock(), handled_at=self.lease_clock(),
+            )
+        )  # fmt: skip
+
     async def _at_once(self, items: list[Claimed]) -> bool:
         """Handle ``items`` in one transaction without savepoints (two statements less per
         update); False, with nothing kept, when any of them fails."""
         handled: list[Claimed] = []
         try:
             async with in_transaction():
-                won = await inbox.mark_handled(
-                    [i.row.id for i in items], owner=self.owner,
-                    processed_at=self.deps.clock(), handled_at=self.lease_clock(),
-                )  # fmt: skip
+                won = await self._mark_handled(items)
                 mine = [i for i in items if i.row.id in won]
                 speaking = await speakers([i.inbound.identity for i in mine if i.inbound])
                 fresh = True  # the speakers read before the batch still hold
