@@ -60,6 +60,9 @@ class Turn:
     replies: list[Outbound] = field(default_factory=list)
     unsaved: bool = False  # the state was set during the turn and is not written yet
     summary_waiting: bool = True  # whether a quarterly summary of the unit may wait for them
+    # requests read (and authorised) during this turn, by id: a later step of the same turn,
+    # in the same transaction, takes them from here instead of reading them again
+    requests: dict[int, Any] = field(default_factory=dict)
 
     @classmethod
     async def load(

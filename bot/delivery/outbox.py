@@ -189,7 +189,8 @@ async def claim(row: OutboxMessage, *, owner: str, now: datetime, until: datetim
 
 def _marks(count: int) -> list[str]:
     """Positional placeholders: ``$1…`` on PostgreSQL, ``?`` on SQLite."""
-    return [f"${n}" if on_postgres() else "?" for n in range(1, count + 1)]
+    postgres = on_postgres()  # once: it looks up the connection in force
+    return [f"${n}" if postgres else "?" for n in range(1, count + 1)]
 
 
 async def take_over(now: datetime, channels: set[str], lease: timedelta) -> int:
@@ -233,7 +234,7 @@ async def mark_sent(
         f'"lease_owner" = NULL, "lease_until" = NULL, "parts_sent" = {parts} WHERE "id" = {key} '
         f'AND "state" = \'sending\' AND "lease_owner" IS NOT DISTINCT FROM {by} RETURNING "id"'
     )
-    if not on_postgres():  # SQLite spells IS NOT DISTINCT FROM as IS
+    if at == "?":  # SQLite spells IS NOT DISTINCT FROM as IS
         sql = sql.replace("IS NOT DISTINCT FROM", "IS")
     values = [now, external_id, row.attempts, row.parts_sent, row.id, owner]
     return bool(await OutboxMessage._meta.db.execute_query_dict(sql, values))

@@ -1,11 +1,13 @@
 """The reporting hot path in plain SQL: a request as the report flow reads it, in one statement.
 
 Every button of the report flow re-checks that the request is the speaker's unit's and still
-open, and the flow then needs its period, task, unit, the unit's part in the task and how many
-versions it has. The ORM read that as a request model with three related models (and more
-queries for the role and the last version); here it is one ``SELECT`` on SQLite and PostgreSQL
-alike, read into :class:`Asked`, a frozen value passed down the flow instead of read again.
-The statements run through :mod:`bot.reporting.plainsql`.
+open, and the flow then needs its period, task, unit, the unit's part in the task, how many
+versions it has, the fields its plan asks for, whether another plan asks the unit in the same
+period (a twin to file to) and whether the unit may go on to ask for 销号. The ORM read that
+as a request model with three related models (and more queries for the role and the last
+version); here it is one ``SELECT`` on SQLite and PostgreSQL alike, read into :class:`Asked`,
+a frozen value passed down the flow instead of read again. The statements run through
+:mod:`bot.reporting.plainsql`.
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ class Asked:
     unit: str  # the unit's name
     role: str | None  # lead | responsible | cooperating, counting the unit's collectives
     versions: int  # the highest version reported (0 before the first report)
+    asks_problems: bool = False  # the plan asks for 存在问题
+    asks_next_steps: bool = False  # the plan asks for 下步打算
+    shared: bool = False  # another active plan asks the unit in the same period (twins?)
+    leads: bool = False  # the unit itself leads the task (a collective's member does not)
+    closing: bool = False  # a request to close the task (销号) waits or was granted
 
 
 def requirements(value: Any) -> Any:
@@ -53,9 +60,20 @@ ASKED_SQL = (
     'u."name" AS "unit", '
     f'{role_sql("q")} AS "role", '
     '(SELECT MAX(r."version") FROM "progress_report" r WHERE r."request_id" = q."id") '
-    'AS "versions" '
+    'AS "versions", n."asks_problems", n."asks_next_steps", '
+    'EXISTS (SELECT 1 FROM "report_request" o '
+    'JOIN "reporting_period" op ON op."id" = o."period_id" '
+    'JOIN "plan" ol ON ol."id" = op."plan_id" WHERE o."unit_id" = q."unit_id" '
+    'AND op."key" = p."key" AND op."plan_id" <> p."plan_id" AND ol."retired_at" IS NULL) '
+    'AS "shared", '
+    'EXISTS (SELECT 1 FROM "assignment" a WHERE a."task_id" = q."task_id" '
+    'AND a."unit_id" = q."unit_id" AND a."role" = \'lead\' AND a."retired_at" IS NULL) '
+    'AS "leads", '
+    'EXISTS (SELECT 1 FROM "task_closure" c WHERE c."task_id" = q."task_id" '
+    "AND c.\"state\" IN ('pending', 'closed')) AS \"closing\" "
     'FROM "report_request" q JOIN "reporting_period" p ON p."id" = q."period_id" '
     'JOIN "task" t ON t."id" = q."task_id" JOIN "unit" u ON u."id" = q."unit_id" '
+    'JOIN "plan" n ON n."id" = p."plan_id" '
     'WHERE q."id" = ?'
 )
 
@@ -82,6 +100,11 @@ async def asked(request_id: int) -> Asked | None:
         unit=str(row["unit"]),
         role=None if row["role"] is None else str(row["role"]),
         versions=int(row["versions"] or 0),
+        asks_problems=bool(row["asks_problems"]),
+        asks_next_steps=bool(row["asks_next_steps"]),
+        shared=bool(row["shared"]),
+        leads=bool(row["leads"]),
+        closing=bool(row["closing"]),
     )
 
 

@@ -23,7 +23,6 @@ from bot.reporting.closable import closable
 from bot.reporting.prompts import open_requests_message, request_buttons, status_text, task_card
 from bot.reporting.reports import (
     Draft,
-    authorised_request,
     check_revisable,
     previous_report,
     request_view,
@@ -31,6 +30,7 @@ from bot.reporting.reports import (
     task_context,
 )
 from bot.reporting.requests import open_requests
+from bot.reporting.turn_requests import authorised
 
 FLOW = "report"
 STASH = "stash"  # a message written outside a flow, waiting to be filed under a task
@@ -57,7 +57,7 @@ async def reportable(turn: Turn, request_id: int) -> Asked:
     when it was closed or its deadline passed after a report."""
     assert turn.contact is not None
     try:
-        request = await authorised_request(turn.contact, request_id)
+        request = await authorised(turn, request_id)
         check_revisable(request, answered_before=request.versions > 0, today=turn.today)
     except RefusedError:
         if turn.flow == FLOW and turn.data.get("request") == request_id:
@@ -127,7 +127,7 @@ async def advance(turn: Turn, data: dict[str, Any]) -> None:
         )
     elif not data.get("text"):
         await _ask_text(turn, data)
-    elif (field := await extras.missing(data)) is not None:
+    elif (field := await extras.missing(turn, data)) is not None:
         data["step"] = field
         await turn.set_flow(FLOW, data)
         await extras.ask(turn, data, field)
@@ -135,14 +135,14 @@ async def advance(turn: Turn, data: dict[str, Any]) -> None:
         await confirm_card(turn, data)
 
 
-async def _complete(item: dict[str, Any]) -> bool:
+async def _complete(turn: Turn, item: dict[str, Any]) -> bool:
     """Whether a queued draft needs nothing more than a tap."""
     status = Status.from_code(item["status"]) if item.get("status") is not None else None
     return (
         status is not None
         and bool(item.get("text"))
         and (status in STATUS_PERCENT or "percent" in item)
-        and await extras.missing(item) is None
+        and await extras.missing(turn, item) is None
     )
 
 
@@ -175,7 +175,7 @@ async def confirm_card(turn: Turn, data: dict[str, Any]) -> None:
     if queue:
         lines.append(turn._("{count} more tasks from your message follow.", count=len(queue)))
     buttons: tuple[tuple[Button, ...], ...] = ((Button(turn._("Submit"), payload("c", request)),),)
-    if queue and all([await _complete(item) for item in queue]):
+    if queue and all([await _complete(turn, item) for item in queue]):
         buttons += (
             (Button(turn._("Submit all {count}", count=len(queue) + 1), payload("l", request)),),
         )
@@ -189,9 +189,9 @@ async def confirm_card(turn: Turn, data: dict[str, Any]) -> None:
     turn.reply("\n".join(lines), title=turn._("Check your report"), buttons=buttons)
 
 
-async def _store(turn: Turn, data: dict[str, Any], checked: Asked | None = None) -> str:
-    """Store one draft; the sentence saying so. ``checked``: the request as this update
-    already read and authorised it (same transaction), not read again."""
+async def _store(turn: Turn, data: dict[str, Any]) -> tuple[str, Asked]:
+    """Store one draft; the sentence saying so, and the request as it is now (answered).
+    A request this turn already read and authorised (same transaction) is not read again."""
     assert turn.contact is not None
     status = Status.from_code(data["status"])
     assert status is not None
@@ -202,8 +202,10 @@ async def _store(turn: Turn, data: dict[str, Any], checked: Asked | None = None)
         problems=data.get("problems"), next_steps=data.get("next_steps"),
     )  # fmt: skip
     report, request = await store_report(
-        turn.contact, data["request"], draft, now=turn.now, today=turn.today, checked=checked
-    )
+        turn.contact, data["request"], draft, now=turn.now, today=turn.today,
+        checked=turn.requests.get(data["request"]),
+    )  # fmt: skip
+    turn.requests[request.id] = request
     view = request_view(request)
     text = turn._(
         "Reported task {number} for {period} (version {version}): {status}.",
@@ -214,19 +216,22 @@ async def _store(turn: Turn, data: dict[str, Any], checked: Asked | None = None)
     )
     if report.late:
         text += "\n" + turn._("It arrived after the deadline and is recorded as late.")
-    return text
+    return text, request
 
 
-async def _submit(turn: Turn, data: dict[str, Any], checked: Asked, *, every: bool = False) -> None:
+async def _submit(turn: Turn, data: dict[str, Any], *, every: bool = False) -> None:
     assert turn.contact is not None
-    texts = [await _store(turn, data, checked)]
+    text, request = await _store(turn, data)
+    texts = [text]
     done = Status.DONE.code
-    stored = [data["request"]] if data["status"] == done else []  # only "done" may close
+    stored = [request] if data["status"] == done else []  # only "done" may close
     queue: list[dict[str, Any]] = list(data.get("queue", []))
-    while every and queue and await _complete(queue[0]):
-        if queue[0]["status"] == done:
-            stored.append(queue[0]["request"])
-        texts.append(await _store(turn, queue.pop(0)))
+    while every and queue and await _complete(turn, queue[0]):
+        item = queue.pop(0)
+        text, request = await _store(turn, item)
+        texts.append(text)
+        if item["status"] == done:
+            stored.append(request)
     await turn.clear_flow()
     if queue:  # the next task of the same message
         turn.reply("\n".join(texts), notice=turn._("Saved"))
@@ -238,7 +243,7 @@ async def _submit(turn: Turn, data: dict[str, Any], checked: Asked, *, every: bo
         text += "\n\n" + turn._("Still to report: {count}.", count=len(waiting))
     buttons = request_buttons(turn.tr, waiting) + tuple(  # 销号, where a lead unit said done
         (Button(turn._("Ask to close task {number} (销号)", number=n), payload("z", r)),)
-        for r, n in await closable(turn.contact.unit_id, stored)
+        for r, n in closable(stored)
     )
     turn.reply(text, buttons=buttons, notice=turn._("Saved"))
 
@@ -274,7 +279,7 @@ async def on_button(turn: Turn, p: Payload) -> None:  # noqa: PLR0912, PLR0915 -
     if not p.args:
         raise RefusedError(msg(N_("That button is not valid.")))
     request_id = p.args[0]
-    checked = await reportable(turn, request_id)
+    await reportable(turn, request_id)
     if p.action in ("t", "f"):
         await begin(turn, request_id, keep_draft=p.action == "t", take_stash=p.action == "f")
         return
@@ -324,7 +329,7 @@ async def on_button(turn: Turn, p: Payload) -> None:  # noqa: PLR0912, PLR0915 -
         if data.get("status") is None or not data.get("text"):
             await advance(turn, data)
         else:
-            await _submit(turn, data, checked, every=p.action == "l")
+            await _submit(turn, data, every=p.action == "l")
     elif p.action == "x":
         await turn.clear_flow()
         turn.reply(turn._("Cancelled; nothing was saved."))

@@ -16,13 +16,8 @@ from bot.domain.messages import N_
 from bot.domain.narrative import NEXT_STEPS_LINE, PROBLEMS_LINE, says_none
 from bot.domain.payloads import payload
 from bot.domain.text import shorten
-from bot.reporting.reports import (
-    authorised_request,
-    check_extra,
-    check_narrative,
-    request_fields,
-    request_view,
-)
+from bot.reporting.reports import check_extra, check_narrative, request_view
+from bot.reporting.turn_requests import authorised
 
 EXTRAS = ("problems", "next_steps")
 SKIP = {"problems": 1, "next_steps": 2}  # the second argument of ``n`` (skip) for each field
@@ -33,19 +28,17 @@ _QUESTIONS = {
 _LINES = {"problems": PROBLEMS_LINE, "next_steps": NEXT_STEPS_LINE}
 
 
-async def wanted(request_id: int) -> tuple[str, ...]:
-    """The fields the request's plan asks for."""
-    fields = await request_fields(request_id)
-    return tuple(
-        name
-        for name, asked in zip(EXTRAS, (fields.problems, fields.next_steps), strict=True)
-        if asked
-    )
+async def wanted(turn: Turn, request_id: int) -> tuple[str, ...]:
+    """The fields the request's plan asks for (read with the request, once per turn)."""
+    request = await authorised(turn, request_id)
+    asks = (request.asks_problems, request.asks_next_steps)
+    return tuple(name for name, asked in zip(EXTRAS, asks, strict=True) if asked)
 
 
-async def missing(data: dict[str, Any]) -> str | None:
+async def missing(turn: Turn, data: dict[str, Any]) -> str | None:
     """The first field the plan asks for that the draft has no answer to, or None."""
-    return next((name for name in await wanted(data["request"]) if name not in data), None)
+    found = await wanted(turn, data["request"])
+    return next((name for name in found if name not in data), None)
 
 
 async def ask(turn: Turn, data: dict[str, Any], name: str) -> None:
@@ -55,7 +48,7 @@ async def ask(turn: Turn, data: dict[str, Any], name: str) -> None:
     request = data["request"]
     question = turn._(_QUESTIONS[name])
     if data.get("read"):
-        view = request_view(await authorised_request(turn.contact, request))
+        view = request_view(await authorised(turn, request))
         task = turn._("Task {number}: {title}", number=view.number, title=shorten(view.title, 60))
         question = f"{task}\n{question}"
     turn.reply(

@@ -12,7 +12,6 @@ from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
 from bot.domain.narrative import EXTRA_MAX_CHARS
 from bot.domain.reporting import ATTACHMENTS_MAX, NARRATIVE_MAX_CHARS, Status
-from bot.plans.fields import ReportFields
 from bot.reporting.asked import Asked, asked, earlier_of
 from bot.reporting.latest import LatestReport, request_latest
 from bot.reporting.plainsql import rows
@@ -165,24 +164,6 @@ def check_extra(text: str) -> str:
             )
         )
     return clean
-
-
-FIELDS_SQL = (
-    'SELECT p."asks_problems", p."asks_next_steps" FROM "report_request" q '
-    'JOIN "reporting_period" r ON r."id" = q."period_id" JOIN "plan" p ON p."id" = r."plan_id" '
-    'WHERE q."id" = ?'
-)
-
-
-async def request_fields(request_id: int) -> ReportFields:
-    """The optional fields (存在问题, 下步打算) the request's plan asks for (one statement:
-    asked at every step of the report flow)."""
-    found = await rows(FIELDS_SQL, request_id)
-    if not found:
-        return ReportFields()
-    return ReportFields(
-        problems=bool(found[0]["asks_problems"]), next_steps=bool(found[0]["asks_next_steps"])
-    )
 
 
 async def submit_report(

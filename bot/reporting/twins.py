@@ -65,7 +65,7 @@ async def twin_requests(request: Asked) -> list[int]:
     """The open requests of other active plans that are twins of ``request``: the same unit
     and period, a task with the same title and goal."""
     text = task_text_key(request.title, request.goal)
-    if not text:
+    if not text or not request.shared:  # no other plan asks the unit in this period
         return []
     candidates = await rows(TWINS_SQL, request.unit_id, request.period, request.plan_id)
     return [

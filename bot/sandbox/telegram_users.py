@@ -158,9 +158,14 @@ class UserActions(ABC):
 
     async def user_sends_callback(self, user_id: int, message_id: int, data: str) -> str:
         """A user's client sends callback ``data`` for a message (a real press, or a forgery)."""
-        chat = next(
-            (c for c, ms in self.messages.items() for m in ms if m.message_id == message_id),
-            user_id,
+        own = any(m.message_id == message_id for m in self.messages[user_id])
+        chat = (  # the presser's own chat first: a scan of every chat is for group messages
+            user_id
+            if own
+            else next(
+                (c for c, ms in self.messages.items() for m in ms if m.message_id == message_id),
+                user_id,
+            )
         )
         message = next((m for m in self.messages[chat] if m.message_id == message_id), None)
         query_id = f"cb{next(self._ids)}"
