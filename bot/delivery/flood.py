@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from bot.storage.models import InboxUpdate
+from bot.delivery.inbox import handled_since
 
 # (window, updates handled at most within any such window): a burst, then a sustained rate.
 LIMITS: tuple[tuple[timedelta, int], ...] = (
@@ -49,16 +49,9 @@ async def waits(persons: Iterable[str], now: datetime) -> dict[str, datetime]:
     if not wanted:
         return {}
     longest = max(window for window, _ in LIMITS)
-    rows = (
-        await InboxUpdate.filter(
-            person__in=wanted, processed_at__not_isnull=True, lease_until__gt=now - longest
-        )
-        .order_by("-lease_until")
-        .values_list("person", "lease_until")
-    )
     handled: dict[str, list[datetime]] = defaultdict(list)
-    for person, stamp in rows:
-        handled[str(person)].append(stamp)
+    for person, stamp in await handled_since(wanted, now - longest):
+        handled[person].append(stamp)
     found = {p: ready_at(stamps, now) for p, stamps in handled.items()}
     return {p: at for p, at in found.items() if at is not None}
 
