@@ -9,6 +9,11 @@ on PostgreSQL. Limits are lifted on both sides so the figure is the pipeline's o
 the inbox → handle in a transaction → outbox → send). CPU seconds are the process's, the
 emulator's included (it runs in the same process).
 
+The report path makes three Bot API calls per two updates (the card; on Submit, the card
+edited and the press answered) where the echo bot makes one per update, so it is also set
+beside a bare aiogram bot making those same calls with nothing stored: the floor any bot
+doing this exchange has on the same emulator.
+
 ``python -m bench.bench_intake [N] [--postgres URL] [--profile FILE] [--repeat K]``
 """
 
@@ -29,7 +34,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bench.bench_fanout import reset_postgres
 from bot.app import DubanApp
@@ -164,9 +169,51 @@ async def aiogram_echo(n: int) -> dict[str, float]:
     return {"seconds": seconds, "cpu": cpu, "rate": n / seconds}
 
 
+async def aiogram_cards(n: int) -> dict[str, float]:
+    """A bare aiogram bot making the report path's Bot API calls, with nothing stored: a card
+    with a Submit button for each text; on the press, the card edited and the press answered."""
+    emulator = TelegramEmulator()
+    base = await emulator.start()
+    emulator.limits_on = False
+    for i in range(1, n + 1):
+        emulator.user(i, f"联络员{i}")
+    bot = Bot(emulator.token, session=AiohttpSession(api=TelegramAPIServer.from_base(base)))
+    dp = Dispatcher()
+    submit = Translator("zh_CN").gettext("Submit")
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=submit, callback_data="rp:c:1")]]
+    )
+
+    @dp.message()
+    async def card(message: Message) -> None:
+        await message.answer(message.text or "", reply_markup=keyboard)
+
+    @dp.callback_query()
+    async def stored(query: CallbackQuery) -> None:
+        if isinstance(query.message, Message):
+            await query.message.edit_text("已保存")
+        await query.answer()
+
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+    cpu, started = time.process_time(), time.perf_counter()
+    for i in range(1, n + 1):
+        await emulator.user_sends(i, REPORT)
+    await emulator.wait_for(lambda: emulator.stats["sent"] >= n, n / 20 + 300)
+    for i in range(1, n + 1):
+        await emulator.user_presses(i, submit)
+    await emulator.wait_for(lambda: emulator.stats["edits"] >= n, n / 20 + 300)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    await dp.stop_polling()
+    polling.cancel()
+    await bot.session.close()
+    await emulator.stop()
+    return {"seconds": seconds, "cpu": cpu, "rate": 2 * n / seconds}
+
+
 def _figure(f: dict[str, float]) -> str:
+    same = f" ({f['of_cards']:.2f} of the bot making the same calls)" if "of_cards" in f else ""
     return (
-        f"{f['rate']:.0f} updates/s = {f['ratio']:.2f} of the echo bot "
+        f"{f['rate']:.0f} updates/s = {f['ratio']:.2f} of the echo bot{same} "
         f"({f['updates']:.0f} updates, {f['seconds']:.1f} s wall, {f['cpu']:.1f} s CPU, "
         f"p50 {f['p50']:.0f} ms)"
     )
@@ -229,6 +276,9 @@ def run(
     for round_ in range(repeat):
         echo = asyncio.run(aiogram_echo(count))
         figures.setdefault("echo", []).append(echo)
+        cards = asyncio.run(aiogram_cards(count))
+        cards["ratio"] = cards["rate"] / echo["rate"]
+        figures.setdefault("cards", []).append(cards)
         for label, server in databases:
             for report in (False, True):
                 path = "report stored (text + Submit)" if report else "which task?"
@@ -243,16 +293,25 @@ def run(
                         duban_intake(count, url, Path(folder), report=report, profile=where_now)
                     )
                 ours["ratio"] = ours["rate"] / echo["rate"]
+                if report:
+                    ours["of_cards"] = ours["rate"] / cards["rate"]
                 figures.setdefault(key, []).append(ours)
                 if where_now:
                     profiled.append((f"where the CPU goes: {key}", shares(where_now)))
     echo = _median(figures.pop("echo"))
+    cards = _median(figures.pop("cards"))
     median = f", median of {repeat}" if repeat > 1 else ""
     rows = [
         (
             f"bare aiogram echo bot, {count} updates{median}",
             f"{echo['rate']:.0f} updates/s ({echo['seconds']:.1f} s wall, {echo['cpu']:.1f} s CPU)",
-        )
+        ),
+        (
+            f"bare aiogram bot making the report path's Bot API calls, nothing stored, "
+            f"{2 * count} updates{median}",
+            f"{cards['rate']:.0f} updates/s = {cards['ratio']:.2f} of the echo bot "
+            f"({cards['seconds']:.1f} s wall, {cards['cpu']:.1f} s CPU)",
+        ),
     ]
     rows += [(key + median, _figure(_median(runs))) for key, runs in figures.items()]
     return rows + profiled
