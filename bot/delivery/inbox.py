@@ -4,15 +4,14 @@ Each is one statement on SQLite and PostgreSQL alike, built from the model's col
 bound values, so the hot path builds no ORM query: storing a batch is one ``INSERT … ON
 CONFLICT DO NOTHING RETURNING``, a claim one ``UPDATE … RETURNING`` (its rows picked with ``FOR
 UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer), marking a claimed batch handled one
-``UPDATE … RETURNING`` that also re-checks the lease, giving an update back one statement, and
-the recent handled updates that flood control counts one ``SELECT``.
+``UPDATE … RETURNING`` that also re-checks the lease, and giving an update back one statement.
 The worker itself (transactions, handlers, retries) is :mod:`bot.delivery.intake`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from bot.delivery.outbox import on_postgres
@@ -141,25 +140,6 @@ async def give_back(row_id: int, *, owner: str, error: str, unmark: bool) -> int
     )
     found = await InboxUpdate._meta.db.execute_query_dict(sql, marks.values)
     return int(found[0]["attempts"]) if found else None
-
-
-async def handled_since(persons: Collection[str], since: datetime) -> list[tuple[str, datetime]]:
-    """(person, when handled) of the handled updates of ``persons`` after ``since`` (real time,
-    kept in ``lease_until``), newest first: what flood control counts."""
-    marks = Marks()
-    sql = (  # names and placeholders only: every value is bound
-        'SELECT "person", "lease_until" FROM "inbox_update" '  # noqa: S608
-        f'WHERE "person" IN ({marks.many(sorted(persons))}) AND "processed_at" IS NOT NULL '
-        f'AND "lease_until" > {marks(since)} ORDER BY "lease_until" DESC'
-    )
-    found = await InboxUpdate._meta.db.execute_query_dict(sql, marks.values)
-    return [(str(r["person"]), _moment(r["lease_until"])) for r in found]
-
-
-def _moment(value: datetime | str) -> datetime:
-    """A stored moment (SQLite hands back ISO text, asyncpg a datetime), aware."""
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 CODE_MARKER = "[bind code]"
