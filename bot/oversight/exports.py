@@ -25,6 +25,7 @@ from bot.domain.narrative import progress_text
 from bot.domain.reporting import Month, Status
 from bot.domain.units import UnitKind
 from bot.i18n import Translator
+from bot.oversight import collector
 from bot.oversight.digest import Digest, digest_and_reports
 from bot.render.chart import ChartData, write_chart_png
 from bot.render.progress import (
@@ -231,14 +232,16 @@ async def export_month(
         raise RefusedError(
             msg(N_("Unknown export format “{value}”: use xlsx, docx or png."), value=fmt)
         )
-    digest, reports = await digest_and_reports(month, today=today, plan_id=plan_id)
-    tr = Translator(locale)
-    if fmt == "png":
-        await write_atomically(write_chart_png, await chart_data(digest, tr), out)
-    else:
-        document = await progress_document(digest, tr, zone, reports)
-        writer = write_progress_xlsx if fmt == "xlsx" else write_progress_docx
-        await write_atomically(writer, document, out)
+    with collector.paused():
+        digest, reports = await digest_and_reports(month, today=today, plan_id=plan_id)
+        tr = Translator(locale)
+        if fmt == "png":
+            await write_atomically(write_chart_png, await chart_data(digest, tr), out)
+        else:
+            document = await progress_document(digest, tr, zone, reports)
+            del reports  # in the document now: the writer may have their memory
+            writer = write_progress_xlsx if fmt == "xlsx" else write_progress_docx
+            await write_atomically(writer, document, out)
     return digest
 
 
