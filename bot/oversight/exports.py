@@ -119,11 +119,31 @@ async def _unit_records(
     ]
 
 
+async def _records(
+    digest: Digest, period_id: int, tr: Translator, zone: ZoneInfo
+) -> list[UnitRecord]:
+    """:func:`_unit_records`, a collective left out unless it reported or the digest counts it."""
+    asked_units = {u.unit for u in digest.units}
+    collectives = {
+        str(name)
+        for name in await ReportRequest.filter(
+            period_id=period_id, unit__kind=UnitKind.COLLECTIVE.value
+        ).values_list("unit__name", flat=True)
+    }
+    return await _unit_records(period_id, tr, zone, collectives - asked_units)
+
+
 async def progress_document(
-    digest: Digest, tr: Translator, zone: ZoneInfo, reports: list[LatestReport] | None = None
+    digest: Digest,
+    tr: Translator,
+    zone: ZoneInfo,
+    reports: list[LatestReport] | None = None,
+    *,
+    unit_sheets: bool = True,
 ) -> ProgressDocument:
     """The filled table, the per-unit records and the written sections of a month
-    (``reports``: the month's latest reports, when the digest has read them already)."""
+    (``reports``: the month's latest reports, when the digest has read them already;
+    ``unit_sheets=False``: no per-unit records, which only the xlsx shows)."""
     plan = await Plan.get(id=digest.plan_id)
     tasks = await load_tasks(plan.id)
     period = await ReportingPeriod.get(plan_id=plan.id, kind="month", key=digest.period)
@@ -140,14 +160,7 @@ async def progress_document(
         status = _status_text(tr, last.status, last.percent)
         said = progress_text(last.text, last.problems, last.next_steps, tr.gettext)
         progress[numbers[last.task_id]].append(f"{names[last.unit_id]}（{status}）：{said}")
-    asked_units = {u.unit for u in digest.units}
-    collectives = {
-        str(name)
-        for name in await ReportRequest.filter(
-            period_id=period.id, unit__kind=UnitKind.COLLECTIVE.value
-        ).values_list("unit__name", flat=True)
-    }
-    records = await _unit_records(period.id, tr, zone, collectives - asked_units)
+    records = await _records(digest, period.id, tr, zone) if unit_sheets else []
     filled = {number: "\n".join(lines) for number, lines in progress.items()}
     for number in digest.closed:  # 销号 said first, the last reports below it
         parts = [tr.gettext("closed (已销号)"), filled.get(number, "")]
@@ -238,7 +251,9 @@ async def export_month(
         if fmt == "png":
             await write_atomically(write_chart_png, await chart_data(digest, tr), out)
         else:
-            document = await progress_document(digest, tr, zone, reports)
+            document = await progress_document(
+                digest, tr, zone, reports, unit_sheets=fmt == "xlsx"
+            )  # the docx has no unit sheets
             del reports  # in the document now: the writer may have their memory
             writer = write_progress_xlsx if fmt == "xlsx" else write_progress_docx
             await write_atomically(writer, document, out)
