@@ -1,5 +1,10 @@
 """Reading stored reports: a unit's tasks with their last status, a task's history.
 
+A county runs several plans at once: a unit's tasks come plan by plan (active plans only), a
+task two plans share (:func:`bot.domain.twins.task_text_key`) listed once under its first plan
+(:func:`fold_task_twins`); a task number is looked up in the plans that hold it
+(:func:`task_plans`) and its history read from the plans chosen.
+
 Also the report versions one chat message produced and one stored report of a unit (what
 editing a message asks about), and the units a unit reports for (:func:`unit_scope`). Storing
 a version is :mod:`bot.reporting.reports`.
@@ -7,15 +12,19 @@ a version is :mod:`bot.reporting.reports`.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.deadlines import still_written
 from bot.domain.errors import RefusedError
 from bot.domain.messages import N_, msg
+from bot.domain.plan_choice import PlanRef
 from bot.domain.reporting import Status
+from bot.domain.twins import task_text_key
 from bot.reporting.latest import LatestStatus, last_statuses
-from bot.storage.models import Assignment, Contact, ProgressReport, UnitMember
+from bot.reporting.requests import goal_of
+from bot.storage.models import Assignment, Contact, ProgressReport, Task, UnitMember
 
 
 async def unit_scope(unit_id: int) -> list[int]:
@@ -36,6 +45,9 @@ class UnitTask:
     percent: int | None
     reported_at: datetime | None
     deadline_words: str | None = None  # the plan's words (长期坚持, 2026年12月) while they hold
+    plan_id: int = 0  # the plan the task belongs to
+    plan: str = ""  # the plan's short name (its number before it had one)
+    text_key: str = ""  # what a twin in another plan shares (its title and goal, normalised)
 
     @property
     def deadline_as_written(self) -> str:
@@ -43,13 +55,17 @@ class UnitTask:
         return self.deadline_words or (self.deadline.isoformat() if self.deadline else "")
 
 
-async def unit_tasks(unit_id: int) -> list[UnitTask]:
-    """The unit's active tasks (its own and its collectives'), in plan order."""
+async def unit_tasks(unit_id: int, plan_id: int | None = None) -> list[UnitTask]:
+    """The unit's live tasks (its own and its collectives') in the active plans (or the plan
+    ``plan_id``), plan by plan (oldest first), each in plan order."""
     scope = await unit_scope(unit_id)
-    rows = (
-        await Assignment.filter(unit_id__in=scope, retired_at=None, task__retired_at=None)
-        .select_related("task")
-        .order_by("task__position", "position")
+    query = Assignment.filter(
+        unit_id__in=scope, retired_at=None, task__retired_at=None, task__plan__retired_at=None
+    )
+    if plan_id is not None:
+        query = query.filter(task__plan_id=plan_id)
+    rows = await query.select_related("task__plan").order_by(
+        "task__plan_id", "task__position", "position"
     )
     latest: dict[int, LatestStatus] = {}
     last = await last_statuses(task_ids=[a.task_id for a in rows], unit_ids=scope)
@@ -62,28 +78,126 @@ async def unit_tasks(unit_id: int) -> list[UnitTask]:
             continue
         seen.add(a.task_id)
         report = latest.get(a.task_id)
+        task = a.task
         tasks.append(
             UnitTask(
-                number=a.task.number,
-                title=a.task.title,
+                number=task.number,
+                title=task.title,
                 role=a.role,
-                deadline=a.task.deadline,
+                deadline=task.deadline,
                 status=Status(report.status) if report else None,
                 percent=report.percent if report else None,
                 reported_at=report.submitted_at if report else None,
-                deadline_words=still_written(a.task.deadline_text, a.task.deadline),
+                deadline_words=still_written(task.deadline_text, task.deadline),
+                plan_id=task.plan_id,
+                plan=task.plan.short_name or str(task.plan_id),
+                text_key=task_text_key(task.title, goal_of(task.requirements)),
             )
         )
     return tasks
 
 
-async def task_history(number: str, unit_id: int | None, limit: int = 10) -> list[ProgressReport]:
-    """The latest reports on task ``number`` (of the unit, or of every unit when None)."""
+@dataclass(frozen=True, slots=True)
+class ListedTask:
+    """A task as ``/mytasks`` lists it, with its twins in later plans (listed with it)."""
+
+    task: UnitTask
+    twins: tuple[UnitTask, ...] = ()
+
+    @property
+    def newest(self) -> UnitTask:
+        """The task or twin last reported on (a report is filed to both; either may be newer)."""
+        newest = self.task
+        for twin in self.twins:
+            if twin.reported_at and (
+                not newest.reported_at or twin.reported_at > newest.reported_at
+            ):
+                newest = twin
+        return newest
+
+
+def fold_task_twins(tasks: list[UnitTask]) -> list[ListedTask]:
+    """``tasks`` in their order, a twin of an earlier task (another plan, the same text)
+    folded into it instead of listed again."""
+    first: dict[str, int] = {}
+    folded: list[tuple[UnitTask, list[UnitTask]]] = []
+    for task in tasks:
+        at = first.get(task.text_key) if task.text_key else None
+        if at is not None and task.plan_id not in {
+            t.plan_id for t in (folded[at][0], *folded[at][1])
+        }:
+            folded[at][1].append(task)
+            continue
+        if task.text_key and at is None:
+            first[task.text_key] = len(folded)
+        folded.append((task, []))
+    return [ListedTask(task, tuple(twins)) for task, twins in folded]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskPlan:
+    """An active plan holding a task number, and that task's text (twins share it)."""
+
+    plan: PlanRef
+    text_key: str
+
+
+async def task_plans(
+    number: str, unit_id: int | None, plan_ids: Collection[int] | None = None
+) -> list[TaskPlan]:
+    """The active plans (of ``plan_ids`` when given) whose task ``number`` the unit has a part
+    in or reported on (any unit's when None), oldest first."""
+    query = Task.filter(number=number, plan__retired_at=None)
+    if plan_ids is not None:
+        query = query.filter(plan_id__in=list(plan_ids))
+    tasks = await query.select_related("plan").order_by("plan_id")
+    if unit_id is not None and tasks:
+        scope = await unit_scope(unit_id)
+        ids = [t.id for t in tasks]
+        parts = await Assignment.filter(task_id__in=ids, unit_id__in=scope).values_list(
+            "task_id", flat=True
+        )
+        reports = await ProgressReport.filter(task_id__in=ids, unit_id__in=scope).values_list(
+            "task_id", flat=True
+        )
+        held = {int(str(task_id)) for task_id in (*parts, *reports)}
+        tasks = [t for t in tasks if t.id in held]
+    return [
+        TaskPlan(
+            PlanRef(t.plan_id, t.plan.short_name or str(t.plan_id), t.plan.title),
+            task_text_key(t.title, goal_of(t.requirements)),
+        )
+        for t in tasks
+    ]
+
+
+async def unit_plan_count(unit_id: int) -> int:
+    """How many active plans the unit (or a collective it belongs to) has live tasks in."""
+    plans = await (
+        Assignment.filter(
+            unit_id__in=await unit_scope(unit_id),
+            retired_at=None,
+            task__retired_at=None,
+            task__plan__retired_at=None,
+        )
+        .distinct()
+        .values_list("task__plan_id", flat=True)
+    )
+    return len({int(str(plan)) for plan in plans})
+
+
+async def task_history(
+    number: str, unit_id: int | None, limit: int = 10, plan_ids: Collection[int] | None = None
+) -> list[ProgressReport]:
+    """The latest reports on task ``number`` (of the unit, or of every unit when None) in the
+    active plans (of ``plan_ids`` when given), with their plan."""
     query = ProgressReport.filter(task__number=number, task__plan__retired_at=None)
+    if plan_ids is not None:
+        query = query.filter(task__plan_id__in=list(plan_ids))
     if unit_id is not None:
         query = query.filter(unit_id__in=await unit_scope(unit_id))
     return list(
-        await query.select_related("unit", "request__period", "contact")
+        await query.select_related("unit", "request__period", "contact", "task__plan")
         .prefetch_related("attachments")
         .order_by("-submitted_at", "-id")
         .limit(limit)
