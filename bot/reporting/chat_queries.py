@@ -2,9 +2,10 @@
 
 With several active plans ``/mytasks`` lists the unit's tasks under each plan's short name
 (``【教育】``), a task two plans share once with a note naming the other; ``/history N`` reads
-task N of the plans that hold it for the asker (a plan's secretariat: its plan only), asks
-which plan with a button per plan when several hold different tasks N (``/history 教育 3``
-names one: its short name or number first), and labels each report with its plan.
+task N in the plans where the asker's unit (the secretariat: any unit) reported on it, a plan's
+secretariat in its own plan only; when those are different tasks of several plans it asks which
+plan with a button per plan (``/history 教育 3`` names one: its short name or number first), and
+labels each report with its plan for a person who sees several plans.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from bot.reporting.history import (
     ListedTask,
     TaskPlan,
     fold_task_twins,
+    reported_plans,
     task_history,
-    task_plans,
     unit_plan_count,
     unit_tasks,
 )
@@ -103,8 +104,8 @@ async def history(turn: Turn) -> None:
             return
         shown = [named]
     else:
-        held = await task_plans(number, unit_id, [p.id for p in plans])
-        if len(held) > 1 and not _twins(held):
+        held = await reported_plans(number, unit_id, [p.id for p in plans])
+        if len(held) > 1 and not _twins(held):  # different tasks N with reports: which one
             await _ask_plan(turn, number, [h.plan for h in held])
             return
         shown = [h.plan for h in held]

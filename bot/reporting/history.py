@@ -2,8 +2,8 @@
 
 A county runs several plans at once: a unit's tasks come plan by plan (active plans only), a
 task two plans share (:func:`bot.domain.twins.task_text_key`) listed once under its first plan
-(:func:`fold_task_twins`); a task number is looked up in the plans that hold it
-(:func:`task_plans`) and its history read from the plans chosen.
+(:func:`fold_task_twins`); a task number is looked up in the plans where it has reports
+(:func:`reported_plans`) and its history read from the plans chosen.
 
 Also the report versions one chat message produced and one stored report of a unit (what
 editing a message asks about), and the units a unit reports for (:func:`unit_scope`). Storing
@@ -136,38 +136,35 @@ def fold_task_twins(tasks: list[UnitTask]) -> list[ListedTask]:
 
 @dataclass(frozen=True, slots=True)
 class TaskPlan:
-    """An active plan holding a task number, and that task's text (twins share it)."""
+    """An active plan whose task of a number has reports, and that task's text (twins share
+    it)."""
 
     plan: PlanRef
     text_key: str
 
 
-async def task_plans(
+async def reported_plans(
     number: str, unit_id: int | None, plan_ids: Collection[int] | None = None
 ) -> list[TaskPlan]:
-    """The active plans (of ``plan_ids`` when given) whose task ``number`` the unit has a part
-    in or reported on (any unit's when None), oldest first."""
+    """The active plans (of ``plan_ids`` when given) whose task ``number`` has reports of the
+    unit (of any unit when None), oldest first."""
     query = Task.filter(number=number, plan__retired_at=None)
     if plan_ids is not None:
         query = query.filter(plan_id__in=list(plan_ids))
     tasks = await query.select_related("plan").order_by("plan_id")
-    if unit_id is not None and tasks:
-        scope = await unit_scope(unit_id)
-        ids = [t.id for t in tasks]
-        parts = await Assignment.filter(task_id__in=ids, unit_id__in=scope).values_list(
-            "task_id", flat=True
-        )
-        reports = await ProgressReport.filter(task_id__in=ids, unit_id__in=scope).values_list(
-            "task_id", flat=True
-        )
-        held = {int(str(task_id)) for task_id in (*parts, *reports)}
-        tasks = [t for t in tasks if t.id in held]
+    if not tasks:
+        return []
+    reports = ProgressReport.filter(task_id__in=[t.id for t in tasks])
+    if unit_id is not None:
+        reports = reports.filter(unit_id__in=await unit_scope(unit_id))
+    reported = {int(str(i)) for i in await reports.distinct().values_list("task_id", flat=True)}
     return [
         TaskPlan(
             PlanRef(t.plan_id, t.plan.short_name or str(t.plan_id), t.plan.title),
             task_text_key(t.title, goal_of(t.requirements)),
         )
         for t in tasks
+        if t.id in reported
     ]
 
 
