@@ -99,3 +99,18 @@ async def test_a_message_stranded_by_a_dead_sender_holds_back_the_persons_next(d
     while await later.send_due():
         pass
     assert channel.sent == ["first", "x", "second"]
+
+
+async def test_a_sent_mark_commits_without_waiting_for_the_flush_and_only_itself(db: str) -> None:
+    """On PostgreSQL the mark turns synchronous commit off for its own transaction only: the
+    row is marked, and the connection's setting is unchanged afterwards."""
+    await outbox.enqueue("m0", "telegram:9", Outbound(text="t0"), now=NOW)
+    sender = sender_at(Plain(), Pacer(limits={}))
+    assert await sender.send_due() == 1
+    row = await OutboxMessage.get(key="m0")
+    assert (row.state, row.external_id, row.lease_owner) == ("sent", "1", None)
+    if outbox.on_postgres():
+        dbc = OutboxMessage._meta.db
+        for _ in range(3):  # every pooled connection the mark may have used
+            found = await dbc.execute_query_dict("SHOW synchronous_commit")
+            assert found[0]["synchronous_commit"] == "on"
