@@ -3,7 +3,8 @@ the earlier report) agree with the ORM reductions they replaced, on SQLite and P
 
 Generated data: units in collectives (各乡镇 for townships), tasks assigned with every role to
 units and to collectives (some assignments retired), three months of requests in every state,
-versions of reports on some of them.
+versions of reports on some of them, 销号 asked on some tasks, another active plan and a
+retired one asking some of the units in the same month.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot.storage.models import (
     ReportingPeriod,
     ReportRequest,
     Task,
+    TaskClosure,
     Unit,
     UnitMember,
 )
@@ -32,7 +34,9 @@ ROLES = ("lead", "responsible", "cooperating")
 async def _build(seed: int) -> list[int]:
     """A plan with generated units, collectives, assignments, requests and reports; the unit ids."""
     rng = random.Random(seed)  # noqa: S311 - generated test data, not secrets
-    plan = await Plan.create(title="P", source_name="p.md", columns=[], headers={})
+    plan = await Plan.create(
+        title="P", source_name="p.md", columns=[], headers={}, asks_problems=seed % 2 == 1
+    )
     units = [await Unit.create(name=f"unit {i}", kind="department") for i in range(8)]
     collectives = [await Unit.create(name=f"collective {i}", kind="collective") for i in range(2)]
     for unit in units[:5]:
@@ -73,6 +77,22 @@ async def _build(seed: int) -> list[int]:
                         status="in_progress", percent=version * 10, text=f"v{version}",
                         submitted_at=datetime(2026, 11, rng.randint(1, 5), tzinfo=UTC),
                     )  # fmt: skip
+    for i, task in enumerate(tasks):  # 销号 asked, granted, sent back, or never
+        state = ("pending", "closed", "returned", None)[i % 4]
+        if state:
+            await TaskClosure.create(task=task, state=state, requested_at=datetime.now(UTC))
+    # another active plan asks some units in 2026-11 (twins possible), a retired one others
+    for title, retired, chosen in (("Q", None, units[:3]), ("R", datetime.now(UTC), units[3:6])):
+        other = await Plan.create(
+            title=title, source_name=f"{title}.md", columns=[], headers={}, retired_at=retired
+        )
+        month = Month(2026, 11)
+        period = await ReportingPeriod.create(
+            plan=other, kind="month", key="2026-11", starts=month.starts, ends=month.ends
+        )
+        task = await Task.create(plan=other, number="1", position=1, title="other")
+        for unit in chosen:
+            await ReportRequest.create(period=period, task=task, unit=unit, state="open")
     return [u.id for u in units]
 
 
@@ -98,6 +118,7 @@ async def _orm_open(unit_id: int) -> list[RequestView]:
             role=roles.get((r.task_id, r.unit_id)),
             plan_id=r.period.plan_id,
             plan=r.period.plan.short_name or str(r.period.plan_id),
+            asks=(r.period.plan.asks_problems, r.period.plan.asks_next_steps),
         )
         for r in rows
     ]
@@ -119,6 +140,7 @@ async def test_a_request_as_the_flow_reads_it(db: str) -> None:
     await _build(11)
     requests = await ReportRequest.all().select_related("period", "task", "unit")
     assert requests
+    checked: dict[tuple[bool, bool, bool], bool] = {}
     for r in requests:
         read = await asked(r.id)
         assert read is not None
@@ -134,6 +156,25 @@ async def test_a_request_as_the_flow_reads_it(db: str) -> None:
         assert read.goal == goal_of(r.task.requirements)
         assert read.role == roles.get((r.task_id, r.unit_id))
         assert read.versions == versions
+        plan = await Plan.get(id=r.period.plan_id)
+        assert (read.asks_problems, read.asks_next_steps) == (
+            plan.asks_problems, plan.asks_next_steps,
+        )  # fmt: skip
+        assert read.leads == await Assignment.exists(
+            task_id=r.task_id, unit_id=r.unit_id, role="lead", retired_at=None
+        )
+        assert read.closing == await TaskClosure.exists(
+            task_id=r.task_id, state__in=("pending", "closed")
+        )
+        assert (
+            read.shared
+            == await ReportRequest.filter(
+                unit_id=r.unit_id, period__key=r.period.key, period__plan__retired_at=None
+            )
+            .exclude(period__plan_id=r.period.plan_id)
+            .exists()
+        )
+        checked[read.shared, read.leads, read.closing] = True
         newest = await ProgressReport.filter(request_id=r.id).order_by("-version").first()
         latest = await request_latest(r.id)
         got = (latest.id, latest.version, latest.period_id) if latest else None
@@ -141,3 +182,5 @@ async def test_a_request_as_the_flow_reads_it(db: str) -> None:
         earlier = await earlier_of(r.task_id, r.unit_id, r.period.starts)
         assert earlier == await pair_latest(r.task_id, r.unit_id, before=r.period.starts)
     assert await asked(10**6) is None
+    for i in range(3):  # each of shared, leads, closing seen both ways
+        assert {k[i] for k in checked} == {True, False}

@@ -63,6 +63,8 @@ class Turn:
     # requests read (and authorised) during this turn, by id: a later step of the same turn,
     # in the same transaction, takes them from here instead of reading them again
     requests: dict[int, Any] = field(default_factory=dict)
+    # the unit's open requests as this turn listed them (read from the same transaction), by id
+    listed: dict[int, Any] = field(default_factory=dict)
 
     @classmethod
     async def load(

@@ -156,7 +156,7 @@ async def confirm_card(turn: Turn, data: dict[str, Any]) -> None:
     files = len(data.get("attachments", []))
     lines = []
     if data.get("read"):  # read from free text: say which task it was read as
-        view = request_view(await reportable(turn, request))
+        view = turn.listed.get(request) or request_view(await reportable(turn, request))
         lines.append(
             turn._("Task {number}: {title}", number=view.number, title=shorten(view.title, 60))
         )

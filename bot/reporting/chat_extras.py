@@ -30,8 +30,12 @@ _LINES = {"problems": PROBLEMS_LINE, "next_steps": NEXT_STEPS_LINE}
 
 async def wanted(turn: Turn, request_id: int) -> tuple[str, ...]:
     """The fields the request's plan asks for (read with the request, once per turn)."""
-    request = await authorised(turn, request_id)
-    asks = (request.asks_problems, request.asks_next_steps)
+    listed = turn.listed.get(request_id)
+    if request_id not in turn.requests and listed is not None and listed.asks is not None:
+        asks = listed.asks  # the unit's open list, read this turn, said it
+    else:
+        request = await authorised(turn, request_id)
+        asks = (request.asks_problems, request.asks_next_steps)
     return tuple(name for name, asked in zip(EXTRAS, asks, strict=True) if asked)
 
 

@@ -132,6 +132,7 @@ async def _read(turn: Turn, text: str, attachments: list[int], views: list[Reque
     matched = [(r, v) for r, v in matched if v not in closed]
     if not matched:
         return True
+    turn.listed.update((v.id, v) for _, v in matched)  # the unit's own, open: read just now
     items = [_item(r, v.id, ref) for r, v in matched]
     items[0]["attachments"] = attachments
     for item in items:

@@ -34,6 +34,8 @@ class RequestView:
     role: str | None = None  # the unit's part: lead | responsible | cooperating (牵头/责任/配合)
     plan_id: int = 0  # the plan the task belongs to
     plan: str = ""  # the plan's short name (its number before it had one)
+    # whether the plan asks for 存在问题 and 下步打算 (None: not read with this view)
+    asks: tuple[bool, bool] | None = None
 
 
 VIEW_COLUMNS = {
@@ -115,7 +117,8 @@ def role_sql(request: str) -> str:
 OPEN_SQL = (
     'SELECT q."id", p."key" AS "period", p."due_on", t."number", t."title", '  # noqa: S608 - fixed
     'u."name" AS "unit", q."state", q."unit_id", t."requirements", '
-    f'{role_sql("q")} AS "role", p."plan_id", n."short_name" '
+    f'{role_sql("q")} AS "role", p."plan_id", n."short_name", n."asks_problems", '
+    'n."asks_next_steps" '
     'FROM "report_request" q JOIN "reporting_period" p ON p."id" = q."period_id" '
     'JOIN "task" t ON t."id" = q."task_id" JOIN "unit" u ON u."id" = q."unit_id" '
     'JOIN "plan" n ON n."id" = p."plan_id" '
@@ -146,6 +149,7 @@ async def open_requests(unit_id: int | None) -> list[RequestView]:
             role=row["role"],
             plan_id=int(row["plan_id"]),
             plan=str(row["short_name"] or row["plan_id"]),
+            asks=(bool(row["asks_problems"]), bool(row["asks_next_steps"])),
         )
         for row in await rows(OPEN_SQL, unit_id)
     ]
