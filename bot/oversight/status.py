@@ -39,7 +39,8 @@ class TaskStatus:
 
 @dataclass(frozen=True, slots=True)
 class UnitStatus:
-    """``/status UNIT``: the unit's active tasks with their latest reports (any month)."""
+    """``/status UNIT``: the unit's tasks in the plan asked about, with their latest reports
+    (any month)."""
 
     unit: str
     tasks: list[UnitTask]
@@ -84,7 +85,9 @@ async def status(
     """The lights of the period; with ``query``, one task by number, or else one unit.
 
     A query that is no task of the period is looked up as a unit (name or alias); a unit
-    that does not exist is refused with close names (:func:`find_unit`).
+    that does not exist is refused with close names (:func:`find_unit`). A unit's tasks are
+    the digest's plan's only (the one ``plan_id`` names, else the only active plan): a plan's
+    secretariat never sees the unit's tasks in another plan.
     """
     current = await _digest(today, period, plan_id)
     query = query.strip()
@@ -94,7 +97,7 @@ async def status(
     if task is not None:
         return TaskStatus(current.period, task)
     unit = await find_unit(query, plan_id)
-    return UnitStatus(unit.name, await unit_tasks(unit.id))
+    return UnitStatus(unit.name, await unit_tasks(unit.id, current.plan_id))
 
 
 async def overdue(*, today: date, period: str | None = None, plan_id: int | None = None) -> Overdue:

@@ -70,14 +70,14 @@ async def chosen_plan(turn: Turn) -> Chosen | None:
             plans=listed(found),
             example=example,
         )
-        await _ask(turn, text, found, rest.strip())
+        await ask_plan(turn, text, found, rest.strip())
     else:
         text = turn._(
             "Which plan? {plans}. Write its short name or number first, e.g. “{example}”.",
             plans=listed(plans),
             example=example,
         )
-        await _ask(turn, text, plans, args)
+        await ask_plan(turn, text, plans, args)
     return None
 
 
@@ -90,8 +90,9 @@ def _said(turn: Turn) -> str:
     return max(words, key=len) if words and inbound.kind == "command" else f"/{inbound.command}"
 
 
-async def _ask(turn: Turn, text: str, plans: list[PlanRef], args: str) -> None:
-    """Ask which plan, with a button per plan; the command waits with the question."""
+async def ask_plan(turn: Turn, text: str, plans: list[PlanRef], args: str) -> None:
+    """Ask which plan, with a button per plan; the command waits with the question (its
+    other words ``args``): a press runs it for that plan (:func:`pressed_plan`)."""
     question = secrets.randbelow(MAX_ID) + 1
     waiting = {
         "command": turn.inbound.command,

@@ -185,7 +185,7 @@ async def _ask_plan(turn: Turn, number: str, plans: list[PlanRef]) -> None:
         plans=listed(plans),
         plan=plans[0].short_name,
     )
-    await scope._ask(turn, text, plans, number)  # the secretariat commands' "Which plan?"
+    await scope.ask_plan(turn, text, plans, number)  # the secretariat commands' "Which plan?"
 
 
 HANDLERS: dict[str, Handler] = {
