@@ -140,23 +140,32 @@ class UnitPage:
     tasks: list[tuple[int, UnitTask]]  # (task id, the task as /status UNIT shows it)
     record: list[MonthRecord]
 
+    @property
+    def several_plans(self) -> bool:
+        """Whether the tasks are in several plans (each then labelled with its plan)."""
+        return len({t.plan_id for _, t in self.tasks}) > 1
+
 
 async def unit_page(unit_id: int, viewer: Viewer) -> UnitPage:
-    """The unit's tasks and record; not found outside the viewer's units."""
+    """The unit's tasks and record; not found outside the viewer's units.
+
+    A task is found by its plan and number: task 3 of two plans is two tasks, two links.
+    """
     unit = await Unit.get_or_none(id=unit_id) if 0 < unit_id < 2**31 else None
     if unit is None or not viewer.sees_unit(unit.id):
         raise NotFoundError
     tasks = await unit_tasks(unit.id)
-    ids = dict(
-        await Task.filter(
-            number__in=[t.number for t in tasks],
-            plan__retired_at=None,
+    ids = {
+        (int(plan), str(number)): int(task)
+        for plan, number, task in await Task.filter(
+            plan_id__in=sorted({t.plan_id for t in tasks}),
+            number__in=sorted({t.number for t in tasks}),
             retired_at=None,
             assignments__unit_id__in=await unit_scope(unit.id),
         )
         .distinct()
-        .values_list("number", "id")
-    )
+        .values_list("plan_id", "number", "id")
+    }
     asked: dict[str, set[int]] = defaultdict(set)
     for request_id, key in await ReportRequest.filter(
         unit_id=unit.id, period__kind="month"
@@ -176,6 +185,6 @@ async def unit_page(unit_id: int, viewer: Viewer) -> UnitPage:
     ]
     return UnitPage(
         UnitRef(unit.id, unit.name),
-        [(int(ids.get(t.number, 0)), t) for t in tasks],
+        [(ids.get((t.plan_id, t.number), 0), t) for t in tasks],
         record,
     )

@@ -1,0 +1,76 @@
+"""The board's unit page with several plans (aiohttp's test client, no browser).
+
+Two plans share their units and their task numbers: 县发改局 has tasks 1, 3, 4… in both. Its
+page links each plan's task N to that plan's task (not both to one of them), each labelled
+with its plan's short name; a unit of one plan is listed as before, without labels.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.board.web import Board, mount
+from bot.importers import read_plan
+from bot.people.binding import ContactRole
+from bot.plans.importing import import_plan
+from bot.storage.models import Task, Unit
+from tests.test_board import TZ, Clock, Site, bind
+from tests.test_portfolio import TASK_1B, plan_text
+
+UNIT = "县发改局"
+LINK = re.compile(r'<td class="title">(?:<span class="plan">【([^】]*)】</span>)?'
+                  r'<a href="/board/task/(\d+)">(\w+)\. ')  # fmt: skip
+
+
+@pytest.fixture
+async def site(planned: str, tmp_path: Path) -> AsyncIterator[Site]:
+    clock = Clock()
+    board = Board(
+        public_url=lambda: "http://board.test",
+        data_dir=tmp_path / "data",
+        zone=TZ,
+        clock=clock,
+        default_locale="zh_CN",
+    )
+    app = web.Application()
+    mount(app, board)
+    async with TestClient(TestServer(app)) as client:
+        yield Site(client, clock, board)
+
+
+async def rows(site: Site, unit_id: int) -> list[tuple[str, int, str]]:
+    """``(plan label, linked task id, number)`` of each task on the unit's page."""
+    response = await site.client.get(f"/board/unit/{unit_id}")
+    assert response.status == 200
+    return [(p, int(i), n) for p, i, n in LINK.findall(await response.text())]
+
+
+async def test_each_plans_task_links_to_itself(
+    site: Site, sample_plan: Path, tmp_path: Path
+) -> None:
+    await site.sign_in(await bind("wecom:mishu", ContactRole.SECRETARIAT))
+    unit = await Unit.get(name=UNIT)
+    numbers = ["1", "3", "4", "12", "18", "19", "20"]  # 县发改局's tasks in the sample plan
+    one = await rows(site, unit.id)
+    assert [(label, n) for label, _, n in one] == [("", n) for n in numbers]  # no labels
+    second = tmp_path / "edu.md"
+    second.write_text(plan_text(sample_plan, "教育强县", "青教组发", TASK_1B), encoding="utf-8")
+    await import_plan(
+        read_plan(second), source_name=second.name, sha256="0" * 64, now=datetime.now(UTC)
+    )
+    both = await rows(site, unit.id)
+    assert [(label, n) for label, _, n in both] == [
+        (plan, n) for plan in ("优化营商环境", "教育强县") for n in numbers
+    ]
+    ids = {(t.plan_id, t.number): t.id for t in await Task.filter(retired_at=None)}
+    first, other = sorted({plan_id for plan_id, _ in ids})
+    assert [task for _, task, _ in both] == [
+        ids[(plan, n)] for plan in (first, other) for n in numbers
+    ]
