@@ -52,6 +52,8 @@ TEXT_FLOWS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
 }
 if set(HANDLERS) != set(REGISTRY.by_name):  # a declaration without a handler, or the reverse
     raise RuntimeError(f"commands and handlers differ: {set(HANDLERS) ^ set(REGISTRY.by_name)}")
+# Any role's command whose word form may name a plan before its argument (历史 教育 3).
+PLAN_FIRST = "history"
 
 
 async def handle(inbound: Inbound, deps: Deps, speaker: Speaker | None = None) -> list[Outbound]:
@@ -98,14 +100,15 @@ async def _route(turn: Turn) -> None:
 
 
 async def _word_form(turn: Turn) -> bool:
-    """Whether a secretariat's text is a command's word form with a plan (汇总 教育); the
-    inbound is then that command."""
+    """Whether text is a command's word form with a plan: a secretariat's (汇总 教育), or anyone's
+    ``历史 教育 3``; the inbound is then that command."""
     inbound = turn.inbound
     if inbound.kind != "text" or turn.contact is None:
         return False
-    if turn.contact.role != ContactRole.SECRETARIAT:
-        return False  # a report sentence starting with 汇总 stays a report
-    command = await scope.word_form(turn)
+    command = None
+    if turn.contact.role == ContactRole.SECRETARIAT:  # a report starting with 汇总 stays one
+        command = await scope.word_form(turn)
+    command = command or await scope.plan_first(turn, PLAN_FIRST)
     if command is not None:
         turn.inbound = command
     return command is not None
@@ -185,12 +188,12 @@ async def _group(turn: Turn) -> None:
 
 
 async def _group_command(turn: Turn) -> Command | None:
-    """The command said in a group: typed, its word form with a plan (汇总 教育), or a plan
-    pressed under "Which plan?" (by the member who asked; the group's other buttons are
+    """The command said in a group: typed, its word form with a plan (汇总 教育, 历史 教育 3), or
+    a plan pressed under "Which plan?" (by the member who asked; the group's other buttons are
     nobody's); ``turn.inbound`` is then that command."""
     inbound = turn.inbound
     if inbound.kind == "text" and turn.chat is not None:
-        found = await scope.word_form(turn)
+        found = await scope.word_form(turn) or await scope.plan_first(turn, PLAN_FIRST)
         turn.inbound = found or inbound
     elif inbound.kind == "button" and turn.chat is not None:
         try:

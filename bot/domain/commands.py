@@ -7,7 +7,9 @@ command names the roles that may run it in a private chat and whether a bound se
 (a group) may run it too. A secretariat command about one plan (``plan``) takes the plan's
 short name or number as its first word (``/digest 教育``); where its word form is followed by
 words no argument reads (``汇总 教育``), :meth:`Registry.with_plan` finds the command for the
-router to check the plan's name against the active plans.
+router to check the plan's name against the active plans. A command of any role whose handler
+reads an optional plan before its argument (``/history 教育 3``) has its word form with a plan
+found by :meth:`Registry.with_plan_first` (``历史 教育 3``; its argument must follow).
 """
 
 from __future__ import annotations
@@ -133,3 +135,20 @@ class Registry:
             remainder = rest[0] if rest else ""
             return (command, first, remainder) if command.takes(remainder) else None
         return None
+
+    def with_plan_first(self, text: str, name: str) -> tuple[str, str] | None:
+        """``(first word, the rest)`` when ``text`` is the word form of the command ``name``, a
+        space, a word that may name a plan, a space, then the command's argument (``历史 教育
+        3``); the caller checks that the word names an active plan. Without the argument it is
+        not the command (``历史 教育``: no task is numbered 教育), nor when another command's
+        longer word starts the text."""
+        stripped = text.strip()
+        said = next((c for word, c in self._words if stripped.startswith(word)), None)
+        if said is None or said.name != name:
+            return None
+        word = max((w for w in said.words if stripped.startswith(w)), key=len)
+        after = stripped[len(word) :]
+        if not after[:1].isspace():
+            return None
+        first, *rest = after.split(maxsplit=1)
+        return (first, rest[0]) if rest and said.takes(rest[0]) else None

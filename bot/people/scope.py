@@ -11,7 +11,8 @@ press is refused with one sentence.
 
 The word form of a command followed by a plan's exact short name or number (``汇总 教育``,
 ``逾期 2``) is that command with its plan (:func:`word_form`): any other text starting with a
-command word stays text.
+command word stays text. :func:`plan_first` reads the word form of a command of any role the
+same way when the plan comes before a required argument (``历史 教育 3``).
 """
 
 from __future__ import annotations
@@ -134,10 +135,22 @@ async def word_form(turn: Turn) -> Inbound | None:
     if found is None:
         return None
     command, first, rest = found
+    return await _with_plan(turn, command.name, first, rest)
+
+
+async def plan_first(turn: Turn, name: str) -> Inbound | None:
+    """Typed text as the command ``name`` (any role's) with a plan before its argument
+    (``历史 教育 3``), when that word names an active plan exactly and the argument follows."""
+    found = turn.commands.with_plan_first(turn.inbound.text, name)
+    return None if found is None else await _with_plan(turn, name, *found)
+
+
+async def _with_plan(turn: Turn, name: str, first: str, rest: str) -> Inbound | None:
+    """The inbound as the command ``name`` with its words, when ``first`` names an active plan."""
     if _named(first, await active_plans()) is None:
         return None
     args = f"{first} {rest}".strip()
-    return replace(turn.inbound, kind="command", command=command.name, args=args)
+    return replace(turn.inbound, kind="command", command=name, args=args)
 
 
 def sees_plan(turn: Turn, plan_id: int) -> bool:
