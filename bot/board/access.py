@@ -5,7 +5,8 @@ a session (a cookie in the browser). Inside WeCom, WeCom's web authorisation nam
 instead (:mod:`bot.board.oauth`). Only SHA-256 hashes of the tokens are stored. Each request
 reads the session back as a :class:`Viewer`: the contact's role and the units it may see,
 exactly as the chat scopes them: the secretariat sees every unit; a unit's reporter or
-leader its unit and the collectives it belongs to (one bound to no unit may not look).
+leader its unit and the collectives it belongs to (one bound to no unit may not look). A plan's
+secretariat (bound with ``--plan``) sees that plan only; the deployment's admin every plan.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Viewer:
     role: str
     locale: str
     units: frozenset[int] | None  # the units whose tasks they see; None: every unit
+    plan: int | None = None  # a plan's secretariat: the one plan it sees; None: every plan
 
     @property
     def wide(self) -> bool:
@@ -52,6 +54,11 @@ class Viewer:
     def sees_unit(self, unit_id: int) -> bool:
         """Whether the unit's page is theirs to see."""
         return self.units is None or unit_id in self.units
+
+    def sees_plan(self, plan_id: int) -> bool:
+        """Whether a plan's secretariat may see the plan: its own only (every plan passes for the
+        admin and for a unit's viewer, whose units' tasks decide instead)."""
+        return self.plan is None or plan_id == self.plan
 
 
 async def _allowed(contact_id: int) -> Contact | None:
@@ -140,6 +147,7 @@ async def viewer(token: str, *, now: datetime) -> Viewer | None:
         role=contact.role,
         locale=contact.locale,
         units=units,
+        plan=contact.plan_id if contact.role == ContactRole.SECRETARIAT else None,
     )
 
 

@@ -2,8 +2,8 @@
 
 A task's page is every report version and quarterly summary on it, only its own units' for a
 viewer who is not wide; a unit's page its tasks (``bot.reporting.history.unit_tasks``) and its
-record by month, only for a unit of the viewer's. Whatever is outside the scope is answered
-as not found (:class:`bot.board.queries.NotFoundError`).
+record by month, only for a unit of the viewer's (a plan's secretariat: in its plan only).
+Whatever is outside the scope is answered as not found (:class:`bot.board.queries.NotFoundError`).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ async def task_page(task_id: int, viewer: Viewer) -> TaskPage:
         if 0 < task_id < 2**31
         else None
     )
-    if task is None:
+    if task is None or not viewer.sees_plan(task.plan_id):
         raise NotFoundError
     units = (await assignments(task.plan_id)).get(task.id, {})
     if not visible(units, viewer):
@@ -154,7 +154,7 @@ async def unit_page(unit_id: int, viewer: Viewer) -> UnitPage:
     unit = await Unit.get_or_none(id=unit_id) if 0 < unit_id < 2**31 else None
     if unit is None or not viewer.sees_unit(unit.id):
         raise NotFoundError
-    tasks = await unit_tasks(unit.id)
+    tasks = await unit_tasks(unit.id, viewer.plan)  # a plan's secretariat: that plan's only
     ids = {
         (int(plan), str(number)): int(task)
         for plan, number, task in await Task.filter(
@@ -166,10 +166,11 @@ async def unit_page(unit_id: int, viewer: Viewer) -> UnitPage:
         .distinct()
         .values_list("plan_id", "number", "id")
     }
+    requests = ReportRequest.filter(unit_id=unit.id, period__kind="month")
+    if viewer.plan is not None:
+        requests = requests.filter(period__plan_id=viewer.plan)
     asked: dict[str, set[int]] = defaultdict(set)
-    for request_id, key in await ReportRequest.filter(
-        unit_id=unit.id, period__kind="month"
-    ).values_list("id", "period__key"):
+    for request_id, key in await requests.values_list("id", "period__key"):
         asked[str(key)].add(int(request_id))
     first = dict(
         await ProgressReport.filter(unit_id=unit.id, version=1).values_list("request_id", "late")

@@ -7,7 +7,8 @@ task's page is every report version and quarterly summary on it; a unit's page i
 (``bot.reporting.history.unit_tasks``) and its record by month. A viewer who is not wide (a
 unit's reporter or leader) sees only the tasks of its units and, on each, only what its own
 units said: never another unit's words, nor which other unit is silent. Whatever is outside
-the scope is answered as not found.
+the scope is answered as not found. A plan's secretariat sees its own plan only (another plan's
+pages are not found to it).
 """
 
 from __future__ import annotations
@@ -108,8 +109,11 @@ class PlanRef:
 
 
 async def plans(viewer: Viewer) -> list[PlanRef]:
-    """The active plans the viewer has tasks in (every one when wide), newest first."""
+    """The active plans the viewer has tasks in (every one when wide; a plan's secretariat
+    its own), newest first."""
     found = Plan.filter(retired_at=None)
+    if viewer.plan is not None:
+        found = found.filter(id=viewer.plan)
     if viewer.units is not None:
         theirs = await Assignment.filter(
             retired_at=None, task__retired_at=None, unit_id__in=sorted(viewer.units)

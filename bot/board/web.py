@@ -169,8 +169,10 @@ class Board:
         if viewer is None:
             return self.signin.signed_out(request)
         plan_id, today = int(request.match_info["id"]), self.clock().astimezone(self.zone).date()
-        if not viewer.wide and plan_id not in {p.id for p in await queries.plans(viewer)}:
-            raise queries.NotFoundError  # a plan the viewer's units have no task in
+        if not viewer.sees_plan(plan_id) or (
+            not viewer.wide and plan_id not in {p.id for p in await queries.plans(viewer)}
+        ):
+            raise queries.NotFoundError  # another plan's, or one the viewer's units are not in
         board = await self.pages.board(plan_id, viewer, today=today)
         refusal = Translator(viewer.locale).render(board.refusal) if board.refusal else ""
         return await self.render_off_loop(
