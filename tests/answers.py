@@ -8,7 +8,7 @@ REPORTER_HELP = reply(
     "Commands:\n"
     "/report (报送) — report progress on your unit’s open requests\n"
     "/mytasks (我的任务) — your unit’s tasks and their last status\n"
-    "/history N (历史 N) — the reports on task N\n"
+    "/history N (历史 N) — the reports on task N; with several plans, /history PLAN N\n"
     "/cancel (取消) — abandon the report you are writing\n"
     "/extend N YYYY-MM-DD reason (延期 N …) — ask to extend task N’s deadline\n"
     "/close N (销号 N) — ask the secretariat to close task N your unit completed\n"
@@ -21,7 +21,7 @@ REPORTER_HELP = reply(
 LEADER_HELP = reply(
     "Commands:\n"
     "/mytasks (我的任务) — your unit’s tasks and their last status\n"
-    "/history N (历史 N) — the reports on task N\n"
+    "/history N (历史 N) — the reports on task N; with several plans, /history PLAN N\n"
     "/cancel (取消) — abandon the report you are writing\n"
     "/board (看板) — a one-time link to the status board in the browser\n"
     "/lang zh_CN|zh_TW|en (语言) — the language I write in\n"
@@ -29,7 +29,7 @@ LEADER_HELP = reply(
 )
 SECRETARIAT_HELP = reply(
     "Commands:\n"
-    "/history N (历史 N) — the reports on task N\n"
+    "/history N (历史 N) — the reports on task N; with several plans, /history PLAN N\n"
     "/contacts (联系人) — who is bound, with their numbers\n"
     "/revoke N (撤销 N) — end the binding of contact N\n"
     "/digest [YYYY-MM] (汇总) — the monthly digest with the filled table\n"

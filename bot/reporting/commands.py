@@ -15,7 +15,7 @@ COMMANDS: tuple[Command, ...] = (
             N_("/mytasks (我的任务) — your unit’s tasks and their last status"),
             N_("My unit's tasks")),
     Command("history", ("历史", "歷史"), BOUND, True, Argument.TOKEN,
-            N_("/history N (历史 N) — the reports on task N"),
+            N_("/history N (历史 N) — the reports on task N; with several plans, /history PLAN N"),
             N_("Reports on a task")),
     Command("cancel", ("取消",), frozenset({REPORTER, LEADER}), False, Argument.NONE,
             N_("/cancel (取消) — abandon the report you are writing"),
