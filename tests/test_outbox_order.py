@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from tortoise.transactions import in_transaction
 
 from bot.delivery import outbox
 from bot.delivery.pacing import ChannelLimits, Pacer
@@ -114,3 +115,16 @@ async def test_a_sent_mark_commits_without_waiting_for_the_flush_and_only_itself
         for _ in range(3):  # every pooled connection the mark may have used
             found = await dbc.execute_query_dict("SHOW synchronous_commit")
             assert found[0]["synchronous_commit"] == "on"
+
+
+async def test_a_mark_inside_a_transaction_leaves_its_commit_synchronous(db: str) -> None:
+    """The asynchronous commit is the mark's own: inside a transaction whose other writes need
+    the flush it is not added."""
+    await outbox.enqueue("m0", "telegram:9", Outbound(text="t0"), now=NOW)
+    (row,) = await outbox.claim_due(NOW, 10, {"telegram"}, owner="me", at=NOW, until=NOW)
+    async with in_transaction() as connection:
+        assert await outbox.mark_sent(row, now=NOW, external_id="1")
+        if outbox.on_postgres():
+            found = await connection.execute_query_dict("SHOW synchronous_commit")
+            assert found[0]["synchronous_commit"] == "on"
+    assert (await OutboxMessage.get(key="m0")).state == "sent"

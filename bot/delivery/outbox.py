@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.expressions import Q
 
 from bot.domain.conversation import Outbound
@@ -191,7 +192,9 @@ async def claim(row: OutboxMessage, *, owner: str, now: datetime, until: datetim
 # sender marks one message at a time, and the flush was most of each mark's time. A killed
 # process loses no commit this way (the server has it); only a crash of the database server
 # itself may forget the last fraction of a second of marks, whose messages then go out once
-# more — a repeat, never a loss. ``set_config(…, true)`` lasts until the statement's commit.
+# more — a repeat, never a loss. ``set_config(…, true)`` lasts until the end of the transaction
+# it runs in, so it is added only to a mark that is a statement of its own (autocommit, as the
+# sender runs it), never inside a transaction whose other writes need the flush.
 ASYNC_COMMIT = "set_config('synchronous_commit', 'off', true) IS NOT NULL"
 
 
@@ -244,10 +247,11 @@ async def mark_sent(
     )
     if at == "?":  # SQLite spells IS NOT DISTINCT FROM as IS
         sql = sql.replace("IS NOT DISTINCT FROM", "IS")
-    else:  # committed without waiting for the WAL flush: see ASYNC_COMMIT
+    db = OutboxMessage._meta.db
+    if at != "?" and not isinstance(db, TransactionalDBClient):  # its own transaction only
         sql = sql.replace(' RETURNING "id"', f' AND {ASYNC_COMMIT} RETURNING "id"')
     values = [now, external_id, row.attempts, row.parts_sent, row.id, owner]
-    return bool(await OutboxMessage._meta.db.execute_query_dict(sql, values))
+    return bool(await db.execute_query_dict(sql, values))
 
 
 async def mark_part(row: OutboxMessage, *, now: datetime, due: datetime) -> bool:

@@ -189,9 +189,10 @@ async def confirm_card(turn: Turn, data: dict[str, Any]) -> None:
     turn.reply("\n".join(lines), title=turn._("Check your report"), buttons=buttons)
 
 
-async def _store(turn: Turn, data: dict[str, Any]) -> tuple[str, Asked]:
+async def _store(turn: Turn, data: dict[str, Any], newest: dict[int, int]) -> tuple[str, Asked]:
     """Store one draft; the sentence saying so, and the request as it is now (answered).
-    A request this turn already read and authorised (same transaction) is not read again."""
+    A request this turn already read and authorised (same transaction) is not read again.
+    ``newest``: each request's status as last stored in this turn, twins filed to included."""
     assert turn.contact is not None
     status = Status.from_code(data["status"])
     assert status is not None
@@ -201,11 +202,12 @@ async def _store(turn: Turn, data: dict[str, Any]) -> tuple[str, Asked]:
         carried=bool(data.get("carried")), source_ref=data.get("ref"),
         problems=data.get("problems"), next_steps=data.get("next_steps"),
     )  # fmt: skip
-    report, request = await store_report(
+    report, request, twins = await store_report(
         turn.contact, data["request"], draft, now=turn.now, today=turn.today,
         checked=turn.requests.get(data["request"]),
     )  # fmt: skip
     turn.requests[request.id] = request
+    newest |= dict.fromkeys([request.id, *twins], status.code)
     view = request_view(request)
     text = turn._(
         "Reported task {number} for {period} (version {version}): {status}.",
@@ -221,17 +223,17 @@ async def _store(turn: Turn, data: dict[str, Any]) -> tuple[str, Asked]:
 
 async def _submit(turn: Turn, data: dict[str, Any], *, every: bool = False) -> None:
     assert turn.contact is not None
-    text, request = await _store(turn, data)
+    newest: dict[int, int] = {}
+    text, request = await _store(turn, data, newest)
     texts = [text]
-    done = Status.DONE.code
-    stored = [request] if data["status"] == done else []  # only "done" may close
+    stored = [request]
     queue: list[dict[str, Any]] = list(data.get("queue", []))
     while every and queue and await _complete(turn, queue[0]):
-        item = queue.pop(0)
-        text, request = await _store(turn, item)
+        text, request = await _store(turn, queue.pop(0), newest)
         texts.append(text)
-        if item["status"] == done:
-            stored.append(request)
+        stored.append(request)
+    done = Status.DONE.code  # only a request whose newest version says done may close
+    stored = [r for r in stored if newest.get(r.id) == done]
     await turn.clear_flow()
     if queue:  # the next task of the same message
         turn.reply("\n".join(texts), notice=turn._("Saved"))

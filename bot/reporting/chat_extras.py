@@ -16,6 +16,7 @@ from bot.domain.messages import N_
 from bot.domain.narrative import NEXT_STEPS_LINE, PROBLEMS_LINE, says_none
 from bot.domain.payloads import payload
 from bot.domain.text import shorten
+from bot.reporting.asked import asked
 from bot.reporting.reports import check_extra, check_narrative, request_view
 from bot.reporting.turn_requests import authorised
 
@@ -29,13 +30,15 @@ _LINES = {"problems": PROBLEMS_LINE, "next_steps": NEXT_STEPS_LINE}
 
 
 async def wanted(turn: Turn, request_id: int) -> tuple[str, ...]:
-    """The fields the request's plan asks for (read with the request, once per turn)."""
+    """The fields the request's plan asks for (as this turn read the request, else read now,
+    never authorised here: whether the request may be reported is the step's own check)."""
     listed = turn.listed.get(request_id)
-    if request_id not in turn.requests and listed is not None and listed.asks is not None:
+    request = turn.requests.get(request_id)
+    if request is None and listed is not None and listed.asks is not None:
         asks = listed.asks  # the unit's open list, read this turn, said it
-    else:
-        request = await authorised(turn, request_id)
-        asks = (request.asks_problems, request.asks_next_steps)
+    else:  # read, never refused here: a queued draft's request may have closed since
+        request = request or await asked(request_id)
+        asks = (request.asks_problems, request.asks_next_steps) if request else (False, False)
     return tuple(name for name, asked in zip(EXTRAS, asks, strict=True) if asked)
 
 

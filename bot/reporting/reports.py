@@ -170,7 +170,7 @@ async def submit_report(
     contact: Contact, request_id: int, draft: Draft, *, now: datetime, today: date
 ) -> ProgressReport:
     """Store a new version of the unit's report on the request (never overwrites one)."""
-    report, _ = await store_report(contact, request_id, draft, now=now, today=today)
+    report, _, _ = await store_report(contact, request_id, draft, now=now, today=today)
     return report
 
 
@@ -182,8 +182,9 @@ async def store_report(
     now: datetime,
     today: date,
     checked: Asked | None = None,
-) -> tuple[ProgressReport, Asked]:
-    """:func:`submit_report`, with the request as it was read to authorise it (answered now).
+) -> tuple[ProgressReport, Asked, list[int]]:
+    """:func:`submit_report`, with the request as it was read to authorise it (answered now)
+    and the twin requests the report was also filed to.
 
     Five statements and the audit row: the request read once (authorisation, its last version,
     what the reply names), the version inserted, the files attached when there are any, the
@@ -243,8 +244,8 @@ async def store_report(
                 },
             )
         )
-        await file_to_twins(request, report, actor=contact.identity, now=now, today=today)
-    return report, replace(request, state="answered", versions=report.version)
+        twins = await file_to_twins(request, report, actor=contact.identity, now=now, today=today)
+    return report, replace(request, state="answered", versions=report.version), twins
 
 
 ANSWERED_SQL = 'UPDATE "report_request" SET "state" = \'answered\' WHERE "id" = ?'
