@@ -220,11 +220,15 @@ async def test_open_requests_of_a_unit_and_of_a_period(db: str) -> None:
     due = date(2026, 11, 30)
     p, q = [(await Plan.get(title=title)).id for title in ("P", "Q")]
     a = ("A bureau", True, u["A"])
+    no = (False, False)  # neither plan asks for 存在问题 or 下步打算
     assert await open_requests(u["A"]) == [  # a plan without a short name: named by its number
-        RequestView(r[("P-11", "1", "A")], "2026-11", due, "1", "Schools", *a, plan_id=p, plan="1"),
-        RequestView(r[("P-11", "2", "A")], "2026-11", due, "2", "Roads", *a, plan_id=p, plan="1"),
-        RequestView(r[("Q-11", "9", "A")], "2026-11", due, "9", "Water", *a, plan_id=q, plan="2"),
-    ]
+        RequestView(r["P-11", "1", "A"], "2026-11", due, "1", "Schools", *a, plan_id=p, plan="1",
+                    asks=no),
+        RequestView(r["P-11", "2", "A"], "2026-11", due, "2", "Roads", *a, plan_id=p, plan="1",
+                    asks=no),
+        RequestView(r["Q-11", "9", "A"], "2026-11", due, "9", "Water", *a, plan_id=q, plan="2",
+                    asks=no),
+    ]  # fmt: skip
     assert await open_requests(None) == []
     assert [(v.unit, v.number, v.answered) for v in await open_requests(u["C"])] == [
         ("C bureau", "2", False)
