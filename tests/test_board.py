@@ -10,6 +10,7 @@ found" without a word of what is there.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -113,8 +114,9 @@ class Site:
         assert response.status == 200  # followed the redirect to the board
 
 
-@pytest.fixture
-async def site(seeded: Seeded, tmp_path: Path) -> AsyncIterator[Site]:
+@contextlib.asynccontextmanager
+async def open_site(tmp_path: Path) -> AsyncIterator[Site]:
+    """The board mounted on a test server of its own, its clock the test's."""
     clock = Clock()
     board = Board(
         public_url=lambda: "http://board.test",
@@ -127,6 +129,12 @@ async def site(seeded: Seeded, tmp_path: Path) -> AsyncIterator[Site]:
     mount(app, board)
     async with TestClient(TestServer(app)) as client:
         yield Site(client, clock, board)
+
+
+@pytest.fixture
+async def site(seeded: Seeded, tmp_path: Path) -> AsyncIterator[Site]:
+    async with open_site(tmp_path) as opened:
+        yield opened
 
 
 async def test_a_link_signs_in_once_with_a_strict_cookie(site: Site, seeded: Seeded) -> None:

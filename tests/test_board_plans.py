@@ -15,17 +15,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 
-from bot.board.web import Board, mount
 from bot.cadence.dispatch import dispatch
 from bot.domain.reporting import Month
 from bot.importers import read_plan
 from bot.people.binding import ContactRole, create_invite, redeem_invite
 from bot.plans.importing import import_plan
 from bot.storage.models import Contact, Plan, Task, Unit
-from tests.test_board import NOW, TZ, Clock, Site, bind
+from tests.test_board import NOW, Site, bind, open_site
 from tests.test_portfolio import TASK_1B, plan_text
 
 UNIT = "县发改局"
@@ -44,18 +41,8 @@ async def import_second(sample: Path, folder: Path) -> None:
 
 @pytest.fixture
 async def site(planned: str, tmp_path: Path) -> AsyncIterator[Site]:
-    clock = Clock()
-    board = Board(
-        public_url=lambda: "http://board.test",
-        data_dir=tmp_path / "data",
-        zone=TZ,
-        clock=clock,
-        default_locale="zh_CN",
-    )
-    app = web.Application()
-    mount(app, board)
-    async with TestClient(TestServer(app)) as client:
-        yield Site(client, clock, board)
+    async with open_site(tmp_path) as opened:
+        yield opened
 
 
 async def rows(site: Site, unit_id: int) -> list[tuple[str, int, str]]:
