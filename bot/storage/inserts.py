@@ -41,6 +41,28 @@ def _statement(model: type[Model], postgres: bool, count: int, conflict: str) ->
     return f'INSERT INTO "{meta.db_table}" ({columns}) VALUES {rows}{skip} RETURNING "{pk}"'  # noqa: S608
 
 
+def insert_statement(*instances: Model, conflict: str = "") -> tuple[str, list[Any]]:
+    """The statement :func:`insert` runs, with its values (to send with others in one trip:
+    :func:`bot.storage.trips.together`; then :func:`inserted` gives the instances their ids)."""
+    model = type(instances[0])
+    postgres = str(model._meta.db.capabilities.dialect) == "postgres"
+    values: list[Any] = []
+    for instance in instances:
+        values += [field.to_db_value(getattr(instance, n), instance) for n, field in _fields(model)]
+    return _statement(model, postgres, len(instances), conflict), values
+
+
+def inserted(
+    instances: Sequence[Model], found: Sequence[dict[str, Any]], conflict: str = ""
+) -> int:
+    """How many rows the insert of ``instances`` made (``found``: its statement's rows); each
+    instance gets its id where no conflict column was given."""
+    if not conflict and instances:
+        pk = instances[0]._meta.pk_attr
+        _saved(instances, sorted(row[pk] for row in found))
+    return len(found)
+
+
 async def insert(*instances: Model, conflict: str = "") -> int:
     """Insert new ``instances`` of one model in one statement; how many were inserted.
 
@@ -51,18 +73,9 @@ async def insert(*instances: Model, conflict: str = "") -> int:
     them in."""
     if not instances:
         return 0
-    model = type(instances[0])
-    db = model._meta.db
-    postgres = str(db.capabilities.dialect) == "postgres"
-    values: list[Any] = []
-    for instance in instances:
-        values += [field.to_db_value(getattr(instance, n), instance) for n, field in _fields(model)]
-    found = await db.execute_query_dict(
-        _statement(model, postgres, len(instances), conflict), values
-    )
-    if not conflict:
-        _saved(instances, sorted(row[model._meta.pk_attr] for row in found))
-    return len(found)
+    sql, values = insert_statement(*instances, conflict=conflict)
+    found = await type(instances[0])._meta.db.execute_query_dict(sql, values)
+    return inserted(instances, found, conflict)
 
 
 def _saved(instances: Sequence[Model], ids: list[Any]) -> None:
