@@ -16,10 +16,11 @@ from typing import Any
 
 from bot.conversation.context import Deps
 from bot.delivery.channel import Channel
+from bot.delivery.inbox import Leased
 from bot.domain.conversation import Inbound, InboundFile, Outbound
 from bot.domain.errors import FileTooLargeError
 from bot.reporting.attachments import MAX_FILE_BYTES
-from bot.storage.models import Contact, InboxUpdate
+from bot.storage.models import Contact
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class Claimed:
     """One claimed update: its row, channel, what it says, the handler's dependencies, and
     once handled its replies."""
 
-    row: InboxUpdate
+    row: Leased
     channel: Channel
     inbound: Inbound | None
     deps: Deps
@@ -51,7 +52,7 @@ class Claimed:
     done: bool = False
 
     @classmethod
-    def read(cls, row: InboxUpdate, channel: Channel, deps: Deps) -> Claimed:
+    def read(cls, row: Leased, channel: Channel, deps: Deps) -> Claimed:
         """The update as its channel reads it (None when it cannot)."""
         try:
             inbound = channel.parse(row.payload)

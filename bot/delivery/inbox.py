@@ -11,6 +11,7 @@ The worker itself (transactions, handlers, retries) is :mod:`bot.delivery.intake
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -37,14 +38,30 @@ class Marks:
         return ", ".join(self(v) for v in values)
 
 
-def _columns() -> str:
-    return ", ".join(f'"{c}"' for c in sorted(InboxUpdate._meta.db_fields))
+@dataclass(frozen=True, slots=True)
+class Leased:
+    """A claimed update: what handling it reads of its row (no ORM model is built on the hot
+    path: a model's dates and fields cost more to build than the claim did)."""
+
+    id: int
+    channel: str
+    external_key: str
+    payload: dict[str, Any]
+    person: str
 
 
-def _rows(found: list[dict[str, Any]]) -> list[InboxUpdate]:
-    """Model instances of returned rows, in id order (``RETURNING`` keeps none)."""
-    fields = InboxUpdate._meta.db_fields
-    rows = [InboxUpdate._init_from_db(**{c: r[c] for c in fields}) for r in found]
+COLUMNS = '"id", "channel", "external_key", "payload", "person"'  # Leased's fields
+
+
+def _rows(found: list[dict[str, Any]]) -> list[Leased]:
+    """The claimed rows, in id order (``RETURNING`` keeps none); the payload decoded as the
+    model's field would."""
+    payload = InboxUpdate._meta.fields_map["payload"]
+    rows = [
+        Leased(int(r["id"]), r["channel"], r["external_key"],
+               payload.to_python_value(r["payload"]), r["person"])
+        for r in found
+    ]  # fmt: skip
     return sorted(rows, key=lambda r: r.id)
 
 
@@ -74,7 +91,7 @@ async def claim(
     until: datetime,
     limit: int,
     skip: Collection[int] = (),
-) -> list[InboxUpdate]:
+) -> list[Leased]:
     """Lease to ``owner`` until ``until`` up to ``limit`` unhandled updates of ``channels``
     whose lease is free or expired at ``now``: each person's earliest only (so a person's
     updates go one at a time, in order), and updates of no known person. One statement.
@@ -96,7 +113,7 @@ async def claim(
         + (f' AND "id" NOT IN ({marks.many(sorted(skip))})' if skip else "")
         + f' ORDER BY "id" LIMIT {marks(limit)}'
         + (" FOR UPDATE SKIP LOCKED" if marks.postgres else "")
-        + f") RETURNING {_columns()}"
+        + f") RETURNING {COLUMNS}"
     )
     return _rows(await InboxUpdate._meta.db.execute_query_dict(sql, marks.values))
 

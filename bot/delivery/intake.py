@@ -35,7 +35,7 @@ from bot.delivery import flood, inbox
 from bot.delivery.channel import Channel
 from bot.delivery.choices import read_choice
 from bot.delivery.claimed import Claimed
-from bot.delivery.inbox import MAX_ATTEMPTS
+from bot.delivery.inbox import MAX_ATTEMPTS, Leased
 from bot.delivery.outbox import Queued, enqueue, enqueue_many, on_postgres
 from bot.domain.conversation import Inbound, Outbound
 from bot.i18n import Translator
@@ -112,7 +112,7 @@ class Intake:
 
     # -- claiming ---------------------------------------------------------------------------
 
-    async def claim(self, limit: int = BATCH, skip: set[int] | None = None) -> list[InboxUpdate]:
+    async def claim(self, limit: int = BATCH, skip: set[int] | None = None) -> list[Leased]:
         """Lease up to ``limit`` updates: each person's earliest, unleased or lease expired."""
         now = self.lease_clock()
         return await inbox.claim(
@@ -144,11 +144,11 @@ class Intake:
 
     # -- handling ---------------------------------------------------------------------------
 
-    async def _process(self, row: InboxUpdate) -> int:
+    async def _process(self, row: Leased) -> int:
         """Handle one claimed update: 1 when it was handled."""
         return (await self._handle([row]))[0]
 
-    async def _handle(self, rows: list[InboxUpdate]) -> list[int]:
+    async def _handle(self, rows: list[Leased]) -> list[int]:
         """Handle claimed updates in batches; 1 for each handled, 0 for each not."""
         items = [Claimed.read(row, self.channels[row.channel], self.deps) for row in rows]
         with_files = [i for i in items if i.file is not None]
@@ -289,7 +289,7 @@ class Intake:
         if attempts is not None and attempts >= MAX_ATTEMPTS and item.inbound is not None:
             await self._apologise(item.row, item.inbound)
 
-    async def _defer(self, row: InboxUpdate, until: datetime) -> None:
+    async def _defer(self, row: Leased, until: datetime) -> None:
         """Over the flood limit: the update waits (its person's later ones behind it) until
         ``until``, kept and not handled; the person hears once per notice window that their
         messages are queued."""
@@ -317,7 +317,7 @@ class Intake:
             await enqueue(key, inbound.chat_identity, notice, now=self.deps.clock())
         self.outbox_wakeup.set()
 
-    async def _apologise(self, row: InboxUpdate, inbound: Inbound) -> None:
+    async def _apologise(self, row: Leased, inbound: Inbound) -> None:
         """The update could not be handled: say so rather than stay silent."""
         tr = Translator(inbound.language)
         sorry = Outbound(
