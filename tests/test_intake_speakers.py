@@ -36,3 +36,37 @@ async def test_a_reporter_revoked_earlier_in_the_same_batch_is_unbound(
     assert not (await Contact.get(id=wang)).active
     assert not await ConversationState.filter(identity="plain:wang").exists()
     assert await ProgressReport.filter(contact_id=wang).count() == 0
+
+
+async def test_reporters_states_are_written_together_and_before_a_revoke_after_them(
+    planned: str, tmp_path: Path
+) -> None:
+    """A batch writes its reporters' new states in one statement at its end, except that an
+    update of someone else (who may change others' bindings and states) first has the states
+    before it written: a revoke after a reporter's own update leaves no state behind."""
+    await dispatch(Month(2026, 10), now=NOW, today=NOW.date())
+    await bind("plain:mishu", ContactRole.SECRETARIAT)
+    wang = await bind("plain:wang", ContactRole.REPORTER, "县发改局")
+    await bind("plain:li", ContactRole.REPORTER, "县财政局")
+    deps = Deps(
+        data_dir=tmp_path, timezone=ZoneInfo("Asia/Shanghai"), files=DictFiles(), clock=Clock()
+    )
+    channels: dict[str, Any] = {"plain": PlainChannel()}
+    worker = Intake(channels, deps, concurrency=1)  # one batch, on PostgreSQL too
+    said = "本月完成项目储备12个。"  # which task? — the reporter is now asked, a state to keep
+    await worker.store_many(
+        "plain",
+        [
+            ("1", {"from": "wang", "text": said}),
+            ("2", {"from": "li", "text": said}),
+            ("3", {"from": "mishu", "text": f"/revoke {wang}"}),
+        ],
+    )
+    assert await worker.process_pending() == 3
+    assert not (await Contact.get(id=wang)).active
+    assert not await ConversationState.filter(identity="plain:wang").exists()
+    li = await ConversationState.get(identity="plain:li")
+    assert li.flow  # li's state, written at the batch's end
+    await worker.store_many("plain", [("4", {"from": "li", "text": said})])
+    assert await worker.process_pending() == 1  # written again: updated in place
+    assert await ConversationState.filter(identity="plain:li").count() == 1

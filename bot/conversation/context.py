@@ -22,6 +22,8 @@ from bot.domain.messages import Message
 from bot.i18n import Translator, normalise_locale
 from bot.storage.models import ChatBinding, Contact, ConversationState
 
+PendingStates = list[ConversationState]  # speakers' new states a batch writes together
+
 
 class FileSource(Protocol):
     """Fetches the bytes of a file someone sent, from their channel."""
@@ -169,17 +171,17 @@ class Turn:
     async def save(self) -> None:
         """Write the state the turn set, in one statement (inserted or updated); the router
         calls it when the handler is done, inside the update's transaction."""
+        state = self.unsaved_state()
+        if state is not None:
+            await save_states([state])
+
+    def unsaved_state(self) -> ConversationState | None:
+        """The state the turn set and did not write yet, counted as written from now on: for
+        a caller that writes a batch's states together (:func:`save_states`)."""
         if not self.unsaved or self.state is None:
-            return
+            return None
         self.unsaved = False
-        state = self.state
-        data = ConversationState._meta.fields_map["data"].to_db_value(state.data, state)
-        db = ConversationState._meta.db
-        postgres = str(db.capabilities.dialect) == "postgres"
-        rows = await db.execute_query_dict(
-            _save_sql(postgres), [state.identity, state.flow, data, datetime.now(UTC)]
-        )
-        state.id = rows[0]["id"]
+        return self.state
 
     async def clear_flow(self) -> None:
         """Leave any flow (the options last offered stay until the next step replaces them)."""
@@ -190,13 +192,34 @@ class Turn:
 Handler = Callable[[Turn], Awaitable[None]]  # a chat command's handler
 
 
+async def save_states(states: PendingStates) -> None:
+    """Write speakers' states in one statement, each inserted or updated (one per identity:
+    the last given), and give each its id."""
+    last = {state.identity: state for state in states}
+    if not last:
+        return
+    field = ConversationState._meta.fields_map["data"]
+    db = ConversationState._meta.db
+    at = datetime.now(UTC)
+    values: list[Any] = []
+    for state in last.values():
+        values += [state.identity, state.flow, field.to_db_value(state.data, state), at]
+    sql = _save_sql(str(db.capabilities.dialect) == "postgres", len(last))
+    for row in await db.execute_query_dict(sql, values):
+        last[row["identity"]].id = row["id"]
+
+
 @cache
-def _save_sql(postgres: bool) -> str:
-    """The speaker's state, inserted or updated in one statement."""
-    one, two, three, four = ("$1", "$2", "$3", "$4") if postgres else ("?", "?", "?", "?")
+def _save_sql(postgres: bool, count: int) -> str:
+    """``count`` speakers' states, inserted or updated in one statement."""
+    rows = ", ".join(
+        "(" + ", ".join(f"${4 * r + i}" if postgres else "?" for i in range(1, 5)) + ")"
+        for r in range(count)
+    )
     return (  # names and placeholders only: the values are bound
         'INSERT INTO "conversation_state" ("identity", "flow", "data", "updated_at") '  # noqa: S608
-        f"VALUES ({one}, {two}, {three}, {four}) "
+        f"VALUES {rows} "
         'ON CONFLICT ("identity") DO UPDATE SET "flow" = EXCLUDED."flow", '
-        '"data" = EXCLUDED."data", "updated_at" = EXCLUDED."updated_at" RETURNING "id"'
+        '"data" = EXCLUDED."data", "updated_at" = EXCLUDED."updated_at" '
+        'RETURNING "id", "identity"'
     )

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.board import chat as board
 from bot.cadence import chat_extensions as extensions
-from bot.conversation.context import Deps, Handler, Turn
+from bot.conversation.context import Deps, Handler, PendingStates, Turn
 from bot.conversation.registry import REGISTRY
 from bot.conversation.speakers import Speaker
 from bot.domain.commands import SECRETARIAT, Command, allowed
@@ -56,15 +56,25 @@ if set(HANDLERS) != set(REGISTRY.by_name):  # a declaration without a handler, o
 PLAN_FIRST = "history"
 
 
-async def handle(inbound: Inbound, deps: Deps, speaker: Speaker | None = None) -> list[Outbound]:
+async def handle(
+    inbound: Inbound,
+    deps: Deps,
+    speaker: Speaker | None = None,
+    states: PendingStates | None = None,
+) -> list[Outbound]:
     """Handle one inbound; the replies are returned for the caller to queue in the outbox.
-    ``speaker``: who is speaking, when the caller read it with its batch."""
+    ``speaker``: who is speaking, when the caller read it with its batch; ``states``: where
+    the speaker's new state goes when the caller writes its batch's together
+    (:func:`bot.conversation.context.save_states`), instead of being written here."""
     turn = await Turn.load(inbound, deps, REGISTRY, speaker)
     try:
         await _route(turn)
     except RefusedError as refused:
         turn.refuse(turn.say(refused.message))  # a refused press leaves its card as it was
-    await turn.save()  # where the speaker is now, in one statement
+    if states is None:
+        await turn.save()  # where the speaker is now, in one statement
+    elif (state := turn.unsaved_state()) is not None:
+        states.append(state)
     return turn.replies
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from bot.conversation.context import Deps
+from bot.conversation.context import Deps, PendingStates, save_states
 from bot.conversation.router import handle
 from bot.conversation.speakers import Speaker, speakers
 from bot.delivery import flood, inbox
@@ -238,13 +238,17 @@ class Intake:
                 mine = [i for i in items if i.row.id in won]
                 speaking = await speakers([i.inbound.identity for i in mine if i.inbound])
                 fresh = True  # the speakers read before the batch still hold
+                states: PendingStates = []  # reporters' new states, written together
                 for item in mine:
                     who = speaking.get(item.inbound.identity) if fresh and item.inbound else None
-                    await self._handle_one(item, who)
-                    handled.append(item)
                     role = who.contact.role if who and who.contact else None
                     if role != ContactRole.REPORTER:
-                        fresh = False  # it may have changed others' bindings: read anew
+                        fresh = False  # it may change others' bindings and states: read anew
+                        await save_states(states)  # after what came before it, as one by one
+                        states.clear()
+                    await self._handle_one(item, who, states if fresh else None)
+                    handled.append(item)
+                await save_states(states)  # one statement for the batch's reporters
                 queued = [q for item in handled for q in self._queued(item)]
                 await enqueue_many(queued, now=self.deps.clock())  # one statement for all
         except Exception:
@@ -260,14 +264,22 @@ class Intake:
                 log.info("update %s/%s was taken over by another worker", row.channel, row.id)
         return True
 
-    async def _handle_one(self, item: Claimed, speaker: Speaker | None = None) -> None:
+    async def _handle_one(
+        self,
+        item: Claimed,
+        speaker: Speaker | None = None,
+        states: PendingStates | None = None,
+    ) -> None:
+        """Handle one update; ``states``: where its speaker's new state goes when the batch
+        writes its states together."""
         row, inbound = item.row, item.inbound
         payload = inbox.redacted(row.payload, inbound)
         if payload is not None:
             await InboxUpdate.filter(id=row.id).update(payload=payload)
         if inbound is None:
             return
-        item.replies = await handle(await read_choice(item.channel, inbound), item.deps, speaker)
+        choice = await read_choice(item.channel, inbound)
+        item.replies = await handle(choice, item.deps, speaker, states)
 
     @staticmethod
     def _queued(item: Claimed) -> list[Queued]:
