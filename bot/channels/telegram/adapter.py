@@ -26,13 +26,13 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
-from aiogram.types import BufferedInputFile, FSInputFile, Message, Update
+from aiogram.types import BufferedInputFile, FSInputFile
 
 from bot.channels.parts import inline_content, split
 from bot.channels.telegram.lean import call, call_json
 from bot.channels.telegram.render import MAX_CHARS, keyboard, render_pieces, telegram_length
+from bot.channels.telegram.updates import CHANNEL, read_update
 from bot.channels.text import split_lines
-from bot.conversation.registry import text_inbound
 from bot.delivery.channel import PermanentSendError, RefusedSendError, TransientSendError
 from bot.domain.conversation import (
     Capabilities,
@@ -47,7 +47,6 @@ from bot.reporting.attachments import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
 TOKEN_RETRY = 300.0  # seconds: a rejected token is the operator's to fix, not the recipient's
-CHANNEL = "telegram"
 PERMANENT_WORDS = ("chat not found", "user is deactivated", "bot was kicked", "have no rights")
 
 
@@ -81,96 +80,9 @@ class TelegramChannel:
     # -- intake ---------------------------------------------------------------------------
 
     def parse(self, payload: dict[str, Any]) -> Inbound | None:
-        """A stored update as an Inbound (None for kinds we do not handle).
-
-        A photo's or file's caption is the Inbound's ``text``; a voice message is ``voice``
-        (answered, never stored); an edited private text message is ``edit``.
-        """
-        update = Update.model_validate(payload, context={"bot": self.bot})
-        if update.callback_query is not None:
-            query = update.callback_query
-            message = query.message
-            chat = message.chat if message is not None else None
-            chat_id = str(chat.id) if chat is not None else str(query.from_user.id)
-            return Inbound(
-                channel=CHANNEL,
-                sender=str(query.from_user.id),
-                chat=chat_id,
-                kind="button",
-                payload=query.data or "",
-                display_name=query.from_user.full_name,
-                language=query.from_user.language_code,
-                message_ref=f"{chat_id}:{message.message_id}" if message is not None else None,
-                is_group=chat is not None and chat.type != "private",
-            )
-        if update.message is not None and update.message.from_user is not None:
-            return self._message(update.message)
-        edited = update.edited_message
-        if edited is not None and edited.from_user is not None and edited.text is not None:
-            inbound = self._message(edited)
-            if inbound is None or inbound.is_group:
-                return None  # in groups only commands count, and an edit is none
-            return Inbound(
-                channel=CHANNEL,
-                sender=inbound.sender,
-                chat=inbound.chat,
-                kind="edit",
-                text=edited.text,
-                display_name=inbound.display_name,
-                language=inbound.language,
-                message_ref=inbound.message_ref,
-            )
-        return None
-
-    def _message(self, message: Message) -> Inbound | None:
-        user = message.from_user
-        assert user is not None
-        sender, chat = str(user.id), str(message.chat.id)
-        common: dict[str, Any] = {
-            "display_name": (
-                message.chat.title if message.chat.type != "private" else user.full_name
-            )
-            or "",
-            "language": user.language_code,
-            "is_group": message.chat.type != "private",
-            "message_ref": f"{chat}:{message.message_id}",
-        }
-        caption = message.caption or ""
-        if message.photo:
-            best = message.photo[-1]
-            file = InboundFile(
-                "photo", best.file_id, f"{best.file_unique_id}.jpg", best.file_size, "image/jpeg"
-            )
-            return Inbound(
-                channel=CHANNEL, sender=sender, chat=chat, kind="file", file=file, text=caption,
-                **common,
-            )  # fmt: skip
-        if message.document is not None:
-            doc = message.document
-            file = InboundFile(
-                "document",
-                doc.file_id,
-                doc.file_name or doc.file_unique_id,
-                doc.file_size,
-                doc.mime_type or "application/octet-stream",
-            )
-            return Inbound(
-                channel=CHANNEL, sender=sender, chat=chat, kind="file", file=file, text=caption,
-                **common,
-            )  # fmt: skip
-        if message.voice is not None or message.audio is not None or message.video_note:
-            return Inbound(channel=CHANNEL, sender=sender, chat=chat, kind="voice", **common)
-        text = message.text or message.caption
-        if text is None:
-            return None
-        return text_inbound(
-            channel=CHANNEL,
-            sender=sender,
-            chat=chat,
-            text=text,
-            bot_username=self.username,
-            **common,
-        )
+        """A stored update as an Inbound (None for kinds we do not handle), read straight from
+        its JSON (:func:`read_update`); raises for an update not in the Bot API's shape."""
+        return read_update(payload, self.username)
 
     def read_choice(self, inbound: Inbound, offered: Choices) -> Inbound:  # noqa: ARG002
         """Inline keyboards send their payloads: typed text is never read as a choice."""
