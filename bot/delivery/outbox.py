@@ -17,12 +17,17 @@ Every mark of an outcome is conditional on the lease it was sent under (``sendin
 ``lease_owner``) and says whether it applied: a sender that lost its lease (demoted, or so slow
 the lease expired and another sender took the row over) cannot overwrite what the new owner
 recorded (``parts_sent``, the state), so no part is sent twice on its account.
+
+A pass's claim reads back only what the sender and the marks need, as a :class:`Claim` (no
+model built per row); every mark takes a claim or a model row alike (:data:`Row`).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.expressions import Q
@@ -33,6 +38,33 @@ from bot.storage.models import OutboxMessage
 
 MAX_ATTEMPTS = 8
 BACKOFF_CAP = timedelta(minutes=30)
+
+
+@dataclass(slots=True)
+class Claim:
+    """A row a sender's pass claimed (:func:`claim_due`): what the sender reads and the marks
+    write, without the model. The lease is the one just taken; the marks update it in place
+    as they do a model row, so the pass sees what it recorded."""
+
+    id: int
+    key: str
+    channel: str
+    recipient: str
+    payload: dict[str, Any]  # the neutral Outbound's JSON, decoded
+    attempts: int
+    parts_sent: int
+    lease_owner: str | None
+    lease_until: datetime | None
+    claimed_at: datetime | None
+    state: str = "sending"
+    next_attempt_at: datetime | None = None  # written by the marks, not read back
+    sent_at: datetime | None = None
+    external_id: str | None = None
+    last_error: str | None = None
+
+
+Row = Claim | OutboxMessage  # what the marks take: a pass's claim, or a model row (tools, tests)
+CLAIMED = '"id", "key", "channel", "recipient", "payload", "attempts", "parts_sent"'  # as named
 
 
 def parts(outbound: Outbound) -> list[Outbound]:
@@ -111,7 +143,7 @@ async def due(now: datetime, limit: int, channels: set[str]) -> list[OutboxMessa
 
 async def claim_due(
     now: datetime, limit: int, channels: set[str], *, owner: str, at: datetime, until: datetime
-) -> list[OutboxMessage]:
+) -> list[Claim]:
     """Lease, for a sender's pass, the due messages of ``channels`` (``now``: the business
     clock), oldest first, at most ``limit``, to ``owner`` from ``at`` until ``until`` (real
     time), in one statement.
@@ -120,7 +152,10 @@ async def claim_due(
     held back or retried later) or is being sent (perhaps by a sender that died, until its
     lease is taken over): a person's messages go out in the order they were queued. What the
     pass does not send goes back with :func:`release`. PostgreSQL skips rows another sender is
-    claiming (``FOR UPDATE OF … SKIP LOCKED``); on SQLite the single writer makes it atomic."""
+    claiming (``FOR UPDATE OF … SKIP LOCKED``); on SQLite the single writer makes it atomic.
+
+    Only the columns a pass needs come back (:class:`Claim`), the lease from the values this
+    statement wrote, the payload decoded once: no model is built per row."""
     if not channels:
         return []
     names = sorted(channels)
@@ -143,16 +178,21 @@ async def claim_due(
         pending += " FOR UPDATE OF m SKIP LOCKED"
     sql = (
         f'UPDATE "outbox_message" SET "state" = \'sending\', "lease_owner" = {by}, '  # noqa: S608
-        f'"claimed_at" = {since}, "lease_until" = {to} WHERE "id" IN ({pending}) RETURNING *'
+        f'"claimed_at" = {since}, "lease_until" = {to} WHERE "id" IN ({pending}) '
+        f"RETURNING {CLAIMED}"
     )
     found = await OutboxMessage._meta.db.execute_query_dict(
         sql, [owner, at, until, *names, now, now, *names, limit]
     )
-    rows = [OutboxMessage._init_from_db(**row) for row in found]
-    return sorted(rows, key=lambda row: row.id)
+    rows = [Claim(**r, lease_owner=owner, lease_until=until, claimed_at=at) for r in found]
+    decode = OutboxMessage._meta.fields_map["payload"].to_python_value  # the model's own JSON
+    for row in rows:
+        row.payload = decode(row.payload)
+    rows.sort(key=lambda row: row.id)
+    return rows
 
 
-async def release(rows: list[OutboxMessage], *, owner: str, due: datetime | None = None) -> int:
+async def release(rows: Sequence[Row], *, owner: str, due: datetime | None = None) -> int:
     """Give back claimed rows a pass did not send (pending again, due as they were or from
     ``due``), if still under ``owner``'s lease."""
     ids = [row.id for row in rows]
@@ -215,7 +255,7 @@ async def take_over(now: datetime, channels: set[str], lease: timedelta) -> int:
     )
 
 
-async def _mark(row: OutboxMessage, owner: str | None, fields: list[str]) -> bool:
+async def _mark(row: Row, owner: str | None, fields: list[str]) -> bool:
     """Write ``fields`` of ``row`` if it is still ``sending`` under the lease of ``owner``
     (taken before the row was changed)."""
     query = OutboxMessage.filter(id=row.id, state="sending")
@@ -228,7 +268,7 @@ async def _mark(row: OutboxMessage, owner: str | None, fields: list[str]) -> boo
 
 
 async def mark_sent(
-    row: OutboxMessage, *, now: datetime, external_id: str | None, parts_sent: int | None = None
+    row: Row, *, now: datetime, external_id: str | None, parts_sent: int | None = None
 ) -> bool:
     """The message was delivered (``now``: when the channel answered, in real time); False
     when the lease was lost meanwhile (nothing is written)."""
@@ -254,7 +294,7 @@ async def mark_sent(
     return bool(await db.execute_query_dict(sql, values))
 
 
-async def mark_part(row: OutboxMessage, *, now: datetime, due: datetime) -> bool:
+async def mark_part(row: Row, *, now: datetime, due: datetime) -> bool:
     """One part of the message went out (``now``, real time) and more follow: the row is
     pending again from ``due`` on, for the next part only; False when the lease was lost."""
     owner = row.lease_owner
@@ -266,7 +306,7 @@ async def mark_part(row: OutboxMessage, *, now: datetime, due: datetime) -> bool
 
 
 async def mark_retry(
-    row: OutboxMessage, *, now: datetime, error: str, retry_after: float | None = None
+    row: Row, *, now: datetime, error: str, retry_after: float | None = None
 ) -> bool:
     """A transient failure: try again later (exponential back-off, bounded), or give up;
     False when the lease was lost."""
@@ -285,7 +325,7 @@ async def mark_retry(
     return await _mark(row, owner, fields)
 
 
-async def mark_failed(row: OutboxMessage, *, error: str) -> bool:
+async def mark_failed(row: Row, *, error: str) -> bool:
     """A permanent failure (the recipient is gone, or the channel refused the message); False
     when the lease was lost."""
     owner = row.lease_owner

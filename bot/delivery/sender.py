@@ -165,7 +165,7 @@ class Sender:
                 back = [r for r in unsent if held.get(r.recipient) == due]
                 await outbox.release(back, owner=self.owner, due=due)
 
-    async def _pass(self, rows: list[OutboxMessage], held: dict[str, datetime | None]) -> int:
+    async def _pass(self, rows: list[outbox.Claim], held: dict[str, datetime | None]) -> int:
         sent = 0
         paused: set[str] = set()
         for row in rows:  # oldest first: claim_due kept each person's order
@@ -179,11 +179,11 @@ class Sender:
             channel = self.channels[row.channel]
             await prepare(channel)  # how it splits may depend on what it keeps (cards refused)
             external = row.recipient.split(":", 1)[1]
-            steps = self._parts(channel, Outbound.from_json(row.payload), external)
+            steps, one_each = self._parts(channel, Outbound.from_json(row.payload), external)
             part = steps[min(row.parts_sent, len(steps) - 1)]
             # edits in place are not new messages, where the channel can edit
             edit = channel.capabilities.edits and bool(part.replaces)
-            slots = 0 if edit else pieces(channel, part, external)
+            slots = 0 if edit else 1 if one_each else pieces(channel, part, external)
             wait = self.pacer.recipient_delay(row.channel, external, slots) if slots else 0.0
             if wait > 0:  # the person's window: this message and their later ones wait
                 until = self.clock() + timedelta(seconds=wait)
@@ -200,17 +200,17 @@ class Sender:
         return sent
 
     @staticmethod
-    def _parts(channel: Channel, message: Outbound, recipient: str) -> list[Outbound]:
-        """The message's parts: one message each where the channel splits it (a long text's
-        pieces, then its files), else its text and each file alone where the channel sends a
-        file alone (one piece per file)."""
+    def _parts(channel: Channel, message: Outbound, recipient: str) -> tuple[list[Outbound], bool]:
+        """The message's parts, and whether each is one message: one message each where the
+        channel splits it (a long text's pieces, then its files; never split again), else its
+        text and each file alone where the channel sends a file alone (one piece per file)."""
         own = split(channel, message, recipient)
         if own:
-            return own
+            return own, True
         parts = outbox.parts(message)
         if len(parts) > 1 and all(pieces(channel, p) == 1 for p in parts if not p.text):
-            return parts
-        return [message]
+            return parts, False
+        return [message], False
 
     async def _pace(self, channel: str, slots: int = 1) -> None:
         """Wait until the channel's overall window (and any retry_after) lets ``slots``
@@ -232,7 +232,7 @@ class Sender:
     async def _send(
         self,
         channel: Channel,
-        row: OutboxMessage,
+        row: outbox.Claim,
         external: str,
         message: Outbound,
         *,
@@ -283,7 +283,7 @@ class Sender:
         return 1
 
     @staticmethod
-    def _lost(row: OutboxMessage) -> int:
+    def _lost(row: outbox.Claim) -> int:
         """A mark found the lease gone (another sender took the row over): it wrote nothing,
         and the row is that sender's now."""
         log.warning("outbox %s: lease lost before its outcome was recorded", row.key)
