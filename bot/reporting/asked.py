@@ -6,7 +6,9 @@ versions it has, the fields its plan asks for, whether another plan asks the uni
 period (a twin to file to) and whether the unit may go on to ask for 销号. The ORM read that
 as a request model with three related models (and more queries for the role and the last
 version); here it is one ``SELECT`` on SQLite and PostgreSQL alike, read into :class:`Asked`,
-a frozen value passed down the flow instead of read again. The statements run through
+a frozen value passed down the flow instead of read again. A press on Submit, which also ends
+by listing what the unit has left to report, reads the unit's open requests and its request
+in one statement (:func:`open_asked`). The statements run through
 :mod:`bot.reporting.plainsql`.
 """
 
@@ -18,7 +20,7 @@ from typing import Any
 
 from bot.reporting.latest import REPORT_COLUMNS, REQUEST_COLUMNS, LatestReport, read_report
 from bot.reporting.plainsql import day, on_postgres, rows
-from bot.reporting.requests import goal_of, role_sql
+from bot.reporting.requests import OPEN_WHERE, RequestView, goal_of, open_view, role_sql
 from bot.storage.models import Task
 
 
@@ -53,37 +55,47 @@ def requirements(value: Any) -> Any:
     return Task._meta.fields_map["requirements"].to_python_value(value)
 
 
-ASKED_SQL = (
-    'SELECT q."id", q."state", q."unit_id", q."task_id", q."period_id", '  # noqa: S608 - fixed text
-    'p."key" AS "period", '
+# what a request is read with: its period, task, unit, plan and the unit's part in the task
+_COLUMNS = (
+    'q."id", q."state", q."unit_id", q."task_id", q."period_id", p."key" AS "period", '
     'p."starts", p."due_on", p."plan_id", t."number", t."title", t."requirements", '
-    'u."name" AS "unit", '
-    f'{role_sql("q")} AS "role", '
-    '(SELECT MAX(r."version") FROM "progress_report" r WHERE r."request_id" = q."id") '
-    'AS "versions", n."asks_problems", n."asks_next_steps", '
-    'EXISTS (SELECT 1 FROM "report_request" o '
+    f'u."name" AS "unit", {role_sql("q")} AS "role", n."asks_problems", n."asks_next_steps", '
+    'n."short_name"'
+)
+# and what only the request a step works on needs (a subquery each): name → expression
+_CHECKS = {
+    "versions": '(SELECT MAX(r."version") FROM "progress_report" r WHERE r."request_id" = q."id")',
+    "shared": 'EXISTS (SELECT 1 FROM "report_request" o '
     'JOIN "reporting_period" op ON op."id" = o."period_id" '
     'JOIN "plan" ol ON ol."id" = op."plan_id" WHERE o."unit_id" = q."unit_id" '
-    'AND op."key" = p."key" AND op."plan_id" <> p."plan_id" AND ol."retired_at" IS NULL) '
-    'AS "shared", '
-    'EXISTS (SELECT 1 FROM "assignment" a WHERE a."task_id" = q."task_id" '
-    'AND a."unit_id" = q."unit_id" AND a."role" = \'lead\' AND a."retired_at" IS NULL) '
-    'AS "leads", '
-    'EXISTS (SELECT 1 FROM "task_closure" c WHERE c."task_id" = q."task_id" '
-    "AND c.\"state\" IN ('pending', 'closed')) AS \"closing\" "
+    'AND op."key" = p."key" AND op."plan_id" <> p."plan_id" AND ol."retired_at" IS NULL)',
+    "leads": 'EXISTS (SELECT 1 FROM "assignment" a WHERE a."task_id" = q."task_id" '
+    'AND a."unit_id" = q."unit_id" AND a."role" = \'lead\' AND a."retired_at" IS NULL)',
+    "closing": 'EXISTS (SELECT 1 FROM "task_closure" c WHERE c."task_id" = q."task_id" '
+    "AND c.\"state\" IN ('pending', 'closed'))",
+}
+_FROM = (
     'FROM "report_request" q JOIN "reporting_period" p ON p."id" = q."period_id" '
     'JOIN "task" t ON t."id" = q."task_id" JOIN "unit" u ON u."id" = q."unit_id" '
     'JOIN "plan" n ON n."id" = p."plan_id" '
-    'WHERE q."id" = ?'
+)
+ASKED_SQL = (
+    f"SELECT {_COLUMNS}, "
+    + ", ".join(f'{check} AS "{name}"' for name, check in _CHECKS.items())
+    + f' {_FROM}WHERE q."id" = ?'
+)
+# the unit's open requests (the columns of OPEN_SQL among them), the checks made for one of
+# them only (a CASE evaluates its subqueries for that row alone): ? × 4, then the unit
+OPEN_ASKED_SQL = (
+    f"SELECT {_COLUMNS}, "
+    + ", ".join(
+        f'CASE WHEN q."id" = ? THEN {check} END AS "{name}"' for name, check in _CHECKS.items()
+    )
+    + f" {_FROM}{OPEN_WHERE}"
 )
 
 
-async def asked(request_id: int) -> Asked | None:
-    """The request ``request_id`` with its period, task, unit, role and last version."""
-    found = await rows(ASKED_SQL, request_id)
-    if not found:
-        return None
-    row = found[0]
+def _asked(row: dict[str, Any]) -> Asked:
     return Asked(
         id=int(row["id"]),
         state=str(row["state"]),
@@ -106,6 +118,25 @@ async def asked(request_id: int) -> Asked | None:
         leads=bool(row["leads"]),
         closing=bool(row["closing"]),
     )
+
+
+async def asked(request_id: int) -> Asked | None:
+    """The request ``request_id`` with its period, task, unit, role and last version."""
+    found = await rows(ASKED_SQL, request_id)
+    return _asked(found[0]) if found else None
+
+
+async def open_asked(
+    unit_id: int | None, request_id: int
+) -> tuple[list[RequestView], Asked | None]:
+    """The unit's open requests as :func:`bot.reporting.requests.open_requests` lists them,
+    and request ``request_id`` as :func:`asked` reads it when it is one of them: one
+    statement (a press on Submit authorises its request and ends listing what is left)."""
+    if unit_id is None:
+        return [], None
+    found = await rows(OPEN_ASKED_SQL, *[request_id] * len(_CHECKS), unit_id)
+    request = next((_asked(row) for row in found if row["id"] == request_id), None)
+    return [open_view(row) for row in found], request
 
 
 EARLIER_SQL = (

@@ -29,8 +29,8 @@ from bot.reporting.reports import (
     store_report,
     task_context,
 )
-from bot.reporting.requests import open_requests
-from bot.reporting.turn_requests import authorised
+from bot.reporting.requests import RequestView, open_requests
+from bot.reporting.turn_requests import authorised, open_and_authorised
 
 FLOW = "report"
 STASH = "stash"  # a message written outside a flow, waiting to be filed under a task
@@ -221,7 +221,12 @@ async def _store(turn: Turn, data: dict[str, Any], newest: dict[int, int]) -> tu
     return text, request
 
 
-async def _submit(turn: Turn, data: dict[str, Any], *, every: bool = False) -> None:
+async def _submit(
+    turn: Turn, data: dict[str, Any], listed: list[RequestView], *, every: bool = False
+) -> None:
+    """Store the draft (and, ``every``, the complete ones queued behind it); then the next
+    queued task, or what the unit has left to report. ``listed``: the unit's open requests as
+    read at the start of the turn, before anything was stored."""
     assert turn.contact is not None
     newest: dict[int, int] = {}
     text, request = await _store(turn, data, newest)
@@ -240,7 +245,9 @@ async def _submit(turn: Turn, data: dict[str, Any], *, every: bool = False) -> N
         await start_item(turn, queue[0], queue[1:])
         return
     text = "\n".join(texts)
-    waiting = [v for v in await open_requests(turn.contact.unit_id) if not v.answered]
+    # what is left: the open requests read before storing, less those just answered (the
+    # drafts stored and the twins they were filed to); nothing else changed in this turn
+    waiting = [v for v in listed if not v.answered and v.id not in newest]
     if waiting:
         text += "\n\n" + turn._("Still to report: {count}.", count=len(waiting))
     buttons = request_buttons(turn.tr, waiting) + tuple(  # 销号, where a lead unit said done
@@ -281,6 +288,9 @@ async def on_button(turn: Turn, p: Payload) -> None:  # noqa: PLR0912, PLR0915 -
     if not p.args:
         raise RefusedError(msg(N_("That button is not valid.")))
     request_id = p.args[0]
+    listed: list[RequestView] = []
+    if p.action in ("c", "l"):  # Submit ends listing what is left: read with the request
+        listed = await open_and_authorised(turn, request_id)
     await reportable(turn, request_id)
     if p.action in ("t", "f"):
         await begin(turn, request_id, keep_draft=p.action == "t", take_stash=p.action == "f")
@@ -331,7 +341,7 @@ async def on_button(turn: Turn, p: Payload) -> None:  # noqa: PLR0912, PLR0915 -
         if data.get("status") is None or not data.get("text"):
             await advance(turn, data)
         else:
-            await _submit(turn, data, every=p.action == "l")
+            await _submit(turn, data, listed, every=p.action == "l")
     elif p.action == "x":
         await turn.clear_flow()
         turn.reply(turn._("Cancelled; nothing was saved."))

@@ -14,18 +14,18 @@ from bot.domain.narrative import EXTRA_MAX_CHARS
 from bot.domain.reporting import ATTACHMENTS_MAX, NARRATIVE_MAX_CHARS, Status
 from bot.reporting.asked import Asked, asked, earlier_of
 from bot.reporting.latest import LatestReport, request_latest
-from bot.reporting.plainsql import rows
+from bot.reporting.plainsql import numbered, on_postgres
 from bot.reporting.requests import RequestView
 from bot.reporting.twins import file_to_twins
 from bot.storage.atomic import atomic
-from bot.storage.inserts import insert
+from bot.storage.inserts import insert_statement, inserted
 from bot.storage.models import (
-    Attachment,
     AuditLog,
     Contact,
     ProgressReport,
     ReportRequest,
 )
+from bot.storage.trips import Statement, together
 
 
 def _view(request: ReportRequest | Asked) -> RequestView:
@@ -186,12 +186,13 @@ async def store_report(
     """:func:`submit_report`, with the request as it was read to authorise it (answered now)
     and the twin requests the report was also filed to.
 
-    Five statements and the audit row: the request read once (authorisation, its last version,
-    what the reply names), the version inserted, the files attached when there are any, the
-    request marked answered, its twins in other plans looked up (a report on a task two plans
-    share is filed to both: :mod:`bot.reporting.twins`). ``checked``: the request as the
-    caller read it through :func:`authorised_request` in the same transaction, so not read
-    again.
+    Two trips to the database: the request read once (authorisation, its last version, what
+    the reply names), then its writes together (the version inserted, the files attached when
+    there are any, the request marked answered, the audit row); its twins in other plans are
+    looked up only when another plan asks the unit in the period (a report on a task two
+    plans share is filed to both: :mod:`bot.reporting.twins`). ``checked``: the request as
+    the caller read it through :func:`authorised_request` (or the unit's open requests) in the
+    same transaction, so not read again.
     """
     text = check_narrative(draft.text)
     for extra in (draft.problems, draft.next_steps):
@@ -225,27 +226,51 @@ async def store_report(
             next_steps=draft.next_steps,
             submitted_at=now,
         )
-        await insert(report)  # one plain statement
-        if draft.attachments:
-            await Attachment.filter(
-                id__in=list(draft.attachments), contact_id=contact.id, report_id=None
-            ).update(report_id=report.id)
-        await rows(ANSWERED_SQL, request.id)
-        await insert(
-            AuditLog(
-                actor=contact.identity,
-                action="report.submit",
-                subject=f"{request.period}:{request.number}",
-                detail={
-                    "request": request.id,
-                    "version": report.version,
-                    "status": draft.status.value,
-                    "carried": draft.carried,
-                },
-            )
+        audit = AuditLog(
+            actor=contact.identity,
+            action="report.submit",
+            subject=f"{request.period}:{request.number}",
+            detail={
+                "request": request.id,
+                "version": report.version,
+                "status": draft.status.value,
+                "carried": draft.carried,
+            },
         )
+        await _write(report, audit, request.id, contact.id, draft.attachments)
         twins = await file_to_twins(request, report, actor=contact.identity, now=now, today=today)
     return report, replace(request, state="answered", versions=report.version), twins
 
 
 ANSWERED_SQL = 'UPDATE "report_request" SET "state" = \'answered\' WHERE "id" = ?'
+# the version just inserted, found by its request and number (unique): the files are attached
+# to it in the same trip as its insert, before its id is back
+ATTACH_SQL = (
+    'UPDATE "attachment" SET "report_id" = (SELECT r."id" FROM "progress_report" r '
+    'WHERE r."request_id" = ? AND r."version" = ?) '
+    'WHERE "contact_id" = ? AND "report_id" IS NULL AND "id" IN ({marks})'
+)
+
+
+async def _write(
+    report: ProgressReport,
+    audit: AuditLog,
+    request_id: int,
+    contact_id: int,
+    files: tuple[int, ...],
+) -> None:
+    """The writes of a stored version in one trip (:func:`bot.storage.trips.together`): the
+    version, its files, the request marked answered, the audit row; both rows get their ids."""
+    postgres = on_postgres()
+    statements: list[Statement] = [insert_statement(report)]
+    if files:
+        attach = ATTACH_SQL.format(marks=", ".join("?" * len(files)))
+        values = [request_id, report.version, contact_id, *files]
+        statements.append((numbered(attach, postgres), values))
+    statements += [
+        (numbered(ANSWERED_SQL, postgres), [request_id]),
+        insert_statement(audit),
+    ]
+    found = await together(ProgressReport._meta.db, statements)
+    inserted([report], found[0])
+    inserted([audit], found[-1])

@@ -114,6 +114,12 @@ def role_sql(request: str) -> str:
     )
 
 
+# the unit's requests not closed, in the order a reporter sees them (``q`` a request, ``p`` its
+# period, ``t`` its task)
+OPEN_WHERE = (
+    f'WHERE q."unit_id" = ? AND q."state" IN ({", ".join(f"{s!r}" for s in OPEN_STATES)}) '
+    'ORDER BY p."starts", p."plan_id", t."position", q."id"'
+)
 OPEN_SQL = (
     'SELECT q."id", p."key" AS "period", p."due_on", t."number", t."title", '  # noqa: S608 - fixed
     'u."name" AS "unit", q."state", q."unit_id", t."requirements", '
@@ -122,8 +128,7 @@ OPEN_SQL = (
     'FROM "report_request" q JOIN "reporting_period" p ON p."id" = q."period_id" '
     'JOIN "task" t ON t."id" = q."task_id" JOIN "unit" u ON u."id" = q."unit_id" '
     'JOIN "plan" n ON n."id" = p."plan_id" '
-    f'WHERE q."unit_id" = ? AND q."state" IN ({", ".join(f"{s!r}" for s in OPEN_STATES)}) '
-    'ORDER BY p."starts", p."plan_id", t."position", q."id"'
+    f"{OPEN_WHERE}"
 )
 
 
@@ -134,25 +139,27 @@ async def open_requests(unit_id: int | None) -> list[RequestView]:
     """
     if unit_id is None:
         return []
+    return [open_view(row) for row in await rows(OPEN_SQL, unit_id)]
+
+
+def open_view(row: dict[str, Any]) -> RequestView:
+    """A row of :data:`OPEN_SQL` (or of a statement with its columns) as a view."""
     requirements = Task._meta.fields_map["requirements"]
-    return [
-        RequestView(
-            id=row["id"],
-            period=row["period"],
-            due_on=day(row["due_on"]),
-            number=row["number"],
-            title=row["title"],
-            unit=row["unit"],
-            answered=row["state"] == "answered",
-            unit_id=row["unit_id"],
-            goal=goal_of(requirements.to_python_value(row["requirements"])),
-            role=row["role"],
-            plan_id=int(row["plan_id"]),
-            plan=str(row["short_name"] or row["plan_id"]),
-            asks=(bool(row["asks_problems"]), bool(row["asks_next_steps"])),
-        )
-        for row in await rows(OPEN_SQL, unit_id)
-    ]
+    return RequestView(
+        id=row["id"],
+        period=row["period"],
+        due_on=day(row["due_on"]),
+        number=row["number"],
+        title=row["title"],
+        unit=row["unit"],
+        answered=row["state"] == "answered",
+        unit_id=row["unit_id"],
+        goal=goal_of(requirements.to_python_value(row["requirements"])),
+        role=row["role"],
+        plan_id=int(row["plan_id"]),
+        plan=str(row["short_name"] or row["plan_id"]),
+        asks=(bool(row["asks_problems"]), bool(row["asks_next_steps"])),
+    )
 
 
 async def period_requests(period_id: int, states: tuple[str, ...]) -> list[RequestView]:
