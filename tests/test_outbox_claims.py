@@ -16,7 +16,7 @@ from aiogram import Bot
 from bot.channels.telegram.adapter import TelegramChannel
 from bot.channels.wecom.adapter import NUMBERED, WecomChannel
 from bot.channels.wecom.client import WecomClient
-from bot.delivery import outbox
+from bot.delivery import outbox, outcomes
 from bot.delivery.pacing import Pacer
 from bot.delivery.sender import Sender
 from bot.domain.conversation import Button, Outbound, OutFile
@@ -55,10 +55,10 @@ async def test_the_marks_take_a_claim(db: str) -> None:
         NOW, 10, {"telegram"}, owner="me", at=NOW, until=NOW + LEASE
     )
     claims = {r.key: r for r in (a, a2, b, b2, c, c2)}
-    assert await outbox.mark_retry(claims["a"], now=NOW, error="timeout")
-    assert await outbox.mark_failed(claims["a2"], error="refused")
-    assert await outbox.mark_part(claims["b2"], now=NOW, due=NOW)
-    assert await outbox.mark_sent(claims["c2"], now=NOW, external_id="5", parts_sent=1)
+    assert await outcomes.mark_retry(claims["a"], now=NOW, error="timeout")
+    assert await outcomes.mark_failed(claims["a2"], error="refused")
+    assert await outcomes.mark_part(claims["b2"], now=NOW, due=NOW)
+    assert await outcomes.mark_sent(claims["c2"], now=NOW, external_id="5", parts_sent=1)
     assert await outbox.release([claims["b"], claims["c"]], owner="me") == 2
     rows = {r.key: r for r in await OutboxMessage.all()}
     assert (rows["a"].state, rows["a"].attempts, rows["a"].last_error) == ("pending", 1, "timeout")
@@ -68,7 +68,7 @@ async def test_the_marks_take_a_claim(db: str) -> None:
     assert (rows["c2"].state, rows["c2"].external_id) == ("sent", "5")
     assert rows["b"].state == rows["c"].state == "pending"
     assert all(r.lease_owner is None for r in rows.values())
-    assert not await outbox.mark_sent(claims["a"], now=NOW, external_id="6")  # not its lease
+    assert not await outcomes.mark_sent(claims["a"], now=NOW, external_id="6")  # not its lease
 
 
 class Counting(Slow):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.delivery import outbox
+from bot.delivery import outbox, outcomes
 from bot.delivery.pacing import Pacer
 from bot.delivery.sender import Sender
 from bot.domain.conversation import Capabilities, Choices, Inbound, InboundFile, Outbound, OutFile
@@ -31,24 +31,24 @@ async def test_a_demoted_senders_late_marks_write_nothing(db: str) -> None:
     later = NOW + LEASE + timedelta(seconds=1)
     assert await outbox.take_over(later, {"telegram"}, LEASE) == 1
     new = await claimed("m", "new:2:b", at=later)
-    assert await outbox.mark_part(new, now=later, due=later)  # the text, by the new owner
+    assert await outcomes.mark_part(new, now=later, due=later)  # the text, by the new owner
     stale = await OutboxMessage.get(key="m")
     assert (stale.state, stale.parts_sent) == ("pending", 1)
     for late in (
-        outbox.mark_part(old, now=later, due=later),
-        outbox.mark_sent(old, now=later, external_id="x", parts_sent=3),
-        outbox.mark_retry(old, now=later, error="timeout"),
-        outbox.mark_failed(old, error="refused"),
+        outcomes.mark_part(old, now=later, due=later),
+        outcomes.mark_sent(old, now=later, external_id="x", parts_sent=3),
+        outcomes.mark_retry(old, now=later, error="timeout"),
+        outcomes.mark_failed(old, error="refused"),
     ):
         assert not await late
     row = await OutboxMessage.get(key="m")
     assert (row.state, row.parts_sent, row.attempts, row.external_id) == ("pending", 1, 0, None)
     # the new owner goes on where it was, and its marks apply
     again = await claimed("m", "new:2:b", at=later)
-    assert await outbox.mark_sent(again, now=later, external_id="7", parts_sent=3)
+    assert await outcomes.mark_sent(again, now=later, external_id="7", parts_sent=3)
     done = await OutboxMessage.get(key="m")
     assert (done.state, done.parts_sent, done.external_id) == ("sent", 3, "7")
-    assert not await outbox.mark_failed(again, error="late")  # sent is final
+    assert not await outcomes.mark_failed(again, error="late")  # sent is final
     assert (await OutboxMessage.get(key="m")).state == "sent"
 
 
@@ -75,7 +75,7 @@ class Slow:
             await outbox.take_over(later, {"telegram"}, LEASE)
             row = await OutboxMessage.get(key="slow")
             assert await outbox.claim(row, owner="new:2:b", now=later, until=later + LEASE)
-            assert await outbox.mark_part(row, now=later, due=NOW)  # it sent the text too
+            assert await outcomes.mark_part(row, now=later, due=NOW)  # it sent the text too
         return "1"
 
     def pieces(self, outbound: Outbound, recipient: str = "") -> int:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from tortoise.transactions import in_transaction
 
-from bot.delivery import outbox
+from bot.delivery import outbox, outcomes
 from bot.delivery.pacing import ChannelLimits, Pacer
 from bot.delivery.sender import Sender
 from bot.domain.conversation import Outbound
@@ -123,7 +123,7 @@ async def test_a_mark_inside_a_transaction_leaves_its_commit_synchronous(db: str
     await outbox.enqueue("m0", "telegram:9", Outbound(text="t0"), now=NOW)
     (row,) = await outbox.claim_due(NOW, 10, {"telegram"}, owner="me", at=NOW, until=NOW)
     async with in_transaction() as connection:
-        assert await outbox.mark_sent(row, now=NOW, external_id="1")
+        assert await outcomes.mark_sent(row, now=NOW, external_id="1")
         if outbox.on_postgres():
             found = await connection.execute_query_dict("SHOW synchronous_commit")
             assert found[0]["synchronous_commit"] == "on"

@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
-from bot.delivery import outbox
+from bot.delivery import outbox, outcomes
 from bot.delivery.channel import (
     Channel,
     PermanentSendError,
@@ -253,30 +253,30 @@ class Sender:
             log.info("outbox %s: retry (%s)", row.key, exc)
             if exc.retry_after:
                 self.pacer.pause(row.channel, exc.retry_after)
-            retried = await outbox.mark_retry(
+            retried = await outcomes.mark_retry(
                 row, now=self.clock(), error=str(exc), retry_after=exc.retry_after
             )
             return self._lost(row) if not retried else 0
         except RefusedSendError as exc:  # this message, not the person: they stay reachable
             log.warning("outbox %s: refused by the channel (%s)", row.key, exc)
-            return self._lost(row) if not await outbox.mark_failed(row, error=str(exc)) else 0
+            return self._lost(row) if not await outcomes.mark_failed(row, error=str(exc)) else 0
         except PermanentSendError as exc:
             log.warning("outbox %s: undeliverable (%s)", row.key, exc)
-            if not await outbox.mark_failed(row, error=str(exc)):
+            if not await outcomes.mark_failed(row, error=str(exc)):
                 return self._lost(row)  # its new sender will find the same and say it
             await mark_unreachable(row.recipient, now=self.clock(), reason=str(exc))
             self.wakeup.set()  # the secretariat's notice is queued
             return 0
         except Exception as exc:
             log.exception("outbox %s: unexpected failure", row.key)
-            if not await outbox.mark_retry(row, now=self.clock(), error=repr(exc)):
+            if not await outcomes.mark_retry(row, now=self.clock(), error=repr(exc)):
                 return self._lost(row)
             return 0
         if row.parts_sent + 1 < parts:
-            if not await outbox.mark_part(row, now=self.lease_clock(), due=self.clock()):
+            if not await outcomes.mark_part(row, now=self.lease_clock(), due=self.clock()):
                 self._lost(row)
             return 1
-        if not await outbox.mark_sent(
+        if not await outcomes.mark_sent(
             row, now=self.lease_clock(), external_id=message_id, parts_sent=parts
         ):
             self._lost(row)
