@@ -259,7 +259,11 @@ async def test_hostile_callbacks_are_refused_and_store_nothing(
             assert r.status == 413
         other = type(wx)(aes_key="ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut")
         other.session, other.callback_url = wx.session, url
-        assert await other.post_callback(plain) == 403  # encrypted with another app's key
+        refused = set()  # encrypted with another app's key: garbage of every shape, all 403
+        for n in range(300):  # (about 1 in 150 decrypted to a shape that once answered 400)
+            forged = wx.message_xml(ZHANG, "text", f"<Content><![CDATA[{n}]]></Content>", 100 + n)
+            refused.add(await other.post_callback(forged))
+        assert refused == {403}
         # a stranger gets the bind hint only; a 50 000-character message is refused politely
         assert await wx.user_says(ZHANG, "你好") == 200
         await settled()

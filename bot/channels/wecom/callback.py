@@ -11,6 +11,7 @@ logged: a replayed message with a fresh MsgId is not handled.
 from __future__ import annotations
 
 import logging
+import struct
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -26,7 +27,12 @@ from bot.config import Settings
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024  # a WeCom callback is a few hundred bytes
-REFUSED = (InvalidSignatureException, InvalidCorpIdException, ValueError, KeyError, TypeError)
+# a signature or corp id that fails, or a body that decrypts to garbage (another app's key:
+# its length field then points anywhere, struct.error or IndexError, depending on the bytes)
+REFUSED = (
+    InvalidSignatureException, InvalidCorpIdException, ValueError, KeyError, TypeError,
+    struct.error, IndexError,
+)  # fmt: skip
 WINDOW = 600.0  # seconds: an older callback is refused
 
 
