@@ -4,12 +4,16 @@ PostgreSQL different people's batches also run side by side: one batch here)."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.cadence.dispatch import dispatch
 from bot.conversation.context import Deps
+from bot.delivery import intake
 from bot.delivery.intake import Intake
 from bot.domain.reporting import Month
 from bot.people.binding import ContactRole
@@ -70,3 +74,59 @@ async def test_reporters_states_are_written_together_and_before_a_revoke_after_t
     await worker.store_many("plain", [("4", {"from": "li", "text": said})])
     assert await worker.process_pending() == 1  # written again: updated in place
     assert await ConversationState.filter(identity="plain:li").count() == 1
+
+
+async def test_a_revoke_in_a_batch_alongside_leaves_no_state_behind(
+    planned: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL runs batches side by side: a reporter's new state is written as their turn
+    ends (its row locked), so a revoke in another batch, while the reporter's batch goes on,
+    waits for it and then deletes it; written only at the batch's end, it came back."""
+    db = ConversationState._meta.db
+    if str(db.capabilities.dialect) != "postgres":
+        pytest.skip("SQLite handles one batch at a time, under its one write lock")
+    await dispatch(Month(2026, 10), now=NOW, today=NOW.date())
+    await bind("plain:mishu", ContactRole.SECRETARIAT)
+    wang = await bind("plain:wang", ContactRole.REPORTER, "县发改局")
+    await bind("plain:li", ContactRole.REPORTER, "县财政局")
+    deps = Deps(
+        data_dir=tmp_path, timezone=ZoneInfo("Asia/Shanghai"), files=DictFiles(), clock=Clock()
+    )
+    channels: dict[str, Any] = {"plain": PlainChannel()}
+    worker = Intake(channels, deps, concurrency=2)  # two batches side by side
+    said = "本月完成项目储备12个。"
+    await worker.store_many("plain", [("0", {"from": "wang", "text": said})])
+    assert await worker.process_pending() == 1
+    assert await ConversationState.filter(identity="plain:wang").exists()  # a state before
+    real = intake.handle
+
+    async def revoke_meanwhile(inbound: Any, deps: Deps, *args: Any) -> Any:
+        out = await real(inbound, deps, *args)
+        if inbound.identity == "plain:wang":  # wang's batch goes on until the revoke is
+            while not await _waiting_on_a_lock():  # held up by wang's state row, or done
+                if not (await Contact.get(id=wang)).active:  # committed: seen from here
+                    break
+                await asyncio.sleep(0.01)
+        return out
+
+    monkeypatch.setattr(intake, "handle", revoke_meanwhile)
+    await worker.store_many(
+        "plain",
+        [
+            ("1", {"from": "wang", "text": said}),  # batch one: wang, li
+            ("2", {"from": "mishu", "text": f"/revoke {wang}"}),  # batch two, alongside
+            ("3", {"from": "li", "text": said}),
+        ],
+    )
+    assert await worker.process_pending() == 3
+    assert not (await Contact.get(id=wang)).active
+    assert not await ConversationState.filter(identity="plain:wang").exists()
+
+
+async def _waiting_on_a_lock() -> bool:
+    """Whether another session of this database waits on a row lock."""
+    rows = await ConversationState._meta.db.execute_query_dict(
+        "SELECT count(*) AS n FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    return bool(rows[0]["n"])

@@ -238,7 +238,13 @@ class Intake:
                 mine = [i for i in items if i.row.id in won]
                 speaking = await speakers([i.inbound.identity for i in mine if i.inbound])
                 fresh = True  # the speakers read before the batch still hold
-                states: PendingStates = []  # reporters' new states, written together
+                # reporters' new states, written together at the end — on SQLite only: its
+                # transaction holds the one write lock from its first statement, so no other
+                # batch (here or in another process) can revoke one of them meanwhile; on
+                # PostgreSQL batches run side by side, and each state is written (and its row
+                # locked) as its turn ends, before another batch's revoke can delete it
+                deferring = not on_postgres()
+                states: PendingStates = []
                 for item in mine:
                     who = speaking.get(item.inbound.identity) if fresh and item.inbound else None
                     role = who.contact.role if who and who.contact else None
@@ -246,7 +252,7 @@ class Intake:
                         fresh = False  # it may change others' bindings and states: read anew
                         await save_states(states)  # after what came before it, as one by one
                         states.clear()
-                    await self._handle_one(item, who, states if fresh else None)
+                    await self._handle_one(item, who, states if fresh and deferring else None)
                     handled.append(item)
                 await save_states(states)  # one statement for the batch's reporters
                 queued = [q for item in handled for q in self._queued(item)]

@@ -43,15 +43,15 @@ async def together(
     if not on_sqlite(db):
         return [list(await db.execute_query_dict(sql, list(values))) for sql, values in statements]
     async with db.acquire_connection() as connection:
-        if not hasattr(connection, "_execute"):  # an aiosqlite without it: one by one
-            return [list(map(dict, await connection.execute_fetchall(sql, values)))
-                    for sql, values in statements]  # fmt: skip
         raw: sqlite3.Connection = connection._conn
 
         def run() -> list[list[dict[str, Any]]]:
             return [[dict(row) for row in raw.execute(sql, values)] for sql, values in statements]
 
         try:
+            if not hasattr(connection, "_execute"):  # an aiosqlite without it: one by one
+                return [list(map(dict, await connection.execute_fetchall(sql, values)))
+                        for sql, values in statements]  # fmt: skip
             result: list[list[dict[str, Any]]] = await connection._execute(run)
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(exc) from exc

@@ -4,11 +4,13 @@ model of the whole update (which cost a few percent of all intake CPU).
 
 It reads what the channel reads: a button press, a message (photo, document, voice, audio,
 video note, caption, text, command) and an edited private text. Every object it reads is
-checked as aiogram's model checks it (its required fields present, the fields read of the
-right type, integers as pydantic reads them in lax mode), so a malformed one raises
-:class:`UnreadableUpdateError` where the model raised; the callers treat either as unreadable.
-Unlike the model, it does not validate what it never reads (say a message's entities, or an
-update of a kind not handled): that cannot change what it returns.
+checked much as aiogram's model checks it (its required fields present, the fields it reads of
+the right type, integers much as pydantic reads them in lax mode), so a malformed update raises
+:class:`UnreadableUpdateError`; the callers treat that as unreadable. Only on shapes the Bot API
+never sends do the two part ways: it does not validate what it never reads (a message's
+entities or date string, ``is_bot``, a photo's size, an update of a kind not handled), and it
+refuses integers spelt as ``"1.0"`` or ``"1_0"``. Wherever both read an update, they read it
+the same (``tests/test_telegram_updates.py``).
 """
 
 from __future__ import annotations
