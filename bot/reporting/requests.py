@@ -108,8 +108,8 @@ def role_sql(request: str) -> str:
     return (
         '(SELECT a."role" FROM "assignment" a '  # noqa: S608 - an alias and constants only
         f'WHERE a."task_id" = {request}."task_id" AND a."retired_at" IS NULL '
-        f'AND (a."unit_id" = {request}."unit_id" OR a."unit_id" IN (SELECT m."collective_id" '
-        f'FROM "unit_member" m WHERE m."member_id" = {request}."unit_id")) '
+        f'AND a."unit_id" IN (SELECT {request}."unit_id" UNION ALL SELECT m."collective_id" '
+        f'FROM "unit_member" m WHERE m."member_id" = {request}."unit_id") '
         f'ORDER BY CASE a."role" {ranks} ELSE 9 END, a."id" LIMIT 1)'
     )
 

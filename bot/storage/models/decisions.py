@@ -85,3 +85,4 @@ class TaskClosure(Model):
 
     class Meta:
         table = "task_closure"
+        indexes = (("task_id",),)  # whether a task's 销号 waits, read on a report's submit

@@ -114,6 +114,7 @@ class UnitMember(Model):
     class Meta:
         table = "unit_member"
         unique_together = (("collective", "member"),)
+        indexes = (("member_id",),)  # a unit's collectives, read with its part in a task
 
 
 class Task(Model):

@@ -53,6 +53,7 @@ class ReportRequest(Model):
     class Meta:
         table = "report_request"
         unique_together = (("period", "task", "unit"),)
+        indexes = (("unit_id", "state"),)  # a unit's open requests, read on every report step
 
 
 class ProgressReport(Model):
