@@ -103,14 +103,18 @@ async def _views(query: Any, *order: str) -> list[RequestView]:
 
 def role_sql(request: str) -> str:
     """SQL for the part the unit of request ``request`` (an alias) plays in its task: the first
-    of lead, responsible, cooperating among its own and its collectives' live assignments."""
+    of lead, responsible, cooperating among its own and its collectives' live assignments.
+
+    Two lookups by task and unit (the assignment's unique index) joined, rather than the
+    task's assignments filtered: a task that hundreds of units share is not read whole."""
     ranks = " ".join(f"WHEN '{r}' THEN {i}" for i, r in enumerate(ROLE_ORDER))
+    live = f'a."task_id" = {request}."task_id" AND a."retired_at" IS NULL'
     return (
-        '(SELECT a."role" FROM "assignment" a '  # noqa: S608 - an alias and constants only
-        f'WHERE a."task_id" = {request}."task_id" AND a."retired_at" IS NULL '
-        f'AND a."unit_id" IN (SELECT {request}."unit_id" UNION ALL SELECT m."collective_id" '
-        f'FROM "unit_member" m WHERE m."member_id" = {request}."unit_id") '
-        f'ORDER BY CASE a."role" {ranks} ELSE 9 END, a."id" LIMIT 1)'
+        '(SELECT x."role" FROM (SELECT a."role", a."id" FROM "assignment" a '  # noqa: S608 - an alias and constants only
+        f'WHERE {live} AND a."unit_id" = {request}."unit_id" '
+        f'UNION ALL SELECT a."role", a."id" FROM "assignment" a WHERE {live} AND a."unit_id" IN '
+        f'(SELECT m."collective_id" FROM "unit_member" m WHERE m."member_id" = {request}."unit_id")'
+        f') x ORDER BY CASE x."role" {ranks} ELSE 9 END, x."id" LIMIT 1)'
     )
 
 
