@@ -47,11 +47,33 @@ def connection_name(url: str) -> str:
     return urlsplit(database_url(url)).scheme
 
 
+async def keep_session(connection: Any) -> None:
+    """What a pooled PostgreSQL connection needs on its way back to the pool besides the
+    rollback of an open transaction (which asyncpg always does): nothing. The default reset
+    sends ``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`` every time, a round
+    trip per statement run outside a transaction (each sent mark); no pooled connection here
+    takes an advisory lock (the process locks keep a connection of their own), opens a cursor,
+    listens or sets a session setting (``set_config`` only transaction-locally)."""
+
+
+def _connection(url: str) -> str | dict[str, Any]:
+    """Tortoise's connection entry: the URL, or for PostgreSQL its expansion with
+    :func:`keep_session` as the pool's reset."""
+    normal = database_url(url)
+    if urlsplit(normal).scheme != "postgres":
+        return normal
+    from tortoise.backends.base.config_generator import expand_db_url  # noqa: PLC0415
+
+    expanded: dict[str, Any] = expand_db_url(normal)
+    expanded["credentials"]["reset"] = keep_session
+    return expanded
+
+
 def tortoise_config(url: str) -> dict[str, Any]:
     """The tortoise config dict for one database URL."""
     name = connection_name(url)
     return {
-        "connections": {name: database_url(url)},
+        "connections": {name: _connection(url)},
         "apps": {
             APP: {
                 "models": ["bot.storage.models"],
