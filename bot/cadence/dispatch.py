@@ -163,7 +163,7 @@ async def dispatch(
         raise RefusedError(msg(N_("No plan has been imported yet; run “duban import FILE” first.")))
     outcome = await open_period(plan, month, now=now, today=today, due_on=due_on)
     note_prompts([outcome], await queue_month_prompts(month.key, now))
-    await _fresh_statistics([outcome])
+    await fresh_statistics([outcome])
     return outcome
 
 
@@ -186,11 +186,11 @@ async def dispatch_month(
         await open_period(plan, month, now=now, today=today, due_on=due_on) for plan in plans
     ]
     note_prompts(outcomes, await queue_month_prompts(month.key, now))
-    await _fresh_statistics(outcomes)
+    await fresh_statistics(outcomes)
     return outcomes
 
 
-async def _fresh_statistics(outcomes: list[DispatchOutcome]) -> None:
+async def fresh_statistics(outcomes: list[DispatchOutcome]) -> None:
     """After a dispatch that opened requests, the planner's statistics of what it wrote:
     the replies it prompts come at once (:mod:`bot.storage.statistics`)."""
     if any(o.new_requests for o in outcomes):

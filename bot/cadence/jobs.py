@@ -12,7 +12,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.cadence.calendar import workday_overrides
-from bot.cadence.dispatch import DispatchOutcome, note_prompts, open_period
+from bot.cadence.dispatch import DispatchOutcome, fresh_statistics, note_prompts, open_period
 from bot.cadence.prompting import queue_month_prompts
 from bot.cadence.reminding import Due, Late, escalate_leaders, remind_units, waiting_requests
 from bot.delivery.outbox import enqueue
@@ -80,6 +80,7 @@ async def run_dispatch(now: datetime, zone: ZoneInfo) -> JobReport:
         found = await queue_month_prompts(key, now)
         note_prompts(outcomes, found)
         report.queued += found.queued
+    await fresh_statistics([o for outcomes in months.values() for o in outcomes])
     return report
 
 

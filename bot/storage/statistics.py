@@ -1,8 +1,8 @@
 """Fresh planner statistics after a bulk change, on PostgreSQL.
 
 PostgreSQL plans from statistics that autovacuum refreshes only after a while (a minute or
-more): right after a dispatch has opened thousands of requests, or an import has assigned a
-task to hundreds of units, it would still plan the unit's part in a task as if the task had a
+more): right after a dispatch has opened thousands of requests (for a plan whose import gave
+a task hundreds of units), it would still plan the unit's part in a task as if the task had a
 handful of assignments, and read them all for every reply (1 ms instead of 0.07 with 3 000
 units on one task) exactly when the month's replies pour in. ``ANALYZE`` of the tables changed
 samples them at once (milliseconds). SQLite plans from its indexes alone here and keeps no
